@@ -1,0 +1,33 @@
+# groupbot — `make demo` and `make test` set up everything they need.
+SWIFT ?= swift
+BIN := .build/debug/groupbot
+
+.PHONY: deps build demo test bench clean
+
+# Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
+deps:
+	@pkg-config --exists libpcre2-8 2>/dev/null || { \
+		echo "installing libpcre2-dev and pkg-config"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpcre2-dev pkg-config >/dev/null; }
+
+build: deps
+	$(SWIFT) build
+
+# Pipes the example log through the example rules. The log is a recording, so the
+# engine's clock follows its timestamps: delayed steps and schedules show up too.
+demo: build
+	$(BIN) check rules/
+	$(BIN) run --rules rules/ --clock events < examples/demo.jsonl
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(BIN) check rules/
+
+# Release build, then the shared peer workload (see docs/performance.md).
+bench: deps
+	$(SWIFT) build -c release
+	bash Benchmarks/peers.sh
+
+clean:
+	rm -rf .build

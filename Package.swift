@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "groupbot",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "groupbot", targets: ["groupbot"]),
+        .library(name: "GroupbotCore", targets: ["GroupbotCore"]),
+        .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
+        .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // The system PCRE2 library (8-bit code units), found through pkg-config.
+        .systemLibrary(
+            name: "CPCRE2",
+            pkgConfig: "libpcre2-8",
+            providers: [.apt(["libpcre2-dev"])]
+        ),
+        // A small, safe Swift wrapper over PCRE2: no C pointer leaves it.
+        .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // Events, actions, the engine, clocks and timers. No I/O.
+        .target(name: "GroupbotCore", dependencies: ["PCRE2"]),
+        // The rule DSL: YAML files → validated, compiled rule sets.
+        .target(
+            name: "GroupbotRules",
+            dependencies: ["GroupbotCore", "PCRE2", .product(name: "Yams", package: "Yams")]
+        ),
+        // Wire format (JSON lines), stdin/stdout transport, replay driver.
+        .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
+        .executableTarget(
+            name: "groupbot",
+            dependencies: [
+                "GroupbotCore", "GroupbotRules", "GroupbotTransports",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
+        .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules"]),
+        .testTarget(
+            name: "GroupbotTransportsTests",
+            dependencies: ["GroupbotTransports", "GroupbotRules"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,63 @@
+import PCRE2
+
+/// The text a regex condition looks at.
+public enum TextField: String, Sendable {
+    case text
+    case nick
+}
+
+/// What a keyword list requires of a text.
+public enum KeywordRequirement: Sendable, Equatable {
+    /// At least one word occurs.
+    case any
+    /// Every one of `count` distinct words occurs.
+    case all(count: Int)
+    /// No word occurs.
+    case none
+}
+
+/// A local time window, e.g. 22:00–02:00 on Fridays.
+public struct TimeWindow: Sendable, Equatable {
+    /// Start, minutes after local midnight (inclusive).
+    public var fromMinute: Int
+    /// End, minutes after local midnight (exclusive); smaller than `fromMinute` when the window crosses midnight.
+    public var toMinute: Int
+    /// The days a window may start on; empty means every day.
+    public var days: Set<Weekday>
+
+    /// Creates a window.
+    public init(fromMinute: Int, toMinute: Int, days: Set<Weekday> = []) {
+        self.fromMinute = fromMinute
+        self.toMinute = toMinute
+        self.days = days
+    }
+
+    /// Whether `local` falls inside the window. For a window crossing midnight,
+    /// the part after midnight belongs to the day the window started.
+    public func contains(_ local: LocalTime) -> Bool {
+        let minute = local.minuteOfDay
+        func startsOn(_ day: Weekday) -> Bool { days.isEmpty || days.contains(day) }
+        if fromMinute <= toMinute {
+            return minute >= fromMinute && minute < toMinute && startsOn(local.weekday)
+        }
+        if minute >= fromMinute { return startsOn(local.weekday) }
+        if minute < toMinute { return startsOn(local.weekday.previous) }
+        return false
+    }
+}
+
+/// One condition of a rule; a rule fires only when all of its conditions hold.
+public indirect enum Condition: Sendable {
+    /// A keyword list of the group type's ``KeywordIndex``.
+    case keywords(slot: Int, requirement: KeywordRequirement)
+    /// A PCRE2 pattern searched in a text field; named captures of `text` regexes feed templates.
+    case regex(field: TextField, pattern: PCRE2Pattern)
+    /// The message kind is one of these.
+    case kind(Set<String>)
+    /// The sender's role is one of these.
+    case role(Set<MemberRole>)
+    /// The local time is inside the window.
+    case time(TimeWindow)
+    /// Not all of the nested conditions hold.
+    case not([Condition])
+}

@@ -1,0 +1,218 @@
+import PCRE2
+
+/// The heart of groupbot: takes events, runs them through the rules of their
+/// group type, and returns actions. No I/O; time comes from the injected clock.
+///
+/// ```swift
+/// let clock = VirtualClock()
+/// let engine = Engine(book: book, clock: clock)
+/// clock.advance(to: event.time)
+/// let actions = engine.fireDueTimers() + engine.handle(event)
+/// ```
+///
+/// Not thread-safe: one engine belongs to one task, which feeds it in order.
+public final class Engine {
+    /// Something waiting on the timer queue.
+    private enum Pending {
+        /// An action delayed with `after:`.
+        case action(Action)
+        /// The next occurrence of a schedule rule.
+        case schedule(type: String, rule: Int)
+    }
+
+    private struct CooldownKey: Hashable {
+        let type: String
+        let rule: Int
+        let group: String
+        let user: String?
+    }
+
+    public let book: RuleBook
+    private let clock: any EngineClock
+    private var timers = TimerQueue<Pending>()
+    private var cooldownUntil: [CooldownKey: Instant] = [:]
+    private var typeOfGroup: [String: String] = [:]
+    private var nameOfGroup: [String: String] = [:]
+    private var groupsOfType: [String: Set<String>] = [:]
+    private var schedulesStarted = false
+    private var pendingActions = 0
+    private var problems: [String] = []
+    private let keywordScratch = KeywordScratch()
+    private let matchScratch = MatchScratch()
+
+    /// Creates an engine running `book`, reading time from `clock`.
+    public init(book: RuleBook, clock: any EngineClock) {
+        self.book = book
+        self.clock = clock
+    }
+
+    /// When the earliest pending timer (delayed action or schedule) is due.
+    public var nextTimerDue: Instant? {
+        startSchedulesIfNeeded()
+        return timers.nextDue
+    }
+
+    /// The number of delayed actions waiting for their time (schedules not counted).
+    public var pendingActionCount: Int { pendingActions }
+
+    /// Problems met since the last call (e.g. a regex that hit its match limit), then forgets them.
+    public func drainProblems() -> [String] {
+        defer { problems = [] }
+        return problems
+    }
+
+    /// The group type for a group, remembering its name when the event carries one.
+    public func groupType(for event: Event) -> GroupType? {
+        book.types[resolveType(group: event.group, name: event.groupName)]
+    }
+
+    // MARK: - Events
+
+    /// Runs `event` through its group type's rules; returns the actions due now.
+    /// Delayed actions wait on the timer queue for ``fireDueTimers()``.
+    public func handle(_ event: Event) -> [Action] {
+        startSchedulesIfNeeded()
+        guard event.type != .tick else { return [] }
+        let typeName = resolveType(group: event.group, name: event.groupName)
+        groupsOfType[typeName, default: []].insert(event.group)
+        guard let type = book.types[typeName], let candidates = type.rulesByTrigger[event.type] else { return [] }
+
+        var evaluation = RuleEvaluation(
+            event: event, type: type, keywordScratch: keywordScratch, matchScratch: matchScratch)
+        var actions: [Action] = []
+        let now = clock.now
+        for index in candidates {
+            let rule = type.rules[index]
+            guard !evaluation.isExempt(from: rule) else { continue }
+            let fires = evaluation.holds(rule.conditions, rule: rule.id)
+            guard fires, !isCoolingDown(type: typeName, rule: index, event: event, now: now) else { continue }
+            if let cooldown = rule.cooldown {
+                let key = cooldownKey(type: typeName, rule: index, cooldown: cooldown, event: event)
+                cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
+            }
+            for (step, template) in rule.steps.enumerated() {
+                let action = makeAction(template, step: step, rule: rule, event: event,
+                                        captures: evaluation.captures, now: now)
+                if template.delaySeconds > 0 {
+                    timers.schedule(.action(action), at: action.due)
+                    pendingActions += 1
+                } else {
+                    actions.append(action)
+                }
+            }
+            if rule.stop { break }
+        }
+        problems.append(contentsOf: evaluation.problems)
+        return actions
+    }
+
+    // MARK: - Timers
+
+    /// Fires every timer due at or before the clock's now, in due order; returns their actions.
+    public func fireDueTimers() -> [Action] {
+        startSchedulesIfNeeded()
+        var actions: [Action] = []
+        while let (due, pending) = timers.popDue(at: clock.now) {
+            switch pending {
+            case .action(let action):
+                pendingActions -= 1
+                actions.append(action)
+            case .schedule(let typeName, let index):
+                guard let type = book.types[typeName] else { continue }
+                actions.append(contentsOf: runSchedule(type: type, rule: index, at: due))
+                let next = type.rules[index].schedule!.nextOccurrence(after: due, in: type.timeZone)
+                timers.schedule(.schedule(type: typeName, rule: index), at: next)
+            }
+        }
+        return actions
+    }
+
+    private func startSchedulesIfNeeded() {
+        guard !schedulesStarted else { return }
+        schedulesStarted = true
+        let now = clock.now
+        for typeName in book.types.keys.sorted() {
+            let type = book.types[typeName]!
+            for index in type.scheduleRules {
+                let next = type.rules[index].schedule!.nextOccurrence(after: now, in: type.timeZone)
+                timers.schedule(.schedule(type: typeName, rule: index), at: next)
+            }
+        }
+    }
+
+    /// A schedule occurrence posts to every group of the type seen so far, in id order.
+    private func runSchedule(type: GroupType, rule index: Int, at due: Instant) -> [Action] {
+        let rule = type.rules[index]
+        let offset = type.timeZone.utcOffsetSeconds(at: due)
+        let cause = "\(rule.id)@\(Timestamp.format(due, utcOffsetSeconds: offset))"
+        var actions: [Action] = []
+        for group in (groupsOfType[type.name] ?? []).sorted() {
+            let event = Event(type: .tick, id: cause, time: due, utcOffsetSeconds: offset,
+                              group: group, groupName: nameOfGroup[group])
+            for (step, template) in rule.steps.enumerated() {
+                var action = makeAction(template, step: step, rule: rule, event: event, captures: [:], now: due)
+                action.id = "\(cause):\(group):\(step)"
+                action.user = nil
+                action.mention = nil
+                action.replyTo = nil
+                actions.append(action)
+            }
+        }
+        return actions
+    }
+
+    // MARK: - Helpers
+
+    private func resolveType(group: String, name: String?) -> String {
+        if let name, nameOfGroup[group] != name {
+            nameOfGroup[group] = name
+            typeOfGroup[group] = nil  // the name changed: map again
+        }
+        if let known = typeOfGroup[group] { return known }
+        let type = book.mapping.type(ofGroup: group, named: nameOfGroup[group], scratch: matchScratch)
+        typeOfGroup[group] = type
+        return type
+    }
+
+    private func cooldownKey(type: String, rule: Int, cooldown: Cooldown, event: Event) -> CooldownKey {
+        CooldownKey(type: type, rule: rule, group: event.group, user: cooldown.scope == .user ? event.user : nil)
+    }
+
+    private func isCoolingDown(type: String, rule index: Int, event: Event, now: Instant) -> Bool {
+        guard let cooldown = book.types[type]?.rules[index].cooldown else { return false }
+        guard let until = cooldownUntil[cooldownKey(type: type, rule: index, cooldown: cooldown, event: event)]
+        else { return false }
+        return now < until
+    }
+
+    private func makeAction(
+        _ step: ActionStep, step index: Int, rule: Rule, event: Event,
+        captures: [String: Substring], now: Instant
+    ) -> Action {
+        var text: String?
+        if !step.texts.isEmpty {
+            let pick = step.texts.count == 1
+                ? 0 : Int(StableHash.of(event.id, rule.id, String(index)) % UInt64(step.texts.count))
+            text = step.texts[pick].render(event: event, captures: captures)
+        }
+        var action = Action(
+            id: "\(event.id):\(rule.id):\(index)", kind: step.kind, group: event.group, text: text,
+            rule: rule.id, cause: event.id, due: now.adding(seconds: step.delaySeconds),
+            utcOffsetSeconds: event.utcOffsetSeconds)
+        switch step.kind {
+        case .send:
+            // Only a message can be replied to; on other events a reply mentions the member.
+            if step.replyToEvent, event.type == .message { action.replyTo = event.id }
+            if step.mention || step.replyToEvent { action.mention = event.user }
+        case .delete:
+            action.user = event.user
+            action.message = event.id
+        case .mute:
+            action.user = event.user
+            action.seconds = step.seconds
+        case .dm, .unmute, .kick, .approve, .reject, .notify:
+            action.user = event.user
+        }
+        return action
+    }
+}

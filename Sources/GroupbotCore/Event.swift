@@ -1,0 +1,69 @@
+/// What happened in a group, as the transports decode it.
+public enum EventType: String, Sendable, CaseIterable, Hashable {
+    case message
+    case join
+    case leave
+    case rename
+    case joinRequest = "join_request"
+    /// Time passed; nothing else happened.
+    case tick
+}
+
+/// A member's standing in a group.
+public enum MemberRole: String, Sendable, CaseIterable, Hashable {
+    case owner
+    case admin
+    case member
+}
+
+/// One event of the wire format. See docs/wire-format.md.
+public struct Event: Sendable, Equatable {
+    public var type: EventType
+    /// Unique id, used as the `cause` of the actions the event produces.
+    public var id: String
+    /// When it happened.
+    public var time: Instant
+    /// The offset the timestamp was written in, reused when formatting the actions it causes.
+    public var utcOffsetSeconds: Int
+    public var group: String
+    public var groupName: String?
+    public var user: String
+    public var nick: String?
+    public var role: MemberRole
+    /// Message kind: `text`, `image`, `video`, `link`, `file`, `card`, `red_packet`, …
+    public var kind: String
+    public var text: String
+    /// Red packet amount.
+    public var amount: Double?
+    /// Who invited the member (join events).
+    public var inviter: String?
+    /// The previous nickname (rename events).
+    public var oldNick: String?
+    public var mentions: [String]
+    public var replyTo: String?
+
+    /// Creates an event; fields not given take their wire-format defaults.
+    public init(
+        type: EventType, id: String, time: Instant, utcOffsetSeconds: Int = 0,
+        group: String = "", groupName: String? = nil, user: String = "", nick: String? = nil,
+        role: MemberRole = .member, kind: String = "text", text: String = "", amount: Double? = nil,
+        inviter: String? = nil, oldNick: String? = nil, mentions: [String] = [], replyTo: String? = nil
+    ) {
+        self.type = type
+        self.id = id
+        self.time = time
+        self.utcOffsetSeconds = utcOffsetSeconds
+        self.group = group
+        self.groupName = groupName
+        self.user = user
+        self.nick = nick
+        self.role = role
+        self.kind = kind
+        self.text = text
+        self.amount = amount
+        self.inviter = inviter
+        self.oldNick = oldNick
+        self.mentions = mentions
+        self.replyTo = replyTo
+    }
+}

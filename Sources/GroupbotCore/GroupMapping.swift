@@ -1,0 +1,52 @@
+import PCRE2
+
+/// Which group type a group belongs to: by id, or by a pattern on its name, else a default.
+public struct GroupMapping: Sendable {
+    /// One line of the mapping; the first that applies wins.
+    public enum Entry: Sendable {
+        case id(String, type: String)
+        case name(PCRE2Pattern, type: String)
+
+        var type: String {
+            switch self {
+            case .id(_, let type), .name(_, let type): type
+            }
+        }
+    }
+
+    public var entries: [Entry]
+    public var defaultType: String
+
+    /// Creates a mapping.
+    public init(entries: [Entry], defaultType: String) {
+        self.entries = entries
+        self.defaultType = defaultType
+    }
+
+    /// The type of group `id` named `name` (the name may be unknown).
+    public func type(ofGroup id: String, named name: String?, scratch: MatchScratch) -> String {
+        for entry in entries {
+            switch entry {
+            case .id(let groupID, let type) where groupID == id:
+                return type
+            case .name(let pattern, let type):
+                if let name, (try? pattern.matches(name, scratch: scratch)) == true { return type }
+            default:
+                continue
+            }
+        }
+        return defaultType
+    }
+}
+
+/// Everything the engine runs: the group types and the mapping onto them.
+public struct RuleBook: Sendable {
+    public let types: [String: GroupType]
+    public let mapping: GroupMapping
+
+    /// Creates a rule book. Every type the mapping names must be in `types`.
+    public init(types: [String: GroupType], mapping: GroupMapping) {
+        self.types = types
+        self.mapping = mapping
+    }
+}

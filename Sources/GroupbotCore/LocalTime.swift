@@ -1,0 +1,56 @@
+/// Weekdays, Monday first, as rule files name them.
+public enum Weekday: Int, CaseIterable, Sendable, Hashable {
+    case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
+
+    /// The short names used in rule files (`mon` … `sun`).
+    public static let names: [String: Weekday] = [
+        "mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday,
+        "fri": .friday, "sat": .saturday, "sun": .sunday,
+    ]
+
+    /// The weekday before this one.
+    public var previous: Weekday { Weekday(rawValue: rawValue == 1 ? 7 : rawValue - 1)! }
+}
+
+/// The wall-clock reading of an instant at a UTC offset.
+public struct LocalTime: Sendable, Equatable {
+    public let year: Int, month: Int, day: Int
+    public let hour: Int, minute: Int, second: Int, millisecond: Int
+    /// Days since 1970-01-01 in local time.
+    public let dayNumber: Int
+
+    /// Reads `instant` at `utcOffsetSeconds` east of UTC.
+    public init(_ instant: Instant, utcOffsetSeconds: Int) {
+        let local = instant.milliseconds + Int64(utcOffsetSeconds) * 1000
+        let days = Int(local.floorDivided(by: 86_400_000))
+        let inDay = Int(local - Int64(days) * 86_400_000)
+        dayNumber = days
+        (year, month, day) = Timestamp.civil(fromDays: days)
+        hour = inDay / 3_600_000
+        minute = inDay / 60_000 % 60
+        second = inDay / 1000 % 60
+        millisecond = inDay % 1000
+    }
+
+    /// Minutes since local midnight.
+    public var minuteOfDay: Int { hour * 60 + minute }
+
+    /// The local weekday (1970-01-01 was a Thursday).
+    public var weekday: Weekday {
+        Weekday(rawValue: (dayNumber + 3).floorModulo(7) + 1)!
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
+    }
+}
+
+extension Int {
+    func floorModulo(_ divisor: Int) -> Int {
+        let remainder = self % divisor
+        return remainder < 0 ? remainder + divisor : remainder
+    }
+}

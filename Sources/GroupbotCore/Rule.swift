@@ -1,0 +1,132 @@
+/// Where something was written in a rule file, for messages that point back to it.
+public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    /// Creates a location (1-based line and column).
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// How long a rule stays quiet after firing, and for whom.
+public struct Cooldown: Sendable, Equatable {
+    /// Whom the quiet period covers.
+    public enum Scope: String, Sendable, CaseIterable {
+        /// The whole group.
+        case group
+        /// The member who triggered it, in that group.
+        case user
+    }
+
+    public var seconds: Int64
+    public var scope: Scope
+
+    /// Creates a cooldown.
+    public init(seconds: Int64, scope: Scope = .group) {
+        self.seconds = seconds
+        self.scope = scope
+    }
+}
+
+/// When a schedule rule runs: a local time of day, on some weekdays.
+public struct Schedule: Sendable, Equatable {
+    /// Minutes after local midnight.
+    public var minuteOfDay: Int
+    /// Weekdays it runs on; empty means every day.
+    public var days: Set<Weekday>
+
+    /// Creates a schedule.
+    public init(minuteOfDay: Int, days: Set<Weekday> = []) {
+        self.minuteOfDay = minuteOfDay
+        self.days = days
+    }
+
+    /// The first occurrence strictly after `instant` in `zone`.
+    public func nextOccurrence(after instant: Instant, in zone: any TimeZoneRule) -> Instant {
+        let offset = zone.utcOffsetSeconds(at: instant)
+        let local = LocalTime(instant, utcOffsetSeconds: offset)
+        for dayDelta in 0...7 {
+            let day = local.dayNumber + dayDelta
+            let localSeconds = Int64(day) * 86_400 + Int64(minuteOfDay) * 60
+            let candidate = Instant(seconds: localSeconds - Int64(zone.utcOffsetSeconds(at: instant)))
+            let weekday = Weekday(rawValue: (day + 3).floorModulo(7) + 1)!
+            if candidate > instant, days.isEmpty || days.contains(weekday) { return candidate }
+        }
+        return instant.adding(seconds: 8 * 86_400)  // unreachable with a non-empty day set
+    }
+}
+
+/// One step of a rule's action list, before it is filled in for an event.
+public struct ActionStep: Sendable, Equatable {
+    public var kind: ActionKind
+    /// The texts to choose from (one picked, stable per event); empty when the action has none.
+    public var texts: [Template]
+    /// Reply to the triggering message and mention its sender (`send`); on events
+    /// other than messages, only the mention remains.
+    public var replyToEvent: Bool
+    /// Mention the member who triggered it (`send`).
+    public var mention: Bool
+    /// Mute duration (`mute`).
+    public var seconds: Int64?
+    /// Delay before the action is due.
+    public var delaySeconds: Int64
+
+    /// Creates a step.
+    public init(
+        kind: ActionKind, texts: [Template] = [], replyToEvent: Bool = false, mention: Bool = false,
+        seconds: Int64? = nil, delaySeconds: Int64 = 0
+    ) {
+        self.kind = kind
+        self.texts = texts
+        self.replyToEvent = replyToEvent
+        self.mention = mention
+        self.seconds = seconds
+        self.delaySeconds = delaySeconds
+    }
+}
+
+/// A compiled rule: trigger, conditions, exemptions, actions.
+public struct Rule: Sendable {
+    public var id: String
+    /// The event types that trigger it (empty for schedule rules).
+    public var triggers: Set<EventType>
+    /// Set for schedule rules.
+    public var schedule: Schedule?
+    public var priority: Int
+    /// All must hold.
+    public var conditions: [Condition]
+    public var exemptRoles: Set<MemberRole>
+    public var exemptUsers: Set<String>
+    public var cooldown: Cooldown?
+    /// No further rules run for the event once this one fires.
+    public var stop: Bool
+    public var steps: [ActionStep]
+    /// Where the rule was written.
+    public var location: SourceLocation
+
+    /// Creates a rule.
+    public init(
+        id: String, triggers: Set<EventType>, schedule: Schedule? = nil, priority: Int = 0,
+        conditions: [Condition] = [], exemptRoles: Set<MemberRole> = [], exemptUsers: Set<String> = [],
+        cooldown: Cooldown? = nil, stop: Bool = false, steps: [ActionStep],
+        location: SourceLocation = SourceLocation(file: "", line: 0, column: 0)
+    ) {
+        self.id = id
+        self.triggers = triggers
+        self.schedule = schedule
+        self.priority = priority
+        self.conditions = conditions
+        self.exemptRoles = exemptRoles
+        self.exemptUsers = exemptUsers
+        self.cooldown = cooldown
+        self.stop = stop
+        self.steps = steps
+        self.location = location
+    }
+}

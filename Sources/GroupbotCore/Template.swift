@@ -1,0 +1,100 @@
+/// A value a reply template can insert.
+public enum TemplateField: String, Sendable, CaseIterable {
+    case nick, user, group
+    case groupName = "group_name"
+    case text, inviter
+    case oldNick = "old_nick"
+    case amount
+}
+
+/// A reply text with placeholders: `欢迎 {nick} 加入 {group_name}`.
+///
+/// Placeholders name a ``TemplateField`` or a named capture of the rule's regex;
+/// `{{` and `}}` stand for literal braces.
+public struct Template: Sendable, Equatable {
+    /// A piece of a template.
+    public enum Segment: Sendable, Equatable {
+        case literal(String)
+        case field(TemplateField)
+        case capture(String)
+    }
+
+    /// A template that does not parse: where, and why.
+    public struct ParseError: Error, Equatable, Sendable {
+        /// Character offset in the template text.
+        public let characterOffset: Int
+        public let reason: String
+    }
+
+    public let segments: [Segment]
+    /// The template as written.
+    public let source: String
+
+    /// Parses `source`; names not in `TemplateField` are taken as capture names
+    /// (the rule compiler checks that the regex defines them).
+    public init(_ source: String) throws(ParseError) {
+        self.source = source
+        var segments: [Segment] = []
+        var literal = ""
+        let characters = Array(source)
+        var index = 0
+        while index < characters.count {
+            let character = characters[index]
+            if character == "{", index + 1 < characters.count, characters[index + 1] == "{" {
+                literal.append("{"); index += 2; continue
+            }
+            if character == "}", index + 1 < characters.count, characters[index + 1] == "}" {
+                literal.append("}"); index += 2; continue
+            }
+            if character == "}" {
+                throw ParseError(characterOffset: index, reason: "a lone '}' (write '}}' for a literal brace)")
+            }
+            guard character == "{" else { literal.append(character); index += 1; continue }
+            guard let close = characters[(index + 1)...].firstIndex(of: "}") else {
+                throw ParseError(characterOffset: index, reason: "'{' is never closed (write '{{' for a literal brace)")
+            }
+            let name = String(characters[(index + 1)..<close])
+            guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {
+                throw ParseError(characterOffset: index, reason: "'{\(name)}' is not a placeholder name")
+            }
+            if !literal.isEmpty { segments.append(.literal(literal)); literal = "" }
+            segments.append(TemplateField(rawValue: name).map(Segment.field) ?? .capture(name))
+            index = close + 1
+        }
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        self.segments = segments
+    }
+
+    /// The capture names the template uses.
+    public var captureNames: [String] {
+        segments.compactMap { if case .capture(let name) = $0 { name } else { nil } }
+    }
+
+    /// Fills the placeholders from `event` and the regex `captures`.
+    public func render(event: Event, captures: [String: Substring]) -> String {
+        var output = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let text): output += text
+            case .capture(let name): output += captures[name] ?? ""
+            case .field(let field): output += Self.value(of: field, in: event)
+            }
+        }
+        return output
+    }
+
+    static func value(of field: TemplateField, in event: Event) -> String {
+        switch field {
+        case .nick: return event.nick ?? event.user
+        case .user: return event.user
+        case .group: return event.group
+        case .groupName: return event.groupName ?? event.group
+        case .text: return event.text
+        case .inviter: return event.inviter ?? ""
+        case .oldNick: return event.oldNick ?? ""
+        case .amount:
+            guard let amount = event.amount else { return "" }
+            return amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
+        }
+    }
+}

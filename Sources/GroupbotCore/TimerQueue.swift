@@ -1,0 +1,58 @@
+/// Work waiting for its time: a min-heap ordered by due time, then by the
+/// order it was added, so timers due at the same instant fire in a stable order.
+public struct TimerQueue<Payload> {
+    private struct Entry {
+        let due: Instant
+        let sequence: UInt64
+        let payload: Payload
+
+        func precedes(_ other: Entry) -> Bool {
+            (due, sequence) < (other.due, other.sequence)
+        }
+    }
+
+    private var heap: [Entry] = []
+    private var nextSequence: UInt64 = 0
+
+    /// Creates an empty queue.
+    public init() {}
+
+    /// The number of pending timers.
+    public var count: Int { heap.count }
+
+    /// When the earliest pending timer is due.
+    public var nextDue: Instant? { heap.first?.due }
+
+    /// Adds `payload`, due at `due`.
+    public mutating func schedule(_ payload: Payload, at due: Instant) {
+        heap.append(Entry(due: due, sequence: nextSequence, payload: payload))
+        nextSequence += 1
+        var child = heap.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard heap[child].precedes(heap[parent]) else { break }
+            heap.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes and returns the earliest timer if it is due at or before `now`.
+    public mutating func popDue(at now: Instant) -> (due: Instant, payload: Payload)? {
+        guard let first = heap.first, first.due <= now else { return nil }
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < heap.count, heap[left].precedes(heap[smallest]) { smallest = left }
+                if right < heap.count, heap[right].precedes(heap[smallest]) { smallest = right }
+                if smallest == parent { break }
+                heap.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return (first.due, first.payload)
+    }
+}

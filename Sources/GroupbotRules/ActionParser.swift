@@ -1,0 +1,132 @@
+import GroupbotCore
+import Yams
+
+/// Parses a rule's `actions:` list into ``ActionStep``s, checking that each
+/// action makes sense for the rule's triggers and that templates use known names.
+struct ActionParser {
+    /// The action names of the DSL; `reply` is a `send` that replies to the message.
+    static let names = ["approve", "delete", "dm", "kick", "mute", "notify", "reject", "reply", "send", "unmute"]
+    static let options = ["after", "mention"]
+
+    let reader: YAMLNodeReader
+    let triggers: Set<EventType>
+    let isSchedule: Bool
+    let captureNames: Set<String>
+
+    func parse(_ node: Node) -> [ActionStep] {
+        guard case .sequence(let items) = node else {
+            reader.fail(node, "'actions' should be a list", expected: "a list such as - reply: \"…\"")
+            return []
+        }
+        if items.isEmpty { reader.fail(node, "'actions' is empty", expected: "at least one action") }
+        return items.compactMap(parseAction)
+    }
+
+    private func parseAction(_ node: Node) -> ActionStep? {
+        var name: String
+        var value: Node?
+        var options: [String: Node] = [:]
+        switch node {
+        case .scalar(let scalar):
+            name = scalar.string
+        case .mapping(let mapping):
+            let names = mapping.keys.compactMap { $0.scalar?.string }.filter { Self.names.contains($0) }
+            guard names.count == 1 else {
+                let found = mapping.keys.compactMap { $0.scalar?.string }
+                let guess = found.lazy.compactMap { Spelling.suggestion(for: $0, among: Self.names) }.first
+                reader.fail(node, names.isEmpty ? "no action name among '\(found.joined(separator: "', '"))'"
+                                                : "more than one action in one item: \(names.joined(separator: ", "))",
+                            expected: "one of \(Self.names.joined(separator: ", ")) per list item", suggestion: guess)
+                return nil
+            }
+            name = names[0]
+            guard let keys = reader.mapping(node, allowed: Self.options + [name], what: "an action") else { return nil }
+            value = keys[name]
+            options = keys.filter { $0.key != name }
+        default:
+            reader.fail(node, "an action should be a name or a mapping", expected: "e.g. - delete, or - reply: \"…\"")
+            return nil
+        }
+        guard Self.names.contains(name) else {
+            reader.fail(node, "unknown action '\(name)'", expected: "one of \(Self.names.joined(separator: ", "))",
+                        suggestion: Spelling.suggestion(for: name, among: Self.names))
+            return nil
+        }
+        guard fits(name, node: node) else { return nil }
+        var step = ActionStep(kind: name == "reply" ? .send : ActionKind(rawValue: name)!, replyToEvent: name == "reply")
+        switch name {
+        case "send", "reply", "dm", "notify":
+            guard let value else {
+                reader.fail(node, "'\(name)' needs a text", expected: "\(name): \"…\" or a list of texts")
+                return nil
+            }
+            step.texts = templates(value, what: name)
+            if step.texts.isEmpty { return nil }
+        case "reject":
+            if let value, !value.isNull { step.texts = templates(value, what: name) }
+        case "mute":
+            guard let value, let seconds = reader.duration(value, what: "mute") else {
+                if value == nil { reader.fail(node, "'mute' needs a duration", expected: "mute: 10m") }
+                return nil
+            }
+            step.seconds = seconds
+        default:
+            if let value, !value.isNull, reader.bool(value, what: name) != true {
+                reader.fail(value, "'\(name)' takes no value", expected: "- \(name)")
+            }
+        }
+        if let after = options["after"] { step.delaySeconds = reader.duration(after, what: "after") ?? 0 }
+        if let mention = options["mention"] {
+            guard name == "send" else {
+                reader.fail(mention, "'mention' only applies to send", expected: "send: … with mention: true")
+                return nil
+            }
+            step.mention = reader.bool(mention, what: "mention") ?? false
+        }
+        return step
+    }
+
+    /// Whether the action makes sense for the rule's triggers.
+    private func fits(_ name: String, node: Node) -> Bool {
+        var problem: String?
+        if isSchedule, !["send", "notify"].contains(name) {
+            problem = "a schedule rule can only send or notify"
+        } else if name == "delete", triggers.contains(where: { $0 != .message }) {
+            problem = "'\(name)' needs a message to act on, but the rule is triggered by other events"
+        } else if ["approve", "reject"].contains(name), triggers != [.joinRequest] {
+            problem = "'\(name)' answers a join request, so the rule must be on: join_request"
+        }
+        if let problem { reader.fail(node, problem) }
+        return problem == nil
+    }
+
+    private func templates(_ node: Node, what: String) -> [Template] {
+        guard let texts = reader.strings(node, what: what) else { return [] }
+        var result: [Template] = []
+        for text in texts {
+            do {
+                let template = try Template(text)
+                if let unknown = template.captureNames.first(where: { !captureNames.contains($0) }) {
+                    let known = TemplateField.allCases.map(\.rawValue) + captureNames.sorted()
+                    reader.fail(node, "the template uses {\(unknown)}, which is neither a field nor a named capture of the rule's regex",
+                                expected: "one of \(known.map { "{\($0)}" }.joined(separator: ", "))",
+                                suggestion: Spelling.suggestion(for: unknown, among: known))
+                    continue
+                }
+                result.append(template)
+            } catch {
+                var location = reader.location(of: node)
+                if case .scalar = node { location.column += error.characterOffset }
+                reader.record(RuleError(at: location, "bad template: \(error.reason)"))
+            }
+        }
+        return result
+    }
+}
+
+extension Node {
+    var isNull: Bool {
+        guard case .scalar(let scalar) = self else { return false }
+        return scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null"
+    }
+}

@@ -1,0 +1,112 @@
+import GroupbotCore
+import PCRE2
+import Yams
+
+/// Parses a rule's `when:` block (and `not:` blocks inside it).
+struct ConditionParser {
+    static let keys = ["keywords", "kind", "nick_regex", "not", "regex", "role", "time"]
+    static let keywordKeys = ["all", "any", "case_sensitive", "match", "none"]
+
+    let reader: YAMLNodeReader
+
+    func parse(_ node: Node) -> [ConditionSpec] {
+        guard let keys = reader.mapping(node, allowed: Self.keys, what: "when") else { return [] }
+        var conditions: [ConditionSpec] = []
+        if let value = keys["keywords"] { conditions += keywords(value) }
+        if let value = keys["regex"], let pattern = regex(value, what: "regex") {
+            conditions.append(.regex(.text, pattern))
+        }
+        if let value = keys["nick_regex"], let pattern = regex(value, what: "nick_regex") {
+            conditions.append(.regex(.nick, pattern))
+        }
+        if let value = keys["kind"], let kinds = reader.strings(value, what: "kind") {
+            conditions.append(.kind(Set(kinds)))
+        }
+        if let value = keys["role"] { conditions.append(.role(roles(value))) }
+        if let value = keys["time"], let window = timeWindow(value) { conditions.append(.time(window)) }
+        if let value = keys["not"] {
+            let nested = parse(value)
+            if !nested.isEmpty { conditions.append(.not(nested)) }
+        }
+        return conditions
+    }
+
+    func roles(_ node: Node) -> Set<MemberRole> {
+        var roles: Set<MemberRole> = []
+        for name in reader.strings(node, what: "roles") ?? [] {
+            guard let role = MemberRole(rawValue: name) else {
+                reader.fail(node, "unknown role '\(name)'", expected: "owner, admin or member",
+                            suggestion: Spelling.suggestion(for: name, among: MemberRole.allCases.map(\.rawValue)))
+                continue
+            }
+            roles.insert(role)
+        }
+        return roles
+    }
+
+    private func keywords(_ node: Node) -> [ConditionSpec] {
+        guard let keys = reader.mapping(node, allowed: Self.keywordKeys, what: "keywords") else { return [] }
+        var mode = KeywordMatchMode.contains
+        if let value = keys["match"], let name = reader.string(value, what: "match") {
+            if let parsed = KeywordMatchMode(rawValue: name) {
+                mode = parsed
+            } else {
+                reader.fail(value, "unknown keyword match '\(name)'", expected: "contains or whole",
+                            suggestion: Spelling.suggestion(for: name, among: ["contains", "whole"]))
+            }
+        }
+        let caseSensitive = keys["case_sensitive"].flatMap { reader.bool($0, what: "case_sensitive") } ?? false
+        var conditions: [ConditionSpec] = []
+        for (key, requirement) in [("any", KeywordRequirementKind.any), ("all", .all), ("none", .none)] {
+            guard let value = keys[key], let words = reader.strings(value, what: key) else { continue }
+            if let empty = words.firstIndex(where: \.isEmpty) {
+                reader.fail(value, "keyword \(empty + 1) of '\(key)' is empty", expected: "non-empty keywords")
+                continue
+            }
+            conditions.append(.keywords(KeywordList(words: words, mode: mode, caseSensitive: caseSensitive), requirement))
+        }
+        if conditions.isEmpty, keys["any"] == nil, keys["all"] == nil, keys["none"] == nil {
+            reader.fail(node, "keywords lists no words", expected: "any:, all: or none: with a list of words")
+        }
+        return conditions
+    }
+
+    private func regex(_ node: Node, what: String) -> PCRE2Pattern? {
+        guard let source = reader.string(node, what: what) else { return nil }
+        do {
+            return try PCRE2Pattern(source)
+        } catch {
+            var location = reader.location(of: node)
+            if case .compile(let offset) = error.kind {
+                let quoted = node.scalar.map { $0.style == .singleQuoted || $0.style == .doubleQuoted } ?? false
+                location.column += offset + (quoted ? 1 : 0)
+            }
+            reader.record(RuleError(at: location, "\(what) does not compile: \(error.message)",
+                                    expected: "a PCRE2 regular expression"))
+            return nil
+        }
+    }
+
+    private func timeWindow(_ node: Node) -> TimeWindow? {
+        guard let keys = reader.mapping(node, allowed: ["days", "from", "to"], what: "time") else { return nil }
+        guard let fromNode = keys["from"], let toNode = keys["to"] else {
+            reader.fail(node, "time needs both 'from' and 'to'", expected: "time: { from: \"09:00\", to: \"21:00\" }")
+            return nil
+        }
+        guard let from = reader.timeOfDay(fromNode, what: "from"), let to = reader.timeOfDay(toNode, what: "to") else {
+            return nil
+        }
+        if from == to {
+            reader.fail(toNode, "the time window from \(Self.clock(from)) to \(Self.clock(to)) is empty",
+                        expected: "a 'to' different from 'from'")
+            return nil
+        }
+        let days = keys["days"].flatMap { reader.weekdays($0, what: "days") } ?? []
+        return TimeWindow(fromMinute: from % 1440, toMinute: to == 1440 ? 1440 : to, days: days)
+    }
+
+    private static func clock(_ minute: Int) -> String {
+        let hour = minute / 60, rest = minute % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import GroupbotCore
+import Yams
+
+/// Loads a directory of rule files into a ``RuleBook``.
+///
+/// `groups.yaml` maps groups to types; every other `*.yaml` / `*.yml` file is
+/// a group type named after the file. Every mistake in every file is reported
+/// at once, each with file:line:column.
+public enum RuleBookLoader {
+    /// The name of the mapping file inside a rules directory.
+    public static let mappingFile = "groups.yaml"
+
+    /// Loads every rule file in `directory`.
+    /// - Throws: ``RuleErrors`` listing every mistake found.
+    public static func load(directory: String) throws(RuleErrors) -> RuleBook {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
+              let names = try? manager.contentsOfDirectory(atPath: directory)
+        else {
+            throw RuleErrors([RuleError(at: SourceLocation(file: directory, line: 1, column: 1),
+                                        "no such rules directory", expected: "a directory of .yaml rule files")])
+        }
+        var files: [(path: String, contents: String)] = []
+        var errors: [RuleError] = []
+        for name in names.sorted() where name.hasSuffix(".yaml") || name.hasSuffix(".yml") {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard let data = manager.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                errors.append(RuleError(at: SourceLocation(file: path, line: 1, column: 1),
+                                        "cannot read the file as UTF-8 text"))
+                continue
+            }
+            files.append((path, text))
+        }
+        do {
+            return try load(files: files)
+        } catch {
+            throw RuleErrors(errors + error.errors)
+        }
+    }
+
+    /// Loads rule files given as (path, contents) pairs; the file named `groups.yaml` is the mapping.
+    public static func load(files: [(path: String, contents: String)]) throws(RuleErrors) -> RuleBook {
+        var errors: [RuleError] = []
+        var typeFiles: [TypeFile] = []
+        var mapping: (GroupMapping, [(type: String, location: SourceLocation)])?
+        for (path, contents) in files {
+            let reader = YAMLNodeReader(file: path)
+            let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+            guard let root = compose(contents, reader: reader) else {
+                errors += reader.errors
+                continue
+            }
+            if (path as NSString).lastPathComponent == mappingFile {
+                mapping = MappingParser(reader: reader).parse(root)
+            } else {
+                typeFiles.append(RuleFileParser(reader: reader).parse(root, typeName: stem))
+            }
+            errors += reader.errors
+        }
+        var compiler = RuleBookCompiler(files: typeFiles)
+        let types = compiler.compile()
+        errors += compiler.errors
+        let directory = files.first.map { ($0.path as NSString).deletingLastPathComponent } ?? "."
+        let resolvedMapping: GroupMapping
+        if let (parsed, references) = mapping {
+            resolvedMapping = parsed
+            for (type, location) in references where types[type] == nil && !typeFiles.contains(where: { $0.name == type }) {
+                errors.append(RuleError(at: location, "no group type '\(type)'",
+                                        expected: "one of \(typeFiles.map(\.name).sorted().joined(separator: ", "))",
+                                        suggestion: Spelling.suggestion(for: type, among: typeFiles.map(\.name))))
+            }
+        } else if typeFiles.count == 1 || typeFiles.contains(where: { $0.name == "general" }) {
+            let only = typeFiles.count == 1 ? typeFiles[0].name : "general"
+            resolvedMapping = GroupMapping(entries: [], defaultType: only)
+        } else {
+            errors.append(RuleError(at: SourceLocation(file: (directory as NSString).appendingPathComponent(mappingFile), line: 1, column: 1),
+                                    "no group mapping", expected: "a groups.yaml with default: <type>, or a general.yaml"))
+            resolvedMapping = GroupMapping(entries: [], defaultType: "general")
+        }
+        guard errors.isEmpty else {
+            throw RuleErrors(errors.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) })
+        }
+        return RuleBook(types: types, mapping: resolvedMapping)
+    }
+
+    private static func compose(_ contents: String, reader: YAMLNodeReader) -> Node? {
+        do {
+            guard let root = try Yams.compose(yaml: contents) else {
+                reader.fail(nil, "the file is empty", expected: "rules: followed by a list of rules")
+                return nil
+            }
+            return root
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                 .composer(let context, let problem, let mark, _):
+                let detail = context.map { "\($0.text), " } ?? ""
+                reader.record(RuleError(at: SourceLocation(file: reader.file, line: mark.line, column: mark.column),
+                                        "not valid YAML: \(detail)\(problem)"))
+            default:
+                reader.fail(nil, "not valid YAML: \(error)")
+            }
+            return nil
+        } catch {
+            reader.fail(nil, "not valid YAML: \(error)")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import GroupbotCore
+
+/// A mistake in a rule file: where it is, what was wrong, what was expected.
+///
+/// Its description reads like a compiler's:
+/// `rules/vip.yaml:12:7: unknown key 'acions' in a rule; expected one of actions, cooldown, … (did you mean 'actions'?)`
+public struct RuleError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Where the mistake is.
+    public let location: SourceLocation
+    /// What was wrong.
+    public let problem: String
+    /// What would have been right, when it can be said.
+    public let expected: String?
+    /// A close, valid name for a misspelt one.
+    public let suggestion: String?
+
+    /// Creates an error.
+    public init(at location: SourceLocation, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
+        self.location = location
+        self.problem = problem
+        self.expected = expected
+        self.suggestion = suggestion
+    }
+
+    public var description: String {
+        var text = "\(location): \(problem)"
+        if let expected { text += "; expected \(expected)" }
+        if let suggestion { text += " (did you mean '\(suggestion)'?)" }
+        return text
+    }
+}
+
+/// Every mistake found while loading a set of rule files, in file and line order.
+public struct RuleErrors: Error, Sendable, CustomStringConvertible {
+    public let errors: [RuleError]
+
+    /// Creates the list.
+    public init(_ errors: [RuleError]) {
+        self.errors = errors
+    }
+
+    public var description: String { errors.map(\.description).joined(separator: "\n") }
+}
+
+/// Finds the closest name to a misspelt one, for "did you mean".
+enum Spelling {
+    /// The candidate within a small edit distance of `word`, if any.
+    static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+        let limit = max(1, word.count / 3)
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(word.lowercased(), candidate)
+            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        for i in 1...a.count {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where j <= b.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,158 @@
+import GroupbotCore
+import PCRE2
+import Yams
+
+/// Parses one group type file (`rules/<type>.yaml`) into a ``TypeFile``,
+/// collecting every mistake with its file:line:column.
+struct RuleFileParser {
+    static let fileKeys = ["description", "extends", "rules", "timezone"]
+    static let ruleKeys = ["actions", "at", "cooldown", "days", "description", "disabled", "except",
+                           "id", "on", "priority", "stop", "when"]
+    static let triggerNames: [String: EventType] = [
+        "message": .message, "join": .join, "leave": .leave, "rename": .rename, "join_request": .joinRequest,
+    ]
+
+    let reader: YAMLNodeReader
+
+    func parse(_ root: Node, typeName: String) -> TypeFile {
+        var file = TypeFile(name: typeName, file: reader.file, extends: nil,
+                            extendsLocation: reader.location(of: root), timeZone: nil, rules: [])
+        guard let top = reader.mapping(root, allowed: Self.fileKeys, what: "a rule file") else { return file }
+        if let node = top["extends"] {
+            file.extends = reader.string(node, what: "extends")
+            file.extendsLocation = reader.location(of: node)
+        }
+        if let node = top["timezone"], let identifier = reader.string(node, what: "timezone") {
+            if let zone = SystemTimeZone(identifier: identifier) {
+                file.timeZone = zone
+            } else {
+                reader.fail(node, "unknown timezone '\(identifier)'", expected: "an IANA name such as Asia/Shanghai")
+            }
+        }
+        guard let rulesNode = top["rules"] else {
+            reader.fail(root, "the file has no 'rules' list", expected: "rules: followed by a list of rules")
+            return file
+        }
+        guard case .sequence(let items) = rulesNode else {
+            reader.fail(rulesNode, "'rules' should be a list", expected: "a list of rules, each starting with '- id:'")
+            return file
+        }
+        var seen: [String: SourceLocation] = [:]
+        for item in items {
+            guard let rule = parseRule(item) else { continue }
+            if let first = seen[rule.id] {
+                reader.fail(item, "rule id '\(rule.id)' is already used at line \(first.line)",
+                            expected: "a unique id per file")
+                continue
+            }
+            seen[rule.id] = rule.location
+            file.rules.append(rule)
+        }
+        return file
+    }
+
+    // MARK: - Rules
+
+    private func parseRule(_ node: Node) -> RuleSpec? {
+        guard let keys = reader.mapping(node, allowed: Self.ruleKeys, what: "a rule") else { return nil }
+        guard let idNode = keys["id"], let id = reader.string(idNode, what: "id") else {
+            if keys["id"] == nil { reader.fail(node, "a rule has no id", expected: "id: a-short-name") }
+            return nil
+        }
+        guard !id.isEmpty, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
+            reader.fail(idNode, "rule id '\(id)' has characters other than letters, digits, '-' and '_'")
+            return nil
+        }
+        var rule = RuleSpec(id: id, location: reader.location(of: node), triggers: [], schedule: nil, priority: 0,
+                            conditions: [], exemptRoles: [], exemptUsers: [], cooldown: nil, stop: false,
+                            disabled: false, steps: [])
+        if let value = keys["disabled"] { rule.disabled = reader.bool(value, what: "disabled") ?? false }
+        // A rule that only switches an inherited one off needs nothing else.
+        if rule.disabled && keys["on"] == nil && keys["actions"] == nil { return rule }
+
+        var isSchedule = false
+        if let on = keys["on"] {
+            for name in reader.strings(on, what: "on") ?? [] {
+                if name == "schedule" {
+                    isSchedule = true
+                } else if let trigger = Self.triggerNames[name] {
+                    rule.triggers.insert(trigger)
+                } else {
+                    reader.fail(on, "unknown trigger '\(name)'",
+                                expected: "message, join, leave, rename, join_request or schedule",
+                                suggestion: Spelling.suggestion(for: name, among: Array(Self.triggerNames.keys) + ["schedule"]))
+                }
+            }
+            if isSchedule && !rule.triggers.isEmpty {
+                reader.fail(on, "a schedule rule cannot also be triggered by events", expected: "on: schedule alone")
+            }
+        } else {
+            reader.fail(node, "rule '\(id)' has no trigger", expected: "on: message, join, leave, rename, join_request or schedule")
+        }
+        if isSchedule {
+            if let at = keys["at"], let minute = reader.timeOfDay(at, what: "at") {
+                let days = keys["days"].flatMap { reader.weekdays($0, what: "days") } ?? []
+                rule.schedule = Schedule(minuteOfDay: minute % 1440, days: days)
+            } else if keys["at"] == nil {
+                reader.fail(node, "schedule rule '\(id)' has no time", expected: "at: \"HH:MM\"")
+            }
+        } else {
+            for key in ["at", "days"] where keys[key] != nil {
+                reader.fail(keys[key], "'\(key)' only applies to schedule rules", expected: "on: schedule, or no '\(key)'")
+            }
+        }
+        if let value = keys["priority"] { rule.priority = reader.integer(value, what: "priority") ?? 0 }
+        if let value = keys["stop"] { rule.stop = reader.bool(value, what: "stop") ?? false }
+        if let value = keys["when"] { rule.conditions = ConditionParser(reader: reader).parse(value) }
+        if let value = keys["except"] { parseExemptions(value, into: &rule) }
+        if let value = keys["cooldown"] { rule.cooldown = parseCooldown(value) }
+        let captures = rule.conditions.captureNames
+        if let value = keys["actions"] {
+            rule.steps = ActionParser(reader: reader, triggers: rule.triggers, isSchedule: isSchedule,
+                                      captureNames: captures).parse(value)
+        } else {
+            reader.fail(node, "rule '\(id)' has no actions", expected: "actions: followed by a list such as - reply: \"…\"")
+        }
+        return rule
+    }
+
+    private func parseExemptions(_ node: Node, into rule: inout RuleSpec) {
+        guard let keys = reader.mapping(node, allowed: ["roles", "users"], what: "except") else { return }
+        if let roles = keys["roles"] { rule.exemptRoles = ConditionParser(reader: reader).roles(roles) }
+        if let users = keys["users"] { rule.exemptUsers = Set(reader.strings(users, what: "users") ?? []) }
+    }
+
+    private func parseCooldown(_ node: Node) -> Cooldown? {
+        if case .scalar = node {
+            return reader.duration(node, what: "cooldown").map { Cooldown(seconds: $0) }
+        }
+        guard let keys = reader.mapping(node, allowed: ["duration", "per"], what: "cooldown") else { return nil }
+        guard let durationNode = keys["duration"] else {
+            reader.fail(node, "cooldown has no duration", expected: "duration: 10m")
+            return nil
+        }
+        guard let seconds = reader.duration(durationNode, what: "cooldown duration") else { return nil }
+        var scope = Cooldown.Scope.group
+        if let perNode = keys["per"], let per = reader.string(perNode, what: "per") {
+            guard let value = Cooldown.Scope(rawValue: per) else {
+                reader.fail(perNode, "cooldown per '\(per)' is not known", expected: "group or user",
+                            suggestion: Spelling.suggestion(for: per, among: ["group", "user"]))
+                return nil
+            }
+            scope = value
+        }
+        return Cooldown(seconds: seconds, scope: scope)
+    }
+}
+
+extension [ConditionSpec] {
+    /// Named captures of the top-level `regex` conditions (those inside `not` never match when the rule fires).
+    var captureNames: Set<String> {
+        var names: Set<String> = []
+        for condition in self {
+            if case .regex(.text, let pattern) = condition { names.formUnion(pattern.captureNames) }
+        }
+        return names
+    }
+}

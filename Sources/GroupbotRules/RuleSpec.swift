@@ -1,0 +1,42 @@
+import GroupbotCore
+import PCRE2
+
+/// A condition as written, before keyword lists are given slots in their group type's index.
+indirect enum ConditionSpec {
+    case keywords(KeywordList, KeywordRequirementKind)
+    case regex(TextField, PCRE2Pattern)
+    case kind(Set<String>)
+    case role(Set<MemberRole>)
+    case time(TimeWindow)
+    case not([ConditionSpec])
+}
+
+enum KeywordRequirementKind {
+    case any, all, none
+}
+
+/// A rule as parsed from one file, before inheritance and compilation.
+struct RuleSpec {
+    var id: String
+    var location: SourceLocation
+    var triggers: Set<EventType>
+    var schedule: Schedule?
+    var priority: Int
+    var conditions: [ConditionSpec]
+    var exemptRoles: Set<MemberRole>
+    var exemptUsers: Set<String>
+    var cooldown: Cooldown?
+    var stop: Bool
+    var disabled: Bool
+    var steps: [ActionStep]
+}
+
+/// One group type file as parsed.
+struct TypeFile {
+    var name: String
+    var file: String
+    var extends: String?
+    var extendsLocation: SourceLocation
+    var timeZone: (any TimeZoneRule)?
+    var rules: [RuleSpec]
+}

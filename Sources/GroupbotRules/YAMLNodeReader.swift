@@ -1,0 +1,148 @@
+import GroupbotCore
+import Yams
+
+/// Reads typed values out of a Yams node tree, recording a ``RuleError`` with
+/// the node's file:line:column for every value of the wrong shape.
+///
+/// Readers return `nil` after recording an error, so one pass reports every
+/// mistake in a file instead of stopping at the first.
+final class YAMLNodeReader {
+    let file: String
+    private(set) var errors: [RuleError] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func location(of node: Node?) -> SourceLocation {
+        let mark = node?.mark
+        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    func fail(_ node: Node?, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
+        errors.append(RuleError(at: location(of: node), problem, expected: expected, suggestion: suggestion))
+    }
+
+    func record(_ error: RuleError) {
+        errors.append(error)
+    }
+
+    /// A mapping whose keys are all in `allowed`; unknown keys are reported with a did-you-mean.
+    func mapping(_ node: Node, allowed: [String], what: String) -> [String: Node]? {
+        guard case .mapping(let mapping) = node else {
+            fail(node, "\(what) should be a mapping", expected: "keys such as \(allowed.prefix(4).joined(separator: ", "))")
+            return nil
+        }
+        var result: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = keyNode.scalar?.string else {
+                fail(keyNode, "a key in \(what) should be a plain name")
+                continue
+            }
+            guard allowed.contains(key) else {
+                fail(keyNode, "unknown key '\(key)' in \(what)",
+                     expected: "one of \(allowed.joined(separator: ", "))",
+                     suggestion: Spelling.suggestion(for: key, among: allowed))
+                continue
+            }
+            if result[key] != nil { fail(keyNode, "key '\(key)' appears twice in \(what)") }
+            result[key] = value
+        }
+        return result
+    }
+
+    func string(_ node: Node, what: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            fail(node, "\(what) should be a single value", expected: "text")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A list of strings; a single scalar counts as a list of one.
+    func strings(_ node: Node, what: String) -> [String]? {
+        switch node {
+        case .scalar(let scalar):
+            return [scalar.string]
+        case .sequence(let sequence):
+            var values: [String] = []
+            for item in sequence {
+                guard let value = string(item, what: "an item of \(what)") else { return nil }
+                values.append(value)
+            }
+            return values
+        default:
+            fail(node, "\(what) should be a value or a list of values")
+            return nil
+        }
+    }
+
+    func integer(_ node: Node, what: String) -> Int? {
+        guard let text = string(node, what: what) else { return nil }
+        guard let value = Int(text) else {
+            fail(node, "\(what) '\(text)' is not a whole number", expected: "a number such as 10")
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ node: Node, what: String) -> Bool? {
+        guard let text = string(node, what: what) else { return nil }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            fail(node, "\(what) '\(text)' is not true or false", expected: "true or false")
+            return nil
+        }
+    }
+
+    /// `30s`, `10m`, `2h`, `1d` or a number of seconds.
+    func duration(_ node: Node, what: String) -> Int64? {
+        guard let text = string(node, what: what) else { return nil }
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        var digits = Substring(text.trimmingSpaces), unit: Int64 = 1
+        if let last = digits.last, let scale = units[last] {
+            unit = scale
+            digits = digits.dropLast()
+        }
+        guard let value = Int64(digits), value >= 0 else {
+            fail(node, "\(what) '\(text)' is not a duration", expected: "a duration such as 30s, 10m, 2h or 1d")
+            return nil
+        }
+        return value * unit
+    }
+
+    /// `HH:MM` as minutes after midnight.
+    func timeOfDay(_ node: Node, what: String) -> Int? {
+        guard let text = string(node, what: what) else { return nil }
+        let parts = text.split(separator: ":")
+        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
+              (0...24).contains(hour), (0..<60).contains(minute), hour * 60 + minute <= 1440
+        else {
+            fail(node, "\(what) '\(text)' is not a time of day", expected: "HH:MM, e.g. 09:00 or 21:30")
+            return nil
+        }
+        return hour * 60 + minute
+    }
+
+    func weekdays(_ node: Node, what: String) -> Set<Weekday>? {
+        guard let names = strings(node, what: what) else { return nil }
+        var days: Set<Weekday> = []
+        for name in names {
+            guard let day = Weekday.names[name.lowercased()] else {
+                fail(node, "'\(name)' in \(what) is not a weekday", expected: "mon, tue, wed, thu, fri, sat or sun",
+                     suggestion: Spelling.suggestion(for: name, among: Weekday.names.keys.sorted()))
+                return nil
+            }
+            days.insert(day)
+        }
+        return days
+    }
+}
+
+extension String {
+    var trimmingSpaces: String {
+        String(drop(while: { $0 == " " }).reversed().drop(while: { $0 == " " }).reversed())
+    }
+}

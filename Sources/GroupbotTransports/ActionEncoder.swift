@@ -1,0 +1,65 @@
+import GroupbotCore
+
+/// Writes actions as wire-format JSON lines (docs/wire-format.md), with keys
+/// in a fixed order so the same actions always give the same bytes.
+public enum ActionEncoder {
+    /// Appends `action` as one JSON line (ending in `\n`) to `output`.
+    public static func encode(_ action: Action, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { output.append(UInt8(ascii: ",")) }
+            first = false
+            output.append(UInt8(ascii: "\""))
+            output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            output.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        }
+        func string(_ name: StaticString, _ value: String?) {
+            guard let value else { return }
+            key(name)
+            appendQuoted(value, to: &output)
+        }
+        string("id", action.id)
+        string("action", action.kind.rawValue)
+        string("group", action.group)
+        string("user", action.user)
+        string("text", action.text)
+        string("reply_to", action.replyTo)
+        string("mention", action.mention)
+        string("message", action.message)
+        if let seconds = action.seconds {
+            key("seconds")
+            output.append(contentsOf: String(seconds).utf8)
+        }
+        string("rule", action.rule)
+        string("cause", action.cause)
+        string("ts", Timestamp.format(action.due, utcOffsetSeconds: action.utcOffsetSeconds))
+        output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
+    /// One action as a JSON line, without the trailing newline.
+    public static func line(for action: Action) -> String {
+        var bytes: [UInt8] = []
+        encode(action, into: &bytes)
+        return String(decoding: bytes.dropLast(), as: UTF8.self)
+    }
+
+    /// Appends `text` as a JSON string; non-ASCII is written as UTF-8, not escaped.
+    static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,33 @@
+import GroupbotCore
+
+/// Runs a stream of JSON lines through a pipeline until the input ends.
+///
+/// With the wall clock, timers fire while the input is idle: the reader waits
+/// for input no longer than until the next timer is due. Actions are flushed
+/// whenever the input has nothing more ready, so a live pipe sees each
+/// action as soon as its event is processed.
+public enum StreamRunner {
+    /// Reads `input` to its end through `pipeline`.
+    public static func run(input: FileInput, pipeline: EventPipeline, clock mode: ClockMode) {
+        var splitter = LineSplitter()
+        while true {
+            var timeout: Int32 = -1
+            if mode == .wall, let wait = pipeline.millisecondsUntilNextTimer {
+                timeout = Int32(clamping: min(wait, 60_000))
+            }
+            let result = input.read(timeoutMilliseconds: timeout) { chunk in
+                splitter.feed(chunk) { pipeline.process($0) }
+            }
+            if mode == .wall { pipeline.fireDueTimers() }
+            switch result {
+            case .data, .timedOut:
+                pipeline.flush()
+            case .endOfInput:
+                splitter.finish { pipeline.process($0) }
+                if mode == .wall { pipeline.fireDueTimers() }
+                pipeline.flush()
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import GroupbotCore
+import GroupbotRules
+import GroupbotTransports
+
+/// `groupbot check rules/`: validate rule files without running anything.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate every rule file in a directory.",
+        discussion: "Prints file:line:column, what was wrong and what was expected for every mistake, and exits 1 if there is any."
+    )
+
+    @Argument(help: "The directory of rule files to check.")
+    var directory: String = "rules"
+
+    func run() throws {
+        let book: RuleBook
+        do {
+            book = try RuleBookLoader.load(directory: directory)
+        } catch {
+            let errors = FileOutput.standardError()
+            errors.writeLine(error.description)
+            errors.writeLine("\(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(directory)")
+            throw ExitCode(1)
+        }
+        let ruleCount = book.types.values.reduce(0) { $0 + $1.rules.count }
+        let types = book.types.keys.sorted().joined(separator: ", ")
+        FileOutput.standardOutput().writeLine(
+            "\(directory): ok — \(book.types.count) group types (\(types)), \(ruleCount) rules after inheritance")
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `groupbot` command line.
+@main
+struct Groupbot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "groupbot",
+        abstract: "Rule-based moderation and auto-replies for business chat groups.",
+        discussion: """
+            Events come in as JSON lines (docs/wire-format.md), run through the rule files of \
+            their group type (docs/rules.md), and actions go out as JSON lines.
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ReplayCommand.self, CheckCommand.self]
+    )
+}

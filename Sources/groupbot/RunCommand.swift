@@ -1,0 +1,32 @@
+import ArgumentParser
+import GroupbotTransports
+
+/// `groupbot run`: events in on stdin, actions out on stdout.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Read events as JSON lines on stdin and write actions as JSON lines on stdout.",
+        discussion: """
+            Actions are written as soon as their event is processed. Problems (a malformed line, \
+            a regex that gave up) go to stderr as 'line N: reason' and the stream goes on. \
+            With the wall clock, delayed actions and schedules fire even when no event arrives.
+            """
+    )
+
+    @OptionGroup var rules: RulesOptions
+
+    @Option(help: "What moves the engine's clock: 'wall' (the system clock, for live groups) or 'events' (the events' timestamps, as replay does).")
+    var clock: ClockMode = .wall
+
+    func run() throws {
+        let book = try rules.loadBook()
+        let errors = FileOutput.standardError()
+        let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
+                                     report: { errors.writeLine($0) })
+        StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock)
+        let pending = pipeline.engine.pendingActionCount
+        if pending > 0 {
+            errors.writeLine("input ended with \(pending) delayed action\(pending == 1 ? "" : "s") not yet due; they were dropped")
+        }
+    }
+}
