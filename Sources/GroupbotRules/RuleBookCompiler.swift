@@ -14,7 +14,7 @@ struct RuleBookCompiler {
     mutating func compile() -> [String: GroupType] {
         var types: [String: GroupType] = [:]
         for name in files.keys.sorted() {
-            guard let (rules, zone) = resolve(name, chain: []) else { continue }
+            guard let (rules, zone) = resolve(name) else { continue }
             var lists: [KeywordList] = []
             let compiled = rules.filter { !$0.disabled }.map { spec in
                 Rule(id: spec.id, triggers: spec.triggers, schedule: spec.schedule, priority: spec.priority,
@@ -27,48 +27,63 @@ struct RuleBookCompiler {
         return types
     }
 
+    /// The chain of types `name` extends, or an error when it ends in an unknown type or a cycle.
+    private func ancestry(of name: String) -> Result<[String], RuleError> {
+        var chain = [name]
+        var current = name
+        while let file = files[current], let parent = file.extends {
+            if let start = chain.firstIndex(of: parent) {
+                let cycle = chain[start...] + [parent]
+                let own = files[name]!
+                // Reported once per file in the cycle; a file leading into someone else's cycle stays quiet.
+                let problem = start == 0 ? "extends cycle: \(cycle.joined(separator: " → "))"
+                                         : "extends '\(chain[1])', whose chain of extends loops"
+                return .failure(RuleError(at: own.extendsLocation, problem,
+                                          expected: "a chain of extends that ends in a file without extends"))
+            }
+            guard files[parent] != nil else {
+                let location = file.extendsLocation
+                return .failure(RuleError(at: location, "extends unknown type '\(parent)'",
+                                          expected: "one of \(files.keys.sorted().joined(separator: ", "))",
+                                          suggestion: Spelling.suggestion(for: parent, among: files.keys)))
+            }
+            chain.append(parent)
+            current = parent
+        }
+        return .success(chain)
+    }
+
     /// The rules of `name` with its ancestors', parents first; a child's rule replaces the parent's rule with its id in place.
-    private mutating func resolve(_ name: String, chain: [String]) -> ([RuleSpec], any TimeZoneRule)? {
-        guard let file = files[name] else { return nil }
-        guard let parentName = file.extends else {
-            return (file.rules, file.timeZone ?? FixedOffsetZone.shanghai)
-        }
-        if chain.contains(parentName) || parentName == name {
-            if chain.isEmpty {
-                errors.append(RuleError(at: file.extendsLocation,
-                                        "extends cycle: \(([name] + chain + [parentName]).joined(separator: " → "))",
-                                        expected: "a chain of extends that ends in a file without extends"))
-            }
+    private mutating func resolve(_ name: String) -> ([RuleSpec], any TimeZoneRule)? {
+        let chain: [String]
+        switch ancestry(of: name) {
+        case .success(let found): chain = found
+        case .failure(let error):
+            // Each broken link is reported by the file that holds it.
+            if error.location.file == files[name]!.file, !errors.contains(error) { errors.append(error) }
             return nil
         }
-        guard files[parentName] != nil else {
-            if chain.isEmpty {
-                errors.append(RuleError(at: file.extendsLocation, "extends unknown type '\(parentName)'",
-                                        expected: "one of \(files.keys.sorted().joined(separator: ", "))",
-                                        suggestion: Spelling.suggestion(for: parentName, among: files.keys)))
-            }
-            return nil
-        }
-        guard let (inherited, parentZone) = resolve(parentName, chain: chain + [name]) else {
-            if chain.isEmpty, !errors.contains(where: { $0.problem.hasPrefix("extends cycle") }) {
-                errors.append(RuleError(at: file.extendsLocation, "extends cycle through '\(parentName)'",
-                                        expected: "a chain of extends that ends in a file without extends"))
-            }
-            return nil
-        }
-        var rules = inherited
-        for rule in file.rules {
-            if let index = rules.firstIndex(where: { $0.id == rule.id }) {
-                rules[index] = rule.disabled && rule.steps.isEmpty ? disabledCopy(of: rules[index]) : rule
-            } else if rule.disabled && rule.steps.isEmpty {
-                errors.append(RuleError(at: rule.location, "rule '\(rule.id)' disables nothing: '\(parentName)' has no rule with this id",
-                                        expected: "the id of an inherited rule",
-                                        suggestion: Spelling.suggestion(for: rule.id, among: inherited.map(\.id))))
-            } else {
-                rules.append(rule)
+        var rules: [RuleSpec] = []
+        var zone: any TimeZoneRule = FixedOffsetZone.shanghai
+        for typeName in chain.reversed() {
+            let file = files[typeName]!
+            if let own = file.timeZone { zone = own }
+            for rule in file.rules {
+                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                    rules[index] = rule.disabled && rule.steps.isEmpty ? disabledCopy(of: rules[index]) : rule
+                } else if rule.disabled && rule.steps.isEmpty {
+                    if typeName == name {
+                        errors.append(RuleError(
+                            at: rule.location, "rule '\(rule.id)' disables nothing: '\(file.extends ?? name)' has no rule with this id",
+                            expected: "the id of an inherited rule",
+                            suggestion: Spelling.suggestion(for: rule.id, among: rules.map(\.id))))
+                    }
+                } else {
+                    rules.append(rule)
+                }
             }
         }
-        return (rules, file.timeZone ?? parentZone)
+        return (rules, zone)
     }
 
     private func disabledCopy(of rule: RuleSpec) -> RuleSpec {

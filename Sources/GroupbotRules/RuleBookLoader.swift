@@ -62,6 +62,9 @@ public enum RuleBookLoader {
         var compiler = RuleBookCompiler(files: typeFiles)
         let types = compiler.compile()
         errors += compiler.errors
+        // Stems of every type file, parsed or not, so a broken file does not also look missing.
+        let typeNames = files.map { ($0.path as NSString).lastPathComponent }.filter { $0 != mappingFile }
+            .map { ($0 as NSString).deletingPathExtension }
         let directory = files.first.map { ($0.path as NSString).deletingLastPathComponent } ?? "."
         let resolvedMapping: GroupMapping
         if let (parsed, references) = mapping {
@@ -71,9 +74,9 @@ public enum RuleBookLoader {
                                         expected: "one of \(typeFiles.map(\.name).sorted().joined(separator: ", "))",
                                         suggestion: Spelling.suggestion(for: type, among: typeFiles.map(\.name))))
             }
-        } else if typeFiles.count == 1 || typeFiles.contains(where: { $0.name == "general" }) {
-            let only = typeFiles.count == 1 ? typeFiles[0].name : "general"
-            resolvedMapping = GroupMapping(entries: [], defaultType: only)
+        } else if typeNames.count == 1 || typeNames.contains("general") {
+            // Without a mapping, the only type (or `general`) serves every group.
+            resolvedMapping = GroupMapping(entries: [], defaultType: typeNames.count == 1 ? typeNames[0] : "general")
         } else {
             errors.append(RuleError(at: SourceLocation(file: (directory as NSString).appendingPathComponent(mappingFile), line: 1, column: 1),
                                     "no group mapping", expected: "a groups.yaml with default: <type>, or a general.yaml"))

@@ -46,7 +46,7 @@ public struct RuleErrors: Error, Sendable, CustomStringConvertible {
 enum Spelling {
     /// The candidate within a small edit distance of `word`, if any.
     static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
-        let limit = max(1, word.count / 3)
+        let limit = word.count <= 3 ? 1 : max(2, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates {
             let distance = editDistance(word.lowercased(), candidate)
@@ -59,11 +59,17 @@ enum Spelling {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         var previous = Array(0...b.count)
+        var beforePrevious = previous
         for i in 1...a.count {
             var current = [i] + Array(repeating: 0, count: b.count)
             for j in 1...max(b.count, 1) where j <= b.count {
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                // A swap of two neighbours counts as one edit (optimal string alignment).
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    current[j] = min(current[j], beforePrevious[j - 2] + 1)
+                }
             }
+            beforePrevious = previous
             previous = current
         }
         return previous[b.count]

@@ -84,7 +84,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
         let utf8 = text.utf8
         func substring(_ group: Int) -> Substring? {
             let start = ovector[2 * group], end = ovector[2 * group + 1]
-            guard start != groupbot_pcre2_unset() else { return nil }
+            // size_t is imported as Int: PCRE2_UNSET (all bits set) reads as -1.
+            guard start != groupbot_pcre2_unset(), start >= 0 else { return nil }
             let lower = utf8.index(utf8.startIndex, offsetBy: start)
             let upper = utf8.index(utf8.startIndex, offsetBy: end)
             return text[lower..<upper]
@@ -108,7 +109,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
         if rc == PCRE2_ERROR_NOMATCH { return nil }
         if rc < 0 { throw matchError(rc) }
         let pointer = pcre2_get_ovector_pointer_8(scratch.matchData)!
-        return (0..<Int(2 * pairCount)).map { Int(bitPattern: UInt(pointer[$0])) }
+        return (0..<Int(2 * pairCount)).map { pointer[$0] }
     }
 
     private func matchError(_ rc: Int32) -> PCRE2Error {

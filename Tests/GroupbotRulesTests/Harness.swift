@@ -1,0 +1,50 @@
+import GroupbotCore
+import GroupbotRules
+
+/// Loads rule files given inline (path → YAML) and drives an engine on a virtual clock.
+final class Harness {
+    let engine: Engine
+    let clock = VirtualClock()
+    private var counter = 0
+
+    init(_ files: [String: String]) throws {
+        let book = try RuleBookLoader.load(files: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        engine = Engine(book: book, clock: clock)
+    }
+
+    /// One general-type file with these rules, and no mapping (the single type is the default).
+    convenience init(rules: String) throws {
+        try self.init(["rules/general.yaml": "rules:\n" + rules])
+    }
+
+    /// Sends an event at `time` (local, +08:00), firing the timers due before it, like replay does.
+    @discardableResult
+    func send(
+        _ type: EventType = .message, _ text: String = "", at time: String = "2026-11-20T10:00:00+08:00",
+        user: String = "u1", nick: String? = "西安-王芳-鱼油", role: MemberRole = .member, kind: String = "text",
+        group: String = "g1", groupName: String? = nil
+    ) -> [Action] {
+        counter += 1
+        let parsed = Timestamp.parse(time)!
+        let event = Event(type: type, id: "e\(counter)", time: parsed.instant, utcOffsetSeconds: parsed.utcOffsetSeconds,
+                          group: group, groupName: groupName, user: user, nick: nick, role: role, kind: kind, text: text)
+        clock.advance(to: parsed.instant)
+        return engine.fireDueTimers() + engine.handle(event)
+    }
+
+    /// Moves the clock and fires what is due.
+    func advance(to time: String) -> [Action] {
+        clock.advance(to: Timestamp.parse(time)!.instant)
+        return engine.fireDueTimers()
+    }
+}
+
+/// Loads inline files and returns the error descriptions, or [] when they load.
+func loadErrors(_ files: [String: String]) -> [String] {
+    do {
+        _ = try RuleBookLoader.load(files: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return []
+    } catch {
+        return error.errors.map(\.description)
+    }
+}
