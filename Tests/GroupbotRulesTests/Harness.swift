@@ -20,7 +20,7 @@ final class Harness {
     /// Sends an event at `time` (local, +08:00), firing the timers due before it, like replay does.
     @discardableResult
     func send(
-        _ type: EventType = .message, _ text: String = "", at time: String = "2026-11-20T10:00:00+08:00",
+        _ type: EventType, _ text: String = "", at time: String = "2026-11-20T10:00:00+08:00",
         user: String = "u1", nick: String? = "西安-王芳-鱼油", role: MemberRole = .member, kind: String = "text",
         group: String = "g1", groupName: String? = nil
     ) -> [Action] {
@@ -30,6 +30,16 @@ final class Harness {
                           group: group, groupName: groupName, user: user, nick: nick, role: role, kind: kind, text: text)
         clock.advance(to: parsed.instant)
         return engine.fireDueTimers() + engine.handle(event)
+    }
+
+    /// Sends a message event.
+    @discardableResult
+    func send(
+        _ text: String, at time: String = "2026-11-20T10:00:00+08:00", user: String = "u1",
+        nick: String? = "西安-王芳-鱼油", role: MemberRole = .member, kind: String = "text",
+        group: String = "g1", groupName: String? = nil
+    ) -> [Action] {
+        send(.message, text, at: time, user: user, nick: nick, role: role, kind: kind, group: group, groupName: groupName)
     }
 
     /// Moves the clock and fires what is due.
