@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(
             name: "GroupbotTransportsTests",
             dependencies: ["GroupbotTransports", "GroupbotRules"],
-            resources: [.copy("Fixtures")]
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

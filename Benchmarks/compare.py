@@ -105,6 +105,7 @@ def event_texts(path, ids):
 def explain(bench_dir, texts, groupbot, width):
     """For each id: which regexes Python's re matches but groupbot did not, and vice versa."""
     sys.path.insert(0, bench_dir)
+    sys.dont_write_bytecode = True   # leave no __pycache__ beside the benchmark files
     try:
         from common import pcre_to_py  # the benchmark's own PCRE2 -> Python rewrite
     except ImportError:

@@ -46,6 +46,7 @@ die() { log "error: $*"; exit 2; }
 # run.sh changes directory first, so every path handed on must be absolute.
 [ -x "$BINARY" ] || die "no groupbot binary at $BINARY (build it, or set BINARY)"
 [ -f "$SHARED_DIR/bench/run.sh" ] || die "no $SHARED_DIR/bench/run.sh (set SHARED_DIR)"
+BINARY_NAME=$BINARY
 BINARY=$(cd "$(dirname "$BINARY")" && pwd)/$(basename "$BINARY")
 SHARED_DIR=$(cd "$SHARED_DIR" && pwd)
 mkdir -p "$BENCH_DIR" "$(dirname "$TABLE")"
@@ -73,8 +74,7 @@ timed() {
 }
 
 [ "$RSS_N" -gt 0 ] && [ "$RSS_N" -le "$N" ] || RSS_N=$N
-[ "$(wc -l < data/events.$RSS_N.jsonl 2>/dev/null || echo 0)" = "$RSS_N" ] \
-    || head -n "$RSS_N" data/events.jsonl > data/events.$RSS_N.jsonl
+head -n "$RSS_N" data/events.jsonl > data/groupbot-prefix.jsonl   # fresh: the data may have changed
 : > data/empty.jsonl
 
 rc=0
@@ -83,7 +83,7 @@ timed data/empty.jsonl out/groupbot.empty.out out/groupbot.empty.time || rc=$?
 setup=$(wall_s out/groupbot.empty.time)
 log "groupbot: setup (empty input) ${setup}s"
 log "groupbot: RSS check on the first $RSS_N events"
-timed data/events.$RSS_N.jsonl out/groupbot.prefix.out out/groupbot.prefix.time || rc=$?
+timed data/groupbot-prefix.jsonl out/groupbot.prefix.out out/groupbot.prefix.time || rc=$?
 rss_prefix=$(rss_kb out/groupbot.prefix.time)
 walls="" rss=""
 for ((i = 1; i <= REPEATS; i++)); do
@@ -98,7 +98,7 @@ done
 # Same columns as run.sh's runs.tsv, plus the prefix RSS.
 {
     printf 'peer\tcheck\tevents\tdescription\twalls\tsetup_s\trss_kb\trc\tprefix_events\tprefix_rss_kb\n'
-    printf 'groupbot\tsame\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "groupbot run --clock events, $(basename "$BINARY") binary" \
+    printf 'groupbot\tsame\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$BINARY_NAME run --clock events" \
         "$walls" "$setup" "$rss" "$rc" "$RSS_N" "$rss_prefix"
 } > out/groupbot.tsv
 

@@ -11,10 +11,22 @@ public enum ClockMode: String, Sendable, CaseIterable {
 
 /// Counts kept while a stream is processed.
 public struct StreamSummary: Sendable, Equatable {
-    public var lines = 0
-    public var events = 0
-    public var rejectedLines = 0
-    public var actions = 0
+    /// Lines read, blank ones included.
+    public var lines: Int
+    /// Events decoded and run.
+    public var events: Int
+    /// Lines reported as bad and skipped.
+    public var rejectedLines: Int
+    /// Actions delivered.
+    public var actions: Int
+
+    /// Creates a summary.
+    public init(lines: Int = 0, events: Int = 0, rejectedLines: Int = 0, actions: Int = 0) {
+        self.lines = lines
+        self.events = events
+        self.rejectedLines = rejectedLines
+        self.actions = actions
+    }
 }
 
 /// The shared middle of every line-based transport: decode a line, move the

@@ -199,10 +199,13 @@ public struct JSONParser {
 
     private func validUTF8(_ range: Range<Int>) throws(JSONSyntaxError) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        guard let text = String(validating: slice, as: UTF8.self) else {
-            throw JSONSyntaxError(offset: range.lowerBound, reason: "invalid UTF-8 in a string")
-        }
-        return text
+        if let text = String(validating: slice, as: UTF8.self) { return text }
+        // Point at the first byte that is not UTF-8.
+        var parser = Unicode.UTF8.ForwardParser()
+        var iterator = slice.makeIterator()
+        var offset = range.lowerBound
+        while case .valid(let scalar) = parser.parseScalar(from: &iterator) { offset += scalar.count }
+        throw JSONSyntaxError(offset: offset, reason: "invalid UTF-8 in a string")
     }
 
     private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {

@@ -1,0 +1,60 @@
+import Foundation
+import GroupbotRules
+import GroupbotTransports
+import Testing
+
+/// Realistic Chinese logs replayed through the shipped rules: `<name>.jsonl` in,
+/// `<name>.expected.jsonl` out, compared byte for byte.
+@Suite struct ReplayFixtureTests {
+    static let cases: [(log: String, expected: String)] = [
+        ("\(Paths.fixtures)/replay/faq-and-cooldown.jsonl", "\(Paths.fixtures)/replay/faq-and-cooldown.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/ads-and-exemptions.jsonl", "\(Paths.fixtures)/replay/ads-and-exemptions.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/joins-and-nicknames.jsonl", "\(Paths.fixtures)/replay/joins-and-nicknames.expected.jsonl"),
+        ("\(Paths.examples)/demo.jsonl", "\(Paths.examples)/demo.expected.jsonl"),
+    ]
+
+    /// Replays `log` and returns the actions as JSON lines, plus any problems reported.
+    static func replay(_ log: String) throws -> (lines: [String], problems: [String]) {
+        let book = try RuleBookLoader.load(directory: Paths.rules)
+        let sink = CollectingSink()
+        var problems: [String] = []
+        let pipeline = EventPipeline(book: book, clock: .events, sink: sink, report: { problems.append($0) })
+        let input = try #require(FileInput(path: log))
+        StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+        return (sink.actions.map(ActionEncoder.line(for:)), problems)
+    }
+
+    @Test(arguments: cases)
+    func replayMatchesExpectedActions(log: String, expected: String) throws {
+        let (lines, problems) = try Self.replay(log)
+        #expect(problems.isEmpty)
+        let expectedLines = try String(contentsOfFile: expected, encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let diff = LineDiff.unified(expected: expectedLines, actual: lines, expectedName: expected, actualName: log)
+        #expect(diff == nil, "\(diff ?? "")")
+    }
+
+    @Test func replayIsByteIdenticalOnEveryRun() throws {
+        let first = try Self.replay("\(Paths.examples)/demo.jsonl").lines
+        let second = try Self.replay("\(Paths.examples)/demo.jsonl").lines
+        #expect(first == second)
+        #expect(!first.isEmpty)
+    }
+
+    @Test func fixturesCoverTheFlowsTheyAreNamedFor() throws {
+        func rules(_ log: String) throws -> [String] {
+            try Self.replay("\(Paths.fixtures)/replay/\(log).jsonl").lines.compactMap { line in
+                guard case .object(let object) = try JSONParser.parse(line), case .string(let rule)? = object["rule"]
+                else { return nil }
+                return rule
+            }
+        }
+        let faq = try rules("faq-and-cooldown")
+        #expect(faq.contains("faq-price") && faq.contains("faq-shipping"))
+        let ads = try rules("ads-and-exemptions")
+        #expect(ads.contains("anti-ad") && ads.contains("anti-ad-phone") && ads.contains("scam-words"))
+        let joins = try rules("joins-and-nicknames")
+        #expect(joins.contains("welcome") && joins.contains("nick-template") && joins.contains("join-with-order")
+            && joins.contains("night-quiet"))
+    }
+}
