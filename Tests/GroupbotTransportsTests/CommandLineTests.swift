@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// The `groupbot` executable end to end: exit statuses, stderr, live pipes.
+@Suite(.serialized) struct CommandLineTests {
+    static let binary = ProcessInfo.processInfo.environment["GROUPBOT_BINARY"]
+        ?? Paths.repository + "/.build/debug/groupbot"
+
+    struct Outcome {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// Runs the binary with `arguments`, feeding `input` on stdin.
+    func groupbot(_ arguments: [String], input: String = "") throws -> Outcome {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: Paths.repository)
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Outcome(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+                       errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    func temporaryDirectory(_ files: [String: String]) throws -> String {
+        let directory = NSTemporaryDirectory() + "groupbot-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        for (name, contents) in files {
+            try contents.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+        }
+        return directory
+    }
+
+    @Test func checkAcceptsTheShippedRules() throws {
+        let outcome = try groupbot(["check", "rules"])
+        #expect(outcome.status == 0)
+        #expect(outcome.output.hasPrefix("rules: ok — 5 group types (ads, base, general, regional, vip)"))
+    }
+
+    @Test func checkFailsWithLocationsAndSuggestions() throws {
+        let directory = try temporaryDirectory(["general.yaml": "rules:\n  - id: a\n    on: message\n    actoins: [delete]\n"])
+        let outcome = try groupbot(["check", directory])
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.contains("\(directory)/general.yaml:4:5: unknown key 'actoins' in a rule"))
+        #expect(outcome.errors.contains("(did you mean 'actions'?)"))
+        #expect(outcome.errors.hasSuffix("2 errors in \(directory)\n"))
+    }
+
+    @Test func runReportsBadLinesOnStderrAndKeepsGoing() throws {
+        let input = """
+            not json
+            {"type":"message","id":"m1","ts":"2026-11-20T10:00:00+08:00","group":"g-fans-01","user":"u1","nick":"A","text":"什么时候发货"}
+
+            """
+        let outcome = try groupbot(["run", "--rules", "rules", "--clock", "events"], input: input)
+        #expect(outcome.status == 0)
+        #expect(outcome.errors == "line 1: invalid JSON at byte 1: unknown literal\n")
+        #expect(outcome.output.hasPrefix(#"{"id":"m1:faq-shipping:0","action":"send","group":"g-fans-01""#))
+    }
+
+    @Test func replayWithExpectPrintsADiffAndFailsWhenActionsDiffer() throws {
+        let expected = try String(contentsOfFile: Paths.examples + "/demo.expected.jsonl", encoding: .utf8)
+        var lines = expected.split(separator: "\n").map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: "\"action\":\"send\"", with: "\"action\":\"dm\"")
+        let directory = try temporaryDirectory(["expected.jsonl": lines.joined(separator: "\n") + "\n"])
+        let differs = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules", "--expect", directory + "/expected.jsonl"])
+        #expect(differs.status == 1)
+        #expect(differs.output.contains("@@ -2,5 +2,5 @@"))
+        #expect(differs.output.contains("- " + lines[3]))
+        #expect(differs.output.contains("+ " + expected.split(separator: "\n")[3]))
+        let matches = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules", "--expect", "examples/demo.expected.jsonl"])
+        #expect(matches.status == 0)
+        #expect(matches.errors.contains("replay matches examples/demo.expected.jsonl: 79 actions from 93 events"))
+    }
+
+    @Test func replayOutputIsTheSameBytesEveryRun() throws {
+        let first = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules"])
+        let second = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules"])
+        #expect(first.status == 0 && !first.output.isEmpty && first.output == second.output)
+    }
+
+    @Test func runWithBrokenRulesExitsBeforeReadingInput() throws {
+        let directory = try temporaryDirectory(["general.yaml": "rules: [\n"])
+        let outcome = try groupbot(["run", "--rules", directory], input: "{}\n")
+        #expect(outcome.status == 1)
+        #expect(outcome.errors.contains("general.yaml:2:1: not valid YAML"))
+        #expect(outcome.output.isEmpty)
+    }
+
+    /// On the wall clock, a delayed action fires while stdin stays open and silent,
+    /// and the immediate action is flushed before any more input arrives.
+    @Test func liveRunFlushesAtOnceAndFiresTimersWithoutNewEvents() throws {
+        let directory = try temporaryDirectory(["general.yaml": """
+            rules:
+              - id: welcome
+                on: join
+                actions:
+                  - send: "欢迎 {nick}"
+                  - send: 请看群公告
+                    after: 1s
+            """])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", "--rules", directory]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        try process.run()
+        defer { process.terminate() }
+        stdin.fileHandleForWriting.write(Data(#"{"type":"join","id":"j1","ts":1795137301,"group":"g1","user":"u1","nick":"小美"}"#.utf8 + [10]))
+        let reader = stdout.fileHandleForReading
+        var received = ""
+        let deadline = Date().addingTimeInterval(20)
+        while received.components(separatedBy: "\n").count < 3, Date() < deadline {
+            let data = reader.availableData
+            if data.isEmpty { break }
+            received += String(decoding: data, as: UTF8.self)
+        }
+        let lines = received.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.first?.contains("欢迎 小美") == true)
+        #expect(lines.last?.contains(#""id":"j1:welcome:1""#) == true)
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
