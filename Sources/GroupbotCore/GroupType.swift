@@ -1,5 +1,7 @@
 /// The compiled rules of one group type (one rule file, with what it extends).
-public struct GroupType: Sendable {
+///
+/// A class, so looking a type up per event shares it instead of copying its arrays.
+public final class GroupType: Sendable {
     public let name: String
     public let timeZone: any TimeZoneRule
     /// Rules in evaluation order: priority descending, then inherited before own, then file order.

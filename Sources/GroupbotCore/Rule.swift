@@ -92,23 +92,25 @@ public struct ActionStep: Sendable, Equatable {
 }
 
 /// A compiled rule: trigger, conditions, exemptions, actions.
-public struct Rule: Sendable {
-    public var id: String
+///
+/// A class, so the engine's hot loop reads rules in place instead of copying them.
+public final class Rule: Sendable {
+    public let id: String
     /// The event types that trigger it (empty for schedule rules).
-    public var triggers: Set<EventType>
+    public let triggers: Set<EventType>
     /// Set for schedule rules.
-    public var schedule: Schedule?
-    public var priority: Int
+    public let schedule: Schedule?
+    public let priority: Int
     /// All must hold.
-    public var conditions: [Condition]
-    public var exemptRoles: Set<MemberRole>
-    public var exemptUsers: Set<String>
-    public var cooldown: Cooldown?
+    public let conditions: [Condition]
+    public let exemptRoles: Set<MemberRole>
+    public let exemptUsers: Set<String>
+    public let cooldown: Cooldown?
     /// No further rules run for the event once this one fires.
-    public var stop: Bool
-    public var steps: [ActionStep]
+    public let stop: Bool
+    public let steps: [ActionStep]
     /// Where the rule was written.
-    public var location: SourceLocation
+    public let location: SourceLocation
 
     /// Creates a rule.
     public init(

@@ -75,12 +75,14 @@ public final class PCRE2Pattern: @unchecked Sendable {
 
     /// Whether the pattern matches anywhere in `text`.
     public func matches(_ text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
-        try run(on: text, scratch: scratch) != nil
+        try run(on: text, scratch: scratch)
     }
 
     /// The first match in `text`, with its named captures, or `nil`.
     public func firstMatch(in text: String, scratch: MatchScratch) throws(PCRE2Error) -> PCRE2Match? {
-        guard let ovector = try run(on: text, scratch: scratch) else { return nil }
+        guard try run(on: text, scratch: scratch) else { return nil }
+        let pointer = pcre2_get_ovector_pointer_8(scratch.matchData)!
+        let ovector = (0..<Int(2 * pairCount)).map { pointer[$0] }
         let utf8 = text.utf8
         func substring(_ group: Int) -> Substring? {
             let start = ovector[2 * group], end = ovector[2 * group + 1]
@@ -97,8 +99,8 @@ public final class PCRE2Pattern: @unchecked Sendable {
         return PCRE2Match(matchedText: substring(0) ?? "", namedCaptures: named)
     }
 
-    /// Runs the match; returns the ovector as plain integers, or nil for no match.
-    private func run(on text: String, scratch: MatchScratch) throws(PCRE2Error) -> [Int]? {
+    /// Runs the match, leaving the offsets in the scratch's match data; false for no match.
+    private func run(on text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
         scratch.reserve(pairs: pairCount)
         var text = text
         let rc: Int32 = text.withUTF8 { bytes in
@@ -106,10 +108,9 @@ public final class PCRE2Pattern: @unchecked Sendable {
             pcre2_match_8(code, bytes.baseAddress, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK),
                           scratch.matchData, matchContext)
         }
-        if rc == PCRE2_ERROR_NOMATCH { return nil }
+        if rc == PCRE2_ERROR_NOMATCH { return false }
         if rc < 0 { throw matchError(rc) }
-        let pointer = pcre2_get_ovector_pointer_8(scratch.matchData)!
-        return (0..<Int(2 * pairCount)).map { pointer[$0] }
+        return true
     }
 
     private func matchError(_ rc: Int32) -> PCRE2Error {
