@@ -18,6 +18,7 @@
 #   BINARY             groupbot executable (.build/release/groupbot)
 #   BENCH_DIR          work directory (bench-out/peers in the repo, git-ignored)
 #   SHARED_DIR         the shared folder holding bench/ (../shared beside the repo)
+#                      (relative paths in BINARY, BENCH_DIR and SHARED_DIR are from the repo root)
 #   RSS_N              events of the prefix for the RSS flatness check (100000; N/10 when N < 1M)
 #
 # Steps: run.sh generates data/ and times the peers into $BENCH_DIR/out; make_rules.py

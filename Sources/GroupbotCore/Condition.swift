@@ -51,7 +51,8 @@ public indirect enum Condition: Sendable {
     /// A keyword list of the group type's ``KeywordIndex``.
     case keywords(slot: Int, requirement: KeywordRequirement)
     /// A PCRE2 pattern searched in a text field; named captures of `text` regexes feed templates.
-    case regex(field: TextField, pattern: PCRE2Pattern)
+    /// The gate, when present, rules out texts that cannot match without running the pattern.
+    case regex(field: TextField, pattern: PCRE2Pattern, gate: RegexGate?)
     /// The message kind is one of these.
     case kind(Set<String>)
     /// The sender's role is one of these.
@@ -60,4 +61,26 @@ public indirect enum Condition: Sendable {
     case time(TimeWindow)
     /// Not all of the nested conditions hold.
     case not([Condition])
+}
+
+/// Cheap necessary conditions for a `text` regex to match, checked before PCRE2 runs.
+///
+/// Built from ``RequiredLiterals``: when the text lacks every literal a match
+/// needs, or has fewer digits or bytes than a match needs, the regex cannot
+/// match and is not run. The literals are found by the group type's keyword
+/// pass, which runs once per message anyway.
+public struct RegexGate: Sendable, Equatable {
+    /// The keyword slot holding the literals of which a match contains one; nil when none is required.
+    public var slot: Int?
+    /// Decimal digits a match contains.
+    public var minimumDigits: Int
+    /// UTF-8 bytes a match spans at least.
+    public var minimumBytes: Int
+
+    /// Creates a gate.
+    public init(slot: Int?, minimumDigits: Int, minimumBytes: Int) {
+        self.slot = slot
+        self.minimumDigits = minimumDigits
+        self.minimumBytes = minimumBytes
+    }
 }

@@ -9,6 +9,7 @@ struct RuleEvaluation {
     let keywordScratch: KeywordScratch
     let matchScratch: MatchScratch
     private var keywordsCounted = false
+    private var digitCount: Int?
     /// Named captures of the `text` regexes that matched, for templates.
     private(set) var captures: [String: Substring] = [:]
     /// Problems met while matching (a regex that hit its limits), for the driver to report.
@@ -43,17 +44,14 @@ struct RuleEvaluation {
     private mutating func holds(_ condition: Condition, rule: String, collectCaptures: Bool) -> Bool {
         switch condition {
         case .keywords(let slot, let requirement):
-            if !keywordsCounted {
-                type.keywords.count(in: event.text, scratch: keywordScratch)
-                keywordsCounted = true
-            }
-            let hits = keywordScratch.hits(slot: slot)
+            let hits = keywordHits(slot: slot)
             switch requirement {
             case .any: return hits > 0
             case .all(let count): return hits >= count
             case .none: return hits == 0
             }
-        case .regex(let field, let pattern):
+        case .regex(let field, let pattern, let gate):
+            if let gate, !mightMatch(gate) { return false }
             let subject = field == .text ? event.text : (event.nick ?? "")
             do {
                 guard collectCaptures, field == .text, !pattern.captureNames.isEmpty else {
@@ -75,5 +73,24 @@ struct RuleEvaluation {
         case .not(let nested):
             return !allHold(nested, rule: rule, collectCaptures: false)
         }
+    }
+
+    private mutating func keywordHits(slot: Int) -> Int {
+        if !keywordsCounted {
+            type.keywords.count(in: event.text, scratch: keywordScratch)
+            keywordsCounted = true
+        }
+        return keywordScratch.hits(slot: slot)
+    }
+
+    /// The cheap checks of a regex gate, cheapest first.
+    private mutating func mightMatch(_ gate: RegexGate) -> Bool {
+        if event.text.utf8.count < gate.minimumBytes { return false }
+        if let slot = gate.slot, keywordHits(slot: slot) == 0 { return false }
+        if gate.minimumDigits > 0 {
+            if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
+            if digitCount! < gate.minimumDigits { return false }
+        }
+        return true
     }
 }

@@ -1,4 +1,5 @@
 import GroupbotCore
+import PCRE2
 
 /// Turns parsed type files into compiled ``GroupType``s: resolves `extends`
 /// (detecting cycles), applies overrides and `disabled`, and gives every
@@ -102,7 +103,16 @@ struct RuleBookCompiler {
             case .none: return .keywords(slot: slot, requirement: .none)
             case .all: return .keywords(slot: slot, requirement: .all(count: list.distinctWordCount))
             }
-        case .regex(let field, let pattern): return .regex(field: field, pattern: pattern)
+        case .regex(let field, let pattern):
+            guard field == .text else { return .regex(field: field, pattern: pattern, gate: nil) }
+            let needs = RequiredLiterals(pattern: pattern.source)
+            var slot: Int?
+            if let literals = needs.anyOf {
+                lists.append(KeywordList(words: literals, mode: .contains, caseSensitive: false))
+                slot = lists.count - 1
+            }
+            return .regex(field: field, pattern: pattern,
+                          gate: RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength))
         case .kind(let kinds): return .kind(kinds)
         case .role(let roles): return .role(roles)
         case .time(let window): return .time(window)

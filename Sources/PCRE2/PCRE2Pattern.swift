@@ -28,6 +28,9 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let captureNames: [String]
     /// Whether the JIT compiler accepted the pattern (matching falls back to the interpreter otherwise).
     public let isJITCompiled: Bool
+    /// The fewest characters a match can have (PCRE2's own analysis); a text with
+    /// fewer UTF-8 bytes than this cannot match.
+    public let minimumLength: Int
     private let namedGroups: [(name: String, number: Int)]
     private let pairCount: UInt32
 
@@ -64,6 +67,9 @@ public final class PCRE2Pattern: @unchecked Sendable {
         var captureCount: UInt32 = 0
         pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &captureCount)
         pairCount = captureCount + 1
+        var minimum: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_MINLENGTH), &minimum)
+        minimumLength = Int(minimum)
         namedGroups = Self.readNameTable(compiled)
         captureNames = namedGroups.sorted { $0.number < $1.number }.map(\.name)
     }

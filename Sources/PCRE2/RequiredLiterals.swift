@@ -1,0 +1,127 @@
+/// What any match of a pattern must contain, worked out from the pattern's
+/// text, so that a caller can skip running the pattern on texts that lack it.
+///
+/// ```swift
+/// let needs = RequiredLiterals(pattern: #"(?:微信|VX)\s*[:：]\s*\w{6,}"#)
+/// needs.anyOf       // ["微信", "vx"]: a match contains one of them (ASCII folded to lower case)
+/// needs.minimumDigits   // 0
+/// ```
+///
+/// The analysis is conservative: any construct it does not fully understand
+/// makes it require less, never more. `anyOf == nil` means "no literal is
+/// required"; the pattern must then always be run. Literals are meant to be
+/// searched with ASCII letters folded to lower case, which can only find more.
+public struct RequiredLiterals: Sendable, Equatable {
+    /// A match contains at least one of these strings (ASCII letters in lower case), or nil for no requirement.
+    public let anyOf: [String]?
+    /// A match contains at least this many decimal digits (Unicode Nd, as `\d` means in UCP mode).
+    public let minimumDigits: Int
+
+    /// Analyses `pattern` (PCRE2 syntax, UTF and UCP on).
+    public init(pattern: String) {
+        var parser = PatternShapeParser(scalars: Array(pattern.unicodeScalars))
+        guard let shape = parser.parseAll() else {
+            anyOf = nil
+            minimumDigits = 0
+            return
+        }
+        let info = shape.info
+        anyOf = info.bestClause.map { $0.sorted() }
+        minimumDigits = info.digits
+    }
+
+    /// Creates the summary directly.
+    public init(anyOf: [String]?, minimumDigits: Int) {
+        self.anyOf = anyOf
+        self.minimumDigits = minimumDigits
+    }
+}
+
+/// What is known about the strings a piece of pattern matches.
+struct LiteralInfo {
+    /// Every string the piece can match, when that set is small; nil otherwise.
+    var exact: Set<String>?
+    /// Clauses that all hold: each is a set of strings of which a match contains one.
+    var clauses: [Set<String>]
+    /// Decimal digits any match contains.
+    var digits: Int
+
+    static let maximumExact = 16
+
+    static var empty: LiteralInfo { LiteralInfo(exact: [""], clauses: [], digits: 0) }
+    static var unknown: LiteralInfo { LiteralInfo(exact: nil, clauses: [], digits: 0) }
+
+    /// All requirements as clauses, the exact set turned into one when it has no empty string.
+    var allClauses: [Set<String>] {
+        var all = clauses
+        if let exact, !exact.contains(""), !exact.isEmpty { all.append(exact) }
+        return all
+    }
+
+    /// The most selective clause: the one whose shortest string is longest (then the fewest strings).
+    var bestClause: Set<String>? {
+        allClauses.max { a, b in
+            let la = a.map(\.utf8.count).min() ?? 0, lb = b.map(\.utf8.count).min() ?? 0
+            return la != lb ? la < lb : a.count > b.count
+        }
+    }
+
+    func then(_ next: LiteralInfo) -> LiteralInfo {
+        var result = LiteralInfo(exact: nil, clauses: clauses + next.clauses, digits: digits + next.digits)
+        if let left = exact, let right = next.exact, left.count * right.count <= Self.maximumExact {
+            result.exact = Set(left.flatMap { l in right.map { l + $0 } })
+        } else {
+            if let left = exact, !left.contains("") { result.clauses.append(left) }
+            if let right = next.exact, !right.contains("") { result.clauses.append(right) }
+        }
+        return result
+    }
+
+    func or(_ other: LiteralInfo) -> LiteralInfo {
+        let digits = min(self.digits, other.digits)
+        if let left = exact, let right = other.exact, left.count + right.count <= Self.maximumExact {
+            return LiteralInfo(exact: left.union(right), clauses: [], digits: digits)
+        }
+        // Either branch's best clause may hold: the union of the two is required.
+        guard let left = bestClause, let right = other.bestClause else {
+            return LiteralInfo(exact: nil, clauses: [], digits: digits)
+        }
+        return LiteralInfo(exact: nil, clauses: [left.union(right)], digits: digits)
+    }
+
+    func repeated(minimum: Int, maximum: Int?) -> LiteralInfo {
+        if minimum == 0 { return LiteralInfo(exact: nil, clauses: [], digits: 0) }
+        if minimum == 1, maximum == 1 { return self }
+        return LiteralInfo(exact: nil, clauses: allClauses, digits: digits * minimum)
+    }
+}
+
+/// The parts of a pattern that matter for required literals.
+indirect enum PatternShape {
+    case literal(String)
+    /// One character from a small set.
+    case oneOf(Set<String>)
+    /// One decimal digit (or a subset of digits).
+    case digit
+    /// One character about which nothing useful is known.
+    case anyCharacter
+    /// Matches without consuming text (anchors, look-around).
+    case empty
+    case sequence([PatternShape])
+    case alternation([PatternShape])
+    case repeated(PatternShape, minimum: Int, maximum: Int?)
+
+    var info: LiteralInfo {
+        switch self {
+        case .literal(let text): return LiteralInfo(exact: [text], clauses: [], digits: 0)
+        case .oneOf(let set): return LiteralInfo(exact: set, clauses: [], digits: 0)
+        case .digit: return LiteralInfo(exact: nil, clauses: [], digits: 1)
+        case .anyCharacter: return .unknown
+        case .empty: return .empty
+        case .sequence(let parts): return parts.reduce(LiteralInfo.empty) { $0.then($1.info) }
+        case .alternation(let branches):
+            return branches.dropFirst().reduce(branches.first?.info ?? .empty) { $0.or($1.info) }
+        case .repeated(let shape, let minimum, let maximum): return shape.info.repeated(minimum: minimum, maximum: maximum)
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import PCRE2
+import Testing
+
+@Suite struct RequiredLiteralsTests {
+    @Test(arguments: [
+        (#"加\s*(?:微|V|v|薇|威|徽)"#, ["加"], 0),
+        (#"V信|薇信|威信|徽信|卫星号|微芯|VX|vx|Vx|wx|WX"#, ["vx", "v信", "wx", "卫星号", "威信", "微芯", "徽信", "薇信"], 0),
+        (#"1[3-9]\d{9}"#, ["1"], 10),
+        (#"(?:电话|手机|热线|联系方式|(?i:tel))\s*[:：]?\s*\d{7,12}"#, ["tel", "手机", "热线", "电话", "联系方式"], 7),
+        (#"兼[^\p{Han}]{1,3}职"#, ["兼"], 0),
+        (#"(?i:jian\s*职|兼\s*zhi|jian\s*zhi)"#, ["jian", "兼"], 0),
+        (#"https?://\S+"#, ["http"], 0),
+        (#"[!！]{3,}"#, ["!", "！"], 0),
+        (#"(?:哈){6,}"#, ["哈"], 0),
+        (#"１[３-９][０-９]{9}"#, ["１"], 10),
+        (#"[幺一][三四五七八九][零一二三四五六七八九幺]{9}"#, ["一七", "一三", "一九", "一五", "一八", "一四", "幺七", "幺三", "幺九", "幺五", "幺八", "幺四"], 0),
+        (#"\Qa.b\E"#, ["a.b"], 0),
+        (#"\x{1F9E7}"#, ["🧧"], 0),
+    ])
+    func findsWhatEveryMatchContains(pattern: String, literals: [String], digits: Int) {
+        let needs = RequiredLiterals(pattern: pattern)
+        #expect(needs.anyOf == literals)
+        #expect(needs.minimumDigits == digits)
+    }
+
+    @Test(arguments: [
+        #"^[\p{Han}]{2,4}[-_ ][\p{Han}]{2,4}$"#,  // one of three separators: not a literal set worth a clause? it is
+        #"[A-Z]{10,}"#, #"(?:\S\s){6,}"#, #"^[A-Za-z0-9 ]{20,}$"#, #"a*"#, #"(?x) a b"#, #"(a)|b?"#,
+        #"(?i)sk"#, #"(?i:σ)"#, #"\p{sc=Han}+"#, #"(?(1)a|b)"#,
+    ])
+    func requiresNothingWhenUnsure(pattern: String) {
+        let needs = RequiredLiterals(pattern: pattern)
+        if pattern.hasPrefix("^[\\p{Han}]{2,4}[-_ ]") {
+            #expect(needs.anyOf == [" ", "-", "_"])
+        } else {
+            #expect(needs.anyOf == nil)
+        }
+    }
+
+    /// The gate never rules out a text the pattern matches.
+    @Test func gateIsNeverWrongOnSampleTexts() throws {
+        let patterns = [
+            #"1[3-9]\d{9}"#, #"加\s*(?:微|V|v|薇|威|徽)"#, #"(?i:wechat|whatsapp|telegram|line\s*id)"#,
+            #"(?:QQ|qq|扣扣|企鹅)\s*[:：号]?\s*[1-9]\d{4,10}"#, #"(?i:www\.[a-z0-9-]+\.[a-z]{2,})"#,
+            #"\d+(?:\.\d+)?\s*折"#, #"￥\s?\d+|¥\s?\d+"#, #"(?i)Kelvin"#, #"红[^\p{Han}]{1,3}包"#,
+        ]
+        let texts = [
+            "加我13812345678", "加 V 聊", "Add me on WeChat", "QQ：123456789", "WWW.Example.COM 看看",
+            "全场8.5折", "只要￥99", "\u{212A}elvin", "红 包来啦", "１３８１２３４５６７８", "今天天气好",
+            "加微信", "LINE ID: abc", "qq号 99999",
+        ]
+        let scratch = MatchScratch()
+        for source in patterns {
+            let pattern = try PCRE2Pattern(source)
+            let needs = RequiredLiterals(pattern: source)
+            for text in texts where try pattern.matches(text, scratch: scratch) {
+                let folded = String(text.unicodeScalars.map { $0.isASCII ? Character($0).lowercased() : String($0) }.joined())
+                if let literals = needs.anyOf {
+                    #expect(literals.contains { folded.contains($0) }, "\(source) matched \(text)")
+                }
+                #expect(text.unicodeScalars.filter { $0.properties.numericType == .decimal }.count >= needs.minimumDigits)
+                #expect(text.utf8.count >= pattern.minimumLength)
+            }
+        }
+    }
+}
