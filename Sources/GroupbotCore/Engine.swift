@@ -31,8 +31,10 @@ public final class Engine {
     private let clock: any EngineClock
     private var timers = TimerQueue<Pending>()
     private var cooldownUntil: [CooldownKey: Instant] = [:]
-    private var typeOfGroup: [String: String] = [:]
-    private var nameOfGroup: [String: String] = [:]
+    /// Per group id: its last known name and its type.
+    private var groups: [String: (name: String?, type: String)] = [:]
+    /// Reused per event: the candidate rules as a bit set.
+    private var candidateBits: [UInt64] = []
     private var groupsOfType: [String: Set<String>] = [:]
     private var schedulesStarted = false
     private var pendingActions = 0
@@ -74,36 +76,53 @@ public final class Engine {
         startSchedulesIfNeeded()
         guard event.type != .tick else { return [] }
         let typeName = resolveType(group: event.group, name: event.groupName)
-        groupsOfType[typeName, default: []].insert(event.group)
-        guard let type = book.types[typeName], let candidates = type.rulesByTrigger[event.type] else { return [] }
+        guard let type = book.types[typeName] else { return [] }
+        let plan = type.plan(for: event.type)
+        guard !plan.isEmpty else { return [] }
 
         var evaluation = RuleEvaluation(
             event: event, type: type, keywordScratch: keywordScratch, matchScratch: matchScratch)
+        if plan.usesSlots {
+            evaluation.countKeywords()
+            plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
+        } else {
+            plan.candidates(hitSlots: [], into: &candidateBits)
+        }
         var actions: [Action] = []
         let now = clock.now
-        for index in candidates {
-            let rule = type.rules[index]
-            guard !evaluation.isExempt(from: rule) else { continue }
-            let fires = evaluation.holds(rule.conditions, rule: rule.id)
-            guard fires, !isCoolingDown(type: typeName, rule: index, event: event, now: now) else { continue }
-            if let cooldown = rule.cooldown {
-                let key = cooldownKey(type: typeName, rule: index, cooldown: cooldown, event: event)
-                cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
-            }
-            for (step, template) in rule.steps.enumerated() {
-                let action = makeAction(template, step: step, rule: rule, event: event,
-                                        captures: evaluation.captures, now: now)
-                if template.delaySeconds > 0 {
-                    timers.schedule(.action(action), at: action.due)
-                    pendingActions += 1
-                } else {
-                    actions.append(action)
+        var stopped = false
+        for word in candidateBits.indices where !stopped {
+            var bits = candidateBits[word]
+            while bits != 0, !stopped {
+                let index = word * 64 + bits.trailingZeroBitCount
+                bits &= bits - 1
+                let rule = type.rules[index]
+                guard !evaluation.isExempt(from: rule), evaluation.holds(rule.conditions, rule: rule.id) else { continue }
+                if let cooldown = rule.cooldown {
+                    let key = CooldownKey(type: typeName, rule: index, group: event.group,
+                                          user: cooldown.scope == .user ? event.user : nil)
+                    if let until = cooldownUntil[key], now < until { continue }
+                    cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
                 }
+                fire(rule, event: event, captures: evaluation.captures, now: now, into: &actions)
+                stopped = rule.stop
             }
-            if rule.stop { break }
         }
         problems.append(contentsOf: evaluation.problems)
         return actions
+    }
+
+    /// Renders the rule's steps: immediate ones into `actions`, delayed ones onto the timer queue.
+    private func fire(_ rule: Rule, event: Event, captures: [String: Substring], now: Instant, into actions: inout [Action]) {
+        for (step, template) in rule.steps.enumerated() {
+            let action = makeAction(template, step: step, rule: rule, event: event, captures: captures, now: now)
+            if template.delaySeconds > 0 {
+                timers.schedule(.action(action), at: action.due)
+                pendingActions += 1
+            } else {
+                actions.append(action)
+            }
+        }
     }
 
     // MARK: - Timers
@@ -148,7 +167,7 @@ public final class Engine {
         var actions: [Action] = []
         for group in (groupsOfType[type.name] ?? []).sorted() {
             let event = Event(type: .tick, id: cause, time: due, utcOffsetSeconds: offset,
-                              group: group, groupName: nameOfGroup[group])
+                              group: group, groupName: groups[group]?.name)
             for (step, template) in rule.steps.enumerated() {
                 var action = makeAction(template, step: step, rule: rule, event: event, captures: [:], now: due)
                 action.id = "\(cause):\(group):\(step)"
@@ -163,26 +182,16 @@ public final class Engine {
 
     // MARK: - Helpers
 
+    /// The type name of a group, mapping it again when its name changes, and
+    /// keeping the per-type group lists (for schedules) up to date.
     private func resolveType(group: String, name: String?) -> String {
-        if let name, nameOfGroup[group] != name {
-            nameOfGroup[group] = name
-            typeOfGroup[group] = nil  // the name changed: map again
-        }
-        if let known = typeOfGroup[group] { return known }
-        let type = book.mapping.type(ofGroup: group, named: nameOfGroup[group], scratch: matchScratch)
-        typeOfGroup[group] = type
+        if let known = groups[group], name == nil || name == known.name { return known.type }
+        let groupName = name ?? groups[group]?.name
+        let type = book.mapping.type(ofGroup: group, named: groupName, scratch: matchScratch)
+        if let previous = groups[group]?.type, previous != type { groupsOfType[previous]?.remove(group) }
+        groups[group] = (groupName, type)
+        groupsOfType[type, default: []].insert(group)
         return type
-    }
-
-    private func cooldownKey(type: String, rule: Int, cooldown: Cooldown, event: Event) -> CooldownKey {
-        CooldownKey(type: type, rule: rule, group: event.group, user: cooldown.scope == .user ? event.user : nil)
-    }
-
-    private func isCoolingDown(type: String, rule index: Int, event: Event, now: Instant) -> Bool {
-        guard let cooldown = book.types[type]?.rules[index].cooldown else { return false }
-        guard let until = cooldownUntil[cooldownKey(type: type, rule: index, cooldown: cooldown, event: event)]
-        else { return false }
-        return now < until
     }
 
     private func makeAction(

@@ -8,8 +8,8 @@ public final class GroupType: Sendable {
     public let rules: [Rule]
     /// Every keyword list of the rules, matched in one pass.
     public let keywords: KeywordIndex
-    /// Indices into `rules`, per trigger, in evaluation order.
-    let rulesByTrigger: [EventType: [Int]]
+    /// Per trigger (in `EventType.allCases` order), which rules can fire.
+    let plans: [CandidatePlan]
     /// Indices into `rules` of schedule rules.
     let scheduleRules: [Int]
 
@@ -23,11 +23,25 @@ public final class GroupType: Sendable {
             .map(\.element)
         self.rules = ordered
         self.keywords = keywords
-        var byTrigger: [EventType: [Int]] = [:]
-        for (index, rule) in ordered.enumerated() {
-            for trigger in rule.triggers { byTrigger[trigger, default: []].append(index) }
-        }
-        rulesByTrigger = byTrigger
+        plans = EventType.allCases.map { CandidatePlan(rules: ordered, trigger: $0, slotCount: keywords.slotCount) }
         scheduleRules = ordered.indices.filter { ordered[$0].schedule != nil }
+    }
+
+    func plan(for trigger: EventType) -> CandidatePlan {
+        plans[trigger.planIndex]
+    }
+}
+
+extension EventType {
+    /// Position in `allCases`, for array lookups on the hot path.
+    var planIndex: Int {
+        switch self {
+        case .message: 0
+        case .join: 1
+        case .leave: 2
+        case .rename: 3
+        case .joinRequest: 4
+        case .tick: 5
+        }
     }
 }

@@ -1,37 +1,35 @@
-/// An Aho–Corasick automaton over UTF-8 bytes: finds every occurrence of any of
-/// thousands of keywords in one pass over a text.
+/// An Aho–Corasick automaton over UTF-8 bytes, compiled to a dense table:
+/// one array load per byte of text, whatever the number of keywords.
 ///
-/// Built once per rule set; immutable and shareable. With `foldASCII`, the
-/// patterns are stored with ASCII letters lowercased and the text is folded
-/// the same way while scanning, which makes Latin letters case-insensitive
-/// without copying the text (Chinese has no case).
+/// Patterns are stored with ASCII letters in lower case and the table maps
+/// upper-case bytes to the same transitions, so the scan itself is
+/// case-insensitive for Latin letters at no cost; callers that need exact
+/// case verify the few candidates it reports (Chinese has no case).
+///
+/// Built once per rule set; immutable and shareable.
 public struct KeywordAutomaton: Sendable {
-    /// Dense transitions of the root state, one per byte value.
-    private let rootTransitions: [Int32]
-    /// Per state, the range `edgeStart[s]..<edgeStart[s+1]` of its edges.
-    private let edgeStart: [Int32]
-    private let edgeBytes: [UInt8]
-    private let edgeTargets: [Int32]
-    private let failure: [Int32]
+    /// `transitions[state << 8 | byte]`: the next state, bit-inverted (negative) when that state ends a pattern.
+    private let transitions: [Int32]
     /// Per state, the range `outputStart[s]..<outputStart[s+1]` of the pattern ids ending there.
     private let outputStart: [Int32]
     private let outputs: [Int32]
-    /// Whether ASCII letters are compared case-insensitively.
-    public let foldASCII: Bool
+    /// Byte length of each pattern.
+    let lengths: [Int32]
     /// How many patterns the automaton holds (pattern ids are `0..<patternCount`).
     public let patternCount: Int
 
     /// Builds the automaton. Pattern ids are the indices in `patterns`; empty patterns never match.
-    public init(patterns: [String], foldASCII: Bool) {
-        self.foldASCII = foldASCII
+    /// Patterns are folded to lower case (ASCII letters) before they are stored.
+    public init(patterns: [String]) {
         patternCount = patterns.count
-        // Trie with dictionary children while building.
+        lengths = patterns.map { Int32($0.utf8.count) }
+        // Trie first, with dictionary children.
         var children: [[UInt8: Int32]] = [[:]]
         var ends: [[Int32]] = [[]]
         for (id, pattern) in patterns.enumerated() {
             var state: Int32 = 0
             for raw in pattern.utf8 {
-                let byte = foldASCII ? Self.fold(raw) : raw
+                let byte = Self.fold(raw)
                 if let next = children[Int(state)][byte] {
                     state = next
                 } else {
@@ -44,46 +42,41 @@ public struct KeywordAutomaton: Sendable {
             }
             if state != 0 { ends[Int(state)].append(Int32(id)) }
         }
-        // Breadth-first: failure links, and outputs merged along them.
-        var failure = [Int32](repeating: 0, count: children.count)
+        // Breadth first: each state's row is its failure state's row with its own edges on top.
+        let stateCount = children.count
+        var table = [Int32](repeating: 0, count: stateCount << 8)
+        var failure = [Int32](repeating: 0, count: stateCount)
+        for (byte, child) in children[0] { table[Int(byte)] = child }
         var queue: [Int32] = children[0].keys.sorted().map { children[0][$0]! }
         var head = 0
         while head < queue.count {
-            let state = queue[head]
+            let state = Int(queue[head])
             head += 1
-            for byte in children[Int(state)].keys.sorted() {
-                let child = children[Int(state)][byte]!
-                var fallback = failure[Int(state)]
-                while fallback != 0, children[Int(fallback)][byte] == nil {
-                    fallback = failure[Int(fallback)]
-                }
-                let target = children[Int(fallback)][byte] ?? 0
-                failure[Int(child)] = target == child ? 0 : target
-                ends[Int(child)].append(contentsOf: ends[Int(failure[Int(child)])])
+            let fallback = Int(failure[state])
+            ends[state].append(contentsOf: ends[fallback])
+            for byte in 0..<256 { table[state << 8 | byte] = table[fallback << 8 | byte] }
+            for byte in children[state].keys.sorted() {
+                let child = children[state][byte]!
+                failure[Int(child)] = table[fallback << 8 | Int(byte)]
+                table[state << 8 | Int(byte)] = child
                 queue.append(child)
             }
         }
-        var root = [Int32](repeating: 0, count: 256)
-        for (byte, target) in children[0] { root[Int(byte)] = target }
-        var edgeStart: [Int32] = [0]
-        var edgeBytes: [UInt8] = []
-        var edgeTargets: [Int32] = []
         var outputStart: [Int32] = [0]
         var outputs: [Int32] = []
-        for state in children.indices {
-            for byte in children[state].keys.sorted() {
-                edgeBytes.append(byte)
-                edgeTargets.append(children[state][byte]!)
-            }
-            edgeStart.append(Int32(edgeBytes.count))
+        for state in 0..<stateCount {
             outputs.append(contentsOf: ends[state].sorted())
             outputStart.append(Int32(outputs.count))
         }
-        self.rootTransitions = root
-        self.edgeStart = edgeStart
-        self.edgeBytes = edgeBytes
-        self.edgeTargets = edgeTargets
-        self.failure = failure
+        // Upper-case letters go where lower-case ones go; targets with output are marked.
+        for state in 0..<stateCount {
+            for upper in 65...90 { table[state << 8 | upper] = table[state << 8 | (upper | 0x20)] }
+            for byte in 0..<256 {
+                let target = Int(table[state << 8 | byte])
+                if outputStart[target] != outputStart[target + 1] { table[state << 8 | byte] = ~Int32(target) }
+            }
+        }
+        transitions = table
         self.outputStart = outputStart
         self.outputs = outputs
     }
@@ -93,35 +86,21 @@ public struct KeywordAutomaton: Sendable {
         byte >= 65 && byte <= 90 ? byte | 0x20 : byte
     }
 
-    /// Calls `body` with the id of every pattern occurrence in `text` (a pattern
-    /// found several times is reported each time).
-    public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (Int) -> Void) {
-        var state: Int32 = 0
-        for raw in text {
-            let byte = foldASCII ? Self.fold(raw) : raw
-            state = step(from: state, byte: byte)
-            if state == 0 { continue }
-            let start = Int(outputStart[Int(state)]), end = Int(outputStart[Int(state) + 1])
-            var index = start
-            while index < end {
-                body(Int(outputs[index]))
-                index += 1
+    /// Calls `body` with the id and end offset (exclusive) of every pattern
+    /// occurrence in `text`; a pattern found several times is reported each time.
+    public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (_ pattern: Int, _ end: Int) -> Void) {
+        transitions.withUnsafeBufferPointer { table in
+            var state = 0
+            for index in 0..<text.count {
+                let next = table[state << 8 | Int(text[index])]
+                if next >= 0 {
+                    state = Int(next)
+                    continue
+                }
+                state = Int(~next)
+                let start = Int(outputStart[state]), end = Int(outputStart[state + 1])
+                for output in start..<end { body(Int(outputs[output]), index + 1) }
             }
         }
-    }
-
-    @inline(__always)
-    private func step(from start: Int32, byte: UInt8) -> Int32 {
-        var state = start
-        while state != 0 {
-            let lower = Int(edgeStart[Int(state)]), upper = Int(edgeStart[Int(state) + 1])
-            var index = lower
-            while index < upper {
-                if edgeBytes[index] == byte { return edgeTargets[index] }
-                index += 1
-            }
-            state = failure[Int(state)]
-        }
-        return rootTransitions[Int(byte)]
     }
 }

@@ -31,66 +31,94 @@ public struct KeywordList: Sendable, Equatable {
 /// Slot `i` is `lists[i]`; after ``count(in:scratch:)`` the scratch tells, for
 /// each slot, how many distinct words of the list occur in the text.
 public struct KeywordIndex: Sendable {
-    private struct Table: Sendable {
-        let automaton: KeywordAutomaton
-        /// Per pattern id, the slots listing that word.
-        let slotsByPattern: [[Int32]]
+    /// One word of one list: which slot it counts for and, when the list is
+    /// case-sensitive and the word has Latin letters, the exact bytes to verify.
+    private struct Entry: Sendable {
+        let slot: Int32
+        let exact: [UInt8]?
     }
 
-    private let foldedTable: Table?
-    private let exactTable: Table?
+    private let automaton: KeywordAutomaton?
+    /// Per pattern id, the range `entryStart[p]..<entryStart[p+1]` of its entries.
+    private let entryStart: [Int32]
+    private let entries: [Entry]
     private let wholeFolded: [String: [Int32]]
     private let wholeExact: [String: [Int32]]
     /// The number of slots.
     public let slotCount: Int
-    let foldedPatternCount: Int
-    let exactPatternCount: Int
 
     /// Builds the index over `lists`.
     public init(lists: [KeywordList]) {
         slotCount = lists.count
-        var folded = TableBuilder(), exact = TableBuilder()
+        var patternOf: [String: Int] = [:]
+        var patternEntries: [[Entry]] = []
         var wholeFolded: [String: [Int32]] = [:], wholeExact: [String: [Int32]] = [:]
         for (slot, list) in lists.enumerated() {
             for word in Set(list.words) where !word.isEmpty {
-                switch (list.mode, list.caseSensitive) {
-                case (.contains, false): folded.add(Self.foldASCII(word), slot: Int32(slot))
-                case (.contains, true): exact.add(word, slot: Int32(slot))
-                case (.whole, false): Self.add(Int32(slot), to: &wholeFolded[Self.foldASCII(Self.trim(word)), default: []])
-                case (.whole, true): Self.add(Int32(slot), to: &wholeExact[Self.trim(word), default: []])
+                switch list.mode {
+                case .contains:
+                    let folded = Self.foldASCII(word)
+                    // The scan folds case; a case-sensitive word with Latin letters is verified byte for byte.
+                    let hasLatin = word.utf8.contains { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }
+                    let exact = list.caseSensitive && hasLatin ? Array(word.utf8) : nil
+                    let entry = Entry(slot: Int32(slot), exact: exact)
+                    if let id = patternOf[folded] {
+                        patternEntries[id].append(entry)
+                    } else {
+                        patternOf[folded] = patternEntries.count
+                        patternEntries.append([entry])
+                    }
+                case .whole where list.caseSensitive:
+                    Self.add(Int32(slot), to: &wholeExact[Self.trim(word), default: []])
+                case .whole:
+                    Self.add(Int32(slot), to: &wholeFolded[Self.foldASCII(Self.trim(word)), default: []])
                 }
             }
         }
-        foldedTable = folded.build(foldASCII: true)
-        exactTable = exact.build(foldASCII: false)
-        foldedPatternCount = folded.words.count
-        exactPatternCount = exact.words.count
+        var patterns = [String](repeating: "", count: patternOf.count)
+        for (word, id) in patternOf { patterns[id] = word }
+        automaton = patterns.isEmpty ? nil : KeywordAutomaton(patterns: patterns)
+        var entryStart: [Int32] = [0]
+        var entries: [Entry] = []
+        for list in patternEntries {
+            entries.append(contentsOf: list)
+            entryStart.append(Int32(entries.count))
+        }
+        self.entryStart = entryStart
+        self.entries = entries
         self.wholeFolded = wholeFolded
         self.wholeExact = wholeExact
     }
 
     /// Counts, for every slot, the distinct words of its list found in `text`.
     public func count(in text: String, scratch: KeywordScratch) {
-        scratch.begin(slotCount: slotCount, foldedPatterns: foldedPatternCount, exactPatterns: exactPatternCount)
+        scratch.begin(slotCount: slotCount, entryCount: entries.count)
         if slotCount == 0 { return }
-        var text = text
-        text.withUTF8 { bytes in
-            if let table = foldedTable {
-                table.automaton.forEachMatch(in: bytes) { pattern in
-                    if scratch.markFolded(pattern) { scratch.hit(slots: table.slotsByPattern[pattern]) }
-                }
-            }
-            if let table = exactTable {
-                table.automaton.forEachMatch(in: bytes) { pattern in
-                    if scratch.markExact(pattern) { scratch.hit(slots: table.slotsByPattern[pattern]) }
+        if let automaton {
+            var text = text
+            text.withUTF8 { bytes in
+                automaton.forEachMatch(in: bytes) { pattern, end in
+                    for index in Int(entryStart[pattern])..<Int(entryStart[pattern + 1]) where !scratch.isSeen(entry: index) {
+                        let entry = entries[index]
+                        if let exact = entry.exact, !Self.bytes(bytes, endingAt: end, equal: exact) { continue }
+                        scratch.markSeen(entry: index)
+                        scratch.hit(slot: entry.slot)
+                    }
                 }
             }
         }
         if !wholeFolded.isEmpty || !wholeExact.isEmpty {
             let trimmed = Self.trim(text)
-            if let slots = wholeExact[trimmed] { scratch.hit(slots: slots) }
-            if let slots = wholeFolded[Self.foldASCII(trimmed)] { scratch.hit(slots: slots) }
+            if let slots = wholeExact[trimmed] { for slot in slots { scratch.hit(slot: slot) } }
+            if let slots = wholeFolded[Self.foldASCII(trimmed)] { for slot in slots { scratch.hit(slot: slot) } }
         }
+    }
+
+    private static func bytes(_ text: UnsafeBufferPointer<UInt8>, endingAt end: Int, equal word: [UInt8]) -> Bool {
+        let start = end - word.count
+        guard start >= 0 else { return false }
+        for offset in 0..<word.count where text[start + offset] != word[offset] { return false }
+        return true
     }
 
     private static func add(_ slot: Int32, to slots: inout [Int32]) {
@@ -108,37 +136,17 @@ public struct KeywordIndex: Sendable {
         else { return "" }
         return String(scalars[first...last])
     }
-
-    private struct TableBuilder {
-        var words: [String] = []
-        var idByWord: [String: Int] = [:]
-        var slots: [[Int32]] = []
-
-        mutating func add(_ word: String, slot: Int32) {
-            if let id = idByWord[word] {
-                KeywordIndex.add(slot, to: &slots[id])
-                return
-            }
-            idByWord[word] = words.count
-            words.append(word)
-            slots.append([slot])
-        }
-
-        func build(foldASCII: Bool) -> Table? {
-            guard !words.isEmpty else { return nil }
-            return Table(automaton: KeywordAutomaton(patterns: words, foldASCII: foldASCII), slotsByPattern: slots)
-        }
-    }
 }
 
 /// Per-event working memory of a ``KeywordIndex``: reused across events with
 /// generation stamps, so nothing is cleared or allocated per message.
 public final class KeywordScratch {
     private var generation: UInt32 = 0
-    private var foldedStamp: [UInt32] = []
-    private var exactStamp: [UInt32] = []
+    private var entryStamp: [UInt32] = []
     private var slotStamp: [UInt32] = []
     private var slotHits: [Int32] = []
+    /// The slots hit in the last counted text, in the order first hit.
+    public private(set) var hitSlots: [Int32] = []
 
     /// Creates empty scratch memory.
     public init() {}
@@ -148,44 +156,36 @@ public final class KeywordScratch {
         slotStamp[slot] == generation ? Int(slotHits[slot]) : 0
     }
 
-    func begin(slotCount: Int, foldedPatterns: Int, exactPatterns: Int) {
+    func begin(slotCount: Int, entryCount: Int) {
+        hitSlots.removeAll(keepingCapacity: true)
         generation &+= 1
         if generation == 0 {
             // Wrapped around: old stamps could collide, so clear them once.
-            foldedStamp = []; exactStamp = []; slotStamp = []
+            entryStamp = []
+            slotStamp = []
             generation = 1
         }
         if slotStamp.count < slotCount {
             slotStamp = [UInt32](repeating: 0, count: slotCount)
             slotHits = [Int32](repeating: 0, count: slotCount)
         }
-        if foldedStamp.count < foldedPatterns { foldedStamp = [UInt32](repeating: 0, count: foldedPatterns) }
-        if exactStamp.count < exactPatterns { exactStamp = [UInt32](repeating: 0, count: exactPatterns) }
-    }
-
-    /// Marks a folded pattern as seen; false when it was already seen in this text.
-    @inline(__always)
-    func markFolded(_ pattern: Int) -> Bool {
-        if foldedStamp[pattern] == generation { return false }
-        foldedStamp[pattern] = generation
-        return true
+        if entryStamp.count < entryCount { entryStamp = [UInt32](repeating: 0, count: entryCount) }
     }
 
     @inline(__always)
-    func markExact(_ pattern: Int) -> Bool {
-        if exactStamp[pattern] == generation { return false }
-        exactStamp[pattern] = generation
-        return true
-    }
+    func isSeen(entry: Int) -> Bool { entryStamp[entry] == generation }
 
-    func hit(slots: [Int32]) {
-        for slot in slots {
-            let index = Int(slot)
-            if slotStamp[index] != generation {
-                slotStamp[index] = generation
-                slotHits[index] = 0
-            }
-            slotHits[index] += 1
+    @inline(__always)
+    func markSeen(entry: Int) { entryStamp[entry] = generation }
+
+    @inline(__always)
+    func hit(slot: Int32) {
+        let index = Int(slot)
+        if slotStamp[index] != generation {
+            slotStamp[index] = generation
+            slotHits[index] = 0
+            hitSlots.append(slot)
         }
+        slotHits[index] += 1
     }
 }

@@ -25,12 +25,21 @@ struct RuleEvaluation {
 
     /// Whether `rule` may fire for the sender at all (exemptions).
     func isExempt(from rule: Rule) -> Bool {
-        rule.exemptRoles.contains(event.role) || rule.exemptUsers.contains(event.user)
+        (!rule.exemptRoles.isEmpty && rule.exemptRoles.contains(event.role))
+            || (!rule.exemptUsers.isEmpty && rule.exemptUsers.contains(event.user))
+    }
+
+    /// Runs the group type's keyword pass over the text now (it runs at most once per event).
+    mutating func countKeywords() {
+        if !keywordsCounted {
+            type.keywords.count(in: event.text, scratch: keywordScratch)
+            keywordsCounted = true
+        }
     }
 
     /// Whether all `conditions` hold; on success, captures hold the rule's named captures.
     mutating func holds(_ conditions: [Condition], rule: String) -> Bool {
-        captures = [:]
+        if !captures.isEmpty { captures = [:] }
         return allHold(conditions, rule: rule, collectCaptures: true)
     }
 
@@ -76,10 +85,7 @@ struct RuleEvaluation {
     }
 
     private mutating func keywordHits(slot: Int) -> Int {
-        if !keywordsCounted {
-            type.keywords.count(in: event.text, scratch: keywordScratch)
-            keywordsCounted = true
-        }
+        countKeywords()
         return keywordScratch.hits(slot: slot)
     }
 

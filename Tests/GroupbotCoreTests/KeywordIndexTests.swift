@@ -26,6 +26,12 @@ import Testing
         #expect(hits(lists, in: "VX同号") == [1, 1])
     }
 
+    @Test func caseSensitiveLowerCaseWordDoesNotMatchUpperCaseText() {
+        let lists = [KeywordList(words: ["vx"], caseSensitive: true), KeywordList(words: ["wechat"])]
+        #expect(hits(lists, in: "VX号 WeChat") == [0, 1])
+        #expect(hits(lists, in: "vx号") == [1, 0])
+    }
+
     @Test func wholeTextMatchTrimsSpace() {
         let lists = [KeywordList(words: ["签到", "打卡"], mode: .whole), KeywordList(words: ["OK"], mode: .whole)]
         #expect(hits(lists, in: "  签到 \n") == [1, 0])

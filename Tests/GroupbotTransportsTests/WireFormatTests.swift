@@ -38,7 +38,7 @@ import Testing
 
     @Test func rejectsInvalidUTF8InStrings() {
         let bytes: [UInt8] = Array(#"{"text":""#.utf8) + [0xE4, 0xBD] + Array(#""}"#.utf8)
-        bytes.withUnsafeBufferPointer { buffer in
+        _ = bytes.withUnsafeBufferPointer { buffer in
             #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(buffer) }
         }
     }
@@ -57,7 +57,8 @@ import Testing
     }
 
     @Test func defaultsAndEpochSeconds() throws {
-        let event = try EventDecoder.decode(line: #"{"type":"message","id":42,"ts":1795137301,"group":"g1","user":"u1"}"#)
+        let event = try EventDecoder.decode(line: #"{"type":"message","id":42,"ts":1795137301,"group":"g1","user":"u1","mentions":[7,"u8"]}"#)
+        #expect(event.mentions == ["7", "u8"])
         #expect(event.id == "42" && event.role == .member && event.kind == "text" && event.text == "")
         #expect(event.time == Instant(seconds: 1_795_137_301) && event.utcOffsetSeconds == 0)
     }
@@ -79,8 +80,8 @@ import Testing
          "field 'text' should be a string, got an array"),
         (#"{"type":"message","id":"m1","ts":1,"group":"g1","user":"u1","role":"boss"}"#,
          "unknown role 'boss'; expected owner, admin or member"),
-        (#"{"type":"message","id":"m1","ts":1,"group":"g1","user":"u1","mentions":[1]}"#,
-         "field 'mentions' should list strings, found a number"),
+        (#"{"type":"message","id":"m1","ts":1,"group":"g1","user":"u1","mentions":[true]}"#,
+         "field 'mentions' should list strings, found a boolean"),
         (#"["type","message"]"#, "an event must be a JSON object, got an array"),
         (#"{"type":"message",}"#, "invalid JSON at byte 19: expected a key in quotes"),
     ])
