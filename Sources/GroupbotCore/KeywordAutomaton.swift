@@ -6,9 +6,17 @@
 /// case-insensitive for Latin letters at no cost; callers that need exact
 /// case verify the few candidates it reports (Chinese has no case).
 ///
+/// The alphabet is compressed: bytes that occur in no pattern share one
+/// class, so a row has one entry per byte class, not 256, and the table stays
+/// small enough for the processor's caches.
+///
 /// Built once per rule set; immutable and shareable.
 public struct KeywordAutomaton: Sendable {
-    /// `transitions[state << 8 | byte]`: the next state, bit-inverted (negative) when that state ends a pattern.
+    /// The class of each byte value (upper-case letters share their lower-case letter's class).
+    private let classOf: [UInt8]
+    /// Entries per row.
+    private let stride: Int
+    /// `transitions[state * stride + class]`: the next state, bit-inverted (negative) when that state ends a pattern.
     private let transitions: [Int32]
     /// Per state, the range `outputStart[s]..<outputStart[s+1]` of the pattern ids ending there.
     private let outputStart: [Int32]
@@ -42,11 +50,24 @@ public struct KeywordAutomaton: Sendable {
             }
             if state != 0 { ends[Int(state)].append(Int32(id)) }
         }
+        // Byte classes: one per byte used in a pattern, class 0 for all others.
+        var classOf = [UInt8](repeating: 0, count: 256)
+        var classCount = 1
+        for node in children {
+            for byte in node.keys where classOf[Int(byte)] == 0 && classCount < 256 {
+                classOf[Int(byte)] = UInt8(classCount)
+                classCount += 1
+            }
+        }
+        // With more than 255 distinct bytes the classes cannot all be told apart; use plain bytes.
+        if classCount >= 256 { for byte in 0..<256 { classOf[byte] = UInt8(byte) }; classCount = 256 }
+        for upper in 65...90 { classOf[upper] = classOf[upper | 0x20] }
+        let stride = classCount
         // Breadth first: each state's row is its failure state's row with its own edges on top.
         let stateCount = children.count
-        var table = [Int32](repeating: 0, count: stateCount << 8)
+        var table = [Int32](repeating: 0, count: stateCount * stride)
         var failure = [Int32](repeating: 0, count: stateCount)
-        for (byte, child) in children[0] { table[Int(byte)] = child }
+        for (byte, child) in children[0] { table[Int(classOf[Int(byte)])] = child }
         var queue: [Int32] = children[0].keys.sorted().map { children[0][$0]! }
         var head = 0
         while head < queue.count {
@@ -54,11 +75,12 @@ public struct KeywordAutomaton: Sendable {
             head += 1
             let fallback = Int(failure[state])
             ends[state].append(contentsOf: ends[fallback])
-            for byte in 0..<256 { table[state << 8 | byte] = table[fallback << 8 | byte] }
+            for column in 0..<stride { table[state * stride + column] = table[fallback * stride + column] }
             for byte in children[state].keys.sorted() {
                 let child = children[state][byte]!
-                failure[Int(child)] = table[fallback << 8 | Int(byte)]
-                table[state << 8 | Int(byte)] = child
+                let column = Int(classOf[Int(byte)])
+                failure[Int(child)] = table[fallback * stride + column]
+                table[state * stride + column] = child
                 queue.append(child)
             }
         }
@@ -68,14 +90,13 @@ public struct KeywordAutomaton: Sendable {
             outputs.append(contentsOf: ends[state].sorted())
             outputStart.append(Int32(outputs.count))
         }
-        // Upper-case letters go where lower-case ones go; targets with output are marked.
-        for state in 0..<stateCount {
-            for upper in 65...90 { table[state << 8 | upper] = table[state << 8 | (upper | 0x20)] }
-            for byte in 0..<256 {
-                let target = Int(table[state << 8 | byte])
-                if outputStart[target] != outputStart[target + 1] { table[state << 8 | byte] = ~Int32(target) }
-            }
+        // Targets that end a pattern are marked, so the scan tests one sign bit.
+        for entry in table.indices {
+            let target = Int(table[entry])
+            if outputStart[target] != outputStart[target + 1] { table[entry] = ~Int32(target) }
         }
+        self.classOf = classOf
+        self.stride = stride
         transitions = table
         self.outputStart = outputStart
         self.outputs = outputs
@@ -89,10 +110,11 @@ public struct KeywordAutomaton: Sendable {
     /// Calls `body` with the id and end offset (exclusive) of every pattern
     /// occurrence in `text`; a pattern found several times is reported each time.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (_ pattern: Int, _ end: Int) -> Void) {
-        transitions.withUnsafeBufferPointer { table in
+        let stride = stride
+        transitions.withUnsafeBufferPointer { table in classOf.withUnsafeBufferPointer { classes in
             var state = 0
             for index in 0..<text.count {
-                let next = table[state << 8 | Int(text[index])]
+                let next = table[state * stride + Int(classes[Int(text[index])])]
                 if next >= 0 {
                     state = Int(next)
                     continue
@@ -101,6 +123,6 @@ public struct KeywordAutomaton: Sendable {
                 let start = Int(outputStart[state]), end = Int(outputStart[state + 1])
                 for output in start..<end { body(Int(outputs[output]), index + 1) }
             }
-        }
+        } }
     }
 }
