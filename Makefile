@@ -14,7 +14,8 @@ build: deps
 	$(SWIFT) build
 
 # Pipes the example log through the example rules. The log is a recording, so the
-# engine's clock follows its timestamps: delayed steps and schedules show up too.
+# engine's clock follows its timestamps: delayed steps and schedules due before its
+# last line show up too (the log ends with a tick for that).
 demo: build
 	$(BIN) check rules/
 	$(BIN) run --rules rules/ --clock events < examples/demo.jsonl

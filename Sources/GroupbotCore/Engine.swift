@@ -174,7 +174,12 @@ public final class Engine {
                 action.user = nil
                 action.mention = nil
                 action.replyTo = nil
-                actions.append(action)
+                if template.delaySeconds > 0 {
+                    timers.schedule(.action(action), at: action.due)
+                    pendingActions += 1
+                } else {
+                    actions.append(action)
+                }
             }
         }
         return actions

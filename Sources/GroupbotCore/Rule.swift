@@ -54,7 +54,9 @@ public struct Schedule: Sendable, Equatable {
         for dayDelta in 0...7 {
             let day = local.dayNumber + dayDelta
             let localSeconds = Int64(day) * 86_400 + Int64(minuteOfDay) * 60
-            let candidate = Instant(seconds: localSeconds - Int64(zone.utcOffsetSeconds(at: instant)))
+            // The offset that applies is the one in force at the occurrence itself (daylight saving time).
+            let guess = Instant(seconds: localSeconds - Int64(offset))
+            let candidate = Instant(seconds: localSeconds - Int64(zone.utcOffsetSeconds(at: guess)))
             let weekday = Weekday(rawValue: (day + 3).floorModulo(7) + 1)!
             if candidate > instant, days.isEmpty || days.contains(weekday) { return candidate }
         }

@@ -33,7 +33,7 @@ struct ActionParser {
             let names = mapping.keys.compactMap { $0.scalar?.string }.filter { Self.names.contains($0) }
             guard names.count == 1 else {
                 let found = mapping.keys.compactMap { $0.scalar?.string }
-                let guess = found.lazy.compactMap { Spelling.suggestion(for: $0, among: Self.names) }.first
+                let guess = names.isEmpty ? found.lazy.compactMap { Spelling.suggestion(for: $0, among: Self.names) }.first : nil
                 reader.fail(node, names.isEmpty ? "no action name among '\(found.joined(separator: "', '"))'"
                                                 : "more than one action in one item: \(names.joined(separator: ", "))",
                             expected: "one of \(Self.names.joined(separator: ", ")) per list item", suggestion: guess)
@@ -71,7 +71,7 @@ struct ActionParser {
             }
             step.seconds = seconds
         default:
-            if let value, !value.isNull, reader.bool(value, what: name) != true {
+            if let value, !value.isNull, value.scalar.map({ ["true", "yes", "on"].contains($0.string.lowercased()) }) != true {
                 reader.fail(value, "'\(name)' takes no value", expected: "- \(name)")
             }
         }

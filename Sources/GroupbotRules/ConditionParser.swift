@@ -59,6 +59,10 @@ struct ConditionParser {
         var conditions: [ConditionSpec] = []
         for (key, requirement) in [("any", KeywordRequirementKind.any), ("all", .all), ("none", .none)] {
             guard let value = keys[key], let words = reader.strings(value, what: key) else { continue }
+            if words.isEmpty {
+                reader.fail(value, "'\(key)' lists no keywords", expected: "at least one keyword, e.g. \(key): [发货, 快递]")
+                continue
+            }
             if let empty = words.firstIndex(where: \.isEmpty) {
                 reader.fail(value, "keyword \(empty + 1) of '\(key)' is empty", expected: "non-empty keywords")
                 continue

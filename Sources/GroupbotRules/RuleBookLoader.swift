@@ -8,8 +8,13 @@ import Yams
 /// a group type named after the file. Every mistake in every file is reported
 /// at once, each with file:line:column.
 public enum RuleBookLoader {
-    /// The name of the mapping file inside a rules directory.
+    /// The name of the mapping file inside a rules directory (`groups.yml` works too).
     public static let mappingFile = "groups.yaml"
+
+    static func isMapping(_ path: String) -> Bool {
+        let name = (path as NSString).lastPathComponent
+        return name == mappingFile || name == "groups.yml"
+    }
 
     /// Loads every rule file in `directory`.
     /// - Throws: ``RuleErrors`` listing every mistake found.
@@ -52,7 +57,7 @@ public enum RuleBookLoader {
                 errors += reader.errors
                 continue
             }
-            if (path as NSString).lastPathComponent == mappingFile {
+            if isMapping(path) {
                 mapping = MappingParser(reader: reader).parse(root)
             } else {
                 typeFiles.append(RuleFileParser(reader: reader).parse(root, typeName: stem))
@@ -63,8 +68,8 @@ public enum RuleBookLoader {
         let types = compiler.compile()
         errors += compiler.errors
         // Stems of every type file, parsed or not, so a broken file does not also look missing.
-        let typeNames = files.map { ($0.path as NSString).lastPathComponent }.filter { $0 != mappingFile }
-            .map { ($0 as NSString).deletingPathExtension }
+        let typeNames = files.map(\.path).filter { !isMapping($0) }
+            .map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
         let directory = files.first.map { ($0.path as NSString).deletingLastPathComponent } ?? "."
         let resolvedMapping: GroupMapping
         if let (parsed, references) = mapping {
@@ -102,6 +107,10 @@ public enum RuleBookLoader {
                 let detail = context.map { "\($0.text), " } ?? ""
                 reader.record(RuleError(at: SourceLocation(file: reader.file, line: mark.line, column: mark.column),
                                         "not valid YAML: \(detail)\(problem)"))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                reader.record(RuleError(at: SourceLocation(file: reader.file, line: context.mark.line, column: context.mark.column),
+                                        "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping",
+                                        expected: "each key once"))
             default:
                 reader.fail(nil, "not valid YAML: \(error)")
             }

@@ -97,6 +97,10 @@ struct RuleFileParser {
             } else if keys["at"] == nil {
                 reader.fail(node, "schedule rule '\(id)' has no time", expected: "at: \"HH:MM\"")
             }
+            for key in ["when", "except", "cooldown", "stop"] where keys[key] != nil {
+                reader.fail(keys[key], "'\(key)' does not apply to schedule rules, which have no triggering member or message",
+                            expected: "on: message (or another event) for a rule with '\(key)'")
+            }
         } else {
             for key in ["at", "days"] where keys[key] != nil {
                 reader.fail(keys[key], "'\(key)' only applies to schedule rules", expected: "on: schedule, or no '\(key)'")

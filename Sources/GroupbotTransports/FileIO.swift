@@ -39,7 +39,10 @@ public final class FileOutput {
                 let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
-                    return  // the reader went away (EPIPE): nothing more can be delivered
+                    // Any other failure means nothing more can be delivered. (A reader that
+                    // went away usually ends the process by SIGPIPE first, as with any Unix filter.)
+                    buffer.removeAll(keepingCapacity: true)
+                    return
                 }
                 offset += written
             }

@@ -27,6 +27,10 @@ struct CheckCommand: ParsableCommand {
         let ruleCount = book.types.values.reduce(0) { $0 + $1.rules.count }
         let types = book.types.keys.sorted().joined(separator: ", ")
         FileOutput.standardOutput().writeLine(
-            "\(directory): ok — \(book.types.count) group types (\(types)), \(ruleCount) rules after inheritance")
+            "\(directory): ok — \(counted(book.types.count, "group type")) (\(types)), \(counted(ruleCount, "rule")) after inheritance")
+    }
+
+    private func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 }

@@ -39,11 +39,13 @@ struct ReplayCommand: ParsableCommand {
             let pipeline = EventPipeline(book: book, clock: .events, sink: JSONLinesSink(output: .standardOutput()),
                                          report: report)
             StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+            pipeline.reportDroppedTimers(to: errors)
             return
         }
         let sink = CollectingSink()
         let pipeline = EventPipeline(book: book, clock: .events, sink: sink, report: report)
         StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+        pipeline.reportDroppedTimers(to: errors)
         let actual = sink.actions.map(ActionEncoder.line(for:))
         let expectedText = (try? String(contentsOfFile: expect, encoding: .utf8)) ?? ""
         let expected = expectedText.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)

@@ -24,9 +24,6 @@ struct RunCommand: ParsableCommand {
         let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
                                      report: { errors.writeLine($0) })
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock)
-        let pending = pipeline.engine.pendingActionCount
-        if pending > 0 {
-            errors.writeLine("input ended with \(pending) delayed action\(pending == 1 ? "" : "s") not yet due; they were dropped")
-        }
+        pipeline.reportDroppedTimers(to: errors)
     }
 }

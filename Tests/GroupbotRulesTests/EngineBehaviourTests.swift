@@ -267,4 +267,46 @@ import Testing
                               user: "u1", nick: "王芳", kind: "red_packet", amount: 8.8)
         #expect(harness.engine.handle(redPacket).first?.text == "谢谢 王芳 的红包 8.8 元")
     }
+
+    @Test func schedulesFollowDaylightSavingTime() throws {
+        let harness = try Harness(["rules/general.yaml": """
+            timezone: America/New_York
+            rules:
+              - id: morning
+                on: schedule
+                at: "07:00"
+                actions: [{ send: Good morning }]
+            """])
+        harness.send("hi", at: "2026-10-31T12:00:00-04:00")
+        let posts = harness.advance(to: "2026-11-02T12:00:00-05:00")
+        // Daylight saving time ends at 02:00 on 1 November: 07:00 that day is already EST.
+        #expect(posts.map(\.due) == [Timestamp.parse("2026-11-01T07:00:00-05:00")!.instant,
+                                     Timestamp.parse("2026-11-02T07:00:00-05:00")!.instant])
+    }
+
+    @Test func delayedScheduleStepsWaitAndRenamedGroupsChangeSchedules() throws {
+        let harness = try Harness([
+            "rules/general.yaml": """
+                rules:
+                  - id: morning
+                    on: schedule
+                    at: "07:00"
+                    actions:
+                      - send: 早安
+                      - send: 今天的话题
+                        after: 2h
+                """,
+            "rules/vip.yaml": "rules: []\n",
+            "rules/groups.yaml": "default: general\ngroups:\n  - name: VIP\n    type: vip\n",
+        ])
+        harness.send("hi", at: "2026-11-20T20:00:00+08:00", group: "g1", groupName: "鱼油粉丝群")
+        harness.send("hi", at: "2026-11-20T20:01:00+08:00", group: "g2", groupName: "鱼油粉丝2群")
+        harness.send("hi", at: "2026-11-20T20:02:00+08:00", group: "g2", groupName: "鱼油VIP群")  // renamed: now vip
+        let morning = harness.advance(to: "2026-11-21T08:00:00+08:00")
+        #expect(morning.map(\.group) == ["g1"])
+        #expect(morning.map(\.text) == ["早安"])
+        let later = harness.advance(to: "2026-11-21T09:30:00+08:00")
+        #expect(later.map(\.text) == ["今天的话题"])
+        #expect(later.first?.due == Timestamp.parse("2026-11-21T09:00:00+08:00")!.instant)
+    }
 }

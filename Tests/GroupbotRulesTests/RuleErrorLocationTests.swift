@@ -183,4 +183,29 @@ import Testing
         #expect(found[0].hasSuffix("(did you mean 'match'?)"))
         #expect(found[1].hasPrefix("rules/general.yaml:8:23: mute '10x' is not a duration"))
     }
+
+    @Test func emptyKeywordListAndScheduleWithEventConditions() {
+        let found = errors("""
+            rules:
+              - id: a
+                on: message
+                when: { keywords: { all: [] } }
+                actions: [delete]
+              - id: morning
+                on: schedule
+                at: "07:00"
+                when: { keywords: { any: [早] } }
+                actions: [{ send: 早安 }]
+            """)
+        #expect(found == [
+            "rules/general.yaml:4:30: 'all' lists no keywords; expected at least one keyword, e.g. all: [发货, 快递]",
+            "rules/general.yaml:9:11: 'when' does not apply to schedule rules, which have no triggering member or message; expected on: message (or another event) for a rule with 'when'",
+        ])
+    }
+
+    @Test func duplicateKeyIsReportedWhereItIs() {
+        let found = errors("rules:\n  - id: a\n    on: message\n    on: join\n    actions: [delete]\n")
+        #expect(found.count == 1)
+        #expect(found[0].hasPrefix("rules/general.yaml:3:5: key 'on' appears twice in one mapping"))
+    }
 }
