@@ -33,8 +33,8 @@ public final class Engine {
     private var cooldownUntil: [CooldownKey: Instant] = [:]
     /// Per group id: its last known name and its type.
     private var groups: [String: (name: String?, type: String)] = [:]
-    /// Reused per event: the candidate rules as a bit set.
-    private var candidateBits: [UInt64] = []
+    /// Reused per event: the candidate rules as a bit set (one task drives an engine).
+    @exclusivity(unchecked) private var candidateBits: [UInt64] = []
     private var groupsOfType: [String: Set<String>] = [:]
     private var schedulesStarted = false
     private var pendingActions = 0

@@ -140,13 +140,16 @@ public struct KeywordIndex: Sendable {
 
 /// Per-event working memory of a ``KeywordIndex``: reused across events with
 /// generation stamps, so nothing is cleared or allocated per message.
+///
+/// Exclusivity is unchecked on its storage: a scratch belongs to one engine,
+/// which one task drives, and these arrays are touched for every keyword hit.
 public final class KeywordScratch {
-    private var generation: UInt32 = 0
-    private var entryStamp: [UInt32] = []
-    private var slotStamp: [UInt32] = []
-    private var slotHits: [Int32] = []
+    @exclusivity(unchecked) private var generation: UInt32 = 0
+    @exclusivity(unchecked) private var entryStamp: [UInt32] = []
+    @exclusivity(unchecked) private var slotStamp: [UInt32] = []
+    @exclusivity(unchecked) private var slotHits: [Int32] = []
     /// The slots hit in the last counted text, in the order first hit.
-    public private(set) var hitSlots: [Int32] = []
+    @exclusivity(unchecked) public private(set) var hitSlots: [Int32] = []
 
     /// Creates empty scratch memory.
     public init() {}

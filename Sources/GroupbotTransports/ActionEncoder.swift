@@ -33,7 +33,10 @@ public enum ActionEncoder {
         }
         string("rule", action.rule)
         string("cause", action.cause)
-        string("ts", Timestamp.format(action.due, utcOffsetSeconds: action.utcOffsetSeconds))
+        key("ts")
+        output.append(UInt8(ascii: "\""))
+        Timestamp.append(action.due, utcOffsetSeconds: action.utcOffsetSeconds, to: &output)
+        output.append(UInt8(ascii: "\""))
         output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
     }
 

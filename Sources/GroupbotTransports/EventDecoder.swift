@@ -39,6 +39,25 @@ public enum EventDecoder {
     }
 }
 
+/// The fields of a wire-format event.
+private enum EventField: String, CaseIterable {
+    case type, id, ts, group, user, nick, role, kind, text, amount, inviter, mentions
+    case groupName = "group_name"
+    case oldNick = "old_nick"
+    case replyTo = "reply_to"
+
+    private static let table: [(bytes: [UInt8], field: EventField)] = allCases.map { (Array($0.rawValue.utf8), $0) }
+
+    /// Recognises a key from its raw bytes without building a string.
+    init?(_ raw: UnsafeBufferPointer<UInt8>) {
+        for entry in Self.table where entry.bytes.count == raw.count && entry.bytes.elementsEqual(raw) {
+            self = entry.field
+            return
+        }
+        return nil
+    }
+}
+
 /// Reads one event object member by member.
 private struct FieldReader {
     var parser: JSONParser
@@ -56,31 +75,36 @@ private struct FieldReader {
         var time: (Instant, Int)?
         var event = Event(type: .message, id: "", time: Instant(milliseconds: 0))
         var first = true
-        while let key = try parser.nextKey(first: first) {
+        while let raw = try parser.nextRawKey(first: first) {
             first = false
-            switch key {
-            case "type": type = try string(key)
-            case "id": id = try string(key)
-            case "ts": time = try timestamp()
-            case "group": group = try string(key)
-            case "user": user = try string(key)
-            case "group_name": event.groupName = try string(key)
-            case "nick": event.nick = try string(key)
-            case "role":
+            let field = try EventField(raw) ?? EventField(rawValue: parser.decodeKey(raw))
+            guard let field else {
+                _ = try parser.parseValue()  // unknown fields are ignored
+                continue
+            }
+            let key = field.rawValue
+            switch field {
+            case .type: type = try string(key)
+            case .id: id = try string(key)
+            case .ts: time = try timestamp()
+            case .group: group = try string(key)
+            case .user: user = try string(key)
+            case .groupName: event.groupName = try string(key)
+            case .nick: event.nick = try string(key)
+            case .role:
                 if let role = try string(key) {
                     guard let parsed = MemberRole(rawValue: role) else {
                         throw EventDecodingError(reason: "unknown role '\(role)'; expected owner, admin or member")
                     }
                     event.role = parsed
                 }
-            case "kind": event.kind = try string(key) ?? "text"
-            case "text": event.text = try string(key) ?? ""
-            case "amount": event.amount = try number(key)
-            case "inviter": event.inviter = try string(key)
-            case "old_nick": event.oldNick = try string(key)
-            case "mentions": event.mentions = try strings(key)
-            case "reply_to": event.replyTo = try string(key)
-            default: _ = try parser.parseValue()
+            case .kind: event.kind = try string(key) ?? "text"
+            case .text: event.text = try string(key) ?? ""
+            case .amount: event.amount = try number(key)
+            case .inviter: event.inviter = try string(key)
+            case .oldNick: event.oldNick = try string(key)
+            case .mentions: event.mentions = try strings(key)
+            case .replyTo: event.replyTo = try string(key)
             }
         }
         try parser.finish()

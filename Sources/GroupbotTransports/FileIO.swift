@@ -10,8 +10,9 @@ import Darwin
 /// Buffered writes to a file descriptor (stdout, stderr), retrying short writes.
 public final class FileOutput {
     private let descriptor: Int32
-    /// Pending bytes; callers append and then ``flush()``.
-    public var buffer: [UInt8] = []
+    /// Pending bytes; callers append and then ``flush()``. Unchecked exclusivity:
+    /// the stream belongs to one task, and this is touched for every action written.
+    @exclusivity(unchecked) public var buffer: [UInt8] = []
 
     /// Creates a stream over `descriptor`.
     public init(descriptor: Int32) {

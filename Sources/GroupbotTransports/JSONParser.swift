@@ -93,6 +93,14 @@ public struct JSONParser {
     /// The next key of the object being read (after `beginObject`), or nil at its `}`.
     /// `first` tells whether no member has been read yet. The caller then reads the value.
     mutating func nextKey(first: Bool) throws(JSONSyntaxError) -> String? {
+        guard let raw = try nextRawKey(first: first) else { return nil }
+        return try decodeKey(raw)
+    }
+
+    /// Like ``nextKey(first:)``, but gives the key's bytes as written, between the
+    /// quotes, so hot paths can compare them without building a string. Keys with
+    /// escapes or non-ASCII bytes must go through ``decodeKey(_:)``.
+    mutating func nextRawKey(first: Bool) throws(JSONSyntaxError) -> UnsafeBufferPointer<UInt8>? {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input in an object") }
         if bytes[index] == UInt8(ascii: "}") {
@@ -105,12 +113,36 @@ public struct JSONParser {
             skipWhitespace()
         }
         guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key in quotes") }
-        let key = try parseString()
+        let start = index + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\") { end += 1 }
+        let raw: UnsafeBufferPointer<UInt8>
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            raw = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            index = end + 1
+        } else {
+            // Escapes: decode now; the raw range then covers the escaped text, which callers decode again.
+            let keyStart = index
+            _ = try parseString()
+            raw = UnsafeBufferPointer(rebasing: bytes[(keyStart + 1)..<(index - 1)])
+        }
         skipWhitespace()
         guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
         index += 1
         skipWhitespace()
-        return key
+        return raw
+    }
+
+    /// The text of a raw key (escapes resolved, UTF-8 checked).
+    func decodeKey(_ raw: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> String {
+        guard raw.contains(UInt8(ascii: "\\")) || raw.contains(where: { $0 >= 0x80 || $0 < 0x20 }) else {
+            return String(decoding: raw, as: UTF8.self)
+        }
+        let copy: [UInt8] = [UInt8(ascii: "\"")] + Array(raw) + [UInt8(ascii: "\"")]
+        return try copy.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) -> String in
+            var parser = JSONParser(bytes: buffer)
+            return try parser.parseString()
+        }
     }
 
     /// Checks that nothing but whitespace follows.
@@ -196,36 +228,39 @@ public struct JSONParser {
 
     mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
-        var start = index
+        guard let base = bytes.baseAddress else { throw error("unterminated string") }
+        let count = bytes.count
         var result = ""
         var usedBuffer = false
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let tail = try validUTF8(start..<index)
+        while true {
+            // Scan a run without escapes; note whether it is all ASCII (then it needs no UTF-8 check).
+            let start = index
+            var seen: UInt8 = 0
+            var position = index
+            while position < count {
+                let byte = base[position]
+                if byte == 0x22 || byte == 0x5C || byte < 0x20 { break }
+                seen |= byte
+                position += 1
+            }
+            index = position
+            guard position < count else { throw error("unterminated string") }
+            let run = UnsafeBufferPointer(start: base + start, count: position - start)
+            if seen >= 0x80, let bad = UTF8Validation.firstInvalidOffset(in: run) {
+                throw JSONSyntaxError(offset: start + bad, reason: "invalid UTF-8 in a string")
+            }
+            let byte = base[position]
+            if byte == 0x22 {
                 index += 1
+                let tail = String(decoding: run, as: UTF8.self)
                 return usedBuffer ? result + tail : tail
             }
             if byte < 0x20 { throw error("control character in a string (escape it)") }
-            if byte == UInt8(ascii: "\\") {
-                result += try validUTF8(start..<index)
-                usedBuffer = true
-                index += 1
-                result.unicodeScalars.append(try parseEscape())
-                start = index
-                continue
-            }
+            result += String(decoding: run, as: UTF8.self)
+            usedBuffer = true
             index += 1
+            result.unicodeScalars.append(try parseEscape())
         }
-        throw error("unterminated string")
-    }
-
-    private func validUTF8(_ range: Range<Int>) throws(JSONSyntaxError) -> String {
-        let slice = UnsafeBufferPointer(rebasing: bytes[range])
-        if let bad = UTF8Validation.firstInvalidOffset(in: slice) {
-            throw JSONSyntaxError(offset: range.lowerBound + bad, reason: "invalid UTF-8 in a string")
-        }
-        return String(decoding: slice, as: UTF8.self)
     }
 
     private mutating func parseEscape() throws(JSONSyntaxError) -> Unicode.Scalar {

@@ -2,9 +2,10 @@
 /// no overlong forms, no surrogates, nothing past U+10FFFF).
 enum UTF8Validation {
     /// The offset of the first byte that is not part of well-formed UTF-8, or nil when all is well.
-    static func firstInvalidOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+    static func firstInvalidOffset(in buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let bytes = buffer.baseAddress else { return nil }
         var index = 0
-        let count = bytes.count
+        let count = buffer.count
         while index < count {
             let lead = bytes[index]
             if lead < 0x80 {

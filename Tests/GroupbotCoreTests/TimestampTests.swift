@@ -29,6 +29,16 @@ import Testing
             == "2026-11-20T00:15:01.007-01:00")
     }
 
+    @Test func appendingBytesWritesWhatFormatWrites() {
+        for (milliseconds, offset) in [(Int64(1_795_137_301_000), 28_800), (0, 0), (1_795_137_301_007, -3600),
+                                       (253_402_300_800_000, 0), (-86_400_000, 19_800)] {
+            var bytes: [UInt8] = []
+            Timestamp.append(Instant(milliseconds: milliseconds), utcOffsetSeconds: offset, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self)
+                == Timestamp.format(Instant(milliseconds: milliseconds), utcOffsetSeconds: offset))
+        }
+    }
+
     @Test func formattingRoundTrips() throws {
         for text in ["2026-11-20T09:15:01+08:00", "1999-12-31T23:59:59Z", "2030-06-15T00:00:00.5-07:00"] {
             let parsed = try #require(Timestamp.parse(text))

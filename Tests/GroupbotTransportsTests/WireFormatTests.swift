@@ -63,6 +63,11 @@ import Testing
         #expect(event.time == Instant(seconds: 1_795_137_301) && event.utcOffsetSeconds == 0)
     }
 
+    @Test func escapedKeysAreRecognised() throws {
+        let event = try EventDecoder.decode(line: #"{"t\u0079pe":"join","id":"j","ts":1,"group":"g","user":"u","\u6635\u79f0":"x"}"#)
+        #expect(event.type == .join)
+    }
+
     @Test func tickNeedsOnlyATime() throws {
         let tick = try EventDecoder.decode(line: #"{"type":"tick","ts":"2026-11-20T10:00:00+08:00"}"#)
         #expect(tick.type == .tick && tick.id == "tick@2026-11-20T10:00:00+08:00")
