@@ -76,11 +76,14 @@ public struct RegexGate: Sendable, Equatable {
     public var minimumDigits: Int
     /// UTF-8 bytes a match spans at least.
     public var minimumBytes: Int
+    /// ``TextFeatures`` masks: the text must have a character with one of each mask's features.
+    public var features: [UInt64]
 
     /// Creates a gate.
-    public init(slot: Int?, minimumDigits: Int, minimumBytes: Int) {
+    public init(slot: Int?, minimumDigits: Int, minimumBytes: Int, features: [UInt64] = []) {
         self.slot = slot
         self.minimumDigits = minimumDigits
         self.minimumBytes = minimumBytes
+        self.features = features
     }
 }

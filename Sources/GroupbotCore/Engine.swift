@@ -80,10 +80,9 @@ public final class Engine {
         let plan = type.plan(for: event.type)
         guard !plan.isEmpty else { return [] }
 
-        var evaluation = RuleEvaluation(
-            event: event, type: type, keywordScratch: keywordScratch, matchScratch: matchScratch)
+        var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch)
         if plan.usesSlots {
-            evaluation.countKeywords()
+            evaluation.countKeywords(event)
             plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
         } else {
             plan.candidates(hitSlots: [], into: &candidateBits)
@@ -97,7 +96,7 @@ public final class Engine {
                 let index = word * 64 + bits.trailingZeroBitCount
                 bits &= bits - 1
                 let rule = type.rules[index]
-                guard !evaluation.isExempt(from: rule), evaluation.holds(rule.conditions, rule: rule.id) else { continue }
+                guard !evaluation.isExempt(event, from: rule), evaluation.holds(rule, for: event) else { continue }
                 if let cooldown = rule.cooldown {
                     let key = CooldownKey(type: typeName, rule: index, group: event.group,
                                           user: cooldown.scope == .user ? event.user : nil)
@@ -199,6 +198,18 @@ public final class Engine {
         return type
     }
 
+    private static let stepNames = (0..<16).map { ":" + String($0) }
+
+    /// `cause:rule:step`, built without string interpolation (it runs for every action).
+    static func actionID(cause: String, rule: String, step: Int) -> String {
+        var id = cause
+        id.reserveCapacity(cause.utf8.count + rule.utf8.count + 4)
+        id += ":"
+        id += rule
+        id += step < stepNames.count ? stepNames[step] : ":" + String(step)
+        return id
+    }
+
     private func makeAction(
         _ step: ActionStep, step index: Int, rule: Rule, event: Event,
         captures: [String: Substring], now: Instant
@@ -210,7 +221,7 @@ public final class Engine {
             text = step.texts[pick].render(event: event, captures: captures)
         }
         var action = Action(
-            id: "\(event.id):\(rule.id):\(index)", kind: step.kind, group: event.group, text: text,
+            id: Self.actionID(cause: event.id, rule: rule.id, step: index), kind: step.kind, group: event.group, text: text,
             rule: rule.id, cause: event.id, due: now.adding(seconds: step.delaySeconds),
             utcOffsetSeconds: event.utcOffsetSeconds)
         switch step.kind {

@@ -4,7 +4,11 @@ public enum Timestamp {
     /// Parses `2026-11-20T09:15:01+08:00`, `2026-11-20T01:15:01Z` or
     /// `2026-11-20 09:15:01.250+08:00`. Returns the instant and the UTC offset in seconds.
     public static func parse(_ text: String) -> (instant: Instant, utcOffsetSeconds: Int)? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (instant: Instant, utcOffsetSeconds: Int)? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
@@ -16,13 +20,17 @@ public enum Timestamp {
             index += count
             return value
         }
-        func expect(_ characters: String) -> Bool {
-            guard index < bytes.count, characters.utf8.contains(bytes[index]) else { return false }
+        func expect(_ first: Unicode.Scalar, or second: Unicode.Scalar? = nil, or third: Unicode.Scalar? = nil) -> Bool {
+            guard index < bytes.count else { return false }
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: first) || second.map({ byte == UInt8(ascii: $0) }) == true
+                    || third.map({ byte == UInt8(ascii: $0) }) == true
+            else { return false }
             index += 1
             return true
         }
         guard let year = digits(4), expect("-"), let month = digits(2), expect("-"), let day = digits(2),
-              expect("Tt "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
+              expect("T", or: "t", or: " "), let hour = digits(2), expect(":"), let minute = digits(2), expect(":"),
               let second = digits(2)
         else { return nil }
         guard (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(day),
@@ -41,7 +49,7 @@ public enum Timestamp {
             guard index > start else { return nil }
         }
         var offset = 0
-        if expect("Zz") {
+        if expect("Z", or: "z") {
             offset = 0
         } else if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
             let sign = bytes[index] == UInt8(ascii: "-") ? -1 : 1

@@ -112,7 +112,8 @@ struct RuleBookCompiler {
                 slot = lists.count - 1
             }
             return .regex(field: field, pattern: pattern,
-                          gate: RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength))
+                          gate: RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength,
+                                          features: needs.featureClauses))
         case .kind(let kinds): return .kind(kinds)
         case .role(let roles): return .role(roles)
         case .time(let window): return .time(window)

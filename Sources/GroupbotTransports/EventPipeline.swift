@@ -62,9 +62,7 @@ public final class EventPipeline {
         case .line(let number, let bytes):
             summary.lines += 1
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines separate nothing
-            let decoded: Result<Event, EventDecodingError> = bytes.withUnsafeBufferPointer { buffer in
-                Result { () throws(EventDecodingError) -> Event in try EventDecoder.decode(line: buffer) }
-            }
+            let decoded = Result { () throws(EventDecodingError) -> Event in try EventDecoder.decode(line: bytes) }
             switch decoded {
             case .failure(let error):
                 summary.rejectedLines += 1

@@ -1,10 +1,13 @@
 /// Splits a byte stream into lines, counting them, without ever holding more
 /// than one over-long line's worth of memory: a line longer than the limit is
 /// reported as such and skipped.
+///
+/// Lines that lie whole inside a chunk are handed out in place, without a
+/// copy; only a line split across chunks is gathered first.
 public struct LineSplitter {
-    /// A line, or a line that was too long to keep.
+    /// A line (its bytes are valid only during the callback), or a line that was too long to keep.
     public enum Item {
-        case line(number: Int, bytes: ArraySlice<UInt8>)
+        case line(number: Int, bytes: UnsafeBufferPointer<UInt8>)
         case tooLong(number: Int, length: Int)
     }
 
@@ -29,8 +32,14 @@ public struct LineSplitter {
                 append(UnsafeBufferPointer(rebasing: bytes[start...]), body)
                 return
             }
-            append(UnsafeBufferPointer(rebasing: bytes[start..<newline]), body)
-            finishLine(body)
+            let line = UnsafeBufferPointer(rebasing: bytes[start..<newline])
+            if pending.isEmpty && !skipping && line.count <= maximumLineLength {
+                lineNumber += 1
+                body(.line(number: lineNumber, bytes: Self.droppingCarriageReturn(line)))
+            } else {
+                append(line, body)
+                finishLine(body)
+            }
             start = newline + 1
         }
     }
@@ -61,10 +70,13 @@ public struct LineSplitter {
             skipping = false
             skippedLength = 0
         } else {
-            var end = pending.count
-            if end > 0, pending[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-            body(.line(number: lineNumber, bytes: pending[0..<end]))
+            pending.withUnsafeBufferPointer { body(.line(number: lineNumber, bytes: Self.droppingCarriageReturn($0))) }
         }
         pending.removeAll(keepingCapacity: true)
+    }
+
+    private static func droppingCarriageReturn(_ line: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard let last = line.last, last == UInt8(ascii: "\r") else { return line }
+        return UnsafeBufferPointer(rebasing: line.dropLast())
     }
 }

@@ -164,7 +164,8 @@ struct PatternShapeParser {
         index += 1
         switch scalar {
         case "d": return .digit
-        case "D", "w", "W", "s", "S", "h", "H", "v", "V", "R", "N", "X", "C": return .anyCharacter
+        case "s", "h", "v", "R": return .character(features: TextFeatures.whiteSpace)
+        case "D", "w", "W", "S", "H", "V", "N", "X", "C": return .anyCharacter
         case "p", "P":
             if current == "{" {
                 while let next = current, next != "}" { index += 1 }
@@ -237,6 +238,9 @@ struct PatternShapeParser {
         var members: Set<Unicode.Scalar> = []
         var hasDigitEscape = false
         var unknown = false
+        var features: UInt64 = 0
+        var wide = false
+        var spaceEscape = false
         var first = true
         while let scalar = current, scalar != "]" || first {
             first = false
@@ -246,14 +250,17 @@ struct PatternShapeParser {
                 unknown = true
                 continue
             }
-            guard let low = classCharacter(&hasDigitEscape, &unknown) else { return nil }
+            guard let low = classCharacter(&hasDigitEscape, &spaceEscape, &unknown) else { return nil }
             if current == "-", index + 1 < scalars.count, scalars[index + 1] != "]", let lowScalar = low {
                 index += 1
-                guard let high = classCharacter(&hasDigitEscape, &unknown), let highScalar = high,
+                guard let high = classCharacter(&hasDigitEscape, &spaceEscape, &unknown), let highScalar = high,
                       lowScalar.value <= highScalar.value
                 else { return nil }
+                features |= TextFeatures.of(range: lowScalar, highScalar)
+                if caseless, lowScalar.value <= 0x7A, highScalar.value >= 0x41 { features |= TextFeatures.caselessLetters }
+                if caseless, highScalar.value >= 0x80 { unknown = true }  // case partners outside the range
                 if highScalar.value - lowScalar.value > 64 {
-                    unknown = true
+                    wide = true
                 } else {
                     for value in lowScalar.value...highScalar.value {
                         if let member = Unicode.Scalar(value) { members.insert(member) }
@@ -261,14 +268,20 @@ struct PatternShapeParser {
                 }
             } else if let lowScalar = low {
                 members.insert(lowScalar)
+                features |= TextFeatures.of(lowScalar)
+                if caseless, lowScalar.properties.changesWhenCaseMapped {
+                    if lowScalar.isASCII { features |= TextFeatures.caselessLetters } else { unknown = true }
+                }
             }
         }
         guard take("]") else { return nil }
         if negated || unknown { return .anyCharacter }
-        if members.allSatisfy({ $0.properties.numericType == .decimal }) && (hasDigitEscape || !members.isEmpty) {
+        if !wide, !spaceEscape, members.allSatisfy({ $0.properties.numericType == .decimal }) && (hasDigitEscape || !members.isEmpty) {
             return .digit
         }
-        if hasDigitEscape || members.count > Self.smallSet { return .anyCharacter }
+        if hasDigitEscape { features |= TextFeatures.decimalDigits }
+        if spaceEscape { features |= TextFeatures.whiteSpace }
+        if wide || hasDigitEscape || spaceEscape || members.count > Self.smallSet { return .character(features: features) }
         var forms: Set<String> = []
         for member in members {
             guard let form = Self.searchForm(member, caseless: caseless) else { return .anyCharacter }
@@ -279,7 +292,9 @@ struct PatternShapeParser {
 
     /// One character inside a class; nil scalar for a class escape such as `\d` or `\w`.
     /// The outer optional is nil when the syntax is not understood.
-    private mutating func classCharacter(_ hasDigitEscape: inout Bool, _ unknown: inout Bool) -> Unicode.Scalar?? {
+    private mutating func classCharacter(
+        _ hasDigitEscape: inout Bool, _ spaceEscape: inout Bool, _ unknown: inout Bool
+    ) -> Unicode.Scalar?? {
         guard let scalar = current else { return nil }
         index += 1
         guard scalar == "\\" else { return .some(scalar) }
@@ -287,7 +302,8 @@ struct PatternShapeParser {
         index += 1
         switch escaped {
         case "d": hasDigitEscape = true; return .some(nil)
-        case "D", "w", "W", "s", "S", "h", "H", "v", "V", "N": unknown = true; return .some(nil)
+        case "s", "h", "v": spaceEscape = true; return .some(nil)
+        case "D", "w", "W", "S", "H", "V", "N": unknown = true; return .some(nil)
         case "p", "P":
             if current == "{" {
                 while let next = current, next != "}" { index += 1 }

@@ -16,6 +16,8 @@ public struct RequiredLiterals: Sendable, Equatable {
     public let anyOf: [String]?
     /// A match contains at least this many decimal digits (Unicode Nd, as `\d` means in UCP mode).
     public let minimumDigits: Int
+    /// Masks of ``TextFeatures``: for each, a match contains a character with one of its features.
+    public let featureClauses: [UInt64]
 
     /// Analyses `pattern` (PCRE2 syntax, UTF and UCP on).
     public init(pattern: String) {
@@ -23,17 +25,21 @@ public struct RequiredLiterals: Sendable, Equatable {
         guard let shape = parser.parseAll() else {
             anyOf = nil
             minimumDigits = 0
+            featureClauses = []
             return
         }
         let info = shape.info
         anyOf = info.bestClause.map { $0.sorted() }
         minimumDigits = info.digits
+        // The most selective few, each once.
+        featureClauses = Array(Set(info.features).sorted { ($0.nonzeroBitCount, $0) < ($1.nonzeroBitCount, $1) }.prefix(4))
     }
 
     /// Creates the summary directly.
-    public init(anyOf: [String]?, minimumDigits: Int) {
+    public init(anyOf: [String]?, minimumDigits: Int, featureClauses: [UInt64] = []) {
         self.anyOf = anyOf
         self.minimumDigits = minimumDigits
+        self.featureClauses = featureClauses
     }
 }
 
@@ -45,11 +51,16 @@ struct LiteralInfo {
     var clauses: [Set<String>]
     /// Decimal digits any match contains.
     var digits: Int
+    /// Feature masks that all hold: a match has a character with one of each mask's features.
+    var features: [UInt64] = []
 
     static let maximumExact = 16
 
     static var empty: LiteralInfo { LiteralInfo(exact: [""], clauses: [], digits: 0) }
     static var unknown: LiteralInfo { LiteralInfo(exact: nil, clauses: [], digits: 0) }
+
+    /// The feature clause with the fewest features, if any.
+    var bestFeatures: UInt64? { features.min { $0.nonzeroBitCount < $1.nonzeroBitCount } }
 
     /// All requirements as clauses, the exact set turned into one when it has no empty string.
     var allClauses: [Set<String>] {
@@ -67,7 +78,8 @@ struct LiteralInfo {
     }
 
     func then(_ next: LiteralInfo) -> LiteralInfo {
-        var result = LiteralInfo(exact: nil, clauses: clauses + next.clauses, digits: digits + next.digits)
+        var result = LiteralInfo(exact: nil, clauses: clauses + next.clauses, digits: digits + next.digits,
+                                 features: features + next.features)
         if let left = exact, let right = next.exact, left.count * right.count <= Self.maximumExact {
             result.exact = Set(left.flatMap { l in right.map { l + $0 } })
         } else {
@@ -79,20 +91,21 @@ struct LiteralInfo {
 
     func or(_ other: LiteralInfo) -> LiteralInfo {
         let digits = min(self.digits, other.digits)
+        // Either branch's most selective feature clause may hold: their union is required.
+        let features = bestFeatures.flatMap { left in other.bestFeatures.map { [left | $0] } } ?? []
         if let left = exact, let right = other.exact, left.count + right.count <= Self.maximumExact {
-            return LiteralInfo(exact: left.union(right), clauses: [], digits: digits)
+            return LiteralInfo(exact: left.union(right), clauses: [], digits: digits, features: features)
         }
-        // Either branch's best clause may hold: the union of the two is required.
         guard let left = bestClause, let right = other.bestClause else {
-            return LiteralInfo(exact: nil, clauses: [], digits: digits)
+            return LiteralInfo(exact: nil, clauses: [], digits: digits, features: features)
         }
-        return LiteralInfo(exact: nil, clauses: [left.union(right)], digits: digits)
+        return LiteralInfo(exact: nil, clauses: [left.union(right)], digits: digits, features: features)
     }
 
     func repeated(minimum: Int, maximum: Int?) -> LiteralInfo {
         if minimum == 0 { return LiteralInfo(exact: nil, clauses: [], digits: 0) }
         if minimum == 1, maximum == 1 { return self }
-        return LiteralInfo(exact: nil, clauses: allClauses, digits: digits * minimum)
+        return LiteralInfo(exact: nil, clauses: allClauses, digits: digits * minimum, features: features)
     }
 }
 
@@ -103,20 +116,29 @@ indirect enum PatternShape {
     case oneOf(Set<String>)
     /// One decimal digit (or a subset of digits).
     case digit
-    /// One character about which nothing useful is known.
-    case anyCharacter
+    /// One character with one of these ``TextFeatures`` (``TextFeatures/all`` when nothing is known).
+    case character(features: UInt64)
     /// Matches without consuming text (anchors, look-around).
     case empty
     case sequence([PatternShape])
     case alternation([PatternShape])
     case repeated(PatternShape, minimum: Int, maximum: Int?)
 
+    /// One character about which nothing useful is known.
+    static var anyCharacter: PatternShape { .character(features: TextFeatures.all) }
+
     var info: LiteralInfo {
         switch self {
-        case .literal(let text): return LiteralInfo(exact: [text], clauses: [], digits: 0)
-        case .oneOf(let set): return LiteralInfo(exact: set, clauses: [], digits: 0)
-        case .digit: return LiteralInfo(exact: nil, clauses: [], digits: 1)
-        case .anyCharacter: return .unknown
+        case .literal(let text):
+            // Every character of the literal is required; its first few give feature clauses.
+            let features = text.unicodeScalars.prefix(4).map(TextFeatures.ofSearchForm)
+            return LiteralInfo(exact: [text], clauses: [], digits: 0, features: features)
+        case .oneOf(let set):
+            let features = set.compactMap(\.unicodeScalars.first).map(TextFeatures.ofSearchForm).reduce(0, |)
+            return LiteralInfo(exact: set, clauses: [], digits: 0, features: [features])
+        case .digit: return LiteralInfo(exact: nil, clauses: [], digits: 1, features: [TextFeatures.decimalDigits])
+        case .character(let features):
+            return LiteralInfo(exact: nil, clauses: [], digits: 0, features: features == TextFeatures.all ? [] : [features])
         case .empty: return .empty
         case .sequence(let parts): return parts.reduce(LiteralInfo.empty) { $0.then($1.info) }
         case .alternation(let branches):

@@ -64,3 +64,65 @@ import Testing
         }
     }
 }
+
+@Suite struct TextFeatureTests {
+    /// The hand-written masks for `\d` and `\s` cover every character those match.
+    @Test func digitAndSpaceMasksCoverUnicode() {
+        var digits: UInt64 = 0, spaces: UInt64 = 0
+        for value in 0...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if scalar.properties.numericType == .decimal { digits |= featureMask(of: scalar) }
+            if scalar.properties.isWhitespace { spaces |= featureMask(of: scalar) }
+        }
+        let digitPattern = RequiredLiterals(pattern: #"\d"#).featureClauses
+        let spacePattern = RequiredLiterals(pattern: #"\s"#).featureClauses
+        #expect(digitPattern.count == 1 && digits & ~digitPattern[0] == 0)
+        #expect(spacePattern.count == 1 && spaces & ~spacePattern[0] == 0)
+    }
+
+    /// The feature of the character itself (its first byte), without its continuation bytes'.
+    func featureMask(of scalar: Unicode.Scalar) -> UInt64 {
+        TextFeatures.mask(of: String(scalar)) & ~(1 << 63)
+    }
+
+    /// Random texts over a mixed alphabet: whenever PCRE2 matches, the gate lets the text through.
+    @Test func gatesNeverRejectAMatchOnRandomTexts() throws {
+        let patterns = [
+            #"[A-Z]{3,}"#, #"[\x{1F600}-\x{1F64F}]{2,}"#, #"(?:\S\s){3,}"#, #"^[A-Za-z0-9 ]{6,}$"#, #"\d{4,}"#,
+            #"[!！]{2,}"#, #"(?i:[a-c]x)"#, #"(?i)k"#, #"[\s\d]+元"#, #"(?:哈){2,}"#, #"(?i:wei\s*xin|微\s*信)"#,
+            #"1[3-9]\d{9}"#, #"[^\p{Han}]{5,}"#, #"\p{sc=Han}-\p{sc=Han}"#, #"(?:a|[0-9])z"#, #"[[:alpha:]]{3}"#,
+        ]
+        let alphabet = Array("aAbBkKszZxX019 \t\u{3000}\u{A0}-_!！?元微信哈嘻😀😂🎉１２\u{212A}\u{17F}٣。，")
+        var generator = SplitMix(seed: 20261125)
+        let texts = (0..<1500).map { _ in
+            String((0..<Int(generator.next() % 14)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        }
+        let scratch = MatchScratch()
+        for source in patterns {
+            let pattern = try PCRE2Pattern(source)
+            let needs = RequiredLiterals(pattern: source)
+            for text in texts where try pattern.matches(text, scratch: scratch) {
+                let folded = String(text.unicodeScalars.map { $0.isASCII ? Character($0).lowercased() : String($0) }.joined())
+                if let literals = needs.anyOf {
+                    #expect(literals.contains { folded.contains($0) }, "\(source) matched \(text)")
+                }
+                let mask = TextFeatures.mask(of: text)
+                for clause in needs.featureClauses { #expect(mask & clause != 0, "\(source) matched \(text)") }
+                #expect(text.unicodeScalars.filter { $0.properties.numericType == .decimal }.count >= needs.minimumDigits)
+            }
+        }
+    }
+}
+
+/// A small deterministic random generator for tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
