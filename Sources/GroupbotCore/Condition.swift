@@ -47,7 +47,7 @@ public struct TimeWindow: Sendable, Equatable {
 }
 
 /// One condition of a rule; a rule fires only when all of its conditions hold.
-public indirect enum Condition: Sendable {
+public enum Condition: Sendable {
     /// A keyword list of the group type's ``KeywordIndex``.
     case keywords(slot: Int, requirement: KeywordRequirement)
     /// A PCRE2 pattern searched in a text field; named captures of `text` regexes feed templates.

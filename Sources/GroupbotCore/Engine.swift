@@ -32,7 +32,7 @@ public final class Engine {
     private var timers = TimerQueue<Pending>()
     private var cooldownUntil: [CooldownKey: Instant] = [:]
     /// Per group id: its last known name and its type.
-    private var groups: [String: (name: String?, type: String)] = [:]
+    private var groups: [String: (name: String?, typeName: String, type: GroupType?)] = [:]
     /// Reused per event: the candidate rules as a bit set (one task drives an engine).
     @exclusivity(unchecked) private var candidateBits: [UInt64] = []
     private var groupsOfType: [String: Set<String>] = [:]
@@ -59,13 +59,14 @@ public final class Engine {
 
     /// Problems met since the last call (e.g. a regex that hit its match limit), then forgets them.
     public func drainProblems() -> [String] {
+        guard !problems.isEmpty else { return [] }
         defer { problems = [] }
         return problems
     }
 
     /// The group type for a group, remembering its name when the event carries one.
     public func groupType(for event: Event) -> GroupType? {
-        book.types[resolveType(group: event.group, name: event.groupName)]
+        resolveType(group: event.group, name: event.groupName).type
     }
 
     // MARK: - Events
@@ -75,8 +76,8 @@ public final class Engine {
     public func handle(_ event: Event) -> [Action] {
         startSchedulesIfNeeded()
         guard event.type != .tick else { return [] }
-        let typeName = resolveType(group: event.group, name: event.groupName)
-        guard let type = book.types[typeName] else { return [] }
+        let (typeName, resolved) = resolveType(group: event.group, name: event.groupName)
+        guard let type = resolved else { return [] }
         let plan = type.plan(for: event.type)
         guard !plan.isEmpty else { return [] }
 
@@ -188,14 +189,15 @@ public final class Engine {
 
     /// The type name of a group, mapping it again when its name changes, and
     /// keeping the per-type group lists (for schedules) up to date.
-    private func resolveType(group: String, name: String?) -> String {
-        if let known = groups[group], name == nil || name == known.name { return known.type }
+    private func resolveType(group: String, name: String?) -> (name: String, type: GroupType?) {
+        if let known = groups[group], name == nil || name == known.name { return (known.typeName, known.type) }
         let groupName = name ?? groups[group]?.name
-        let type = book.mapping.type(ofGroup: group, named: groupName, scratch: matchScratch)
-        if let previous = groups[group]?.type, previous != type { groupsOfType[previous]?.remove(group) }
-        groups[group] = (groupName, type)
-        groupsOfType[type, default: []].insert(group)
-        return type
+        let typeName = book.mapping.type(ofGroup: group, named: groupName, scratch: matchScratch)
+        if let previous = groups[group]?.typeName, previous != typeName { groupsOfType[previous]?.remove(group) }
+        let type = book.types[typeName]
+        groups[group] = (groupName, typeName, type)
+        groupsOfType[typeName, default: []].insert(group)
+        return (typeName, type)
     }
 
     private static let stepNames = (0..<16).map { ":" + String($0) }

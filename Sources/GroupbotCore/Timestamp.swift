@@ -8,7 +8,8 @@ public enum Timestamp {
         return text.withUTF8 { parse(bytes: $0) }
     }
 
-    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (instant: Instant, utcOffsetSeconds: Int)? {
+    /// Parses a timestamp from its UTF-8 bytes (as ``parse(_:)`` does a string).
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (instant: Instant, utcOffsetSeconds: Int)? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }

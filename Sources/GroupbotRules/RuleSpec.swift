@@ -2,7 +2,7 @@ import GroupbotCore
 import PCRE2
 
 /// A condition as written, before keyword lists are given slots in their group type's index.
-indirect enum ConditionSpec {
+enum ConditionSpec {
     case keywords(KeywordList, KeywordRequirementKind)
     case regex(TextField, PCRE2Pattern)
     case kind(Set<String>)

@@ -58,6 +58,17 @@ private enum EventField: String, CaseIterable {
     }
 }
 
+extension EventType {
+    /// Recognises a type name from its raw bytes.
+    init?(utf8 raw: UnsafeBufferPointer<UInt8>) {
+        for type in EventType.allCases where type.rawValue.utf8.elementsEqual(raw) {
+            self = type
+            return
+        }
+        return nil
+    }
+}
+
 /// Reads one event object member by member.
 private struct FieldReader {
     var parser: JSONParser
@@ -72,6 +83,7 @@ private struct FieldReader {
         }
         try parser.beginObject()
         var type: String?, id: String?, group: String?, user: String?
+        var eventType: EventType?
         var time: (Instant, Int)?
         var event = Event(type: .message, id: "", time: Instant(milliseconds: 0))
         var first = true
@@ -84,7 +96,13 @@ private struct FieldReader {
             }
             let key = field.rawValue
             switch field {
-            case .type: type = try string(key)
+            case .type:
+                if let raw = parser.parseRawString() {
+                    eventType = EventType(utf8: raw)
+                    if eventType == nil { type = String(decoding: raw, as: UTF8.self) }
+                } else {
+                    type = try string(key)
+                }
             case .id: id = try string(key)
             case .ts: time = try timestamp()
             case .group: group = try string(key)
@@ -109,10 +127,11 @@ private struct FieldReader {
         }
         try parser.finish()
 
-        guard let typeName = type else { throw EventDecodingError(reason: "missing required field 'type'") }
-        guard let eventType = EventType(rawValue: typeName) else {
+        if eventType == nil, let type { eventType = EventType(rawValue: type) }
+        guard let eventType else {
+            guard let type else { throw EventDecodingError(reason: "missing required field 'type'") }
             let known = EventType.allCases.map(\.rawValue).joined(separator: ", ")
-            throw EventDecodingError(reason: "unknown event type '\(typeName)'; expected one of \(known)")
+            throw EventDecodingError(reason: "unknown event type '\(type)'; expected one of \(known)")
         }
         guard let (instant, offset) = time else { throw EventDecodingError(reason: "missing required field 'ts'") }
         event.type = eventType
@@ -179,6 +198,11 @@ private struct FieldReader {
     }
 
     private mutating func timestamp() throws -> (Instant, Int)? {
+        if let raw = parser.parseRawString() {
+            if let parsed = Timestamp.parse(bytes: raw) { return (parsed.instant, parsed.utcOffsetSeconds) }
+            let text = String(decoding: raw, as: UTF8.self)
+            throw EventDecodingError(reason: "field 'ts' is not an RFC 3339 time: \"\(text)\"; expected e.g. 2026-11-20T09:15:01+08:00")
+        }
         switch try parser.parseValue() {
         case .null:
             return nil

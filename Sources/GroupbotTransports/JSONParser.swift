@@ -226,6 +226,25 @@ public struct JSONParser {
         return value
     }
 
+    /// Reads a string value without building a `String` when it has no escapes:
+    /// returns its raw bytes, or nil (reading nothing) when it has escapes or is not a string.
+    mutating func parseRawString() -> UnsafeBufferPointer<UInt8>? {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+        var end = index + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+                index = end + 1
+                return raw
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            end += 1
+        }
+        return nil
+    }
+
     mutating func parseString() throws(JSONSyntaxError) -> String {
         index += 1
         guard let base = bytes.baseAddress else { throw error("unterminated string") }
