@@ -93,6 +93,13 @@ for ((i = 1; i <= REPEATS; i++)); do
     walls="${walls:+$walls,}$(wall_s out/groupbot.time)"
     rss=$(awk -v a="$(rss_kb out/groupbot.time)" -v b="$rss" 'BEGIN{print (b==""||a>b)?a:b}')
 done
+# replay on the same input: the same actions, and within 1.5x of run's time.
+log "groupbot: replay on $N events"
+/usr/bin/time -v -o out/groupbot.replay.time "$BINARY" replay data/events.jsonl --rules rules \
+    > out/groupbot.replay.out 2> out/groupbot.replay.err || rc=$?
+replay_wall=$(wall_s out/groupbot.replay.time)
+replay_same=no
+cmp -s out/groupbot.out out/groupbot.replay.out && replay_same=yes
 [ "$rc" = 0 ] || log "groupbot: exit status $rc (see $BENCH_DIR/out/groupbot.err)"
 [ ! -s out/groupbot.err ] || log "groupbot: $(wc -l < out/groupbot.err) stderr line(s), first: $(head -1 out/groupbot.err)"
 
@@ -108,6 +115,11 @@ agree=0
 python3 "$REPO/Benchmarks/compare.py" agree "$BENCH_DIR" out/groupbot.out | tee out/groupbot.agreement.txt \
     || agree=$?
 python3 "$REPO/Benchmarks/compare.py" table "$BENCH_DIR" "$TABLE"
+best_run=$(tr ',' '\n' <<< "$walls" | sort -n | head -1)
+replay_line="- groupbot replay: ${replay_wall} s on the same input, $(awk -v r="$replay_wall" -v w="$best_run" 'BEGIN{printf "%.2f", r/w}')× run's time; output identical to run: $replay_same"
+echo "$replay_line"
+echo "$replay_line" >> "$TABLE"
+[ "$replay_same" = yes ] || { log "replay output differs from run output"; rc=1; }
 log "table written to $TABLE"
 [ "$rc" = 0 ] || exit 1
 exit "$agree"

@@ -9,6 +9,17 @@ public enum ClockMode: String, Sendable, CaseIterable {
     case events
 }
 
+/// When buffered actions are written out.
+public enum FlushPolicy: String, Sendable, CaseIterable {
+    /// Whenever the input has nothing more ready: a live pipe sees each action at once,
+    /// a file or a busy pipe is written in large blocks.
+    case auto
+    /// After every event's actions.
+    case line
+    /// Only when the buffer is full and at the end (files and benchmarks).
+    case buffered
+}
+
 /// Counts kept while a stream is processed.
 public struct StreamSummary: Sendable, Equatable {
     /// Lines read, blank ones included.
@@ -38,11 +49,17 @@ public final class EventPipeline {
     private let virtualClock: VirtualClock?
     private let sink: any ActionSink
     private let report: (String) -> Void
+    /// When the sink is flushed.
+    public let flushPolicy: FlushPolicy
     public private(set) var summary = StreamSummary()
 
     /// Creates a pipeline over a fresh engine for `book`.
     /// - Parameter report: receives one line per problem (bad input line, regex that gave up).
-    public init(book: RuleBook, clock mode: ClockMode, sink: any ActionSink, report: @escaping (String) -> Void) {
+    public init(
+        book: RuleBook, clock mode: ClockMode, sink: any ActionSink, flush: FlushPolicy = .auto,
+        report: @escaping (String) -> Void
+    ) {
+        self.flushPolicy = flush
         let virtualClock = mode == .events ? VirtualClock() : nil
         let clock: any EngineClock = virtualClock ?? WallClock()
         self.virtualClock = virtualClock
@@ -82,11 +99,17 @@ public final class EventPipeline {
         }
         deliver(engine.handle(event))
         for problem in engine.drainProblems() { report(problem) }
+        if flushPolicy == .line { sink.flush() }
     }
 
     /// Fires the timers due now (on the wall clock, between events).
     public func fireDueTimers() {
         deliver(engine.fireDueTimers())
+    }
+
+    /// Flushes the sink if the policy writes out whenever the input pauses.
+    public func inputPaused() {
+        if flushPolicy != .buffered { sink.flush() }
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.

@@ -3,9 +3,9 @@ import GroupbotCore
 /// Runs a stream of JSON lines through a pipeline until the input ends.
 ///
 /// With the wall clock, timers fire while the input is idle: the reader waits
-/// for input no longer than until the next timer is due. Actions are flushed
-/// whenever the input has nothing more ready, so a live pipe sees each
-/// action as soon as its event is processed.
+/// for input no longer than until the next timer is due. With the default
+/// flush policy, actions are flushed whenever a read has been processed, so a
+/// live pipe sees each action as soon as its event is processed.
 public enum StreamRunner {
     /// Reads `input` to its end through `pipeline`.
     public static func run(input: FileInput, pipeline: EventPipeline, clock mode: ClockMode) {
@@ -21,7 +21,7 @@ public enum StreamRunner {
             if mode == .wall { pipeline.fireDueTimers() }
             switch result {
             case .data, .timedOut:
-                pipeline.flush()
+                pipeline.inputPaused()
             case .endOfInput:
                 splitter.finish { pipeline.process($0) }
                 if mode == .wall { pipeline.fireDueTimers() }

@@ -20,3 +20,4 @@ struct RulesOptions: ParsableArguments {
 }
 
 extension ClockMode: ExpressibleByArgument {}
+extension FlushPolicy: ExpressibleByArgument {}

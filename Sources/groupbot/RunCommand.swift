@@ -18,11 +18,14 @@ struct RunCommand: ParsableCommand {
     @Option(help: "What moves the engine's clock: 'wall' (the system clock, for live groups) or 'events' (the events' timestamps, as replay does).")
     var clock: ClockMode = .wall
 
+    @Option(help: "When actions are written out: 'auto' (as soon as the input pauses: right for live pipes), 'line' (after every event) or 'buffered' (in large blocks: files and benchmarks).")
+    var flush: FlushPolicy = .auto
+
     func run() throws {
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
         let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
-                                     report: { errors.writeLine($0) })
+                                     flush: flush, report: { errors.writeLine($0) })
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock)
         pipeline.reportDroppedTimers(to: errors)
     }

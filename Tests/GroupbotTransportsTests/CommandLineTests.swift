@@ -89,6 +89,14 @@ import Testing
         #expect(first.status == 0 && !first.output.isEmpty && first.output == second.output)
     }
 
+    @Test func everyFlushPolicyWritesTheSameActions() throws {
+        let log = try String(contentsOfFile: Paths.examples + "/demo.jsonl", encoding: .utf8)
+        let outputs = try ["auto", "line", "buffered"].map { policy in
+            try groupbot(["run", "--rules", "rules", "--clock", "events", "--flush", policy], input: log).output
+        }
+        #expect(!outputs[0].isEmpty && outputs[0] == outputs[1] && outputs[1] == outputs[2])
+    }
+
     @Test func runWithBrokenRulesExitsBeforeReadingInput() throws {
         let directory = try temporaryDirectory(["general.yaml": "rules: [\n"])
         let outcome = try groupbot(["run", "--rules", directory], input: "{}\n")
