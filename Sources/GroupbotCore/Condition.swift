@@ -4,6 +4,8 @@ import PCRE2
 public enum TextField: String, Sendable {
     case text
     case nick
+    /// The text after the group type's normaliser (rules with `normalize: true`).
+    case normalizedText
 }
 
 /// What a keyword list requires of a text.
@@ -44,12 +46,21 @@ public struct TimeWindow: Sendable, Equatable {
         if minute < toMinute { return startsOn(local.weekday.previous) }
         return false
     }
+
+    /// The local day number on which the occurrence of the window containing
+    /// `local` started, or nil when `local` is outside the window.
+    public func occurrenceStartDay(containing local: LocalTime) -> Int? {
+        guard contains(local) else { return nil }
+        return fromMinute > toMinute && local.minuteOfDay < toMinute ? local.dayNumber - 1 : local.dayNumber
+    }
 }
 
 /// One condition of a rule; a rule fires only when all of its conditions hold.
 public enum Condition: Sendable {
     /// A keyword list of the group type's ``KeywordIndex``.
     case keywords(slot: Int, requirement: KeywordRequirement)
+    /// A keyword list of the group type's index over normalised text.
+    case normalizedKeywords(slot: Int, requirement: KeywordRequirement)
     /// A PCRE2 pattern searched in a text field; named captures of `text` regexes feed templates.
     /// The gate, when present, rules out texts that cannot match without running the pattern.
     case regex(field: TextField, pattern: PCRE2Pattern, gate: RegexGate?)
@@ -61,6 +72,12 @@ public enum Condition: Sendable {
     case time(TimeWindow)
     /// Not all of the nested conditions hold.
     case not([Condition])
+    /// The member posted the same (near-same) text at least `count` times within the window, this one included.
+    case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool)
+    /// The member is in more than `count` groups of these types (this one included).
+    case memberships(moreThan: Int, types: Set<String>)
+    /// The inviter of this join has now invited exactly `count` members to the group.
+    case invites(reach: Int)
 }
 
 /// Cheap necessary conditions for a `text` regex to match, checked before PCRE2 runs.

@@ -1,7 +1,8 @@
 import PCRE2
 
-/// The heart of groupbot: takes events, runs them through the rules of their
-/// group type, and returns actions. No I/O; time comes from the injected clock.
+/// The heart of groupbot: takes events, runs them through the rules and the
+/// community flows of their group type, and returns actions. No I/O; time
+/// comes from the injected clock.
 ///
 /// ```swift
 /// let clock = VirtualClock()
@@ -11,16 +12,21 @@ import PCRE2
 /// ```
 ///
 /// Not thread-safe: one engine belongs to one task, which feeds it in order.
+/// The flows live in extensions: welcome scripts (`Engine+Welcome`), nickname
+/// templates (`Engine+Nickname`), ad slots, ladders and admin notices
+/// (`Engine+Enforcement`), admin commands (`Engine+AdminCommands`).
 public final class Engine {
     /// Something waiting on the timer queue.
-    private enum Pending {
-        /// An action delayed with `after:`.
-        case action(Action)
+    enum Pending {
+        /// A delayed action; its token lets a flow cancel it.
+        case action(Action, token: UInt64)
         /// The next occurrence of a schedule rule.
         case schedule(type: String, rule: Int)
+        /// The end of a welcome batching window in a group.
+        case welcomeBatch(group: String)
     }
 
-    private struct CooldownKey: Hashable {
+    struct CooldownKey: Hashable {
         let type: String
         let rule: Int
         let group: String
@@ -28,19 +34,25 @@ public final class Engine {
     }
 
     public let book: RuleBook
-    private let clock: any EngineClock
-    private var timers = TimerQueue<Pending>()
-    private var cooldownUntil: [CooldownKey: Instant] = [:]
+    let clock: any EngineClock
+    var timers = TimerQueue<Pending>()
+    var nextToken: UInt64 = 0
+    /// Tokens of delayed actions still waiting, and of those cancelled before they were due.
+    var liveTokens: Set<UInt64> = []
+    var cancelledTokens: Set<UInt64> = []
+    var cooldownUntil: [CooldownKey: Instant] = [:]
     /// Per group id: its last known name and its type.
-    private var groups: [String: (name: String?, typeName: String, type: GroupType?)] = [:]
+    var groups: [String: (name: String?, typeName: String, type: GroupType?)] = [:]
     /// Reused per event: the candidate rules as a bit set (one task drives an engine).
     @exclusivity(unchecked) private var candidateBits: [UInt64] = []
-    private var groupsOfType: [String: Set<String>] = [:]
+    var groupsOfType: [String: Set<String>] = [:]
     private var schedulesStarted = false
-    private var pendingActions = 0
-    private var problems: [String] = []
-    private let keywordScratch = KeywordScratch()
-    private let matchScratch = MatchScratch()
+    var pendingActions = 0
+    var problems: [String] = []
+    let keywordScratch = KeywordScratch()
+    let matchScratch = MatchScratch()
+    /// What the community flows remember about members and groups.
+    let community = CommunityState()
 
     /// Creates an engine running `book`, reading time from `clock`.
     public init(book: RuleBook, clock: any EngineClock) {
@@ -48,7 +60,7 @@ public final class Engine {
         self.clock = clock
     }
 
-    /// When the earliest pending timer (delayed action or schedule) is due.
+    /// When the earliest pending timer (delayed action, welcome or schedule) is due.
     public var nextTimerDue: Instant? {
         startSchedulesIfNeeded()
         return timers.nextDue
@@ -71,25 +83,27 @@ public final class Engine {
 
     // MARK: - Events
 
-    /// Runs `event` through its group type's rules; returns the actions due now.
+    /// Runs `event` through its group type's flows and rules; returns the actions due now.
     /// Delayed actions wait on the timer queue for ``fireDueTimers()``.
     public func handle(_ event: Event) -> [Action] {
         startSchedulesIfNeeded()
         guard event.type != .tick else { return [] }
         let (typeName, resolved) = resolveType(group: event.group, name: event.groupName)
         guard let type = resolved else { return [] }
-        let plan = type.plan(for: event.type)
-        guard !plan.isEmpty else { return [] }
+        let now = clock.now
+        var actions: [Action] = []
+        if runFlows(for: event, type: type, now: now, into: &actions) { return actions }
 
-        var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch)
+        let plan = type.plan(for: event.type)
+        guard !plan.isEmpty else { return actions }
+        var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch,
+                                        community: community)
         if plan.usesSlots {
             evaluation.countKeywords(event)
             plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
         } else {
             plan.candidates(hitSlots: [], into: &candidateBits)
         }
-        var actions: [Action] = []
-        let now = clock.now
         var stopped = false
         for word in candidateBits.indices where !stopped {
             var bits = candidateBits[word]
@@ -98,13 +112,15 @@ public final class Engine {
                 bits &= bits - 1
                 let rule = type.rules[index]
                 guard !evaluation.isExempt(event, from: rule), evaluation.holds(rule, for: event) else { continue }
+                if rule.sparesTrusted, !community.trusted.isEmpty,
+                   community.trusted.contains(CommunityState.key(event.group, event.user)) { continue }
                 if let cooldown = rule.cooldown {
                     let key = CooldownKey(type: typeName, rule: index, group: event.group,
                                           user: cooldown.scope == .user ? event.user : nil)
                     if let until = cooldownUntil[key], now < until { continue }
                     cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
                 }
-                fire(rule, event: event, captures: evaluation.captures, now: now, into: &actions)
+                fire(rule, type: type, event: event, captures: evaluation.captures, now: now, into: &actions)
                 stopped = rule.stop
             }
         }
@@ -112,16 +128,66 @@ public final class Engine {
         return actions
     }
 
-    /// Renders the rule's steps: immediate ones into `actions`, delayed ones onto the timer queue.
-    private func fire(_ rule: Rule, event: Event, captures: [String: Substring], now: Instant, into actions: inout [Action]) {
-        for (step, template) in rule.steps.enumerated() {
-            let action = makeAction(template, step: step, rule: rule, event: event, captures: captures, now: now)
-            if template.delaySeconds > 0 {
-                timers.schedule(.action(action), at: action.due)
-                pendingActions += 1
+    /// The built-in flows that run before the rules. Returns true when the event
+    /// was fully handled (an admin command), so no rule should see it.
+    private func runFlows(for event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
+        switch event.type {
+        case .message:
+            if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
+            community.repeatHorizonSeconds = max(community.repeatHorizonSeconds, type.repeatHorizonSeconds)
+            community.recordMessage(event, now: now, tracksRepeats: type.usesRepeatCondition)
+        case .join:
+            community.recordJoin(event, typeName: type.name)
+            welcomeJoin(event, type: type, now: now, into: &actions)
+            checkNickname(event, type: type, now: now, into: &actions)
+        case .rename:
+            community.recordNick(event)
+            checkNickname(event, type: type, now: now, into: &actions)
+        case .leave:
+            community.recordLeave(event)
+            memberLeft(event)
+        case .joinRequest, .tick:
+            break
+        }
+        return false
+    }
+
+    // MARK: - Firing
+
+    /// Emits `steps` for `event`: immediate ones into `actions`, delayed ones onto the timer queue.
+    /// Returns the tokens of the delayed ones. Step numbers start at `firstIndex`.
+    @discardableResult
+    func emit(
+        _ steps: [ActionStep], firstIndex: Int = 0, ruleID: String, event: Event, captures: [String: Substring],
+        context: [String: String] = [:], now: Instant, into actions: inout [Action]
+    ) -> [UInt64] {
+        var tokens: [UInt64] = []
+        for (offset, step) in steps.enumerated() {
+            let action = makeAction(step, step: firstIndex + offset, ruleID: ruleID, event: event,
+                                    captures: captures, context: context, now: now)
+            if step.delaySeconds > 0 {
+                tokens.append(schedule(action))
             } else {
                 actions.append(action)
             }
+        }
+        return tokens
+    }
+
+    /// Puts a delayed action on the timer queue; returns its cancellation token.
+    func schedule(_ action: Action) -> UInt64 {
+        nextToken += 1
+        timers.schedule(.action(action, token: nextToken), at: action.due)
+        liveTokens.insert(nextToken)
+        pendingActions += 1
+        return nextToken
+    }
+
+    /// Cancels delayed actions that have not fired yet.
+    func cancel(_ tokens: [UInt64]) {
+        for token in tokens where liveTokens.remove(token) != nil {
+            cancelledTokens.insert(token)
+            pendingActions -= 1
         }
     }
 
@@ -133,7 +199,9 @@ public final class Engine {
         var actions: [Action] = []
         while let (due, pending) = timers.popDue(at: clock.now) {
             switch pending {
-            case .action(let action):
+            case .action(let action, let token):
+                if cancelledTokens.remove(token) != nil { continue }
+                liveTokens.remove(token)
                 pendingActions -= 1
                 actions.append(action)
             case .schedule(let typeName, let index):
@@ -141,6 +209,8 @@ public final class Engine {
                 actions.append(contentsOf: runSchedule(type: type, rule: index, at: due))
                 let next = type.rules[index].schedule!.nextOccurrence(after: due, in: type.timeZone)
                 timers.schedule(.schedule(type: typeName, rule: index), at: next)
+            case .welcomeBatch(let group):
+                closeWelcomeBatch(group: group, at: due, into: &actions)
             }
         }
         return actions
@@ -169,14 +239,14 @@ public final class Engine {
             let event = Event(type: .tick, id: cause, time: due, utcOffsetSeconds: offset,
                               group: group, groupName: groups[group]?.name)
             for (step, template) in rule.steps.enumerated() {
-                var action = makeAction(template, step: step, rule: rule, event: event, captures: [:], now: due)
+                var action = makeAction(template, step: step, ruleID: rule.id, event: event, captures: [:],
+                                        context: [:], now: due)
                 action.id = "\(cause):\(group):\(step)"
                 action.user = nil
                 action.mention = nil
                 action.replyTo = nil
                 if template.delaySeconds > 0 {
-                    timers.schedule(.action(action), at: action.due)
-                    pendingActions += 1
+                    _ = schedule(action)
                 } else {
                     actions.append(action)
                 }
@@ -189,7 +259,7 @@ public final class Engine {
 
     /// The type name of a group, mapping it again when its name changes, and
     /// keeping the per-type group lists (for schedules) up to date.
-    private func resolveType(group: String, name: String?) -> (name: String, type: GroupType?) {
+    func resolveType(group: String, name: String?) -> (name: String, type: GroupType?) {
         if let known = groups[group], name == nil || name == known.name { return (known.typeName, known.type) }
         let groupName = name ?? groups[group]?.name
         let typeName = book.mapping.type(ofGroup: group, named: groupName, scratch: matchScratch)
@@ -212,19 +282,19 @@ public final class Engine {
         return id
     }
 
-    private func makeAction(
-        _ step: ActionStep, step index: Int, rule: Rule, event: Event,
-        captures: [String: Substring], now: Instant
+    func makeAction(
+        _ step: ActionStep, step index: Int, ruleID: String, event: Event,
+        captures: [String: Substring], context: [String: String], now: Instant
     ) -> Action {
         var text: String?
         if !step.texts.isEmpty {
             let pick = step.texts.count == 1
-                ? 0 : Int(StableHash.of(event.id, rule.id, String(index)) % UInt64(step.texts.count))
-            text = step.texts[pick].render(event: event, captures: captures)
+                ? 0 : Int(StableHash.of(event.id, ruleID, String(index)) % UInt64(step.texts.count))
+            text = step.texts[pick].render(event: event, captures: captures, context: context)
         }
         var action = Action(
-            id: Self.actionID(cause: event.id, rule: rule.id, step: index), kind: step.kind, group: event.group, text: text,
-            rule: rule.id, cause: event.id, due: now.adding(seconds: step.delaySeconds),
+            id: Self.actionID(cause: event.id, rule: ruleID, step: index), kind: step.kind, group: event.group,
+            text: text, rule: ruleID, cause: event.id, due: now.adding(seconds: step.delaySeconds),
             utcOffsetSeconds: event.utcOffsetSeconds)
         switch step.kind {
         case .send:

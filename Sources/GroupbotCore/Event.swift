@@ -41,14 +41,18 @@ public struct Event: Sendable, Equatable {
     public var oldNick: String?
     public var mentions: [String]
     public var replyTo: String?
+    /// The group's size after a join or leave, when the platform reports it.
+    public var memberCount: Int?
 
     /// Creates an event; fields not given take their wire-format defaults.
     public init(
         type: EventType, id: String, time: Instant, utcOffsetSeconds: Int = 0,
         group: String = "", groupName: String? = nil, user: String = "", nick: String? = nil,
         role: MemberRole = .member, kind: String = "text", text: String = "", amount: Double? = nil,
-        inviter: String? = nil, oldNick: String? = nil, mentions: [String] = [], replyTo: String? = nil
+        inviter: String? = nil, oldNick: String? = nil, mentions: [String] = [], replyTo: String? = nil,
+        memberCount: Int? = nil
     ) {
+        self.memberCount = memberCount
         self.type = type
         self.id = id
         self.time = time

@@ -8,6 +8,14 @@ public final class GroupType: Sendable {
     public let rules: [Rule]
     /// Every keyword list of the rules, matched in one pass.
     public let keywords: KeywordIndex
+    /// The keyword lists of rules that match the normalised text.
+    public let normalizedKeywords: KeywordIndex
+    /// Welcome script, nickname template, ad slots, ladders, normaliser, admin commands.
+    public let community: CommunitySettings
+    /// Whether any rule counts repeated messages (then messages are fingerprinted).
+    let usesRepeatCondition: Bool
+    /// The longest repeat window of the rules, in seconds.
+    let repeatHorizonSeconds: Int64
     /// Per trigger (in `EventType.allCases` order), which rules can fire.
     let plans: [CandidatePlan]
     /// Indices into `rules` of schedule rules.
@@ -15,8 +23,16 @@ public final class GroupType: Sendable {
 
     /// Creates a group type. `rules` are sorted into evaluation order (stable).
     /// Keyword conditions in the rules refer to slots of `keywords`.
-    public init(name: String, timeZone: any TimeZoneRule, rules: [Rule], keywords: KeywordIndex) {
+    public init(
+        name: String, timeZone: any TimeZoneRule, rules: [Rule], keywords: KeywordIndex,
+        normalizedKeywords: KeywordIndex = KeywordIndex(lists: []), community: CommunitySettings = CommunitySettings()
+    ) {
         self.name = name
+        self.normalizedKeywords = normalizedKeywords
+        self.community = community
+        let windows = rules.flatMap { Self.repeatWindows(in: $0.conditions) }
+        usesRepeatCondition = !windows.isEmpty
+        repeatHorizonSeconds = windows.max() ?? 0
         self.timeZone = timeZone
         let ordered = rules.enumerated()
             .sorted { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }
@@ -29,6 +45,16 @@ public final class GroupType: Sendable {
 
     func plan(for trigger: EventType) -> CandidatePlan {
         plans[trigger.planIndex]
+    }
+
+    private static func repeatWindows(in conditions: [Condition]) -> [Int64] {
+        conditions.flatMap { condition -> [Int64] in
+            switch condition {
+            case .repeated(_, let window, _): [window]
+            case .not(let nested): repeatWindows(in: nested)
+            default: []
+            }
+        }
     }
 }
 

@@ -113,14 +113,21 @@ public final class Rule: Sendable {
     public let steps: [ActionStep]
     /// Where the rule was written.
     public let location: SourceLocation
+    /// Ad slots, ladders, normalisation and admin notices.
+    public let enforcement: Enforcement
+    /// Whether members an admin trusts are left alone: ad, ladder and flood rules.
+    public let sparesTrusted: Bool
 
     /// Creates a rule.
     public init(
         id: String, triggers: Set<EventType>, schedule: Schedule? = nil, priority: Int = 0,
         conditions: [Condition] = [], exemptRoles: Set<MemberRole> = [], exemptUsers: Set<String> = [],
         cooldown: Cooldown? = nil, stop: Bool = false, steps: [ActionStep],
-        location: SourceLocation = SourceLocation(file: "", line: 0, column: 0)
+        location: SourceLocation = SourceLocation(file: "", line: 0, column: 0), enforcement: Enforcement = Enforcement()
     ) {
+        self.enforcement = enforcement
+        self.sparesTrusted = enforcement.honoursAdSlots || enforcement.ladder != nil
+            || conditions.contains { if case .repeated = $0 { true } else { false } }
         self.id = id
         self.triggers = triggers
         self.schedule = schedule

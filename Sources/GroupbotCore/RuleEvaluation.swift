@@ -9,6 +9,10 @@ struct RuleEvaluation {
     let type: GroupType
     let keywordScratch: KeywordScratch
     let matchScratch: MatchScratch
+    let community: CommunityState
+    private var normalizedText: String?
+    private var normalizedCounted = false
+    private let normalizedScratch = KeywordScratch()
     private var keywordsCounted = false
     private var digitCount: Int?
     private var local: LocalTime?
@@ -18,10 +22,19 @@ struct RuleEvaluation {
     /// Problems met while matching (a regex that hit its limits), for the driver to report.
     private(set) var problems: [String] = []
 
-    init(type: GroupType, keywordScratch: KeywordScratch, matchScratch: MatchScratch) {
+    init(type: GroupType, keywordScratch: KeywordScratch, matchScratch: MatchScratch, community: CommunityState) {
         self.type = type
         self.keywordScratch = keywordScratch
         self.matchScratch = matchScratch
+        self.community = community
+    }
+
+    /// The event's text after the type's normaliser (computed once).
+    mutating func normalized(_ event: Event) -> String {
+        if let normalizedText { return normalizedText }
+        let text = type.community.normalizer?.normalize(event.text) ?? event.text
+        normalizedText = text
+        return text
     }
 
     /// Whether `rule` may fire for the sender at all (exemptions).
@@ -55,17 +68,23 @@ struct RuleEvaluation {
     private mutating func holds(_ condition: Condition, event: Event, rule: String, collectCaptures: Bool) -> Bool {
         switch condition {
         case .keywords(let slot, let requirement):
-            let hits = keywordHits(slot: slot, event: event)
-            switch requirement {
-            case .any: return hits > 0
-            case .all(let count): return hits >= count
-            case .none: return hits == 0
+            return Self.satisfies(requirement, hits: keywordHits(slot: slot, event: event))
+        case .normalizedKeywords(let slot, let requirement):
+            if !normalizedCounted {
+                type.normalizedKeywords.count(in: normalized(event), scratch: normalizedScratch)
+                normalizedCounted = true
             }
+            return Self.satisfies(requirement, hits: normalizedScratch.hits(slot: slot))
         case .regex(let field, let pattern, let gate):
             if let gate, !mightMatch(gate, event: event) { return false }
-            let subject = field == .text ? event.text : (event.nick ?? "")
+            let subject: String
+            switch field {
+            case .text: subject = event.text
+            case .nick: subject = event.nick ?? ""
+            case .normalizedText: subject = normalized(event)
+            }
             do {
-                guard collectCaptures, field == .text, !pattern.captureNames.isEmpty else {
+                guard collectCaptures, field != .nick, !pattern.captureNames.isEmpty else {
                     return try pattern.matches(subject, scratch: matchScratch)
                 }
                 guard let match = try pattern.firstMatch(in: subject, scratch: matchScratch) else { return false }
@@ -86,6 +105,24 @@ struct RuleEvaluation {
             return window.contains(local!)
         case .not(let nested):
             return !allHold(nested, event: event, rule: rule, collectCaptures: false)
+        case .repeated(let count, let window, let acrossGroups):
+            let key = acrossGroups ? "*|" + event.user : CommunityState.key(event.group, event.user)
+            let since = event.time.adding(seconds: -window)
+            return community.count(key: key, fingerprint: CommunityState.fingerprint(event.text), since: since) >= count
+        case .memberships(let limit, let types):
+            let groups = community.groupsOfUser[event.user] ?? [:]
+            return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit
+        case .invites(let reach):
+            guard let inviter = event.inviter else { return false }
+            return community.invites[CommunityState.key(event.group, inviter)] == reach
+        }
+    }
+
+    private static func satisfies(_ requirement: KeywordRequirement, hits: Int) -> Bool {
+        switch requirement {
+        case .any: hits > 0
+        case .all(let count): hits >= count
+        case .none: hits == 0
         }
     }
 

@@ -5,6 +5,21 @@ public enum TemplateField: String, Sendable, CaseIterable {
     case text, inviter
     case oldNick = "old_nick"
     case amount
+    /// Welcome scripts: everyone welcomed together, and the member count.
+    case names, count
+    /// Nickname templates: the template as members read it, and an example.
+    case template, example
+    /// Ad slots and ladders: when the next slot opens, the member's strikes, the rule and its reason.
+    case nextSlot = "next_slot"
+    case strikes, rule, reason
+
+    /// Fields whose value comes from the flow that renders the template, not from the event.
+    var isContextual: Bool {
+        switch self {
+        case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason: true
+        default: false
+        }
+    }
 }
 
 /// A reply text with placeholders: `欢迎 {nick} 加入 {group_name}`.
@@ -70,13 +85,15 @@ public struct Template: Sendable, Equatable {
         segments.compactMap { if case .capture(let name) = $0 { name } else { nil } }
     }
 
-    /// Fills the placeholders from `event` and the regex `captures`.
-    public func render(event: Event, captures: [String: Substring]) -> String {
+    /// Fills the placeholders from `event`, the regex `captures` and the values the
+    /// rendering flow supplies (`context`, keyed by field name; absent ones render empty).
+    public func render(event: Event, captures: [String: Substring], context: [String: String] = [:]) -> String {
         var output = ""
         for segment in segments {
             switch segment {
             case .literal(let text): output += text
             case .capture(let name): output += captures[name] ?? ""
+            case .field(let field) where field.isContextual: output += context[field.rawValue] ?? ""
             case .field(let field): output += Self.value(of: field, in: event)
             }
         }
@@ -95,6 +112,8 @@ public struct Template: Sendable, Equatable {
         case .amount:
             guard let amount = event.amount else { return "" }
             return amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
+        case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason:
+            return ""
         }
     }
 }

@@ -12,6 +12,10 @@ struct ActionParser {
     let triggers: Set<EventType>
     let isSchedule: Bool
     let captureNames: Set<String>
+    /// The action names this list may use.
+    var allowed: [String] = ActionParser.names
+    /// What the list belongs to, for messages ("a welcome step").
+    var context = "an action"
 
     func parse(_ node: Node) -> [ActionStep] {
         guard case .sequence(let items) = node else {
@@ -50,6 +54,10 @@ struct ActionParser {
         guard Self.names.contains(name) else {
             reader.fail(node, "unknown action '\(name)'", expected: "one of \(Self.names.joined(separator: ", "))",
                         suggestion: Spelling.suggestion(for: name, among: Self.names))
+            return nil
+        }
+        guard allowed.contains(name) else {
+            reader.fail(node, "'\(name)' is not available in \(context)", expected: "one of \(allowed.joined(separator: ", "))")
             return nil
         }
         guard fits(name, node: node) else { return nil }

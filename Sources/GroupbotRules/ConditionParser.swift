@@ -4,7 +4,7 @@ import Yams
 
 /// Parses a rule's `when:` block (and `not:` blocks inside it).
 struct ConditionParser {
-    static let keys = ["keywords", "kind", "nick_regex", "not", "regex", "role", "time"]
+    static let keys = ["groups", "invites", "keywords", "kind", "nick_regex", "not", "regex", "repeated", "role", "time"]
     static let keywordKeys = ["all", "any", "case_sensitive", "match", "none"]
 
     let reader: YAMLNodeReader
@@ -24,6 +24,15 @@ struct ConditionParser {
         }
         if let value = keys["role"] { conditions.append(.role(roles(value))) }
         if let value = keys["time"], let window = timeWindow(value) { conditions.append(.time(window)) }
+        if let value = keys["repeated"], let repeated = repeated(value) { conditions.append(repeated) }
+        if let value = keys["groups"], let limit = memberships(value) { conditions.append(limit) }
+        if let value = keys["invites"], let reach = reader.integer(value, what: "invites") {
+            if reach < 1 {
+                reader.fail(value, "invites \(reach) can never be reached", expected: "a number of invitations, 1 or more")
+            } else {
+                conditions.append(.invites(reach: reach))
+            }
+        }
         if let value = keys["not"] {
             let nested = parse(value)
             if !nested.isEmpty { conditions.append(.not(nested)) }
@@ -42,6 +51,40 @@ struct ConditionParser {
             roles.insert(role)
         }
         return roles
+    }
+
+    /// `repeated: { count: 3, within: 10m, across_groups: true }`
+    private func repeated(_ node: Node) -> ConditionSpec? {
+        guard let keys = reader.mapping(node, allowed: ["across_groups", "count", "within"], what: "repeated") else {
+            return nil
+        }
+        guard let countNode = keys["count"], let count = reader.integer(countNode, what: "count"),
+              let withinNode = keys["within"], let within = reader.duration(withinNode, what: "within")
+        else {
+            if keys["count"] == nil || keys["within"] == nil {
+                reader.fail(node, "repeated needs 'count' and 'within'", expected: "repeated: { count: 3, within: 10m }")
+            }
+            return nil
+        }
+        guard count >= 2 else {
+            reader.fail(countNode, "repeated count \(count) would match every message", expected: "2 or more")
+            return nil
+        }
+        let across = keys["across_groups"].flatMap { reader.bool($0, what: "across_groups") } ?? false
+        return .repeated(count: count, withinSeconds: within, acrossGroups: across)
+    }
+
+    /// `groups: { more_than: 1, types: [general, category] }`
+    private func memberships(_ node: Node) -> ConditionSpec? {
+        guard let keys = reader.mapping(node, allowed: ["more_than", "types"], what: "groups") else { return nil }
+        guard let limitNode = keys["more_than"], let limit = reader.integer(limitNode, what: "more_than") else {
+            if keys["more_than"] == nil {
+                reader.fail(node, "groups needs 'more_than'", expected: "groups: { more_than: 1, types: [general] }")
+            }
+            return nil
+        }
+        let types = keys["types"].flatMap { reader.strings($0, what: "types") } ?? []
+        return .memberships(moreThan: limit, types: Set(types), location: reader.location(of: keys["types"] ?? node))
     }
 
     private func keywords(_ node: Node) -> [ConditionSpec] {

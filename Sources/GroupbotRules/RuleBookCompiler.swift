@@ -16,16 +16,109 @@ struct RuleBookCompiler {
         var types: [String: GroupType] = [:]
         for name in files.keys.sorted() {
             guard let (rules, zone) = resolve(name) else { continue }
-            var lists: [KeywordList] = []
+            let community = communitySettings(of: name)
+            var lists = SlotLists()
             let compiled = rules.filter { !$0.disabled }.map { spec in
-                Rule(id: spec.id, triggers: spec.triggers, schedule: spec.schedule, priority: spec.priority,
-                     conditions: spec.conditions.map { Self.compile($0, lists: &lists) },
-                     exemptRoles: spec.exemptRoles, exemptUsers: spec.exemptUsers, cooldown: spec.cooldown,
-                     stop: spec.stop, steps: spec.steps, location: spec.location)
+                check(spec, in: name, community: community)
+                return Rule(id: spec.id, triggers: spec.triggers, schedule: spec.schedule, priority: spec.priority,
+                            conditions: spec.conditions.map { Self.compile($0, lists: &lists, normalized: spec.enforcement.normalize) },
+                            exemptRoles: spec.exemptRoles, exemptUsers: spec.exemptUsers, cooldown: spec.cooldown,
+                            stop: spec.stop, steps: spec.steps, location: spec.location, enforcement: spec.enforcement)
             }
-            types[name] = GroupType(name: name, timeZone: zone, rules: compiled, keywords: KeywordIndex(lists: lists))
+            types[name] = GroupType(name: name, timeZone: zone, rules: compiled, keywords: KeywordIndex(lists: lists.raw),
+                                    normalizedKeywords: KeywordIndex(lists: lists.normalized), community: community)
         }
+        reportMissingReferences()
         return types
+    }
+
+    /// Keyword lists of a type: over the raw text, and over the normalised text.
+    struct SlotLists {
+        var raw: [KeywordList] = []
+        var normalized: [KeywordList] = []
+
+        mutating func add(_ list: KeywordList, normalized isNormalized: Bool) -> Int {
+            if isNormalized {
+                normalized.append(list)
+                return normalized.count - 1
+            }
+            raw.append(list)
+            return raw.count - 1
+        }
+    }
+
+    /// The community sections of a type: its own, else the nearest ancestor's; ladders merge by name.
+    private func communitySettings(of name: String) -> CommunitySettings {
+        guard case .success(let chain) = ancestry(of: name) else { return CommunitySettings() }
+        var settings = CommunitySettings()
+        var normalizer: EvasionNormalizer?
+        for typeName in chain.reversed() {
+            let spec = files[typeName]!.community
+            if let welcome = spec.welcome { settings.welcome = welcome }
+            if let nickname = spec.nickname { settings.nickname = nickname }
+            if let slots = spec.adSlots { settings.adSlots = slots }
+            settings.ladders.merge(spec.ladders) { _, child in child }
+            if let own = spec.normalizer { normalizer = own }
+            if let commands = spec.adminCommands { settings.adminCommands = commands }
+        }
+        settings.normalizer = normalizer ?? EvasionNormalizer(words: [:], strip: EvasionNormalizer.defaultStrip)
+        return settings
+    }
+
+    /// Notes what a rule refers to in a type that includes it. A rule written in a
+    /// shared base may rely on sections its children define: it is an error only
+    /// when no type that includes it has them.
+    private mutating func check(_ rule: RuleSpec, in type: String, community: CommunitySettings) {
+        let key = "\(rule.location)"
+        if let ladder = rule.enforcement.ladder, let location = rule.ladderLocation {
+            var reference = references[key] ?? Reference(rule: rule.id, what: "ladder '\(ladder)'", location: location)
+            reference.found = reference.found || community.ladders[ladder] != nil
+            reference.candidates.formUnion(community.ladders.keys)
+            reference.name = ladder
+            references[key] = reference
+        }
+        if rule.enforcement.honoursAdSlots, let location = rule.adSlotLocation {
+            let slotKey = key + "#slots"
+            var reference = references[slotKey] ?? Reference(rule: rule.id, what: "ad slots", location: location)
+            reference.found = reference.found || !community.adSlots.isEmpty
+            references[slotKey] = reference
+        }
+        for case .memberships(_, let types, let location) in rule.conditions {
+            for unknown in types.sorted() where files[unknown] == nil {
+                let error = RuleError(at: location, "no group type '\(unknown)'",
+                                      expected: "one of \(files.keys.sorted().joined(separator: ", "))",
+                                      suggestion: Spelling.suggestion(for: unknown, among: files.keys))
+                if !errors.contains(error) { errors.append(error) }
+            }
+        }
+    }
+
+    /// A section a rule refers to, and whether any type including the rule has it.
+    private struct Reference {
+        var rule: String
+        var what: String
+        var location: SourceLocation
+        var found = false
+        var name = ""
+        var candidates: Set<String> = []
+    }
+
+    private var references: [String: Reference] = [:]
+
+    /// Errors for references no type satisfied.
+    private mutating func reportMissingReferences() {
+        for reference in references.values.sorted(by: { "\($0.location)" < "\($1.location)" }) where !reference.found {
+            if reference.what == "ad slots" {
+                errors.append(RuleError(at: reference.location, "rule '\(reference.rule)' honours ad slots, but no type that includes it has any",
+                                        expected: "an ad_slots: section in the type file or one it extends"))
+            } else {
+                errors.append(RuleError(
+                    at: reference.location, "rule '\(reference.rule)' uses \(reference.what), which no type that includes it defines",
+                    expected: reference.candidates.isEmpty ? "a ladders: section in the type file or one it extends"
+                        : "one of \(reference.candidates.sorted().joined(separator: ", "))",
+                    suggestion: Spelling.suggestion(for: reference.name, among: reference.candidates)))
+            }
+        }
     }
 
     /// The chain of types `name` extends, or an error when it ends in an unknown type or a cycle.
@@ -93,23 +186,25 @@ struct RuleBookCompiler {
         return copy
     }
 
-    private static func compile(_ spec: ConditionSpec, lists: inout [KeywordList]) -> Condition {
+    private static func compile(_ spec: ConditionSpec, lists: inout SlotLists, normalized: Bool) -> Condition {
         switch spec {
         case .keywords(let list, let kind):
-            lists.append(list)
-            let slot = lists.count - 1
+            let slot = lists.add(list, normalized: normalized)
+            let requirement: KeywordRequirement
             switch kind {
-            case .any: return .keywords(slot: slot, requirement: .any)
-            case .none: return .keywords(slot: slot, requirement: .none)
-            case .all: return .keywords(slot: slot, requirement: .all(count: list.distinctWordCount))
+            case .any: requirement = .any
+            case .none: requirement = .none
+            case .all: requirement = .all(count: list.distinctWordCount)
             }
+            return normalized ? .normalizedKeywords(slot: slot, requirement: requirement)
+                              : .keywords(slot: slot, requirement: requirement)
         case .regex(let field, let pattern):
+            if normalized, field == .text { return .regex(field: .normalizedText, pattern: pattern, gate: nil) }
             guard field == .text else { return .regex(field: field, pattern: pattern, gate: nil) }
             let needs = RequiredLiterals(pattern: pattern.source)
             var slot: Int?
             if let literals = needs.anyOf {
-                lists.append(KeywordList(words: literals, mode: .contains, caseSensitive: false))
-                slot = lists.count - 1
+                slot = lists.add(KeywordList(words: literals, mode: .contains, caseSensitive: false), normalized: false)
             }
             return .regex(field: field, pattern: pattern,
                           gate: RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength,
@@ -117,7 +212,11 @@ struct RuleBookCompiler {
         case .kind(let kinds): return .kind(kinds)
         case .role(let roles): return .role(roles)
         case .time(let window): return .time(window)
-        case .not(let nested): return .not(nested.map { compile($0, lists: &lists) })
+        case .not(let nested): return .not(nested.map { compile($0, lists: &lists, normalized: normalized) })
+        case .repeated(let count, let within, let across):
+            return .repeated(count: count, withinSeconds: within, acrossGroups: across)
+        case .memberships(let limit, let types, _): return .memberships(moreThan: limit, types: types)
+        case .invites(let reach): return .invites(reach: reach)
         }
     }
 }

@@ -5,9 +5,9 @@ import Yams
 /// Parses one group type file (`rules/<type>.yaml`) into a ``TypeFile``,
 /// collecting every mistake with its file:line:column.
 struct RuleFileParser {
-    static let fileKeys = ["description", "extends", "rules", "timezone"]
-    static let ruleKeys = ["actions", "at", "cooldown", "days", "description", "disabled", "except",
-                           "id", "on", "priority", "stop", "when"]
+    static let fileKeys = (["description", "extends", "rules", "timezone"] + CommunityParser.keys).sorted()
+    static let ruleKeys = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except",
+                           "id", "ladder", "normalize", "notify_admins", "on", "priority", "reason", "stop", "when"]
     static let triggerNames: [String: EventType] = [
         "message": .message, "join": .join, "leave": .leave, "rename": .rename, "join_request": .joinRequest,
     ]
@@ -29,6 +29,7 @@ struct RuleFileParser {
                 reader.fail(node, "unknown timezone '\(identifier)'", expected: "an IANA name such as Asia/Shanghai")
             }
         }
+        file.community = CommunityParser(reader: reader).parse(top)
         guard let rulesNode = top["rules"] else {
             reader.fail(root, "the file has no 'rules' list", expected: "rules: followed by a list of rules")
             return file
@@ -112,9 +113,29 @@ struct RuleFileParser {
         if let value = keys["except"] { parseExemptions(value, into: &rule) }
         if let value = keys["cooldown"] { rule.cooldown = parseCooldown(value) }
         let captures = rule.conditions.captureNames
+        if let value = keys["ad_slot"] {
+            rule.enforcement.honoursAdSlots = reader.bool(value, what: "ad_slot") ?? false
+            rule.adSlotLocation = reader.location(of: value)
+        }
+        if let value = keys["ladder"] {
+            rule.enforcement.ladder = reader.string(value, what: "ladder")
+            rule.ladderLocation = reader.location(of: value)
+        }
+        if let value = keys["normalize"] { rule.enforcement.normalize = reader.bool(value, what: "normalize") ?? false }
+        if let value = keys["notify_admins"] {
+            rule.enforcement.notifyAdmins = reader.bool(value, what: "notify_admins") ?? true
+        }
+        if let value = keys["reason"] { rule.enforcement.reason = reader.string(value, what: "reason") }
+        if isSchedule {
+            for key in ["ad_slot", "ladder", "normalize"] where keys[key] != nil {
+                reader.fail(keys[key], "'\(key)' does not apply to schedule rules", expected: "on: message")
+            }
+        }
         if let value = keys["actions"] {
             rule.steps = ActionParser(reader: reader, triggers: rule.triggers, isSchedule: isSchedule,
                                       captureNames: captures).parse(value)
+        } else if rule.enforcement.ladder != nil || rule.enforcement.honoursAdSlots {
+            // A ladder supplies the actions; an ad-slot rule without a ladder may only count.
         } else {
             reader.fail(node, "rule '\(id)' has no actions", expected: "actions: followed by a list such as - reply: \"…\"")
         }

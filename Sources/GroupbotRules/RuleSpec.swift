@@ -9,6 +9,9 @@ enum ConditionSpec {
     case role(Set<MemberRole>)
     case time(TimeWindow)
     case not([ConditionSpec])
+    case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool)
+    case memberships(moreThan: Int, types: Set<String>, location: SourceLocation)
+    case invites(reach: Int)
 }
 
 enum KeywordRequirementKind {
@@ -29,6 +32,10 @@ struct RuleSpec {
     var stop: Bool
     var disabled: Bool
     var steps: [ActionStep]
+    var enforcement = Enforcement()
+    /// Where `ladder:` and `ad_slot:` were written, to report a ladder or slots the type lacks.
+    var ladderLocation: SourceLocation?
+    var adSlotLocation: SourceLocation?
 }
 
 /// One group type file as parsed.
@@ -39,4 +46,5 @@ struct TypeFile {
     var extendsLocation: SourceLocation
     var timeZone: (any TimeZoneRule)?
     var rules: [RuleSpec]
+    var community = CommunitySpec()
 }

@@ -45,6 +45,7 @@ private enum EventField: String, CaseIterable {
     case groupName = "group_name"
     case oldNick = "old_nick"
     case replyTo = "reply_to"
+    case memberCount = "member_count"
 
     private static let table: [(bytes: [UInt8], field: EventField)] = allCases.map { (Array($0.rawValue.utf8), $0) }
 
@@ -123,6 +124,13 @@ private struct FieldReader {
             case .oldNick: event.oldNick = try string(key)
             case .mentions: event.mentions = try strings(key)
             case .replyTo: event.replyTo = try string(key)
+            case .memberCount:
+                if let count = try number(key) {
+                    guard count >= 0, count == count.rounded(), count < 1e9 else {
+                        throw EventDecodingError(reason: "field 'member_count' should be a whole number, got \(count)")
+                    }
+                    event.memberCount = Int(count)
+                }
             }
         }
         try parser.finish()

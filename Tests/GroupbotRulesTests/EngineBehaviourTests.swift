@@ -17,9 +17,11 @@ import Testing
                 actions: [delete, { dm: 广告请在周五广告时段发 }]
             """)
         let ad = harness.send("价格优惠，加我13812345678")
-        #expect(ad.map(\.rule) == ["ad", "ad"])
-        #expect(ad.map(\.kind) == [.delete, .dm])
+        #expect(ad.map(\.rule) == ["ad", "ad", "ad"])
+        // A delete also tells the admins, with the rule and the original text.
+        #expect(ad.map(\.kind) == [.delete, .dm, .notify])
         #expect(ad[0].message == ad[0].cause)
+        #expect(ad[2].text == "【ad】ad：撤回消息 — 西安-王芳-鱼油（u1）原文：价格优惠，加我13812345678")
         let faq = harness.send("价格多少")
         #expect(faq.map(\.rule) == ["faq"])
     }
@@ -99,7 +101,7 @@ import Testing
                 except: { roles: [owner, admin], users: [u-staff] }
                 actions: [delete]
             """)
-        #expect(harness.send("活动链接", kind: "link").count == 1)
+        #expect(harness.send("活动链接", kind: "link").map(\.kind) == [.delete, .notify])
         #expect(harness.send("活动链接", role: .admin, kind: "link").isEmpty)
         #expect(harness.send("活动链接", user: "u-staff", kind: "card").isEmpty)
         #expect(harness.send("活动链接", kind: "text").isEmpty)

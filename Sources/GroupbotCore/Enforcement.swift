@@ -1,0 +1,25 @@
+/// How a rule enforces: ad slots, an escalation ladder, evasion-resistant
+/// matching, and the notice admins get when it deletes, mutes or removes.
+public struct Enforcement: Sendable, Equatable {
+    /// The rule detects ads: inside one of the type's ad slots, an ad within the
+    /// slot's quota and conditions passes and the rule does nothing.
+    public var honoursAdSlots: Bool
+    /// The ladder whose next step the rule applies, after its own actions.
+    public var ladder: String?
+    /// Keywords and regexes of the rule look at the normalised text.
+    public var normalize: Bool
+    /// Whether a delete, mute or kick also tells the admins (unless the rule has its own notify).
+    public var notifyAdmins: Bool
+    /// Why the rule acts, for admins and templates (`{reason}`).
+    public var reason: String?
+
+    /// Creates enforcement settings; the defaults add nothing but the admin notice.
+    public init(honoursAdSlots: Bool = false, ladder: String? = nil, normalize: Bool = false,
+                notifyAdmins: Bool = true, reason: String? = nil) {
+        self.honoursAdSlots = honoursAdSlots
+        self.ladder = ladder
+        self.normalize = normalize
+        self.notifyAdmins = notifyAdmins
+        self.reason = reason
+    }
+}

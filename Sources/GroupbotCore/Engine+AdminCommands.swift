@@ -1,0 +1,89 @@
+extension Engine {
+    private enum AdminCommand: String {
+        case pardon, approve, revoke
+    }
+
+    /// An admin's command in the group, naming a member by replying to their
+    /// message or mentioning them. Returns true when the message was a command.
+    func handleAdminCommand(_ event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
+        let words = type.community.adminCommands
+        let text = event.text.trimmingCharacters(in: " \t\n")
+        let command: AdminCommand
+        if words.revoke.contains(where: text.hasPrefix) {
+            command = .revoke  // checked first: 取消信任 starts with neither of the others, but /revoke-style words may overlap
+        } else if words.pardon.contains(where: text.hasPrefix) {
+            command = .pardon
+        } else if words.approve.contains(where: text.hasPrefix) {
+            command = .approve
+        } else {
+            return false
+        }
+        guard let target = event.replyTo.flatMap({ community.authors[$0] }) ?? event.mentions.first else {
+            return false
+        }
+        let member = CommunityState.key(event.group, target)
+        var log: String
+        var steps: [(ActionStep, String?)] = []
+        switch command {
+        case .pardon:
+            let keys = community.strikes.keys.filter { $0.hasPrefix(target + "|") }.sorted()
+            let rules = keys.flatMap { community.strikes[$0]!.history.map(\.rule) }
+            for key in keys { community.strikes[key] = nil }
+            log = "管理员 {nick} 赦免了 \(target)" + (rules.isEmpty ? "" : "，撤销记录：\(rules.joined(separator: "、"))")
+            steps.append((ActionStep(kind: .unmute), nil))
+        case .approve:
+            community.trusted.insert(member)
+            log = "管理员 {nick} 信任 \(target)：广告与刷屏类规则不再处理其消息"
+        case .revoke:
+            community.trusted.remove(member)
+            log = "管理员 {nick} 取消了对 \(target) 的信任"
+        }
+        let ruleID = "admin-" + command.rawValue
+        for (index, step) in steps.enumerated() {
+            var action = makeAction(step.0, step: index, ruleID: ruleID, event: event, captures: [:], context: [:], now: now)
+            action.user = target
+            actions.append(action)
+        }
+        if let notice = try? Template(log.replacingBraces().replacingOccurrences(of: "{{nick}}", with: "{nick}")) {
+            var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: steps.count, ruleID: ruleID,
+                                    event: event, captures: [:], context: [:], now: now)
+            action.user = target
+            actions.append(action)
+        }
+        return true
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        let characters = Set(set)
+        return String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
+    }
+
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
+        var result = ""
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}
+
+extension Substring {
+    /// The first occurrence of `target` (no Foundation in the core).
+    func range(of target: String) -> Range<Index>? {
+        guard !target.isEmpty, let first = target.first else { return nil }
+        var index = startIndex
+        while let start = self[index...].firstIndex(of: first) {
+            if self[start...].hasPrefix(target) {
+                return start..<self.index(start, offsetBy: target.count)
+            }
+            index = self.index(after: start)
+        }
+        return nil
+    }
+}

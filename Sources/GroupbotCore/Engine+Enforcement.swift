@@ -1,0 +1,130 @@
+extension Engine {
+    /// Fires a rule whose conditions hold: ad slots first (a conforming ad passes),
+    /// then the rule's own steps and its ladder's next step, then the admin notice.
+    func fire(
+        _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
+        into actions: inout [Action]
+    ) {
+        let enforcement = rule.enforcement
+        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event) { return }
+        var context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
+        if !type.community.adSlots.isEmpty { context["next_slot"] = nextSlotDescription(type: type, after: now) }
+        var steps = rule.steps
+        if let name = enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
+            let count = strike(event.user, ladder: ladder, rule: rule.id, event: event, now: now)
+            context["strikes"] = String(count)
+            steps += ladder.steps[min(count, ladder.steps.count) - 1]
+        }
+        emit(steps, ruleID: rule.id, event: event, captures: captures, context: context, now: now, into: &actions)
+        if enforcement.notifyAdmins, let notice = adminNotice(for: steps, rule: rule, event: event) {
+            let step = ActionStep(kind: .notify, texts: [notice])
+            emit([step], firstIndex: steps.count, ruleID: rule.id, event: event, captures: captures, context: context,
+                 now: now, into: &actions)
+        }
+        if event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
+    }
+
+    /// Whether a rule that honours ad slots should let this ad pass: inside a slot,
+    /// within the member's quota, after the red packet the slot asks for.
+    private func adSlotAllows(type: GroupType, event: Event) -> Bool {
+        let offset = type.timeZone.utcOffsetSeconds(at: event.time)
+        let local = LocalTime(event.time, utcOffsetSeconds: offset)
+        for (index, slot) in type.community.adSlots.enumerated() {
+            guard let startDay = slot.window.occurrenceStartDay(containing: local) else { continue }
+            let start = Instant(seconds: Int64(startDay) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
+            let member = CommunityState.key(event.group, event.user)
+            if let minimum = slot.minimumRedPacket {
+                let packets = community.redPackets[member] ?? []
+                guard packets.contains(where: { $0.time >= start && $0.time <= event.time && $0.amount >= minimum })
+                else { return false }
+            }
+            let useKey = member + "|\(index)@\(startDay)"
+            let used = community.slotUse[useKey, default: 0]
+            guard used < slot.quota else { return false }
+            community.slotUse[useKey] = used + 1
+            return true
+        }
+        return false
+    }
+
+    /// When the next ad slot opens, as members read it: `11月27日（周五）20:00–21:00`.
+    func nextSlotDescription(type: GroupType, after now: Instant) -> String {
+        let offset = type.timeZone.utcOffsetSeconds(at: now)
+        let today = LocalTime(now, utcOffsetSeconds: offset).dayNumber
+        var best: (start: Instant, day: Int, slot: AdSlot)?
+        for slot in type.community.adSlots {
+            for day in today...(today + 7) {
+                let weekday = Weekday(rawValue: (day + 3).floorModulo(7) + 1)!
+                guard slot.window.days.isEmpty || slot.window.days.contains(weekday) else { continue }
+                let start = Instant(seconds: Int64(day) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
+                if start > now, best.map({ start < $0.start }) ?? true { best = (start, day, slot) }
+                if start > now { break }
+            }
+        }
+        guard let best else { return "" }
+        let date = Timestamp.civil(fromDays: best.day)
+        let weekday = Weekday(rawValue: (best.day + 3).floorModulo(7) + 1)!
+        return "\(date.month)月\(date.day)日（\(weekday.chineseName)）\(Self.clock(best.slot.window.fromMinute))–\(Self.clock(best.slot.window.toMinute))"
+    }
+
+    private static func clock(_ minute: Int) -> String {
+        let hour = minute / 60 % 24, rest = minute % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
+    }
+
+    /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).
+    private func strike(_ user: String, ladder: Ladder, rule: String, event: Event, now: Instant) -> Int {
+        let key = user + "|" + ladder.name
+        var record = community.strikes[key] ?? StrikeRecord(count: 0, last: now, history: [])
+        if record.count > 0, now.milliseconds - record.last.milliseconds >= ladder.decaySeconds * 1000 {
+            record.count = 0
+        }
+        record.count += 1
+        record.last = now
+        record.history.append((now, rule, event.group, event.id))
+        community.strikes[key] = record
+        return record.count
+    }
+
+    /// The admins' notice for a rule that deleted, muted or removed, unless it notifies by itself.
+    private func adminNotice(for steps: [ActionStep], rule: Rule, event: Event) -> Template? {
+        guard !steps.contains(where: { $0.kind == .notify }) else { return nil }
+        var done: [String] = []
+        for step in steps {
+            switch step.kind {
+            case .delete: done.append("撤回消息")
+            case .mute: done.append("禁言" + Self.duration(step.seconds ?? 0))
+            case .kick: done.append("移出群")
+            default: continue
+            }
+        }
+        guard !done.isEmpty else { return nil }
+        let reason = (rule.enforcement.reason ?? rule.id).replacingBraces()
+        let text = event.text.replacingBraces()
+        return try? Template("【\(rule.id)】\(reason)：\(done.joined(separator: "、")) — {nick}（{user}）原文：\(text)")
+    }
+
+    private static func duration(_ seconds: Int64) -> String {
+        if seconds % 86_400 == 0 { return "\(seconds / 86_400) 天" }
+        if seconds % 3600 == 0 { return "\(seconds / 3600) 小时" }
+        if seconds % 60 == 0 { return "\(seconds / 60) 分钟" }
+        return "\(seconds) 秒"
+    }
+}
+
+extension Weekday {
+    /// 周一 … 周日.
+    var chineseName: String { ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][rawValue - 1] }
+}
+
+extension String {
+    /// The text with braces doubled, so a template shows it literally.
+    func replacingBraces() -> String {
+        var result = ""
+        for character in self {
+            result.append(character)
+            if character == "{" || character == "}" { result.append(character) }
+        }
+        return result
+    }
+}

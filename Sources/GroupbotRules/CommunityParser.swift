@@ -1,0 +1,233 @@
+import GroupbotCore
+import PCRE2
+import Yams
+
+/// The community sections of a type file, each optional so a child type can
+/// inherit what it does not set itself.
+struct CommunitySpec {
+    var welcome: WelcomeScript?
+    var nickname: NicknameTemplate?
+    var adSlots: [AdSlot]?
+    var ladders: [String: Ladder] = [:]
+    var normalizer: EvasionNormalizer?
+    var adminCommands: AdminCommands?
+}
+
+/// Parses `welcome:`, `nickname:`, `ad_slots:`, `ladders:`, `normalize:` and
+/// `admin_commands:` of a type file.
+struct CommunityParser {
+    static let keys = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "welcome"]
+
+    let reader: YAMLNodeReader
+
+    func parse(_ top: [String: Node]) -> CommunitySpec {
+        var spec = CommunitySpec()
+        if let node = top["welcome"] { spec.welcome = welcome(node) }
+        if let node = top["nickname"] { spec.nickname = nickname(node) }
+        if let node = top["ad_slots"] { spec.adSlots = adSlots(node) }
+        if let node = top["ladders"] { spec.ladders = ladders(node) }
+        if let node = top["normalize"] { spec.normalizer = normalizer(node) }
+        if let node = top["admin_commands"] { spec.adminCommands = adminCommands(node) }
+        return spec
+    }
+
+    // MARK: - Welcome
+
+    private func welcome(_ node: Node) -> WelcomeScript? {
+        guard let keys = reader.mapping(node, allowed: ["batch", "except", "steps"], what: "welcome") else { return nil }
+        let batch = keys["batch"].flatMap { reader.duration($0, what: "batch") } ?? 0
+        guard let stepsNode = keys["steps"] else {
+            reader.fail(node, "welcome has no steps", expected: "steps: a list such as - send: \"欢迎 {names}\"")
+            return nil
+        }
+        let steps = ActionParser(reader: reader, triggers: [.join], isSchedule: false, captureNames: [],
+                                 allowed: ["send", "dm", "notify"], context: "a welcome step").parse(stepsNode)
+        return WelcomeScript(batchSeconds: batch, exemptions: exemptions(keys["except"]), steps: steps)
+    }
+
+    func exemptions(_ node: Node?) -> Exemptions {
+        guard let node, let keys = reader.mapping(node, allowed: ["roles", "users"], what: "except") else {
+            return Exemptions()
+        }
+        let roles = keys["roles"].map { ConditionParser(reader: reader).roles($0) } ?? []
+        let users = keys["users"].flatMap { reader.strings($0, what: "users") } ?? []
+        return Exemptions(roles: roles, users: Set(users))
+    }
+
+    // MARK: - Nickname
+
+    private func nickname(_ node: Node) -> NicknameTemplate? {
+        let allowed = ["display", "example", "except", "fields", "reminders", "template", "thanks"]
+        guard let keys = reader.mapping(node, allowed: allowed, what: "nickname") else { return nil }
+        guard let templateNode = keys["template"], let template = reader.string(templateNode, what: "template") else {
+            if keys["template"] == nil {
+                reader.fail(node, "nickname has no template", expected: "template: \"{city}-{name}-{product}\"")
+            }
+            return nil
+        }
+        var fields: [String: String] = ["name": #"\p{sc=Han}{2,4}"#, "any": #"\S+"#]
+        if let fieldsNode = keys["fields"] {
+            guard case .mapping(let mapping) = fieldsNode else {
+                reader.fail(fieldsNode, "fields should be a mapping", expected: "city: [西安, 咸阳] or product: \"鱼油|钙片\"")
+                return nil
+            }
+            for (keyNode, value) in mapping {
+                guard let name = keyNode.scalar?.string else { continue }
+                if case .sequence = value, let words = reader.strings(value, what: name) {
+                    fields[name] = words.map(Self.escape).joined(separator: "|")
+                } else if let pattern = reader.string(value, what: name) {
+                    fields[name] = pattern
+                }
+            }
+        }
+        guard let source = compileTemplate(template, fields: fields, at: templateNode) else { return nil }
+        let pattern: PCRE2Pattern
+        do {
+            pattern = try PCRE2Pattern(source)
+        } catch {
+            reader.fail(templateNode, "the nickname template does not compile: \(error.message)",
+                        expected: "field patterns that are PCRE2 regular expressions")
+            return nil
+        }
+        let display = keys["display"].flatMap { reader.string($0, what: "display") } ?? template
+        let example = keys["example"].flatMap { reader.string($0, what: "example") } ?? ""
+        if let exampleNode = keys["example"], (try? pattern.matches(example, scratch: MatchScratch())) != true {
+            reader.fail(exampleNode, "the example '\(example)' does not fit the template",
+                        expected: "a nickname the template accepts")
+        }
+        let parser = ActionParser(reader: reader, triggers: [.join, .rename], isSchedule: false, captureNames: [],
+                                  allowed: ["send", "dm", "notify", "mute", "kick"], context: "a nickname step")
+        let reminders = keys["reminders"].map(parser.parse) ?? []
+        let thanks = keys["thanks"].map { thanksNode -> [ActionStep] in
+            if case .scalar = thanksNode, let text = reader.string(thanksNode, what: "thanks"),
+               let template = try? Template(text) {
+                return [ActionStep(kind: .dm, texts: [template])]
+            }
+            return parser.parse(thanksNode)
+        } ?? []
+        return NicknameTemplate(pattern: pattern, display: display, example: example,
+                                exemptions: exemptions(keys["except"]), reminders: reminders, thanks: thanks)
+    }
+
+    /// `{city}-{name}` → `^(?<city>…)-(?<name>…)$`, literal parts escaped.
+    private func compileTemplate(_ template: String, fields: [String: String], at node: Node) -> String? {
+        var pattern = "^"
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            pattern += Self.escape(String(rest[..<open]))
+            guard let close = rest[open...].firstIndex(of: "}") else {
+                reader.fail(node, "'{' in the nickname template is never closed", expected: "{field} placeholders")
+                return nil
+            }
+            let name = String(rest[rest.index(after: open)..<close])
+            guard let field = fields[name] else {
+                reader.fail(node, "the nickname template uses {\(name)}, which is not declared",
+                            expected: "a field under fields:, or the built-in {name} or {any}",
+                            suggestion: Spelling.suggestion(for: name, among: fields.keys))
+                return nil
+            }
+            let group = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } ? "?<\(name)>" : "?:"
+            pattern += "(\(group)\(field))"
+            rest = rest[rest.index(after: close)...]
+        }
+        return pattern + Self.escape(String(rest)) + "$"
+    }
+
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if #"\^$.|?*+()[]{}/"#.contains(character) { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+
+    // MARK: - Ad slots and ladders
+
+    private func adSlots(_ node: Node) -> [AdSlot] {
+        guard case .sequence(let items) = node else {
+            reader.fail(node, "ad_slots should be a list", expected: "- { days: [fri], from: \"20:00\", to: \"21:00\" }")
+            return []
+        }
+        return items.compactMap { item -> AdSlot? in
+            let allowed = ["days", "from", "quota", "red_packet", "to"]
+            guard let keys = reader.mapping(item, allowed: allowed, what: "an ad slot") else { return nil }
+            guard let fromNode = keys["from"], let toNode = keys["to"],
+                  let from = reader.timeOfDay(fromNode, what: "from"), let to = reader.timeOfDay(toNode, what: "to")
+            else {
+                if keys["from"] == nil || keys["to"] == nil {
+                    reader.fail(item, "an ad slot needs 'from' and 'to'", expected: "from: \"20:00\", to: \"21:00\"")
+                }
+                return nil
+            }
+            let days = keys["days"].flatMap { reader.weekdays($0, what: "days") } ?? []
+            let quota = keys["quota"].flatMap { reader.integer($0, what: "quota") } ?? 1
+            var redPacket: Double?
+            if let node = keys["red_packet"], let text = reader.string(node, what: "red_packet") {
+                guard let amount = Double(text), amount > 0 else {
+                    reader.fail(node, "red_packet '\(text)' is not an amount", expected: "a positive number such as 5")
+                    return nil
+                }
+                redPacket = amount
+            }
+            return AdSlot(window: TimeWindow(fromMinute: from % 1440, toMinute: to, days: days), quota: quota,
+                          minimumRedPacket: redPacket)
+        }
+    }
+
+    private func ladders(_ node: Node) -> [String: Ladder] {
+        guard case .mapping(let mapping) = node else {
+            reader.fail(node, "ladders should be a mapping of names to ladders", expected: "ads: { decay: 30d, steps: [...] }")
+            return [:]
+        }
+        var ladders: [String: Ladder] = [:]
+        for (keyNode, value) in mapping {
+            guard let name = keyNode.scalar?.string,
+                  let keys = reader.mapping(value, allowed: ["decay", "steps"], what: "ladder '\(keyNode.scalar?.string ?? "")'")
+            else { continue }
+            let decay = keys["decay"].flatMap { reader.duration($0, what: "decay") } ?? 30 * 86_400
+            guard let stepsNode = keys["steps"], case .sequence(let items) = stepsNode, !items.isEmpty else {
+                reader.fail(value, "ladder '\(name)' has no steps", expected: "steps: a list, one entry per offence")
+                continue
+            }
+            let parser = ActionParser(reader: reader, triggers: [.message], isSchedule: false, captureNames: [],
+                                      allowed: ActionParser.names, context: "a ladder step")
+            let steps = items.map { item -> [ActionStep] in
+                if case .sequence = item { return parser.parse(item) }
+                return parser.parse(.sequence(Node.Sequence([item])))
+            }
+            ladders[name] = Ladder(name: name, decaySeconds: decay, steps: steps)
+        }
+        return ladders
+    }
+
+    // MARK: - Normalisation and admin commands
+
+    private func normalizer(_ node: Node) -> EvasionNormalizer? {
+        guard let keys = reader.mapping(node, allowed: ["strip", "words"], what: "normalize") else { return nil }
+        var words: [String: [String]] = [:]
+        if let wordsNode = keys["words"] {
+            guard case .mapping(let mapping) = wordsNode else {
+                reader.fail(wordsNode, "words should map a word to its variants", expected: "微信: [薇信, 威信, V信]")
+                return nil
+            }
+            for (keyNode, value) in mapping {
+                guard let word = keyNode.scalar?.string, let variants = reader.strings(value, what: word) else { continue }
+                words[word] = variants
+            }
+        }
+        let strip = keys["strip"].flatMap { reader.string($0, what: "strip") } ?? EvasionNormalizer.defaultStrip
+        return EvasionNormalizer(words: words, strip: strip)
+    }
+
+    private func adminCommands(_ node: Node) -> AdminCommands? {
+        guard let keys = reader.mapping(node, allowed: ["approve", "pardon", "revoke"], what: "admin_commands") else {
+            return nil
+        }
+        let standard = AdminCommands.standard
+        return AdminCommands(
+            pardon: keys["pardon"].flatMap { reader.strings($0, what: "pardon") } ?? standard.pardon,
+            approve: keys["approve"].flatMap { reader.strings($0, what: "approve") } ?? standard.approve,
+            revoke: keys["revoke"].flatMap { reader.strings($0, what: "revoke") } ?? standard.revoke)
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import GroupbotCore
+
+/// Undoes the usual tricks for slipping contact details past keyword filters,
+/// so that `加 薇 信：1 3 8 1 2 3 4 5 6 7 8` reads `加微信:13812345678`:
+///
+/// - Unicode compatibility normalisation (NFKC): full-width letters and digits
+///   become ASCII, circled digits (①②③) plain digits;
+/// - zero-width characters, white space and filler symbols between characters removed;
+/// - Latin letters in lower case;
+/// - Chinese numerals (零〇一幺二两三…九) written as digits;
+/// - homophones and look-alikes of a word (薇信, 威信, V信 for 微信) replaced by the word.
+struct EvasionNormalizer: TextNormalizing {
+    /// Symbols removed by default: the ones people put between characters.
+    static let defaultStrip = "·•*_~|"
+
+    private static let numerals: [Character: Character] = [
+        "零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
+        "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+    ]
+
+    /// Variant → word, longest variants first so that `V信号` wins over `V信`.
+    private let replacements: [(variant: String, word: String)]
+    private let strip: Set<Character>
+
+    init(words: [String: [String]], strip: String) {
+        var pairs: [(String, String)] = []
+        for (word, variants) in words {
+            for variant in variants { pairs.append((Self.basic(variant, strip: Set(strip)), Self.basic(word, strip: Set(strip)))) }
+        }
+        replacements = pairs.sorted { ($0.0.count, $0.0) > ($1.0.count, $1.0) }
+        self.strip = Set(strip)
+    }
+
+    func normalize(_ text: String) -> String {
+        var result = Self.basic(text, strip: strip)
+        for (variant, word) in replacements where !variant.isEmpty && result.contains(variant) {
+            result = result.replacingOccurrences(of: variant, with: word)
+        }
+        // Numerals last: a word list may name variants written with them.
+        return String(result.map { Self.numerals[$0] ?? $0 })
+    }
+
+    /// NFKC, no white space, zero-width or filler characters, ASCII letters in lower case.
+    private static func basic(_ text: String, strip: Set<Character>) -> String {
+        var kept = String.UnicodeScalarView()
+        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+            let value = scalar.value
+            if scalar.properties.isWhitespace || (0x200B...0x200D).contains(value) || value == 0x2060 || value == 0xFEFF
+                || value == 0x180E || strip.contains(Character(scalar)) {
+                continue
+            }
+            kept.append((65...90).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
+        }
+        return String(kept)
+    }
+}
