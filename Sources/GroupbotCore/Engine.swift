@@ -290,7 +290,10 @@ public final class Engine {
         if !step.texts.isEmpty {
             let pick = step.texts.count == 1
                 ? 0 : Int(StableHash.of(event.id, ruleID, String(index)) % UInt64(step.texts.count))
-            text = step.texts[pick].render(event: event, captures: captures, context: context)
+            // Events often omit the group's name: use the one last seen for the group.
+            var named = event
+            if named.groupName == nil { named.groupName = groups[event.group]?.name }
+            text = step.texts[pick].render(event: named, captures: captures, context: context)
         }
         var action = Action(
             id: Self.actionID(cause: event.id, rule: ruleID, step: index), kind: step.kind, group: event.group,

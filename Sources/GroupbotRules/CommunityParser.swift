@@ -112,6 +112,7 @@ struct CommunityParser {
     /// `{city}-{name}` → `^(?<city>…)-(?<name>…)$`, literal parts escaped.
     private func compileTemplate(_ template: String, fields: [String: String], at node: Node) -> String? {
         var pattern = "^"
+        var named: Set<String> = []
         var rest = Substring(template)
         while let open = rest.firstIndex(of: "{") {
             pattern += Self.escape(String(rest[..<open]))
@@ -126,7 +127,9 @@ struct CommunityParser {
                             suggestion: Spelling.suggestion(for: name, among: fields.keys))
                 return nil
             }
-            let group = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") } ? "?<\(name)>" : "?:"
+            // A field used twice is captured by name the first time only (PCRE2 wants unique names).
+            let nameable = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            let group = nameable && named.insert(name).inserted ? "?<\(name)>" : "?:"
             pattern += "(\(group)\(field))"
             rest = rest[rest.index(after: close)...]
         }
