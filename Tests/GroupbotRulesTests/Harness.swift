@@ -22,12 +22,14 @@ final class Harness {
     func send(
         _ type: EventType, _ text: String = "", at time: String = "2026-11-20T10:00:00+08:00",
         user: String = "u1", nick: String? = "西安-王芳-鱼油", role: MemberRole = .member, kind: String = "text",
-        group: String = "g1", groupName: String? = nil
+        group: String = "g1", groupName: String? = nil, amount: Double? = nil, inviter: String? = nil,
+        mentions: [String] = [], replyTo: String? = nil
     ) -> [Action] {
         counter += 1
         let parsed = Timestamp.parse(time)!
         let event = Event(type: type, id: "e\(counter)", time: parsed.instant, utcOffsetSeconds: parsed.utcOffsetSeconds,
-                          group: group, groupName: groupName, user: user, nick: nick, role: role, kind: kind, text: text)
+                          group: group, groupName: groupName, user: user, nick: nick, role: role, kind: kind, text: text,
+                          amount: amount, inviter: inviter, mentions: mentions, replyTo: replyTo)
         clock.advance(to: parsed.instant)
         return engine.fireDueTimers() + engine.handle(event)
     }
@@ -37,9 +39,11 @@ final class Harness {
     func send(
         _ text: String, at time: String = "2026-11-20T10:00:00+08:00", user: String = "u1",
         nick: String? = "西安-王芳-鱼油", role: MemberRole = .member, kind: String = "text",
-        group: String = "g1", groupName: String? = nil
+        group: String = "g1", groupName: String? = nil, amount: Double? = nil, mentions: [String] = [],
+        replyTo: String? = nil
     ) -> [Action] {
-        send(.message, text, at: time, user: user, nick: nick, role: role, kind: kind, group: group, groupName: groupName)
+        send(.message, text, at: time, user: user, nick: nick, role: role, kind: kind, group: group, groupName: groupName,
+             amount: amount, mentions: mentions, replyTo: replyTo)
     }
 
     /// Moves the clock and fires what is due.

@@ -1,0 +1,204 @@
+import GroupbotCore
+import Testing
+
+/// Ad slots, escalation ladders and evasion-resistant matching ("guide, don't block").
+@Suite struct AdEnforcementTests {
+    static let rules = """
+        ad_slots:
+          - days: [fri]
+            from: "20:00"
+            to: "21:00"
+            quota: 1
+          - days: [sat]
+            from: "23:30"
+            to: "00:30"
+            quota: 2
+            red_packet: 5
+        ladders:
+          ads:
+            decay: 30d
+            steps:
+              - { dm: "{nick}，广告请在广告时段发，下一次是 {next_slot}" }
+              - [delete, { dm: "第 {strikes} 次提醒：广告已撤回" }]
+              - [delete, { mute: 1h }]
+              - [kick, { send: "{nick} 多次发广告，已移出本群" }]
+        normalize:
+          words:
+            微信: [薇信, 威信, V信]
+        rules:
+          - id: ad-contact
+            on: message
+            normalize: true
+            when:
+              regex: '(?:加|联系)?微信[:：]?\\d{6,}|1[3-9]\\d{9}'
+            except: { roles: [owner, admin] }
+            ad_slot: true
+            ladder: ads
+            reason: 群内留联系方式
+        """
+
+    func harness() throws -> Harness { try Harness(["rules/general.yaml": Self.rules]) }
+
+    @Test func outsideASlotTheLadderGuidesFirstThenEscalates() throws {
+        let harness = try harness()
+        // Thursday 2026-11-19: no slot.
+        let first = harness.send("加微信13812345678", at: "2026-11-19T10:00:00+08:00", nick: "小美")
+        #expect(first.map(\.kind) == [.dm])
+        #expect(first[0].text == "小美，广告请在广告时段发，下一次是 11月20日（周五）20:00–21:00")
+        let second = harness.send("加微信13812345678", at: "2026-11-19T11:00:00+08:00", nick: "小美")
+        #expect(second.map(\.kind) == [.delete, .dm, .notify])
+        #expect(second[1].text == "第 2 次提醒：广告已撤回")
+        #expect(second[2].text == "【ad-contact】群内留联系方式：撤回消息 — 小美（u1）原文：加微信13812345678")
+        let third = harness.send("加微信13812345678", at: "2026-11-19T12:00:00+08:00", nick: "小美")
+        #expect(third.map(\.kind) == [.delete, .mute, .notify])
+        let fourth = harness.send("加微信13812345678", at: "2026-11-19T13:00:00+08:00", nick: "小美")
+        #expect(fourth.map(\.kind) == [.kick, .send, .notify])
+        let fifth = harness.send("加微信13812345678", at: "2026-11-19T14:00:00+08:00", nick: "小美")
+        #expect(fifth.map(\.kind) == [.kick, .send, .notify])  // the last step repeats
+    }
+
+    @Test func slotBoundariesAreToTheMinute() throws {
+        let harness = try harness()
+        #expect(harness.send("13812345678", at: "2026-11-20T19:59:59+08:00", user: "u1").map(\.kind) == [.dm])
+        #expect(harness.send("13812345678", at: "2026-11-20T20:00:00+08:00", user: "u2").isEmpty)
+        #expect(harness.send("13812345678", at: "2026-11-20T20:59:59+08:00", user: "u3").isEmpty)
+        #expect(harness.send("13812345678", at: "2026-11-20T21:00:00+08:00", user: "u4").map(\.kind) == [.dm])
+    }
+
+    @Test func quotaPerMemberPerSlot() throws {
+        let harness = try harness()
+        #expect(harness.send("13812345678", at: "2026-11-20T20:10:00+08:00").isEmpty)
+        let again = harness.send("13912345678", at: "2026-11-20T20:20:00+08:00")
+        #expect(again.map(\.kind) == [.dm])  // quota of 1 used up: the first strike
+        #expect(again[0].text?.hasSuffix("11月21日（周六）23:30–00:30") == true)  // the next slot of any kind
+        #expect(harness.send("13812345678", at: "2026-11-27T20:10:00+08:00").isEmpty)  // a new slot, a new quota
+    }
+
+    @Test func slotCrossingMidnightNeedsARedPacketFirst() throws {
+        let harness = try harness()
+        // Saturday 23:40: no red packet yet, so the ad breaks the slot's condition.
+        #expect(harness.send("13812345678", at: "2026-11-21T23:40:00+08:00", user: "u1").map(\.kind) == [.dm])
+        // A red packet after the ad does not count for it, but does for the next one (after midnight, same slot).
+        harness.send("", at: "2026-11-21T23:45:00+08:00", user: "u1", kind: "red_packet", amount: 8.8)
+        #expect(harness.send("13812345678", at: "2026-11-22T00:10:00+08:00", user: "u1").isEmpty)
+        // Too small a red packet is not enough.
+        harness.send("", at: "2026-11-21T23:50:00+08:00", user: "u2", kind: "red_packet", amount: 2)
+        #expect(harness.send("13812345678", at: "2026-11-22T00:20:00+08:00", user: "u2").map(\.kind) == [.dm])
+    }
+
+    @Test func strikesDecayExactlyAtTheWindow() throws {
+        let harness = try harness()
+        harness.send("13812345678", at: "2026-11-01T10:00:00+08:00")
+        #expect(harness.send("13812345678", at: "2026-12-01T09:59:59+08:00").map(\.kind) == [.delete, .dm, .notify])
+        #expect(harness.send("13812345678", at: "2026-12-31T09:59:58+08:00").map(\.kind) == [.delete, .mute, .notify])
+        // Exactly 30 days after the last strike, the count starts again.
+        #expect(harness.send("13812345678", at: "2027-01-30T09:59:58+08:00").map(\.kind) == [.dm])
+    }
+
+    @Test func evasiveSpellingsAreCaughtLikePlainOnes() throws {
+        let harness = try harness()
+        for (index, text) in ["加 薇 信：1 3 8 1 2 3 4 5 6 7 8", "加Ｖ信：一三八一二三四五六七八", "联系威信①③⑧①②③④⑤⑥⑦⑧",
+                              "加\u{200B}微\u{200B}信:138·1234·5678"].enumerated() {
+            let actions = harness.send(text, at: "2026-11-19T10:00:00+08:00", user: "u\(index)")
+            #expect(actions.map(\.kind) == [.dm], "\(text)")
+        }
+        #expect(harness.send("今天天气真好，一起去公园", at: "2026-11-19T10:00:00+08:00", user: "u9").isEmpty)
+    }
+
+    @Test func ladderAndSlotsMustExistSomewhere() {
+        let errors = loadErrors(["rules/general.yaml": """
+            rules:
+              - id: ad
+                on: message
+                ladder: adds
+                ad_slot: true
+            """])
+        #expect(errors == [
+            "rules/general.yaml:4:13: rule 'ad' uses ladder 'adds', which no type that includes it defines; expected a ladders: section in the type file or one it extends",
+            "rules/general.yaml:5:14: rule 'ad' honours ad slots, but no type that includes it has any; expected an ad_slots: section in the type file or one it extends",
+        ])
+    }
+}
+
+/// Flood, memberships, invites, admin commands.
+@Suite struct CommunityRuleTests {
+    @Test func repeatedTextInOneGroupOrAcrossGroups() throws {
+        let harness = try Harness(rules: """
+              - id: flood
+                on: message
+                when: { repeated: { count: 3, within: 10m } }
+                actions: [delete]
+                notify_admins: false
+              - id: spam-everywhere
+                on: message
+                when: { repeated: { count: 3, within: 1h, across_groups: true } }
+                actions: [{ notify: "{nick} 在多个群重复发同一条消息" }]
+            """)
+        #expect(harness.send("好物推荐！", at: "2026-11-20T10:00:00+08:00").isEmpty)
+        #expect(harness.send("好物 推荐", at: "2026-11-20T10:01:00+08:00").isEmpty)
+        let third = harness.send("【好物推荐】", at: "2026-11-20T10:02:00+08:00")
+        #expect(third.map(\.rule) == ["flood", "spam-everywhere"])
+        #expect(harness.send("好物推荐", at: "2026-11-20T10:30:00+08:00").map(\.rule) == ["spam-everywhere"])
+        #expect(harness.send("好物推荐", at: "2026-11-20T10:31:00+08:00", group: "g2").map(\.rule) == ["spam-everywhere"])
+    }
+
+    @Test func membershipLimitAcrossGroupsOfSomeTypes() throws {
+        let harness = try Harness([
+            "rules/general.yaml": """
+                rules:
+                  - id: one-general-group
+                    on: join
+                    when: { groups: { more_than: 1, types: [general] } }
+                    actions: [{ dm: "每位顾客只需加入一个综合群哦" }, { notify: "{nick} 已在其他综合群" }]
+                """,
+            "rules/vip.yaml": "rules: []\n",
+            "rules/groups.yaml": "default: general\ngroups:\n  - name: VIP\n    type: vip\n",
+        ])
+        #expect(harness.send(.join, group: "g1").isEmpty)
+        #expect(harness.send(.join, group: "v1", groupName: "VIP群").isEmpty)
+        #expect(harness.send(.join, group: "g2").map(\.kind) == [.dm, .notify])
+        harness.send(.leave, group: "g1")
+        #expect(harness.send(.join, group: "g3").map(\.kind) == [.dm, .notify])  // still g2 and g3
+    }
+
+    @Test func inviteThresholdIsAnnouncedOnce() throws {
+        let harness = try Harness(rules: """
+              - id: invite-five
+                on: join
+                when: { invites: 3 }
+                actions: [{ send: "感谢 {inviter} 邀请了 3 位朋友，红包稍后发出 🧧" }]
+            """)
+        var announced: [String?] = []
+        for index in 1...5 {
+            let actions = harness.send(.join, user: "n\(index)", inviter: "u-star")
+            announced += actions.map(\.text)
+        }
+        #expect(announced == ["感谢 u-star 邀请了 3 位朋友，红包稍后发出 🧧"])
+    }
+
+    @Test func adminPardonApproveAndRevoke() throws {
+        let harness = try Harness(["rules/general.yaml": """
+            ladders:
+              ads: { steps: [[delete, { mute: 10m }]] }
+            rules:
+              - id: ad
+                on: message
+                when: { keywords: { any: [加微信] } }
+                ladder: ads
+            """])
+        let ad = harness.send("加微信看看", at: "2026-11-20T10:00:00+08:00", user: "u7", nick: "小红")
+        #expect(ad.map(\.kind) == [.delete, .mute, .notify])
+        let pardon = harness.send("赦免", at: "2026-11-20T10:05:00+08:00", user: "a1", nick: "陈姐", role: .admin,
+                                  replyTo: ad[0].cause)
+        #expect(pardon.map(\.kind) == [.unmute, .notify])
+        #expect(pardon.map(\.user) == ["u7", "u7"])
+        #expect(pardon[1].text == "管理员 陈姐 赦免了 u7，撤销记录：ad")
+        let approve = harness.send("/approve", at: "2026-11-20T10:06:00+08:00", user: "a1", role: .admin, mentions: ["u7"])
+        #expect(approve.map(\.rule) == ["admin-approve"])
+        #expect(harness.send("加微信看看", at: "2026-11-20T10:07:00+08:00", user: "u7").isEmpty)
+        harness.send("取消信任", at: "2026-11-20T10:08:00+08:00", user: "a1", role: .admin, mentions: ["u7"])
+        #expect(harness.send("加微信看看", at: "2026-11-20T10:09:00+08:00", user: "u7").map(\.kind) == [.delete, .mute, .notify])
+        // A member typing the words is not a command.
+        #expect(harness.send("赦免", at: "2026-11-20T10:10:00+08:00", user: "u8", mentions: ["u7"]).isEmpty)
+    }
+}
