@@ -7,8 +7,11 @@ extension Engine {
     ) {
         let enforcement = rule.enforcement
         if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event) { return }
-        var context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
-        if !type.community.adSlots.isEmpty { context["next_slot"] = nextSlotDescription(type: type, after: now) }
+        var context: [String: String] = [:]
+        if rule.needsContext {
+            context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
+            if !type.community.adSlots.isEmpty { context["next_slot"] = nextSlotDescription(type: type, after: now) }
+        }
         var steps = rule.steps
         if let name = enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
             let count = strike(event.user, ladder: ladder, rule: rule.id, event: event, now: now)
@@ -21,7 +24,7 @@ extension Engine {
             emit([step], firstIndex: steps.count, ruleID: rule.id, event: event, captures: captures, context: context,
                  now: now, into: &actions)
         }
-        if event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
+        if rule.actsOnMember, event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
     }
 
     /// Whether a rule that honours ad slots should let this ad pass: inside a slot,

@@ -50,6 +50,7 @@ public final class Engine {
     var pendingActions = 0
     var problems: [String] = []
     let keywordScratch = KeywordScratch()
+    let normalizedScratch = KeywordScratch()
     let matchScratch = MatchScratch()
     /// What the community flows remember about members and groups.
     let community = CommunityState()
@@ -97,7 +98,7 @@ public final class Engine {
         let plan = type.plan(for: event.type)
         guard !plan.isEmpty else { return actions }
         var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch,
-                                        community: community)
+                                        normalizedScratch: normalizedScratch, community: community)
         if plan.usesSlots {
             evaluation.countKeywords(event)
             plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
@@ -290,10 +291,15 @@ public final class Engine {
         if !step.texts.isEmpty {
             let pick = step.texts.count == 1
                 ? 0 : Int(StableHash.of(event.id, ruleID, String(index)) % UInt64(step.texts.count))
-            // Events often omit the group's name: use the one last seen for the group.
-            var named = event
-            if named.groupName == nil { named.groupName = groups[event.group]?.name }
-            text = step.texts[pick].render(event: named, captures: captures, context: context)
+            let template = step.texts[pick]
+            if template.usesGroupName, event.groupName == nil {
+                // Events often omit the group's name: use the one last seen for the group.
+                var named = event
+                named.groupName = groups[event.group]?.name
+                text = template.render(event: named, captures: captures, context: context)
+            } else {
+                text = template.render(event: event, captures: captures, context: context)
+            }
         }
         var action = Action(
             id: Self.actionID(cause: event.id, rule: ruleID, step: index), kind: step.kind, group: event.group,

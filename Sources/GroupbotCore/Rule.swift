@@ -117,6 +117,10 @@ public final class Rule: Sendable {
     public let enforcement: Enforcement
     /// Whether members an admin trusts are left alone: ad, ladder and flood rules.
     public let sparesTrusted: Bool
+    /// Whether firing needs the flow context (contextual placeholders, a ladder, an admin notice).
+    let needsContext: Bool
+    /// Whether firing acts on the member (so admins may later name them by replying to the message).
+    let actsOnMember: Bool
 
     /// Creates a rule.
     public init(
@@ -128,6 +132,10 @@ public final class Rule: Sendable {
         self.enforcement = enforcement
         self.sparesTrusted = enforcement.honoursAdSlots || enforcement.ladder != nil
             || conditions.contains { if case .repeated = $0 { true } else { false } }
+        let enforces = steps.contains { [.delete, .mute, .kick, .dm].contains($0.kind) }
+        self.actsOnMember = enforces || enforcement.ladder != nil
+        self.needsContext = enforcement.ladder != nil || (enforces && enforcement.notifyAdmins)
+            || steps.contains { $0.texts.contains(where: \.usesContext) }
         self.id = id
         self.triggers = triggers
         self.schedule = schedule

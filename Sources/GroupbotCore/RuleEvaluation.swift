@@ -12,7 +12,7 @@ struct RuleEvaluation {
     let community: CommunityState
     private var normalizedText: String?
     private var normalizedCounted = false
-    private let normalizedScratch = KeywordScratch()
+    let normalizedScratch: KeywordScratch
     private var keywordsCounted = false
     private var digitCount: Int?
     private var local: LocalTime?
@@ -22,8 +22,10 @@ struct RuleEvaluation {
     /// Problems met while matching (a regex that hit its limits), for the driver to report.
     private(set) var problems: [String] = []
 
-    init(type: GroupType, keywordScratch: KeywordScratch, matchScratch: MatchScratch, community: CommunityState) {
+    init(type: GroupType, keywordScratch: KeywordScratch, matchScratch: MatchScratch,
+         normalizedScratch: KeywordScratch, community: CommunityState) {
         self.type = type
+        self.normalizedScratch = normalizedScratch
         self.keywordScratch = keywordScratch
         self.matchScratch = matchScratch
         self.community = community

@@ -44,6 +44,10 @@ public struct Template: Sendable, Equatable {
     public let segments: [Segment]
     /// The template as written.
     public let source: String
+    /// Whether it uses a field that the rendering flow supplies ({names}, {next_slot}…).
+    public let usesContext: Bool
+    /// Whether it uses {group_name}.
+    public let usesGroupName: Bool
 
     /// Parses `source`; names not in `TemplateField` are taken as capture names
     /// (the rule compiler checks that the regex defines them).
@@ -78,6 +82,8 @@ public struct Template: Sendable, Equatable {
         }
         if !literal.isEmpty { segments.append(.literal(literal)) }
         self.segments = segments
+        usesContext = segments.contains { if case .field(let field) = $0 { field.isContextual } else { false } }
+        usesGroupName = segments.contains { $0 == .field(.groupName) }
     }
 
     /// The capture names the template uses.
