@@ -43,4 +43,10 @@ public final class CollectingSink: ActionSink {
     }
 
     public func flush() {}
+
+    /// The actions delivered since the last call, forgetting them.
+    public func drain() -> [Action] {
+        defer { actions.removeAll(keepingCapacity: true) }
+        return actions
+    }
 }

@@ -51,6 +51,8 @@ public final class EventPipeline {
     private let report: (String) -> Void
     /// When the sink is flushed.
     public let flushPolicy: FlushPolicy
+    /// Called with every decoded event before it runs (reports, progress).
+    public var onEvent: ((Event) -> Void)?
     public private(set) var summary = StreamSummary()
 
     /// Creates a pipeline over a fresh engine for `book`.
@@ -93,6 +95,7 @@ public final class EventPipeline {
     /// Runs one decoded event (after firing the timers due before it, on a virtual clock).
     public func handle(_ event: Event) {
         summary.events += 1
+        onEvent?(event)
         if let virtualClock {
             virtualClock.advance(to: event.time)
             deliver(engine.fireDueTimers())

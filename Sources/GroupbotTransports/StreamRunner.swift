@@ -8,8 +8,12 @@ import GroupbotCore
 /// live pipe sees each action as soon as its event is processed.
 public enum StreamRunner {
     /// Reads `input` to its end through `pipeline`.
-    public static func run(input: FileInput, pipeline: EventPipeline, clock mode: ClockMode) {
+    /// - Parameter progress: called after each chunk with the bytes read so far.
+    public static func run(
+        input: FileInput, pipeline: EventPipeline, clock mode: ClockMode, progress: ((Int) -> Void)? = nil
+    ) {
         var splitter = LineSplitter()
+        var bytesRead = 0
         while true {
             var timeout: Int32 = -1
             if mode == .wall, let wait = pipeline.millisecondsUntilNextTimer {
@@ -17,7 +21,9 @@ public enum StreamRunner {
             }
             let result = input.read(timeoutMilliseconds: timeout) { chunk in
                 splitter.feed(chunk) { pipeline.process($0) }
+                bytesRead += chunk.count
             }
+            progress?(bytesRead)
             if mode == .wall { pipeline.fireDueTimers() }
             switch result {
             case .data, .timedOut:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GroupbotCore
 import GroupbotTransports
 
 /// `groupbot replay log.jsonl`: run a recorded log on a virtual clock.
@@ -10,52 +11,105 @@ struct ReplayCommand: ParsableCommand {
         discussion: """
             The output is the same bytes on every run and machine. With --expect, the actions are \
             compared with a file of expected actions: a readable diff is printed and the exit \
-            status is 1 when they differ.
+            status is 1 when they differ. With --report, a summary of what every rule did is printed \
+            instead of the actions. With --diff-rules OLD NEW, the log runs through both rule sets and \
+            only the events they treat differently are printed.
             """
     )
 
     @Argument(help: "The log to replay: events as JSON lines ('-' for stdin).")
-    var log: String
+    var log: String?
 
     @OptionGroup var rules: RulesOptions
 
     @Option(help: "A file of expected actions (JSON lines); print a diff and exit 1 when the replay differs.")
     var expect: String?
 
+    @Flag(help: "Print a report (hits per rule and group type, silent rules, strikes, busiest groups) instead of the actions.")
+    var report = false
+
+    @Option(help: "The report's format: table, json or html.")
+    var format: ReplayReportFormat = .table
+
+    @Option(name: .customLong("diff-rules"), parsing: .upToNextOption,
+            help: "Two rule directories, old and new: print only the events whose actions differ between them.")
+    var diffRules: [String] = []
+
+    /// The log path, which may also follow the two --diff-rules directories.
+    private var logPath: String {
+        log ?? (diffRules.count == 3 ? diffRules[2] : "-")
+    }
+
     func validate() throws {
         if let expect, !FileManager.default.isReadableFile(atPath: expect) {
             throw ValidationError("cannot read the expected actions file '\(expect)'")
         }
+        if !diffRules.isEmpty, diffRules.count != 2, !(diffRules.count == 3 && log == nil) {
+            throw ValidationError("--diff-rules takes two rule directories: the old rules and the new ones")
+        }
+        if log == nil, diffRules.count != 3 {
+            throw ValidationError("missing the log to replay (a JSON-lines file, or '-' for stdin)")
+        }
     }
 
     func run() throws {
-        let book = try rules.loadBook()
-        guard let input = log == "-" ? FileInput.standardInput() : FileInput(path: log) else {
-            throw ValidationError("cannot open the log '\(log)'")
+        let logPath = logPath
+        guard let input = logPath == "-" ? FileInput.standardInput() : FileInput(path: logPath) else {
+            throw ValidationError("cannot open the log '\(logPath)'")
         }
         let errors = FileOutput.standardError()
-        let report: (String) -> Void = { errors.writeLine("\(log): \($0)") }
+        let problems: (String) -> Void = { errors.writeLine("\(logPath): \($0)") }
+        if diffRules.count >= 2 {
+            try runDiff(input: input, problems: problems)
+            return
+        }
+        let book = try rules.loadBook()
+        let progress = ProgressLine(path: logPath)
+        if report {
+            let collector = ReplayReportCollector(book: book)
+            let pipeline = EventPipeline(book: book, clock: .events, sink: collector, report: problems)
+            pipeline.onEvent = collector.observe
+            StreamRunner.run(input: input, pipeline: pipeline, clock: .events) { progress?.update(bytes: $0, events: pipeline.summary.events) }
+            progress?.finish()
+            FileOutput.standardOutput().writeLine(format.render(collector.report(engine: pipeline.engine)))
+            return
+        }
         guard let expect else {
             let pipeline = EventPipeline(book: book, clock: .events, sink: JSONLinesSink(output: .standardOutput()),
-                                         report: report)
+                                         report: problems)
             StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
             pipeline.reportDroppedTimers(to: errors)
             return
         }
         let sink = CollectingSink()
-        let pipeline = EventPipeline(book: book, clock: .events, sink: sink, report: report)
+        let pipeline = EventPipeline(book: book, clock: .events, sink: sink, report: problems)
         StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
         pipeline.reportDroppedTimers(to: errors)
         let actual = sink.actions.map(ActionEncoder.line(for:))
         let expectedText = (try? String(contentsOfFile: expect, encoding: .utf8)) ?? ""
         let expected = expectedText.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-        let output = FileOutput.standardOutput()
         if let diff = LineDiff.unified(expected: expected, actual: actual, expectedName: expect,
-                                       actualName: "replay of \(log)") {
-            output.writeLine(diff)
+                                       actualName: "replay of \(logPath)") {
+            FileOutput.standardOutput().writeLine(diff)
             errors.writeLine("replay differs from \(expect): expected \(expected.count) actions, got \(actual.count)")
             throw ExitCode(1)
         }
         errors.writeLine("replay matches \(expect): \(actual.count) actions from \(pipeline.summary.events) events")
+    }
+
+    private func runDiff(input: FileInput, problems: @escaping (String) -> Void) throws {
+        let old = try RulesOptions(rules: diffRules[0]).loadBook()
+        let new = try RulesOptions(rules: diffRules[1]).loadBook()
+        let output = FileOutput.standardOutput()
+        var differing = 0
+        let events = RuleSetDiff(old: old, new: new).run(input: input, report: problems) { difference in
+            differing += 1
+            output.buffer.append(contentsOf: "@@ line \(difference.line): \(difference.event)\n".utf8)
+            for line in difference.removed { output.buffer.append(contentsOf: "- \(line)\n".utf8) }
+            for line in difference.added { output.buffer.append(contentsOf: "+ \(line)\n".utf8) }
+            output.flush()
+        }
+        FileOutput.standardError().writeLine(
+            "\(differing) of \(events) events act differently under \(diffRules[1]) than under \(diffRules[0])")
     }
 }

@@ -8,6 +8,12 @@ struct RulesOptions: ParsableArguments {
     @Option(name: .long, help: "The directory of rule files: groups.yaml and one <type>.yaml per group type.")
     var rules: String = "rules"
 
+    init() {}
+
+    init(rules: String) {
+        self.rules = rules
+    }
+
     /// Loads the rule book, or prints every mistake to stderr and exits with status 1.
     func loadBook() throws -> RuleBook {
         do {
@@ -21,3 +27,4 @@ struct RulesOptions: ParsableArguments {
 
 extension ClockMode: ExpressibleByArgument {}
 extension FlushPolicy: ExpressibleByArgument {}
+extension ReplayReportFormat: ExpressibleByArgument {}

@@ -1,0 +1,34 @@
+/// One strike on a member's record: when, which rule, in which group, for which event.
+public struct StrikeEntry: Sendable, Equatable {
+    public let time: Instant
+    public let rule: String
+    public let group: String
+    public let cause: String
+}
+
+/// A member's strikes on one ladder.
+public struct StrikeSummary: Sendable, Equatable {
+    public let user: String
+    public let ladder: String
+    /// Strikes still counting (the count restarts after the ladder's decay window).
+    public let count: Int
+    /// Every strike ever given on this ladder.
+    public let history: [StrikeEntry]
+}
+
+extension Engine {
+    /// Every member's strikes, by user then ladder.
+    public func strikeSummaries() -> [StrikeSummary] {
+        community.strikes.keys.sorted().compactMap { key in
+            guard let record = community.strikes[key], let separator = key.lastIndex(of: "|") else { return nil }
+            return StrikeSummary(
+                user: String(key[..<separator]), ladder: String(key[key.index(after: separator)...]), count: record.count,
+                history: record.history.map { StrikeEntry(time: $0.time, rule: $0.rule, group: $0.group, cause: $0.cause) })
+        }
+    }
+
+    /// The type a group was mapped to, once an event of the group has been seen.
+    public func typeName(ofGroup group: String) -> String? {
+        groups[group]?.typeName
+    }
+}
