@@ -12,10 +12,13 @@ public struct Enforcement: Sendable, Equatable {
     public var notifyAdmins: Bool
     /// Why the rule acts, for admins and templates (`{reason}`).
     public var reason: String?
+    /// Shadow mode: the rule is evaluated, but instead of acting it tells the admins what it would have done.
+    public var shadow: Bool
 
     /// Creates enforcement settings; the defaults add nothing but the admin notice.
     public init(honoursAdSlots: Bool = false, ladder: String? = nil, normalize: Bool = false,
-                notifyAdmins: Bool = true, reason: String? = nil) {
+                notifyAdmins: Bool = true, reason: String? = nil, shadow: Bool = false) {
+        self.shadow = shadow
         self.honoursAdSlots = honoursAdSlots
         self.ladder = ladder
         self.normalize = normalize

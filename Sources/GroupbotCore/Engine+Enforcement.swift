@@ -6,7 +6,11 @@ extension Engine {
         into actions: inout [Action]
     ) {
         let enforcement = rule.enforcement
-        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event) { return }
+        if enforcement.shadow {
+            fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions)
+            return
+        }
+        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: true) { return }
         var context: [String: String] = [:]
         if rule.needsContext {
             context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
@@ -29,7 +33,7 @@ extension Engine {
 
     /// Whether a rule that honours ad slots should let this ad pass: inside a slot,
     /// within the member's quota, after the red packet the slot asks for.
-    private func adSlotAllows(type: GroupType, event: Event) -> Bool {
+    private func adSlotAllows(type: GroupType, event: Event, record: Bool) -> Bool {
         let offset = type.timeZone.utcOffsetSeconds(at: event.time)
         let local = LocalTime(event.time, utcOffsetSeconds: offset)
         for (index, slot) in type.community.adSlots.enumerated() {
@@ -44,10 +48,51 @@ extension Engine {
             let useKey = member + "|\(index)@\(startDay)"
             let used = community.slotUse[useKey, default: 0]
             guard used < slot.quota else { return false }
-            community.slotUse[useKey] = used + 1
+            if record { community.slotUse[useKey] = used + 1 }
             return true
         }
         return false
+    }
+
+    /// Shadow mode: one notice to the admins describing what the rule would have done
+    /// (its id ends in `:shadow`); no strike, no quota used, nothing else.
+    private func fireInShadow(
+        _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
+        into actions: inout [Action]
+    ) {
+        if rule.enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: false) { return }
+        var steps = rule.steps
+        if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
+            let key = event.user + "|" + name
+            let record = community.strikes[key]
+            var count = (record?.count ?? 0) + 1
+            if let record, record.count > 0, now.milliseconds - record.last.milliseconds >= ladder.decaySeconds * 1000 { count = 1 }
+            steps += ladder.steps[min(count, ladder.steps.count) - 1]
+        }
+        let context = ["rule": rule.id, "reason": rule.enforcement.reason ?? rule.id,
+                       "next_slot": type.community.adSlots.isEmpty ? "" : nextSlotDescription(type: type, after: now)]
+        let would = steps.map { step -> String in
+            let text = step.texts.first.map { "「" + $0.render(event: event, captures: captures, context: context) + "」" } ?? ""
+            switch step.kind {
+            case .send: return "在群里发" + text
+            case .dm: return "私信" + text
+            case .delete: return "撤回消息"
+            case .mute: return "禁言" + Self.duration(step.seconds ?? 0)
+            case .unmute: return "解除禁言"
+            case .kick: return "移出群"
+            case .approve: return "通过入群申请"
+            case .reject: return "拒绝入群申请" + text
+            case .notify: return "通知管理员" + text
+            }
+        }
+        let summary = "【试运行 \(rule.id)】本应：\(would.joined(separator: "；")) — {nick}（{user}）原文：\(event.text)"
+        guard let notice = try? Template(summary.replacingBraces().replacingOccurrences(of: "{{nick}}", with: "{nick}")
+            .replacingOccurrences(of: "{{user}}", with: "{user}"))
+        else { return }
+        var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: 0, ruleID: rule.id, event: event,
+                                captures: [:], context: [:], now: now)
+        action.id = event.id + ":" + rule.id + ":shadow"
+        actions.append(action)
     }
 
     /// When the next ad slot opens, as members read it: `11月27日（周五）20:00–21:00`.
@@ -108,10 +153,10 @@ extension Engine {
     }
 
     private static func duration(_ seconds: Int64) -> String {
-        if seconds % 86_400 == 0 { return "\(seconds / 86_400) 天" }
-        if seconds % 3600 == 0 { return "\(seconds / 3600) 小时" }
-        if seconds % 60 == 0 { return "\(seconds / 60) 分钟" }
-        return "\(seconds) 秒"
+        if seconds % 86_400 == 0 { return "\(seconds / 86_400)天" }
+        if seconds % 3600 == 0 { return "\(seconds / 3600)小时" }
+        if seconds % 60 == 0 { return "\(seconds / 60)分钟" }
+        return "\(seconds)秒"
     }
 }
 

@@ -5,9 +5,9 @@ import Yams
 /// Parses one group type file (`rules/<type>.yaml`) into a ``TypeFile``,
 /// collecting every mistake with its file:line:column.
 struct RuleFileParser {
-    static let fileKeys = (["description", "extends", "rules", "timezone"] + CommunityParser.keys).sorted()
+    static let fileKeys = (["description", "extends", "rules", "shadow", "tests", "timezone"] + CommunityParser.keys).sorted()
     static let ruleKeys = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except",
-                           "id", "ladder", "normalize", "notify_admins", "on", "priority", "reason", "stop", "when"]
+                           "id", "ladder", "normalize", "notify_admins", "on", "priority", "reason", "shadow", "stop", "when"]
     static let triggerNames: [String: EventType] = [
         "message": .message, "join": .join, "leave": .leave, "rename": .rename, "join_request": .joinRequest,
     ]
@@ -48,6 +48,10 @@ struct RuleFileParser {
             }
             seen[rule.id] = rule.location
             file.rules.append(rule)
+        }
+        if let node = top["shadow"], reader.bool(node, what: "shadow") == true {
+            // The whole file on trial: its own rules only, not what it inherits.
+            for index in file.rules.indices { file.rules[index].enforcement.shadow = true }
         }
         return file
     }
@@ -126,6 +130,7 @@ struct RuleFileParser {
             rule.enforcement.notifyAdmins = reader.bool(value, what: "notify_admins") ?? true
         }
         if let value = keys["reason"] { rule.enforcement.reason = reader.string(value, what: "reason") }
+        if let value = keys["shadow"] { rule.enforcement.shadow = reader.bool(value, what: "shadow") ?? false }
         if isSchedule {
             for key in ["ad_slot", "ladder", "normalize"] where keys[key] != nil {
                 reader.fail(keys[key], "'\(key)' does not apply to schedule rules", expected: "on: message")

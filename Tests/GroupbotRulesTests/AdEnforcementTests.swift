@@ -201,4 +201,38 @@ import Testing
         // A member typing the words is not a command.
         #expect(harness.send("赦免", at: "2026-11-20T10:10:00+08:00", user: "u8", mentions: ["u7"]).isEmpty)
     }
+
+    @Test func shadowRulesOnlyTellTheAdminsWhatTheyWouldHaveDone() throws {
+        let harness = try Harness(["rules/general.yaml": """
+            ladders:
+              ads: { steps: [[{ dm: 广告请在周五发 }], [delete]] }
+            rules:
+              - id: new-ad-rule
+                on: message
+                shadow: true
+                when: { keywords: { any: [加微信] } }
+                ladder: ads
+            """])
+        let first = harness.send("加微信领红包", at: "2026-11-20T10:00:00+08:00", nick: "小美")
+        #expect(first.map(\.kind) == [.notify])
+        #expect(first[0].id == "e1:new-ad-rule:shadow")
+        #expect(first[0].text == "【试运行 new-ad-rule】本应：私信「广告请在周五发」 — 小美（u1）原文：加微信领红包")
+        // No strike was given: the second time it would still only send the private note.
+        let second = harness.send("加微信领红包", at: "2026-11-20T10:01:00+08:00", nick: "小美")
+        #expect(second[0].text?.contains("本应：私信") == true)
+        #expect(harness.engine.strikeSummaries().isEmpty)
+    }
+
+    @Test func aWholeFileCanBeInShadow() throws {
+        let harness = try Harness(["rules/general.yaml": """
+            shadow: true
+            rules:
+              - id: mute-swearing
+                on: message
+                when: { keywords: { any: [骗子] } }
+                actions: [delete, { mute: 10m }]
+            """])
+        let actions = harness.send("你们都是骗子", nick: "老王")
+        #expect(actions.map(\.text) == ["【试运行 mute-swearing】本应：撤回消息；禁言10分钟 — 老王（u1）原文：你们都是骗子"])
+    }
 }
