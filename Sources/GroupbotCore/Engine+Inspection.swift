@@ -27,6 +27,12 @@ extension Engine {
         }
     }
 
+    /// Maps `group` to `type` whatever the mapping says (rule-file tests run this way).
+    public func pin(group: String, toType type: String) {
+        groups[group] = (nil, type, book.types[type])
+        groupsOfType[type, default: []].insert(group)
+    }
+
     /// The type a group was mapped to, once an event of the group has been seen.
     public func typeName(ofGroup group: String) -> String? {
         groups[group]?.typeName

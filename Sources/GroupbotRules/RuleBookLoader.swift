@@ -19,6 +19,11 @@ public enum RuleBookLoader {
     /// Loads every rule file in `directory`.
     /// - Throws: ``RuleErrors`` listing every mistake found.
     public static func load(directory: String) throws(RuleErrors) -> RuleBook {
+        try loadWithTests(directory: directory).book
+    }
+
+    /// Loads every rule file in `directory`, with the tests the files carry.
+    public static func loadWithTests(directory: String) throws(RuleErrors) -> (book: RuleBook, tests: [RuleTestCase]) {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -38,15 +43,22 @@ public enum RuleBookLoader {
             }
             files.append((path, text))
         }
-        do {
-            return try load(files: files)
-        } catch {
-            throw RuleErrors(errors + error.errors)
+        switch Result(catching: { () throws(RuleErrors) in try loadWithTests(files: files) }) {
+        case .success(let loaded) where errors.isEmpty: return loaded
+        case .success: throw RuleErrors(errors)
+        case .failure(let failure): throw RuleErrors(errors + failure.errors)
         }
     }
 
     /// Loads rule files given as (path, contents) pairs; the file named `groups.yaml` is the mapping.
     public static func load(files: [(path: String, contents: String)]) throws(RuleErrors) -> RuleBook {
+        try loadWithTests(files: files).book
+    }
+
+    /// Loads rule files given as (path, contents) pairs, with the tests they carry.
+    public static func loadWithTests(
+        files: [(path: String, contents: String)]
+    ) throws(RuleErrors) -> (book: RuleBook, tests: [RuleTestCase]) {
         var errors: [RuleError] = []
         var typeFiles: [TypeFile] = []
         var mapping: (GroupMapping, [(type: String, location: SourceLocation)])?
@@ -90,7 +102,7 @@ public enum RuleBookLoader {
         guard errors.isEmpty else {
             throw RuleErrors(errors.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) })
         }
-        return RuleBook(types: types, mapping: resolvedMapping)
+        return (RuleBook(types: types, mapping: resolvedMapping), typeFiles.flatMap(\.tests))
     }
 
     private static func compose(_ contents: String, reader: YAMLNodeReader) -> Node? {

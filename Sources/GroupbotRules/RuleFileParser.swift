@@ -30,6 +30,7 @@ struct RuleFileParser {
             }
         }
         file.community = CommunityParser(reader: reader).parse(top)
+        if let node = top["tests"] { file.tests = RuleTestParser(reader: reader, type: typeName).parse(node) }
         guard let rulesNode = top["rules"] else {
             reader.fail(root, "the file has no 'rules' list", expected: "rules: followed by a list of rules")
             return file

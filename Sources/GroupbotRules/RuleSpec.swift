@@ -47,4 +47,5 @@ struct TypeFile {
     var timeZone: (any TimeZoneRule)?
     var rules: [RuleSpec]
     var community = CommunitySpec()
+    var tests: [RuleTestCase] = []
 }
