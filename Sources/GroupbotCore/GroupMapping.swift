@@ -23,6 +23,24 @@ public struct GroupMapping: Sendable {
         self.defaultType = defaultType
     }
 
+    /// The type of a group and why: which entry matched, or the default.
+    public func explain(group id: String, named name: String?, scratch: MatchScratch) -> (type: String, reason: String) {
+        for (index, entry) in entries.enumerated() {
+            switch entry {
+            case .id(let groupID, let type) where groupID == id:
+                return (type, "group id \(id) is listed (groups.yaml entry \(index + 1))")
+            case .name(let pattern, let type):
+                if let name, (try? pattern.matches(name, scratch: scratch)) == true {
+                    return (type, "group name '\(name)' matches '\(pattern.source)' (groups.yaml entry \(index + 1))")
+                }
+            default:
+                continue
+            }
+        }
+        let known = name.map { "group name '\($0)'" } ?? "no group name known"
+        return (defaultType, "no entry matches (\(known)): the default type")
+    }
+
     /// The type of group `id` named `name` (the name may be unknown).
     public func type(ofGroup id: String, named name: String?, scratch: MatchScratch) -> String {
         for entry in entries {

@@ -46,10 +46,13 @@ public struct KeywordIndex: Sendable {
     private let wholeExact: [String: [Int32]]
     /// The number of slots.
     public let slotCount: Int
+    /// The lists, by slot (for explanations).
+    public let lists: [KeywordList]
 
     /// Builds the index over `lists`.
     public init(lists: [KeywordList]) {
         slotCount = lists.count
+        self.lists = lists
         var patternOf: [String: Int] = [:]
         var patternEntries: [[Entry]] = []
         var wholeFolded: [String: [Int32]] = [:], wholeExact: [String: [Int32]] = [:]
