@@ -110,7 +110,15 @@ struct ConditionParser {
                 reader.fail(value, "keyword \(empty + 1) of '\(key)' is empty", expected: "non-empty keywords")
                 continue
             }
-            conditions.append(.keywords(KeywordList(words: words, mode: mode, caseSensitive: caseSensitive), requirement))
+            let list = KeywordList(words: words, mode: mode, caseSensitive: caseSensitive)
+            if list.distinctWordCount < words.count {
+                var seen: Set<String> = []
+                let repeated = words.filter { word in
+                    !seen.insert(caseSensitive ? word : String(word.map { $0.isASCII ? Character($0.lowercased()) : $0 })).inserted
+                }
+                reader.warn(value, "keyword(s) \(repeated.joined(separator: "、")) listed twice in '\(key)'", expected: "each keyword once")
+            }
+            conditions.append(.keywords(list, requirement))
         }
         if conditions.isEmpty, keys["any"] == nil, keys["all"] == nil, keys["none"] == nil {
             reader.fail(node, "keywords lists no words", expected: "any:, all: or none: with a list of words")
@@ -121,7 +129,16 @@ struct ConditionParser {
     private func regex(_ node: Node, what: String) -> PCRE2Pattern? {
         guard let source = reader.string(node, what: what) else { return nil }
         do {
-            return try PCRE2Pattern(source)
+            let pattern = try PCRE2Pattern(source)
+            if (try? pattern.matches("", scratch: MatchScratch())) == true {
+                reader.warn(node, "\(what) /\(source)/ matches the empty string, so it matches every text",
+                            expected: "a pattern that needs at least one character")
+            }
+            if Self.hasNestedQuantifier(source) {
+                reader.warn(node, "\(what) /\(source)/ repeats a group that itself repeats, which can backtrack catastrophically",
+                            expected: "a pattern without nested quantifiers such as (a+)+ or (\\w*)*")
+            }
+            return pattern
         } catch {
             var location = reader.location(of: node)
             if case .compile(let offset) = error.kind {
@@ -132,6 +149,40 @@ struct ConditionParser {
                                     expected: "a PCRE2 regular expression"))
             return nil
         }
+    }
+
+    /// A group whose content has a `+`, `*` or open `{n,}` quantifier, itself followed by
+    /// `+`, `*` or `{`: the classic shape of catastrophic backtracking.
+    static func hasNestedQuantifier(_ pattern: String) -> Bool {
+        let characters = Array(pattern)
+        var stack: [Bool] = []  // per open group: whether its content repeats
+        var index = 0
+        var inClass = false
+        while index < characters.count {
+            let character = characters[index]
+            if character == "\\" { index += 2; continue }
+            if inClass { if character == "]" { inClass = false }; index += 1; continue }
+            switch character {
+            case "[": inClass = true
+            case "(": stack.append(false)
+            case "+", "*":
+                if !stack.isEmpty { stack[stack.count - 1] = true }
+            case "{":
+                if let close = characters[index...].firstIndex(of: "}"), characters[index..<close].contains(","),
+                   characters[close - 1] == ",", !stack.isEmpty {
+                    stack[stack.count - 1] = true
+                }
+            case ")":
+                let repeats = stack.popLast() ?? false
+                let next = index + 1 < characters.count ? characters[index + 1] : " "
+                if repeats, next == "+" || next == "*" || next == "{" { return true }
+                if repeats, !stack.isEmpty { stack[stack.count - 1] = true }
+            default:
+                break
+            }
+            index += 1
+        }
+        return false
     }
 
     private func timeWindow(_ node: Node) -> TimeWindow? {
@@ -149,6 +200,9 @@ struct ConditionParser {
             return nil
         }
         let days = keys["days"].flatMap { reader.weekdays($0, what: "days") } ?? []
+        if let daysNode = keys["days"], case .sequence(let items) = daysNode, items.isEmpty {
+            reader.warn(daysNode, "days: [] lists no day, so the window applies every day", expected: "the days, or no days key")
+        }
         return TimeWindow(fromMinute: from % 1440, toMinute: to == 1440 ? 1440 : to, days: days)
     }
 

@@ -7,6 +7,7 @@ import PCRE2
 struct RuleBookCompiler {
     private let files: [String: TypeFile]
     private(set) var errors: [RuleError] = []
+    private(set) var warnings: [RuleError] = []
 
     init(files: [TypeFile]) {
         self.files = Dictionary(files.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
@@ -25,11 +26,32 @@ struct RuleBookCompiler {
                             exemptRoles: spec.exemptRoles, exemptUsers: spec.exemptUsers, cooldown: spec.cooldown,
                             stop: spec.stop, steps: spec.steps, location: spec.location, enforcement: spec.enforcement)
             }
+            lintStops(compiled, in: name)
             types[name] = GroupType(name: name, timeZone: zone, rules: compiled, keywords: KeywordIndex(lists: lists.raw),
                                     normalizedKeywords: KeywordIndex(lists: lists.normalized), community: community)
         }
         reportMissingReferences()
         return types
+    }
+
+    /// Warns about rules that can never run because an earlier rule with `stop`
+    /// and no conditions takes every event of their triggers first.
+    private mutating func lintStops(_ rules: [Rule], in type: String) {
+        let ordered = rules.enumerated()
+            .sorted { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }
+            .map(\.element)
+        for (index, rule) in ordered.enumerated() where !rule.triggers.isEmpty {
+            let blocker = ordered[..<index].first { earlier in
+                earlier.stop && earlier.conditions.isEmpty && earlier.exemptRoles.isEmpty && earlier.exemptUsers.isEmpty
+                    && earlier.cooldown == nil && !earlier.enforcement.honoursAdSlots && rule.triggers.isSubset(of: earlier.triggers)
+            }
+            guard let blocker else { continue }
+            let warning = RuleError(at: rule.location, "rule '\(rule.id)' never runs in type '\(type)': '\(blocker.id)' comes first, has no conditions and stops every such event",
+                                    expected: "conditions on '\(blocker.id)', or a higher priority for '\(rule.id)'")
+            if !warnings.contains(where: { $0.location == warning.location && $0.problem.hasPrefix("rule '\(rule.id)' never runs") }) {
+                warnings.append(warning)
+            }
+        }
     }
 
     /// Keyword lists of a type: over the raw text, and over the normalised text.

@@ -22,8 +22,16 @@ public enum RuleBookLoader {
         try loadWithTests(directory: directory).book
     }
 
-    /// Loads every rule file in `directory`, with the tests the files carry.
-    public static func loadWithTests(directory: String) throws(RuleErrors) -> (book: RuleBook, tests: [RuleTestCase]) {
+    /// A loaded rule set with what came with it: the files' tests and lint warnings.
+    public struct Loaded: Sendable {
+        public let book: RuleBook
+        public let tests: [RuleTestCase]
+        /// Probable mistakes that do not stop the rules from loading, in file and line order.
+        public let warnings: [RuleError]
+    }
+
+    /// Loads every rule file in `directory`, with the tests the files carry and lint warnings.
+    public static func loadWithTests(directory: String) throws(RuleErrors) -> Loaded {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -56,9 +64,8 @@ public enum RuleBookLoader {
     }
 
     /// Loads rule files given as (path, contents) pairs, with the tests they carry.
-    public static func loadWithTests(
-        files: [(path: String, contents: String)]
-    ) throws(RuleErrors) -> (book: RuleBook, tests: [RuleTestCase]) {
+    public static func loadWithTests(files: [(path: String, contents: String)]) throws(RuleErrors) -> Loaded {
+        var warnings: [RuleError] = []
         var errors: [RuleError] = []
         var typeFiles: [TypeFile] = []
         var mapping: (GroupMapping, [(type: String, location: SourceLocation)])?
@@ -67,6 +74,7 @@ public enum RuleBookLoader {
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             guard let root = compose(contents, reader: reader) else {
                 errors += reader.errors
+                warnings += reader.warnings
                 continue
             }
             if isMapping(path) {
@@ -75,10 +83,12 @@ public enum RuleBookLoader {
                 typeFiles.append(RuleFileParser(reader: reader).parse(root, typeName: stem))
             }
             errors += reader.errors
+            warnings += reader.warnings
         }
         var compiler = RuleBookCompiler(files: typeFiles)
         let types = compiler.compile()
         errors += compiler.errors
+        warnings += compiler.warnings
         // Stems of every type file, parsed or not, so a broken file does not also look missing.
         let typeNames = files.map(\.path).filter { !isMapping($0) }
             .map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
@@ -102,7 +112,11 @@ public enum RuleBookLoader {
         guard errors.isEmpty else {
             throw RuleErrors(errors.sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) })
         }
-        return (RuleBook(types: types, mapping: resolvedMapping), typeFiles.flatMap(\.tests))
+        let order: (RuleError, RuleError) -> Bool = {
+            ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
+        }
+        return Loaded(book: RuleBook(types: types, mapping: resolvedMapping), tests: typeFiles.flatMap(\.tests),
+                      warnings: warnings.sorted(by: order))
     }
 
     private static func compose(_ contents: String, reader: YAMLNodeReader) -> Node? {

@@ -9,6 +9,8 @@ import Yams
 final class YAMLNodeReader {
     let file: String
     private(set) var errors: [RuleError] = []
+    /// Things that work but are probably not what the author meant (lint).
+    private(set) var warnings: [RuleError] = []
 
     init(file: String) {
         self.file = file
@@ -25,6 +27,10 @@ final class YAMLNodeReader {
 
     func record(_ error: RuleError) {
         errors.append(error)
+    }
+
+    func warn(_ node: Node?, _ problem: String, expected: String? = nil) {
+        warnings.append(RuleError(at: location(of: node), problem, expected: expected))
     }
 
     /// A mapping whose keys are all in `allowed`; unknown keys are reported with a did-you-mean.

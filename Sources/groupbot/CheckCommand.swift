@@ -14,14 +14,26 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The directory of rule files to check.")
     var directory: String = "rules"
 
+    @Flag(help: "Treat warnings (probable mistakes such as a rule that can never run) as errors.")
+    var strict = false
+
     func run() throws {
         let book: RuleBook
+        let warnings: [RuleError]
         do {
-            book = try RuleBookLoader.load(directory: directory)
+            let loaded = try RuleBookLoader.loadWithTests(directory: directory)
+            book = loaded.book
+            warnings = loaded.warnings
         } catch {
             let errors = FileOutput.standardError()
             errors.writeLine(error.description)
             errors.writeLine("\(error.errors.count) error\(error.errors.count == 1 ? "" : "s") in \(directory)")
+            throw ExitCode(1)
+        }
+        let errors = FileOutput.standardError()
+        for warning in warnings { errors.writeLine("warning: \(warning)") }
+        if strict, !warnings.isEmpty {
+            errors.writeLine("\(counted(warnings.count, "warning")) in \(directory) (--strict)")
             throw ExitCode(1)
         }
         let ruleCount = book.types.values.reduce(0) { $0 + $1.rules.count }

@@ -15,7 +15,7 @@ struct TestCommand: ParsableCommand {
     var directory: String = "rules"
 
     func run() throws {
-        let loaded: (book: RuleBook, tests: [RuleTestCase])
+        let loaded: RuleBookLoader.Loaded
         do {
             loaded = try RuleBookLoader.loadWithTests(directory: directory)
         } catch {

@@ -37,7 +37,8 @@ import Testing
         """
 
     @Test func casesRunOnFreshEnginesAndReportFailures() throws {
-        let (book, tests) = try RuleBookLoader.loadWithTests(files: [("rules/general.yaml", Self.file)])
+        let loaded = try RuleBookLoader.loadWithTests(files: [("rules/general.yaml", Self.file)])
+        let (book, tests) = (loaded.book, loaded.tests)
         #expect(tests.map(\.name) == ["问发货有回复", "冷却期内不重复", "昵称提醒要等十分钟", "闲聊不触发", "写错的期望"])
         let results = RuleTestRunner.run(tests, book: book)
         #expect(results.map(\.passed) == [true, true, true, true, false])

@@ -1,0 +1,43 @@
+import GroupbotRules
+import Testing
+
+/// Warnings from `check`: probable mistakes that still load.
+@Suite struct LintTests {
+    func warnings(_ yaml: String) throws -> [String] {
+        try RuleBookLoader.loadWithTests(files: [("rules/general.yaml", yaml)]).warnings.map(\.description)
+    }
+
+    @Test func probableMistakesAreWarnedAbout() throws {
+        let found = try warnings("""
+            rules:
+              - id: catch-all
+                on: message
+                priority: 100
+                stop: true
+                actions: [{ notify: 有新消息 }]
+              - id: faq
+                on: message
+                when: { keywords: { any: [发货, 快递, 发货, VX, vx] } }
+                actions: [{ reply: 48 小时内发货 }]
+              - id: empty
+                on: join
+                when: { nick_regex: 'a*' }
+                actions: [{ dm: 你好 }]
+              - id: slow
+                on: join
+                when: { nick_regex: '^(\\w+\\s?)+$', time: { from: "09:00", to: "10:00", days: [] } }
+                actions: [{ dm: 你好 }]
+            """)
+        #expect(found == [
+            "rules/general.yaml:7:5: rule 'faq' never runs in type 'general': 'catch-all' comes first, has no conditions and stops every such event; expected conditions on 'catch-all', or a higher priority for 'faq'",
+            "rules/general.yaml:9:30: keyword(s) 发货、vx listed twice in 'any'; expected each keyword once",
+            "rules/general.yaml:13:25: nick_regex /a*/ matches the empty string, so it matches every text; expected a pattern that needs at least one character",
+            "rules/general.yaml:17:25: nick_regex /^(\\w+\\s?)+$/ repeats a group that itself repeats, which can backtrack catastrophically; expected a pattern without nested quantifiers such as (a+)+ or (\\w*)*",
+            "rules/general.yaml:17:82: days: [] lists no day, so the window applies every day; expected the days, or no days key",
+        ])
+    }
+
+    @Test func cleanRulesHaveNoWarnings() throws {
+        #expect(try warnings("rules:\n  - id: a\n    on: message\n    when: { regex: '(?:微信|VX)\\\\s*[:：]' }\n    actions: [delete]\n").isEmpty)
+    }
+}
