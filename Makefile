@@ -9,6 +9,9 @@ deps:
 	@pkg-config --exists libpcre2-8 2>/dev/null || { \
 		echo "installing libpcre2-dev and pkg-config"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpcre2-dev pkg-config >/dev/null; }
+	@python3 -c 'import yaml, jsonschema' 2>/dev/null || { \
+		echo "installing PyYAML and jsonschema (the schema test's independent validator)"; \
+		python3 -m pip install -q pyyaml jsonschema; }
 
 build: deps
 	$(SWIFT) build
@@ -24,6 +27,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(BIN) check rules/
+	$(BIN) test rules/
 
 # Release build, then the shared peer workload (see docs/performance.md).
 bench: deps

@@ -6,7 +6,6 @@ import Yams
 struct ActionParser {
     /// The action names of the DSL; `reply` is a `send` that replies to the message.
     static let names = ["approve", "delete", "dm", "kick", "mute", "notify", "reject", "reply", "send", "unmute"]
-    static let options = ["after", "mention"]
 
     let reader: YAMLNodeReader
     let triggers: Set<EventType>
@@ -44,7 +43,7 @@ struct ActionParser {
                 return nil
             }
             name = names[0]
-            guard let keys = reader.mapping(node, allowed: Self.options + [name], what: "an action") else { return nil }
+            guard let keys = reader.mapping(node, allowed: Vocabulary.actionOptions + [name], what: "an action") else { return nil }
             value = keys[name]
             options = keys.filter { $0.key != name }
         default:

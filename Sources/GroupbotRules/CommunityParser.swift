@@ -16,7 +16,6 @@ struct CommunitySpec {
 /// Parses `welcome:`, `nickname:`, `ad_slots:`, `ladders:`, `normalize:` and
 /// `admin_commands:` of a type file.
 struct CommunityParser {
-    static let keys = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "welcome"]
 
     let reader: YAMLNodeReader
 
@@ -34,7 +33,7 @@ struct CommunityParser {
     // MARK: - Welcome
 
     private func welcome(_ node: Node) -> WelcomeScript? {
-        guard let keys = reader.mapping(node, allowed: ["batch", "except", "steps"], what: "welcome") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.welcome, what: "welcome") else { return nil }
         let batch = keys["batch"].flatMap { reader.duration($0, what: "batch") } ?? 0
         guard let stepsNode = keys["steps"] else {
             reader.fail(node, "welcome has no steps", expected: "steps: a list such as - send: \"欢迎 {names}\"")
@@ -46,7 +45,7 @@ struct CommunityParser {
     }
 
     func exemptions(_ node: Node?) -> Exemptions {
-        guard let node, let keys = reader.mapping(node, allowed: ["roles", "users"], what: "except") else {
+        guard let node, let keys = reader.mapping(node, allowed: Vocabulary.except, what: "except") else {
             return Exemptions()
         }
         let roles = keys["roles"].map { ConditionParser(reader: reader).roles($0) } ?? []
@@ -57,8 +56,7 @@ struct CommunityParser {
     // MARK: - Nickname
 
     private func nickname(_ node: Node) -> NicknameTemplate? {
-        let allowed = ["display", "example", "except", "fields", "reminders", "template", "thanks"]
-        guard let keys = reader.mapping(node, allowed: allowed, what: "nickname") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.nickname, what: "nickname") else { return nil }
         guard let templateNode = keys["template"], let template = reader.string(templateNode, what: "template") else {
             if keys["template"] == nil {
                 reader.fail(node, "nickname has no template", expected: "template: \"{city}-{name}-{product}\"")
@@ -153,8 +151,7 @@ struct CommunityParser {
             return []
         }
         return items.compactMap { item -> AdSlot? in
-            let allowed = ["days", "from", "quota", "red_packet", "to"]
-            guard let keys = reader.mapping(item, allowed: allowed, what: "an ad slot") else { return nil }
+            guard let keys = reader.mapping(item, allowed: Vocabulary.adSlot, what: "an ad slot") else { return nil }
             guard let fromNode = keys["from"], let toNode = keys["to"],
                   let from = reader.timeOfDay(fromNode, what: "from"), let to = reader.timeOfDay(toNode, what: "to")
             else {
@@ -186,7 +183,7 @@ struct CommunityParser {
         var ladders: [String: Ladder] = [:]
         for (keyNode, value) in mapping {
             guard let name = keyNode.scalar?.string,
-                  let keys = reader.mapping(value, allowed: ["decay", "steps"], what: "ladder '\(keyNode.scalar?.string ?? "")'")
+                  let keys = reader.mapping(value, allowed: Vocabulary.ladder, what: "ladder '\(keyNode.scalar?.string ?? "")'")
             else { continue }
             let decay = keys["decay"].flatMap { reader.duration($0, what: "decay") } ?? 30 * 86_400
             guard let stepsNode = keys["steps"], case .sequence(let items) = stepsNode, !items.isEmpty else {
@@ -207,7 +204,7 @@ struct CommunityParser {
     // MARK: - Normalisation and admin commands
 
     private func normalizer(_ node: Node) -> EvasionNormalizer? {
-        guard let keys = reader.mapping(node, allowed: ["strip", "words"], what: "normalize") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.normalize, what: "normalize") else { return nil }
         var words: [String: [String]] = [:]
         if let wordsNode = keys["words"] {
             guard case .mapping(let mapping) = wordsNode else {
@@ -224,7 +221,7 @@ struct CommunityParser {
     }
 
     private func adminCommands(_ node: Node) -> AdminCommands? {
-        guard let keys = reader.mapping(node, allowed: ["approve", "pardon", "revoke"], what: "admin_commands") else {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.adminCommands, what: "admin_commands") else {
             return nil
         }
         let standard = AdminCommands.standard

@@ -4,13 +4,11 @@ import Yams
 
 /// Parses a rule's `when:` block (and `not:` blocks inside it).
 struct ConditionParser {
-    static let keys = ["groups", "invites", "keywords", "kind", "nick_regex", "not", "regex", "repeated", "role", "time"]
-    static let keywordKeys = ["all", "any", "case_sensitive", "match", "none"]
 
     let reader: YAMLNodeReader
 
     func parse(_ node: Node) -> [ConditionSpec] {
-        guard let keys = reader.mapping(node, allowed: Self.keys, what: "when") else { return [] }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.when, what: "when") else { return [] }
         var conditions: [ConditionSpec] = []
         if let value = keys["keywords"] { conditions += keywords(value) }
         if let value = keys["regex"], let pattern = regex(value, what: "regex") {
@@ -55,7 +53,7 @@ struct ConditionParser {
 
     /// `repeated: { count: 3, within: 10m, across_groups: true }`
     private func repeated(_ node: Node) -> ConditionSpec? {
-        guard let keys = reader.mapping(node, allowed: ["across_groups", "count", "within"], what: "repeated") else {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.repeated, what: "repeated") else {
             return nil
         }
         guard let countNode = keys["count"], let count = reader.integer(countNode, what: "count"),
@@ -76,7 +74,7 @@ struct ConditionParser {
 
     /// `groups: { more_than: 1, types: [general, category] }`
     private func memberships(_ node: Node) -> ConditionSpec? {
-        guard let keys = reader.mapping(node, allowed: ["more_than", "types"], what: "groups") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.groups, what: "groups") else { return nil }
         guard let limitNode = keys["more_than"], let limit = reader.integer(limitNode, what: "more_than") else {
             if keys["more_than"] == nil {
                 reader.fail(node, "groups needs 'more_than'", expected: "groups: { more_than: 1, types: [general] }")
@@ -88,7 +86,7 @@ struct ConditionParser {
     }
 
     private func keywords(_ node: Node) -> [ConditionSpec] {
-        guard let keys = reader.mapping(node, allowed: Self.keywordKeys, what: "keywords") else { return [] }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.keywords, what: "keywords") else { return [] }
         var mode = KeywordMatchMode.contains
         if let value = keys["match"], let name = reader.string(value, what: "match") {
             if let parsed = KeywordMatchMode(rawValue: name) {
@@ -186,7 +184,7 @@ struct ConditionParser {
     }
 
     private func timeWindow(_ node: Node) -> TimeWindow? {
-        guard let keys = reader.mapping(node, allowed: ["days", "from", "to"], what: "time") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.time, what: "time") else { return nil }
         guard let fromNode = keys["from"], let toNode = keys["to"] else {
             reader.fail(node, "time needs both 'from' and 'to'", expected: "time: { from: \"09:00\", to: \"21:00\" }")
             return nil

@@ -8,7 +8,7 @@ struct MappingParser {
 
     /// The mapping, and where each type name was written (to report unknown types).
     func parse(_ root: Node) -> (GroupMapping, [(type: String, location: SourceLocation)])? {
-        guard let top = reader.mapping(root, allowed: ["default", "description", "groups"], what: "the group mapping")
+        guard let top = reader.mapping(root, allowed: Vocabulary.mapping, what: "the group mapping")
         else { return nil }
         var references: [(String, SourceLocation)] = []
         guard let defaultNode = top["default"], let defaultType = reader.string(defaultNode, what: "default") else {
@@ -23,7 +23,7 @@ struct MappingParser {
                 return nil
             }
             for item in items {
-                guard let keys = reader.mapping(item, allowed: ["id", "name", "type"], what: "a group mapping entry"),
+                guard let keys = reader.mapping(item, allowed: Vocabulary.mappingEntry, what: "a group mapping entry"),
                       let typeNode = keys["type"], let type = reader.string(typeNode, what: "type")
                 else {
                     if case .mapping = item { reader.fail(item, "the entry has no type", expected: "type: vip") }

@@ -5,9 +5,6 @@ import Yams
 /// Parses one group type file (`rules/<type>.yaml`) into a ``TypeFile``,
 /// collecting every mistake with its file:line:column.
 struct RuleFileParser {
-    static let fileKeys = (["description", "extends", "rules", "shadow", "tests", "timezone"] + CommunityParser.keys).sorted()
-    static let ruleKeys = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except",
-                           "id", "ladder", "normalize", "notify_admins", "on", "priority", "reason", "shadow", "stop", "when"]
     static let triggerNames: [String: EventType] = [
         "message": .message, "join": .join, "leave": .leave, "rename": .rename, "join_request": .joinRequest,
     ]
@@ -17,7 +14,7 @@ struct RuleFileParser {
     func parse(_ root: Node, typeName: String) -> TypeFile {
         var file = TypeFile(name: typeName, file: reader.file, extends: nil,
                             extendsLocation: reader.location(of: root), timeZone: nil, rules: [])
-        guard let top = reader.mapping(root, allowed: Self.fileKeys, what: "a rule file") else { return file }
+        guard let top = reader.mapping(root, allowed: Vocabulary.file, what: "a rule file") else { return file }
         if let node = top["extends"] {
             file.extends = reader.string(node, what: "extends")
             file.extendsLocation = reader.location(of: node)
@@ -60,7 +57,7 @@ struct RuleFileParser {
     // MARK: - Rules
 
     private func parseRule(_ node: Node) -> RuleSpec? {
-        guard let keys = reader.mapping(node, allowed: Self.ruleKeys, what: "a rule") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.rule, what: "a rule") else { return nil }
         guard let idNode = keys["id"], let id = reader.string(idNode, what: "id") else {
             if keys["id"] == nil { reader.fail(node, "a rule has no id", expected: "id: a-short-name") }
             return nil
@@ -149,7 +146,7 @@ struct RuleFileParser {
     }
 
     private func parseExemptions(_ node: Node, into rule: inout RuleSpec) {
-        guard let keys = reader.mapping(node, allowed: ["roles", "users"], what: "except") else { return }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.except, what: "except") else { return }
         if let roles = keys["roles"] { rule.exemptRoles = ConditionParser(reader: reader).roles(roles) }
         if let users = keys["users"] { rule.exemptUsers = Set(reader.strings(users, what: "users") ?? []) }
     }
@@ -158,7 +155,7 @@ struct RuleFileParser {
         if case .scalar = node {
             return reader.duration(node, what: "cooldown").map { Cooldown(seconds: $0) }
         }
-        guard let keys = reader.mapping(node, allowed: ["duration", "per"], what: "cooldown") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.cooldown, what: "cooldown") else { return nil }
         guard let durationNode = keys["duration"] else {
             reader.fail(node, "cooldown has no duration", expected: "duration: 10m")
             return nil

@@ -18,10 +18,6 @@ import Yams
 /// minute apart from 2026-11-20 10:00 (a Friday) in the file's time zone,
 /// unless `start:` or an event's `at:` (a delay from the start) says otherwise.
 struct RuleTestParser {
-    static let caseKeys = ["event", "events", "expect", "name", "start", "wait"]
-    static let eventKeys = ["amount", "at", "group_name", "id", "inviter", "kind", "member_count", "mentions", "nick",
-                            "old_nick", "reply_to", "role", "text", "type", "user"]
-    static let expectKeys = ["action", "rule", "seconds", "text", "text_contains", "user"]
     static let defaultStart = "2026-11-20T10:00:00+08:00"
 
     let reader: YAMLNodeReader
@@ -36,7 +32,7 @@ struct RuleTestParser {
     }
 
     private func parseCase(_ node: Node) -> RuleTestCase? {
-        guard let keys = reader.mapping(node, allowed: Self.caseKeys, what: "a test") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.testCase, what: "a test") else { return nil }
         let name = keys["name"].flatMap { reader.string($0, what: "name") } ?? "line \(reader.location(of: node).line)"
         var start = Timestamp.parse(Self.defaultStart)!
         if let startNode = keys["start"], let text = reader.string(startNode, what: "start") {
@@ -89,7 +85,7 @@ struct RuleTestParser {
     }
 
     private func parseEvent(_ node: Node, index: Int, start: (instant: Instant, utcOffsetSeconds: Int)) -> Event? {
-        guard let keys = reader.mapping(node, allowed: Self.eventKeys, what: "a test event") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.testEvent, what: "a test event") else { return nil }
         func text(_ key: String) -> String? { keys[key].flatMap { reader.string($0, what: key) } }
         var type = EventType.message
         if let name = text("type") {
@@ -125,7 +121,7 @@ struct RuleTestParser {
     }
 
     private func parseExpected(_ node: Node) -> RuleTestCase.Expected? {
-        guard let keys = reader.mapping(node, allowed: Self.expectKeys, what: "an expected action") else { return nil }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.testExpect, what: "an expected action") else { return nil }
         var expected = RuleTestCase.Expected()
         if let node = keys["action"], let name = reader.string(node, what: "action") {
             guard let kind = ActionKind(rawValue: name) else {

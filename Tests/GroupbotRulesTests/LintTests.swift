@@ -41,3 +41,15 @@ import Testing
         #expect(try warnings("rules:\n  - id: a\n    on: message\n    when: { regex: '(?:微信|VX)\\\\s*[:：]' }\n    actions: [delete]\n").isEmpty)
     }
 }
+
+@Suite struct SchemaTests {
+    /// Every key the parsers accept has a typed entry in the schema.
+    @Test func schemaCoversTheWholeVocabulary() {
+        #expect(RuleSchema.untypedKeys == [])
+    }
+
+    @Test func schemaIsDraft2020() {
+        #expect(RuleSchema.typeFile().contains(#""$schema" : "https:\/\/json-schema.org\/draft\/2020-12\/schema""#)
+            || RuleSchema.typeFile().contains("draft/2020-12/schema"))
+    }
+}

@@ -97,6 +97,27 @@ import Testing
         #expect(!outputs[0].isEmpty && outputs[0] == outputs[1] && outputs[1] == outputs[2])
     }
 
+    /// The schema is checked by an independent validator (python-jsonschema) against every shipped file.
+    @Test func shippedRulesValidateAgainstTheSchema() throws {
+        let directory = try temporaryDirectory([
+            "type.json": try groupbot(["schema"]).output,
+            "mapping.json": try groupbot(["schema", "--mapping"]).output,
+        ])
+        let files = try FileManager.default.contentsOfDirectory(atPath: Paths.rules).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(files.count >= 6)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Paths.repository + "/Tests/schema/validate.py", directory + "/type.json",
+                             directory + "/mapping.json"] + files.map { Paths.rules + "/" + $0 }
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(text)")
+        #expect(text.hasSuffix("\(files.count) files checked, 0 problems\n"))
+    }
+
     @Test func runWithBrokenRulesExitsBeforeReadingInput() throws {
         let directory = try temporaryDirectory(["general.yaml": "rules: [\n"])
         let outcome = try groupbot(["run", "--rules", directory], input: "{}\n")

@@ -1,0 +1,29 @@
+/// Every key the rule-file parsers accept, in one place: the parsers read
+/// their allowed keys from here and `groupbot schema` builds the JSON Schema
+/// from the same lists, so the two cannot drift apart.
+enum Vocabulary {
+    static let file = (["description", "extends", "rules", "shadow", "tests", "timezone"] + community).sorted()
+    static let community = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "welcome"]
+    static let rule = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except",
+                       "id", "ladder", "normalize", "notify_admins", "on", "priority", "reason", "shadow", "stop", "when"]
+    static let when = ["groups", "invites", "keywords", "kind", "nick_regex", "not", "regex", "repeated", "role", "time"]
+    static let keywords = ["all", "any", "case_sensitive", "match", "none"]
+    static let except = ["roles", "users"]
+    static let cooldown = ["duration", "per"]
+    static let time = ["days", "from", "to"]
+    static let repeated = ["across_groups", "count", "within"]
+    static let groups = ["more_than", "types"]
+    static let actionOptions = ["after", "mention"]
+    static let welcome = ["batch", "except", "steps"]
+    static let nickname = ["display", "example", "except", "fields", "reminders", "template", "thanks"]
+    static let adSlot = ["days", "from", "quota", "red_packet", "to"]
+    static let ladder = ["decay", "steps"]
+    static let normalize = ["strip", "words"]
+    static let adminCommands = ["approve", "pardon", "revoke"]
+    static let mapping = ["default", "description", "groups"]
+    static let mappingEntry = ["id", "name", "type"]
+    static let testCase = ["event", "events", "expect", "name", "start", "wait"]
+    static let testEvent = ["amount", "at", "group_name", "id", "inviter", "kind", "member_count", "mentions", "nick",
+                            "old_nick", "reply_to", "role", "text", "type", "user"]
+    static let testExpect = ["action", "rule", "seconds", "text", "text_contains", "user"]
+}
