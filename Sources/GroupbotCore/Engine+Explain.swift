@@ -47,8 +47,8 @@ extension Engine {
                 verdicts.append(Explanation.Verdict(rule: rule.id, fired: false, reason: failed))
                 continue
             }
-            if let cooldown = rule.cooldown, let index = type.rules.firstIndex(where: { $0 === rule }) {
-                let key = CooldownKey(type: name, rule: index, group: event.group,
+            if let cooldown = rule.cooldown {
+                let key = CooldownKey(type: name, rule: rule.id, group: event.group,
                                       user: cooldown.scope == .user ? event.user : nil)
                 if let until = cooldownUntil[key], clock.now < until {
                     verdicts.append(Explanation.Verdict(rule: rule.id, fired: false, reason:

@@ -20,20 +20,23 @@ public final class Engine {
     enum Pending {
         /// A delayed action; its token lets a flow cancel it.
         case action(Action, token: UInt64)
-        /// The next occurrence of a schedule rule.
-        case schedule(type: String, rule: Int)
+        /// The next occurrence of a schedule rule (of the rules as loaded in `generation`).
+        case schedule(type: String, rule: Int, generation: Int)
         /// The end of a welcome batching window in a group.
         case welcomeBatch(group: String)
     }
 
+    /// Cooldowns are kept by rule id, so they survive a reload of the rules.
     struct CooldownKey: Hashable {
         let type: String
-        let rule: Int
+        let rule: String
         let group: String
         let user: String?
     }
 
-    public let book: RuleBook
+    public private(set) var book: RuleBook
+    /// Bumped by each reload; schedule timers of an older generation are dropped.
+    var scheduleGeneration = 0
     let clock: any EngineClock
     var timers = TimerQueue<Pending>()
     var nextToken: UInt64 = 0
@@ -116,7 +119,7 @@ public final class Engine {
                 if rule.sparesTrusted, !community.trusted.isEmpty,
                    community.trusted.contains(CommunityState.key(event.group, event.user)) { continue }
                 if let cooldown = rule.cooldown {
-                    let key = CooldownKey(type: typeName, rule: index, group: event.group,
+                    let key = CooldownKey(type: typeName, rule: rule.id, group: event.group,
                                           user: cooldown.scope == .user ? event.user : nil)
                     if let until = cooldownUntil[key], now < until { continue }
                     cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
@@ -204,17 +207,45 @@ public final class Engine {
                 if cancelledTokens.remove(token) != nil { continue }
                 liveTokens.remove(token)
                 pendingActions -= 1
+                guard ruleStillExists(action.rule) else {
+                    problems.append("a delayed \(action.kind.rawValue) (\(action.id)) was dropped: rule '\(action.rule)' no longer exists")
+                    continue
+                }
                 actions.append(action)
-            case .schedule(let typeName, let index):
-                guard let type = book.types[typeName] else { continue }
+            case .schedule(let typeName, let index, let generation):
+                guard generation == scheduleGeneration, let type = book.types[typeName] else { continue }
                 actions.append(contentsOf: runSchedule(type: type, rule: index, at: due))
                 let next = type.rules[index].schedule!.nextOccurrence(after: due, in: type.timeZone)
-                timers.schedule(.schedule(type: typeName, rule: index), at: next)
+                timers.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
             case .welcomeBatch(let group):
                 closeWelcomeBatch(group: group, at: due, into: &actions)
             }
         }
         return actions
+    }
+
+    /// Swaps in a new rule book, keeping all state: strikes, cooldowns, memberships,
+    /// pending delayed actions (those of a deleted rule are dropped when due, with a
+    /// problem line). Groups are mapped again and schedules restart from now.
+    public func replaceBook(_ newBook: RuleBook) {
+        book = newBook
+        for (group, known) in groups {
+            let typeName = newBook.mapping.type(ofGroup: group, named: known.name, scratch: matchScratch)
+            if typeName != known.typeName {
+                groupsOfType[known.typeName]?.remove(group)
+                groupsOfType[typeName, default: []].insert(group)
+            }
+            groups[group] = (known.name, typeName, newBook.types[typeName])
+        }
+        scheduleGeneration += 1
+        schedulesStarted = false
+        startSchedulesIfNeeded()
+    }
+
+    /// Whether a rule id still names a rule (or a built-in flow) after a reload.
+    private func ruleStillExists(_ id: String) -> Bool {
+        if id == Self.welcomeRuleID || id == Self.nicknameRuleID || id.hasPrefix("admin-") { return true }
+        return book.types.values.contains { type in type.rules.contains { $0.id == id } }
     }
 
     private func startSchedulesIfNeeded() {
@@ -225,7 +256,7 @@ public final class Engine {
             let type = book.types[typeName]!
             for index in type.scheduleRules {
                 let next = type.rules[index].schedule!.nextOccurrence(after: now, in: type.timeZone)
-                timers.schedule(.schedule(type: typeName, rule: index), at: next)
+                timers.schedule(.schedule(type: typeName, rule: index, generation: scheduleGeneration), at: next)
             }
         }
     }

@@ -8,22 +8,26 @@ import GroupbotCore
 /// live pipe sees each action as soon as its event is processed.
 public enum StreamRunner {
     /// Reads `input` to its end through `pipeline`.
-    /// - Parameter progress: called after each chunk with the bytes read so far.
+    /// - Parameters:
+    ///   - progress: called after each chunk with the bytes read so far.
+    ///   - idle: called at least every `idleInterval` milliseconds, between reads (rule reloading).
     public static func run(
-        input: FileInput, pipeline: EventPipeline, clock mode: ClockMode, progress: ((Int) -> Void)? = nil
+        input: FileInput, pipeline: EventPipeline, clock mode: ClockMode, progress: ((Int) -> Void)? = nil,
+        idleInterval: Int64 = 60_000, idle: (() -> Void)? = nil
     ) {
         var splitter = LineSplitter()
         var bytesRead = 0
         while true {
-            var timeout: Int32 = -1
+            var timeout: Int32 = idle == nil ? -1 : Int32(clamping: idleInterval)
             if mode == .wall, let wait = pipeline.millisecondsUntilNextTimer {
-                timeout = Int32(clamping: min(wait, 60_000))
+                timeout = Int32(clamping: min(wait, idle == nil ? 60_000 : idleInterval))
             }
             let result = input.read(timeoutMilliseconds: timeout) { chunk in
                 splitter.feed(chunk) { pipeline.process($0) }
                 bytesRead += chunk.count
             }
             progress?(bytesRead)
+            idle?()
             if mode == .wall { pipeline.fireDueTimers() }
             switch result {
             case .data, .timedOut:

@@ -21,12 +21,17 @@ struct RunCommand: ParsableCommand {
     @Option(help: "When actions are written out: 'auto' (as soon as the input pauses: right for live pipes), 'line' (after every event) or 'buffered' (in large blocks: files and benchmarks).")
     var flush: FlushPolicy = .auto
 
+    @Flag(inversion: .prefixedNo, help: "Reload the rules on SIGHUP and when a rule file changes (checked every second); a bad file keeps the old rules running.")
+    var reload = true
+
     func run() throws {
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
         let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
                                      flush: flush, report: { errors.writeLine($0) })
-        StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock)
+        let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
+        StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
+                         idle: reloader.map { reloader in { reloader.check() } })
         pipeline.reportDroppedTimers(to: errors)
     }
 }

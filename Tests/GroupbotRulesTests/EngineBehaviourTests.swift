@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotRules
 import Testing
 
 /// The engine's semantics, driven through rule files as an operator writes them.
@@ -310,5 +311,35 @@ import Testing
         let later = harness.advance(to: "2026-11-21T09:30:00+08:00")
         #expect(later.map(\.text) == ["今天的话题"])
         #expect(later.first?.due == Timestamp.parse("2026-11-21T09:00:00+08:00")!.instant)
+    }
+}
+
+@Suite struct ReloadTests {
+    @Test func reloadingKeepsStateAndDropsTimersOfDeletedRules() throws {
+        let old = """
+            ladders:
+              ads: { steps: [[{ dm: 第一次提醒 }], [delete]] }
+            rules:
+              - id: ad
+                on: message
+                when: { keywords: { any: [加微信] } }
+                ladder: ads
+              - id: later
+                on: message
+                when: { keywords: { any: [稍后] } }
+                actions: [{ send: 稍后回复, after: 10m }]
+            """
+        let harness = try Harness(["rules/general.yaml": old])
+        #expect(harness.send("加微信", at: "2026-11-20T10:00:00+08:00").map(\.kind) == [.dm])
+        harness.send("稍后再说", at: "2026-11-20T10:01:00+08:00")
+        let new = old.replacingOccurrences(of: "第一次提醒", with: "新的提醒")
+            .replacingOccurrences(of: "  - id: later\n    on: message\n    when: { keywords: { any: [稍后] } }\n    actions: [{ send: 稍后回复, after: 10m }]", with: "")
+        harness.engine.replaceBook(try RuleBookLoader.load(files: [("rules/general.yaml", new)]))
+        // The strike survived the reload: the second offence is the second step.
+        #expect(harness.send("加微信", at: "2026-11-20T10:02:00+08:00").map(\.kind) == [.delete, .notify])
+        #expect(harness.advance(to: "2026-11-20T10:30:00+08:00").isEmpty)
+        #expect(harness.engine.drainProblems() == [
+            "a delayed send (e2:later:0) was dropped: rule 'later' no longer exists",
+        ])
     }
 }

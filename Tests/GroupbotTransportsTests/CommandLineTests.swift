@@ -118,6 +118,47 @@ import Testing
         #expect(text.hasSuffix("\(files.count) files checked, 0 problems\n"))
     }
 
+    /// A running `groupbot run` picks up edited rules, keeps the old ones when the new file is broken,
+    /// and reloads on SIGHUP.
+    @Test func liveRunReloadsRules() throws {
+        let rule = { (reply: String) in "rules:\n  - id: faq\n    on: message\n    actions: [{ send: \"\(reply)\" }]\n" }
+        let directory = try temporaryDirectory(["general.yaml": rule("旧的回复")])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["run", "--rules", directory]
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        defer { process.terminate() }
+        var counter = 0
+        func ask() -> String {
+            counter += 1
+            stdin.fileHandleForWriting.write(Data(#"{"type":"message","id":"m\#(counter)","ts":1795137301,"group":"g1","user":"u1","text":"在吗"}"#.utf8 + [10]))
+            let data = stdout.fileHandleForReading.availableData
+            return String(decoding: data, as: UTF8.self)
+        }
+        #expect(ask().contains("旧的回复"))
+        Thread.sleep(forTimeInterval: 1.1)
+        try rule("新的回复").write(toFile: directory + "/general.yaml", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(ask().contains("新的回复"))
+        try "rules: [\n".write(toFile: directory + "/general.yaml", atomically: true, encoding: .utf8)
+        Thread.sleep(forTimeInterval: 2.5)
+        #expect(ask().contains("新的回复"))
+        try rule("第三版").write(toFile: directory + "/general.yaml", atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        Thread.sleep(forTimeInterval: 1.5)
+        #expect(ask().contains("第三版"))
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(log.contains("rules reloaded from \(directory): 1 group type"))
+        #expect(log.contains("not reloaded, the old rules keep running:\n\(directory)/general.yaml:2:1: not valid YAML"))
+        #expect(log.contains("(SIGHUP)"))
+    }
+
     @Test func runWithBrokenRulesExitsBeforeReadingInput() throws {
         let directory = try temporaryDirectory(["general.yaml": "rules: [\n"])
         let outcome = try groupbot(["run", "--rules", directory], input: "{}\n")
