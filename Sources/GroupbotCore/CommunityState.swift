@@ -12,6 +12,10 @@ final class CommunityState {
     var invites: [String: Int] = [:]
     /// `group|user` of members an admin trusts.
     var trusted: Set<String> = []
+    /// Per `group|user`, the last nickname seen (to name members in notices).
+    var nicks: [String: String] = [:]
+    /// Per `group|user`, until when the engine muted the member.
+    var mutedUntil: [String: Instant] = [:]
 
     // MARK: Messages
 
@@ -41,12 +45,16 @@ final class CommunityState {
     var welcomedBatches: [String: [WelcomedBatch]] = [:]
     /// Per `group|user`, delayed welcome steps addressed to the member.
     var welcomeTokens: [String: [UInt64]] = [:]
-    /// Per `group|user`, pending nickname reminders.
-    var nicknameTokens: [String: [UInt64]] = [:]
+    /// Per `group|user`, the nickname reminders running for a member.
+    var nicknameWatches: [String: NicknameWatch] = [:]
 
     static func key(_ group: String, _ user: String) -> String { group + "|" + user }
 
     // MARK: - Recording
+
+    func recordNick(of event: Event) {
+        if let nick = event.nick { nicks[Self.key(event.group, event.user)] = nick }
+    }
 
     func recordJoin(_ event: Event, typeName: String) {
         groupsOfUser[event.user, default: [:]][event.group] = typeName
@@ -68,14 +76,12 @@ final class CommunityState {
         trusted.remove(Self.key(event.group, event.user))
     }
 
-    func recordNick(_ event: Event) {}
 
     func recordMessage(_ event: Event, now: Instant, tracksRepeats: Bool) {
         if event.kind == "red_packet", let amount = event.amount {
             redPackets[Self.key(event.group, event.user), default: []].append((event.time, amount))
         }
-        guard tracksRepeats else { return }
-        let fingerprint = Self.fingerprint(event.text)
+        guard tracksRepeats, let fingerprint = Self.fingerprint(event.text) else { return }
         for key in [Self.key(event.group, event.user), "*|" + event.user] {
             var list = recentTexts[key, default: []]
             list.removeAll { event.time.milliseconds - $0.time.milliseconds > repeatHorizonSeconds * 1000 }
@@ -96,8 +102,9 @@ final class CommunityState {
     }
 
     /// The text with white space and punctuation removed and Latin letters in lower case,
-    /// hashed: "near-same" copies of a message share it.
-    static func fingerprint(_ text: String) -> UInt64 {
+    /// hashed: "near-same" copies of a message share it. Nil when nothing is left (emoji,
+    /// stickers, images without a caption): those are not "the same text".
+    static func fingerprint(_ text: String) -> UInt64? {
         var kept = ""
         for scalar in text.unicodeScalars {
             let properties = scalar.properties
@@ -105,13 +112,20 @@ final class CommunityState {
             let value = scalar.value
             kept.unicodeScalars.append((65...90).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
         }
-        return StableHash.of(kept)
+        return kept.isEmpty ? nil : StableHash.of(kept)
     }
 
     /// How many messages with `fingerprint`'s text `key` posted since `since`.
     func count(key: String, fingerprint: UInt64, since: Instant) -> Int {
         (recentTexts[key] ?? []).reduce(0) { $0 + ($1.fingerprint == fingerprint && $1.time >= since ? 1 : 0) }
     }
+}
+
+/// A member whose nickname does not fit: since when, and the reminders still pending.
+struct NicknameWatch {
+    /// The join or rename that started the reminders (their deadlines count from it).
+    var cause: Event
+    var tokens: [UInt64]
 }
 
 /// A member's strikes on one ladder.

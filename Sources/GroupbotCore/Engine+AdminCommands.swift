@@ -22,26 +22,32 @@ extension Engine {
             return false
         }
         let member = CommunityState.key(event.group, target)
+        let name = community.nicks[member].map { "\($0)（\(target)）" } ?? target
         var log: String
         var steps: [(ActionStep, String?)] = []
         switch command {
         case .pardon:
             let keys = community.strikes.keys.filter { $0.hasPrefix(target + "|") }.sorted()
-            let rules = keys.flatMap { community.strikes[$0]!.history.map(\.rule) }
+            var rules: [String] = []
+            for rule in keys.flatMap({ community.strikes[$0]!.history.map(\.rule) }) where !rules.contains(rule) {
+                rules.append(rule)
+            }
+            let count = keys.reduce(0) { $0 + community.strikes[$1]!.history.count }
             for key in keys { community.strikes[key] = nil }
-            log = "管理员 {nick} 赦免了 \(target)" + (rules.isEmpty ? "" : "，撤销记录：\(rules.joined(separator: "、"))")
-            steps.append((ActionStep(kind: .unmute), nil))
+            log = "管理员 {nick} 赦免了 \(name)" + (rules.isEmpty ? "" : "，撤销 \(count) 条记录（\(rules.joined(separator: "、"))）")
+            if let until = community.mutedUntil[member], until > now { steps.append((ActionStep(kind: .unmute), nil)) }
         case .approve:
             community.trusted.insert(member)
-            log = "管理员 {nick} 信任 \(target)：广告与刷屏类规则不再处理其消息"
+            log = "管理员 {nick} 信任 \(name)：广告与刷屏类规则不再处理其消息"
         case .revoke:
             community.trusted.remove(member)
-            log = "管理员 {nick} 取消了对 \(target) 的信任"
+            log = "管理员 {nick} 取消了对 \(name) 的信任"
         }
         let ruleID = "admin-" + command.rawValue
         for (index, step) in steps.enumerated() {
             var action = makeAction(step.0, step: index, ruleID: ruleID, event: event, captures: [:], context: [:], now: now)
             action.user = target
+            noteEnforcement(action)
             actions.append(action)
         }
         if let notice = try? Template(log.replacingBraces().replacingOccurrences(of: "{{nick}}", with: "{nick}")) {

@@ -111,7 +111,10 @@ extension Engine {
             return firstFailure(nested, event: event, type: type) == nil ? "the conditions under 'not' all hold" : nil
         case .repeated(let count, let window, let across):
             let key = across ? "*|" + event.user : CommunityState.key(event.group, event.user)
-            let seen = community.count(key: key, fingerprint: CommunityState.fingerprint(event.text),
+            guard let fingerprint = CommunityState.fingerprint(event.text) else {
+                return "the text has no letters or digits, so it is never the same text"
+            }
+            let seen = community.count(key: key, fingerprint: fingerprint,
                                        since: event.time.adding(seconds: -window)) + (event.type == .message ? 1 : 0)
             return seen >= count ? nil : "the same text was posted \(seen) time(s), fewer than \(count) within \(window)s"
         case .memberships(let limit, let types):

@@ -66,7 +66,7 @@ extension Engine {
     func memberLeft(_ event: Event) {
         let key = CommunityState.key(event.group, event.user)
         cancel(community.welcomeTokens.removeValue(forKey: key) ?? [])
-        cancel(community.nicknameTokens.removeValue(forKey: key) ?? [])
+        cancel(community.nicknameWatches.removeValue(forKey: key)?.tokens ?? [])
         community.welcomeBatches[event.group]?.members.removeAll { $0.user == event.user }
         guard var batches = community.welcomedBatches[event.group] else { return }
         for index in batches.indices.reversed() where batches[index].members.contains(event.user) {

@@ -137,15 +137,17 @@ public final class Engine {
     private func runFlows(for event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
         switch event.type {
         case .message:
+            community.recordNick(of: event)
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             community.repeatHorizonSeconds = max(community.repeatHorizonSeconds, type.repeatHorizonSeconds)
             community.recordMessage(event, now: now, tracksRepeats: type.usesRepeatCondition)
         case .join:
+            community.recordNick(of: event)
             community.recordJoin(event, typeName: type.name)
             welcomeJoin(event, type: type, now: now, into: &actions)
             checkNickname(event, type: type, now: now, into: &actions)
         case .rename:
-            community.recordNick(event)
+            community.recordNick(of: event)
             checkNickname(event, type: type, now: now, into: &actions)
         case .leave:
             community.recordLeave(event)
@@ -172,10 +174,22 @@ public final class Engine {
             if step.delaySeconds > 0 {
                 tokens.append(schedule(action))
             } else {
+                noteEnforcement(action)
                 actions.append(action)
             }
         }
         return tokens
+    }
+
+    /// Remembers mutes (so a pardon lifts only a mute the bot gave) and removals.
+    func noteEnforcement(_ action: Action) {
+        guard let user = action.user else { return }
+        let key = CommunityState.key(action.group, user)
+        switch action.kind {
+        case .mute: community.mutedUntil[key] = action.due.adding(seconds: action.seconds ?? 0)
+        case .unmute, .kick: community.mutedUntil[key] = nil
+        default: break
+        }
     }
 
     /// Puts a delayed action on the timer queue; returns its cancellation token.
@@ -211,6 +225,7 @@ public final class Engine {
                     problems.append("a delayed \(action.kind.rawValue) (\(action.id)) was dropped: rule '\(action.rule)' no longer exists")
                     continue
                 }
+                noteEnforcement(action)
                 actions.append(action)
             case .schedule(let typeName, let index, let generation):
                 guard generation == scheduleGeneration, let type = book.types[typeName] else { continue }
@@ -323,10 +338,13 @@ public final class Engine {
             let pick = step.texts.count == 1
                 ? 0 : Int(StableHash.of(event.id, ruleID, String(index)) % UInt64(step.texts.count))
             let template = step.texts[pick]
-            if template.usesGroupName, event.groupName == nil {
-                // Events often omit the group's name: use the one last seen for the group.
+            let inviterNick = template.usesInviter ? event.inviter.flatMap { community.nicks[CommunityState.key(event.group, $0)] } : nil
+            if (template.usesGroupName && event.groupName == nil) || inviterNick != nil {
+                // Events often omit the group's name: use the one last seen for the group;
+                // and name the inviter by their nickname when it is known.
                 var named = event
-                named.groupName = groups[event.group]?.name
+                if named.groupName == nil { named.groupName = groups[event.group]?.name }
+                if let inviterNick { named.inviter = inviterNick }
                 text = template.render(event: named, captures: captures, context: context)
             } else {
                 text = template.render(event: event, captures: captures, context: context)

@@ -109,8 +109,8 @@ struct RuleEvaluation {
             return !allHold(nested, event: event, rule: rule, collectCaptures: false)
         case .repeated(let count, let window, let acrossGroups):
             let key = acrossGroups ? "*|" + event.user : CommunityState.key(event.group, event.user)
-            let since = event.time.adding(seconds: -window)
-            return community.count(key: key, fingerprint: CommunityState.fingerprint(event.text), since: since) >= count
+            guard let fingerprint = CommunityState.fingerprint(event.text) else { return false }
+            return community.count(key: key, fingerprint: fingerprint, since: event.time.adding(seconds: -window)) >= count
         case .memberships(let limit, let types):
             let groups = community.groupsOfUser[event.user] ?? [:]
             return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit

@@ -48,6 +48,8 @@ public struct Template: Sendable, Equatable {
     public let usesContext: Bool
     /// Whether it uses {group_name}.
     public let usesGroupName: Bool
+    /// Whether it uses {inviter}.
+    public let usesInviter: Bool
 
     /// Parses `source`; names not in `TemplateField` are taken as capture names
     /// (the rule compiler checks that the regex defines them).
@@ -84,6 +86,7 @@ public struct Template: Sendable, Equatable {
         self.segments = segments
         usesContext = segments.contains { if case .field(let field) = $0 { field.isContextual } else { false } }
         usesGroupName = segments.contains { $0 == .field(.groupName) }
+        usesInviter = segments.contains { $0 == .field(.inviter) }
     }
 
     /// The capture names the template uses.

@@ -22,7 +22,9 @@ struct RuleBookCompiler {
             let compiled = rules.filter { !$0.disabled }.map { spec in
                 check(spec, in: name, community: community)
                 return Rule(id: spec.id, triggers: spec.triggers, schedule: spec.schedule, priority: spec.priority,
-                            conditions: spec.conditions.map { Self.compile($0, lists: &lists, normalized: spec.enforcement.normalize) },
+                            conditions: spec.conditions.map {
+                                Self.compile($0, lists: &lists, normalized: spec.enforcement.normalize ? community.normalizer : nil)
+                            },
                             exemptRoles: spec.exemptRoles, exemptUsers: spec.exemptUsers, cooldown: spec.cooldown,
                             stop: spec.stop, steps: spec.steps, location: spec.location, enforcement: spec.enforcement)
             }
@@ -208,9 +210,13 @@ struct RuleBookCompiler {
         return copy
     }
 
-    private static func compile(_ spec: ConditionSpec, lists: inout SlotLists, normalized: Bool) -> Condition {
+    /// Compiles a condition; with a normaliser, its keywords and regexes look at normalised
+    /// text, and its keywords are normalised the same way (so 砍一刀 still matches 砍1刀).
+    private static func compile(_ spec: ConditionSpec, lists: inout SlotLists, normalized normalizer: (any TextNormalizing)?) -> Condition {
+        let normalized = normalizer != nil
         switch spec {
-        case .keywords(let list, let kind):
+        case .keywords(var list, let kind):
+            if let normalizer { list.words = list.words.map(normalizer.normalize) }
             let slot = lists.add(list, normalized: normalized)
             let requirement: KeywordRequirement
             switch kind {
@@ -234,7 +240,7 @@ struct RuleBookCompiler {
         case .kind(let kinds): return .kind(kinds)
         case .role(let roles): return .role(roles)
         case .time(let window): return .time(window)
-        case .not(let nested): return .not(nested.map { compile($0, lists: &lists, normalized: normalized) })
+        case .not(let nested): return .not(nested.map { compile($0, lists: &lists, normalized: normalizer) })
         case .repeated(let count, let within, let across):
             return .repeated(count: count, withinSeconds: within, acrossGroups: across)
         case .memberships(let limit, let types, _): return .memberships(moreThan: limit, types: types)

@@ -176,6 +176,31 @@ import Testing
         #expect(announced == ["感谢 u-star 邀请了 3 位朋友，红包稍后发出 🧧"])
     }
 
+    @Test func emojiOnlyMessagesAreNeverTheSameText() throws {
+        let harness = try Harness(rules: """
+              - id: flood
+                on: message
+                when: { repeated: { count: 2, within: 10m } }
+                actions: [delete]
+            """)
+        #expect(harness.send("👍", at: "2026-11-20T10:00:00+08:00").isEmpty)
+        #expect(harness.send("👍👍！", at: "2026-11-20T10:01:00+08:00").isEmpty)
+        #expect(harness.send("好的", at: "2026-11-20T10:02:00+08:00").isEmpty)
+        #expect(harness.send("好的！", at: "2026-11-20T10:03:00+08:00").map(\.kind) == [.delete, .notify])
+    }
+
+    @Test func normalisedRulesNormaliseTheirKeywordsToo() throws {
+        let harness = try Harness(rules: """
+              - id: bargain
+                on: message
+                normalize: true
+                when: { keywords: { any: [帮我砍一刀] } }
+                actions: [{ dm: 砍价链接请私下发 }]
+            """)
+        #expect(harness.send("帮 我 砍 1 刀").map(\.kind) == [.dm])
+        #expect(harness.send("帮我砍一刀吧").map(\.kind) == [.dm])
+    }
+
     @Test func adminPardonApproveAndRevoke() throws {
         let harness = try Harness(["rules/general.yaml": """
             ladders:
@@ -192,7 +217,7 @@ import Testing
                                   replyTo: ad[0].cause)
         #expect(pardon.map(\.kind) == [.unmute, .notify])
         #expect(pardon.map(\.user) == ["u7", "u7"])
-        #expect(pardon[1].text == "管理员 陈姐 赦免了 u7，撤销记录：ad")
+        #expect(pardon[1].text == "管理员 陈姐 赦免了 小红（u7），撤销 1 条记录（ad）")
         let approve = harness.send("/approve", at: "2026-11-20T10:06:00+08:00", user: "a1", role: .admin, mentions: ["u7"])
         #expect(approve.map(\.rule) == ["admin-approve"])
         #expect(harness.send("加微信看看", at: "2026-11-20T10:07:00+08:00", user: "u7").isEmpty)

@@ -50,7 +50,7 @@ import Testing
         #expect(line.utf8.count > 1_000_000)
         let (actions, problems, _) = try run(Array(line.utf8) + [10] + Array(good.utf8) + [10], chunk: 65_536)
         #expect(problems.isEmpty)
-        #expect(actions.map(\.rule) == ["anti-ad", "anti-ad", "anti-ad", "faq-shipping"])
+        #expect(actions.map(\.rule) == ["friend-solicit", "friend-solicit", "faq-shipping"])
     }
 
     @Test func overLongLinesAreSkippedWithAReason() throws {

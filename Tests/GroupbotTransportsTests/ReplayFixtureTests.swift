@@ -10,6 +10,10 @@ import Testing
         ("\(Paths.fixtures)/replay/faq-and-cooldown.jsonl", "\(Paths.fixtures)/replay/faq-and-cooldown.expected.jsonl"),
         ("\(Paths.fixtures)/replay/ads-and-exemptions.jsonl", "\(Paths.fixtures)/replay/ads-and-exemptions.expected.jsonl"),
         ("\(Paths.fixtures)/replay/joins-and-nicknames.jsonl", "\(Paths.fixtures)/replay/joins-and-nicknames.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/welcome-batches.jsonl", "\(Paths.fixtures)/replay/welcome-batches.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/nickname-grace.jsonl", "\(Paths.fixtures)/replay/nickname-grace.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/ad-slots.jsonl", "\(Paths.fixtures)/replay/ad-slots.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/admin-and-flood.jsonl", "\(Paths.fixtures)/replay/admin-and-flood.expected.jsonl"),
         ("\(Paths.examples)/demo.jsonl", "\(Paths.examples)/demo.expected.jsonl"),
     ]
 
@@ -52,9 +56,20 @@ import Testing
         let faq = try rules("faq-and-cooldown")
         #expect(faq.contains("faq-price") && faq.contains("faq-shipping"))
         let ads = try rules("ads-and-exemptions")
-        #expect(ads.contains("anti-ad") && ads.contains("anti-ad-phone") && ads.contains("scam-words"))
+        #expect(ads.contains("ad-contact") && ads.contains("ad-link-card") && ads.contains("scam-words")
+            && ads.contains("contact-safety-note"))
         let joins = try rules("joins-and-nicknames")
-        #expect(joins.contains("welcome") && joins.contains("nick-template") && joins.contains("join-with-order")
+        #expect(joins.contains("welcome-script") && joins.contains("nickname-template") && joins.contains("join-with-order")
             && joins.contains("night-quiet"))
+        let welcome = try rules("welcome-batches")
+        #expect(!welcome.isEmpty && welcome.allSatisfy { $0 == "welcome-script" })
+        let nicknames = try rules("nickname-grace")
+        #expect(nicknames.contains("nickname-template") && nicknames.contains("welcome-script"))
+        let slots = try rules("ad-slots")
+        #expect(slots.contains("ad-contact") && slots.contains("red-packet-thanks") && slots.contains("contact-safety-note"))
+        let admin = try rules("admin-and-flood")
+        #expect(admin.contains("flood") && admin.contains("one-general-group") && admin.contains("invite-reward")
+            && admin.contains("admin-pardon") && admin.contains("admin-approve") && admin.contains("admin-revoke")
+            && admin.contains("ad-link-card"))
     }
 }
