@@ -9,10 +9,12 @@ let package = Package(
         .library(name: "GroupbotCore", targets: ["GroupbotCore"]),
         .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
         .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
+        .library(name: "GroupbotStore", targets: ["GroupbotStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The system PCRE2 library (8-bit code units), found through pkg-config.
@@ -32,16 +34,19 @@ let package = Package(
         ),
         // Wire format (JSON lines), stdin/stdout transport, replay driver.
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
+        // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
+        .target(name: "GroupbotStore", dependencies: ["GroupbotCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
             name: "groupbot",
             dependencies: [
-                "GroupbotCore", "GroupbotRules", "GroupbotTransports",
+                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules"]),
+        .testTarget(name: "GroupbotStoreTests", dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"]),
         .testTarget(
             name: "GroupbotTransportsTests",
             dependencies: ["GroupbotTransports", "GroupbotRules"],

@@ -1,5 +1,5 @@
 /// What the engine asks a transport to do.
-public enum ActionKind: String, Sendable, CaseIterable, Hashable {
+public enum ActionKind: String, Sendable, CaseIterable, Hashable, Codable {
     /// Post `text` in the group, optionally replying to a message and mentioning a member.
     case send
     /// Send `text` privately to `user`.
@@ -20,7 +20,7 @@ public enum ActionKind: String, Sendable, CaseIterable, Hashable {
 }
 
 /// One action of the wire format. See docs/wire-format.md.
-public struct Action: Sendable, Equatable {
+public struct Action: Sendable, Equatable, Codable {
     /// Stable id derived from cause, rule and step, so a consumer can drop repeats.
     public var id: String
     public var kind: ActionKind

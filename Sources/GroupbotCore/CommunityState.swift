@@ -1,7 +1,7 @@
 /// What the community flows remember between events: memberships, recent
 /// messages, strikes, ad-slot use, trust, invites, and the delayed steps each
 /// member has pending. In memory for now; a durable store replaces it later.
-final class CommunityState {
+final class CommunityState: Codable {
     // MARK: Members and groups
 
     /// Per user, the groups they joined and have not left, with each group's type.
@@ -21,12 +21,12 @@ final class CommunityState {
 
     /// Who wrote recent messages the bot acted on, for admin commands given as replies.
     private(set) var authors: [String: String] = [:]
-    private var authorOrder: [String] = []
+    private(set) var authorOrder: [String] = []
     private static let authorLimit = 50_000
     /// Per `group|user`, red packets sent: time and amount.
-    var redPackets: [String: [(time: Instant, amount: Double)]] = [:]
+    var redPackets: [String: [RedPacket]] = [:]
     /// Per repeat scope key, recent message fingerprints.
-    var recentTexts: [String: [(time: Instant, fingerprint: UInt64)]] = [:]
+    var recentTexts: [String: [TextSighting]] = [:]
     /// How long fingerprints are kept (the longest repeat window of any type).
     var repeatHorizonSeconds: Int64 = 0
 
@@ -49,6 +49,67 @@ final class CommunityState {
     var nicknameWatches: [String: NicknameWatch] = [:]
 
     static func key(_ group: String, _ user: String) -> String { group + "|" + user }
+
+    init() {}
+
+    /// Takes over everything another state holds (restoring a snapshot keeps this instance,
+    /// which rule evaluations share).
+    func replace(with other: CommunityState) {
+        groupsOfUser = other.groupsOfUser; memberCount = other.memberCount; invites = other.invites
+        trusted = other.trusted; nicks = other.nicks; mutedUntil = other.mutedUntil
+        authors = other.authors; authorOrder = other.authorOrder; redPackets = other.redPackets
+        recentTexts = other.recentTexts; repeatHorizonSeconds = other.repeatHorizonSeconds; strikes = other.strikes
+        slotUse = other.slotUse; welcomeBatches = other.welcomeBatches; welcomedBatches = other.welcomedBatches
+        welcomeTokens = other.welcomeTokens; nicknameWatches = other.nicknameWatches
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case groupsOfUser, memberCount, invites, trusted, nicks, mutedUntil, authors, authorOrder, redPackets
+        case recentTexts, repeatHorizonSeconds, strikes, slotUse, welcomeBatches, welcomedBatches, welcomeTokens
+        case nicknameWatches
+    }
+
+    init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        groupsOfUser = try values.decode([String: [String: String]].self, forKey: .groupsOfUser)
+        memberCount = try values.decode([String: Int].self, forKey: .memberCount)
+        invites = try values.decode([String: Int].self, forKey: .invites)
+        trusted = try values.decode(Set<String>.self, forKey: .trusted)
+        nicks = try values.decode([String: String].self, forKey: .nicks)
+        mutedUntil = try values.decode([String: Instant].self, forKey: .mutedUntil)
+        authors = try values.decode([String: String].self, forKey: .authors)
+        authorOrder = try values.decode([String].self, forKey: .authorOrder)
+        redPackets = try values.decode([String: [RedPacket]].self, forKey: .redPackets)
+        recentTexts = try values.decode([String: [TextSighting]].self, forKey: .recentTexts)
+        repeatHorizonSeconds = try values.decode(Int64.self, forKey: .repeatHorizonSeconds)
+        strikes = try values.decode([String: StrikeRecord].self, forKey: .strikes)
+        slotUse = try values.decode([String: Int].self, forKey: .slotUse)
+        welcomeBatches = try values.decode([String: WelcomeBatch].self, forKey: .welcomeBatches)
+        welcomedBatches = try values.decode([String: [WelcomedBatch]].self, forKey: .welcomedBatches)
+        welcomeTokens = try values.decode([String: [UInt64]].self, forKey: .welcomeTokens)
+        nicknameWatches = try values.decode([String: NicknameWatch].self, forKey: .nicknameWatches)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(groupsOfUser, forKey: .groupsOfUser)
+        try values.encode(memberCount, forKey: .memberCount)
+        try values.encode(invites, forKey: .invites)
+        try values.encode(trusted, forKey: .trusted)
+        try values.encode(nicks, forKey: .nicks)
+        try values.encode(mutedUntil, forKey: .mutedUntil)
+        try values.encode(authors, forKey: .authors)
+        try values.encode(authorOrder, forKey: .authorOrder)
+        try values.encode(redPackets, forKey: .redPackets)
+        try values.encode(recentTexts, forKey: .recentTexts)
+        try values.encode(repeatHorizonSeconds, forKey: .repeatHorizonSeconds)
+        try values.encode(strikes, forKey: .strikes)
+        try values.encode(slotUse, forKey: .slotUse)
+        try values.encode(welcomeBatches, forKey: .welcomeBatches)
+        try values.encode(welcomedBatches, forKey: .welcomedBatches)
+        try values.encode(welcomeTokens, forKey: .welcomeTokens)
+        try values.encode(nicknameWatches, forKey: .nicknameWatches)
+    }
 
     // MARK: - Recording
 
@@ -79,13 +140,13 @@ final class CommunityState {
 
     func recordMessage(_ event: Event, now: Instant, tracksRepeats: Bool) {
         if event.kind == "red_packet", let amount = event.amount {
-            redPackets[Self.key(event.group, event.user), default: []].append((event.time, amount))
+            redPackets[Self.key(event.group, event.user), default: []].append(RedPacket(time: event.time, amount: amount))
         }
         guard tracksRepeats, let fingerprint = Self.fingerprint(event.text) else { return }
         for key in [Self.key(event.group, event.user), "*|" + event.user] {
             var list = recentTexts[key, default: []]
             list.removeAll { event.time.milliseconds - $0.time.milliseconds > repeatHorizonSeconds * 1000 }
-            list.append((event.time, fingerprint))
+            list.append(TextSighting(time: event.time, fingerprint: fingerprint))
             recentTexts[key] = list
         }
     }
@@ -121,27 +182,46 @@ final class CommunityState {
     }
 }
 
+/// A red packet a member sent.
+struct RedPacket: Codable {
+    var time: Instant
+    var amount: Double
+}
+
+/// A message's fingerprint, seen at a time (for repeat counting).
+struct TextSighting: Codable {
+    var time: Instant
+    var fingerprint: UInt64
+}
+
 /// A member whose nickname does not fit: since when, and the reminders still pending.
-struct NicknameWatch {
+struct NicknameWatch: Codable {
     /// The join or rename that started the reminders (their deadlines count from it).
     var cause: Event
     var tokens: [UInt64]
 }
 
 /// A member's strikes on one ladder.
-struct StrikeRecord {
+struct StrikeRecord: Codable {
     var count: Int
     var last: Instant
-    var history: [(time: Instant, rule: String, group: String, cause: String)]
+    var history: [StrikeEntry]
+}
+
+/// A member waiting in a welcome batch.
+struct Newcomer: Codable {
+    var user: String
+    var nick: String
+    var event: Event
 }
 
 /// Joins waiting for their combined welcome.
-struct WelcomeBatch {
-    var members: [(user: String, nick: String, event: Event)]
+struct WelcomeBatch: Codable {
+    var members: [Newcomer]
 }
 
 /// A welcome already posted whose later group steps are still pending.
-struct WelcomedBatch {
+struct WelcomedBatch: Codable {
     var members: Set<String>
     var tokens: [UInt64]
 }

@@ -129,7 +129,7 @@ extension Engine {
         }
         record.count += 1
         record.last = now
-        record.history.append((now, rule, event.group, event.id))
+        record.history.append(StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id))
         community.strikes[key] = record
         return record.count
     }

@@ -1,5 +1,5 @@
 /// One strike on a member's record: when, which rule, in which group, for which event.
-public struct StrikeEntry: Sendable, Equatable {
+public struct StrikeEntry: Sendable, Equatable, Codable {
     public let time: Instant
     public let rule: String
     public let group: String
@@ -23,7 +23,7 @@ extension Engine {
             guard let record = community.strikes[key], let separator = key.lastIndex(of: "|") else { return nil }
             return StrikeSummary(
                 user: String(key[..<separator]), ladder: String(key[key.index(after: separator)...]), count: record.count,
-                history: record.history.map { StrikeEntry(time: $0.time, rule: $0.rule, group: $0.group, cause: $0.cause) })
+                history: record.history)
         }
     }
 

@@ -5,7 +5,7 @@ extension Engine {
     /// A join: welcome at once, or add the member to the group's open batch.
     func welcomeJoin(_ event: Event, type: GroupType, now: Instant, into actions: inout [Action]) {
         guard let script = type.community.welcome, !script.exemptions.exempt(event) else { return }
-        let member = (user: event.user, nick: event.nick ?? event.user, event: event)
+        let member = Newcomer(user: event.user, nick: event.nick ?? event.user, event: event)
         guard script.batchSeconds > 0 else {
             welcome([member], script: script, group: event.group, at: now, into: &actions)
             return
@@ -27,7 +27,7 @@ extension Engine {
 
     /// Runs the script for `members`: group steps once, naming them all; DM steps per member.
     private func welcome(
-        _ members: [(user: String, nick: String, event: Event)], script: WelcomeScript, group: String,
+        _ members: [Newcomer], script: WelcomeScript, group: String,
         at now: Instant, into actions: inout [Action]
     ) {
         let first = members[0].event

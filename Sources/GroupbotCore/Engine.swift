@@ -17,7 +17,7 @@ import PCRE2
 /// (`Engine+Enforcement`), admin commands (`Engine+AdminCommands`).
 public final class Engine {
     /// Something waiting on the timer queue.
-    enum Pending {
+    enum Pending: Codable {
         /// A delayed action; its token lets a flow cancel it.
         case action(Action, token: UInt64)
         /// The next occurrence of a schedule rule (of the rules as loaded in `generation`).
@@ -27,7 +27,7 @@ public final class Engine {
     }
 
     /// Cooldowns are kept by rule id, so they survive a reload of the rules.
-    struct CooldownKey: Hashable {
+    struct CooldownKey: Hashable, Codable {
         let type: String
         let rule: String
         let group: String
@@ -49,7 +49,7 @@ public final class Engine {
     /// Reused per event: the candidate rules as a bit set (one task drives an engine).
     @exclusivity(unchecked) private var candidateBits: [UInt64] = []
     var groupsOfType: [String: Set<String>] = [:]
-    private var schedulesStarted = false
+    var schedulesStarted = false
     var pendingActions = 0
     var problems: [String] = []
     let keywordScratch = KeywordScratch()

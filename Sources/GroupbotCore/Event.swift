@@ -1,5 +1,5 @@
 /// What happened in a group, as the transports decode it.
-public enum EventType: String, Sendable, CaseIterable, Hashable {
+public enum EventType: String, Sendable, CaseIterable, Hashable, Codable {
     case message
     case join
     case leave
@@ -10,14 +10,14 @@ public enum EventType: String, Sendable, CaseIterable, Hashable {
 }
 
 /// A member's standing in a group.
-public enum MemberRole: String, Sendable, CaseIterable, Hashable {
+public enum MemberRole: String, Sendable, CaseIterable, Hashable, Codable {
     case owner
     case admin
     case member
 }
 
 /// One event of the wire format. See docs/wire-format.md.
-public struct Event: Sendable, Equatable {
+public struct Event: Sendable, Equatable, Codable {
     public var type: EventType
     /// Unique id, used as the `cause` of the actions the event produces.
     public var id: String

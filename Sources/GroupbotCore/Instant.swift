@@ -2,7 +2,7 @@
 ///
 /// The engine never reads the wall clock; every instant it sees comes from an
 /// event or from its ``Clock``.
-public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
     /// Milliseconds since the Unix epoch (UTC).
     public var milliseconds: Int64
 

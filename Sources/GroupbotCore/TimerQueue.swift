@@ -1,7 +1,7 @@
 /// Work waiting for its time: a min-heap ordered by due time, then by the
 /// order it was added, so timers due at the same instant fire in a stable order.
 public struct TimerQueue<Payload> {
-    private struct Entry {
+    struct Entry {
         let due: Instant
         let sequence: UInt64
         let payload: Payload
@@ -11,11 +11,17 @@ public struct TimerQueue<Payload> {
         }
     }
 
-    private var heap: [Entry] = []
-    private var nextSequence: UInt64 = 0
+    private(set) var heap: [Entry] = []
+    private(set) var nextSequence: UInt64 = 0
 
     /// Creates an empty queue.
     public init() {}
+
+    /// Recreates a queue from its saved entries (already in heap order).
+    init(heap: [Entry], nextSequence: UInt64) {
+        self.heap = heap
+        self.nextSequence = nextSequence
+    }
 
     /// The number of pending timers.
     public var count: Int { heap.count }
@@ -54,5 +60,23 @@ public struct TimerQueue<Payload> {
             }
         }
         return (first.due, first.payload)
+    }
+}
+
+extension TimerQueue.Entry: Codable where Payload: Codable {}
+
+extension TimerQueue: Codable where Payload: Codable {
+    private enum CodingKeys: String, CodingKey { case heap, nextSequence }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(heap: try values.decode([Entry].self, forKey: .heap),
+                  nextSequence: try values.decode(UInt64.self, forKey: .nextSequence))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(heap, forKey: .heap)
+        try values.encode(nextSequence, forKey: .nextSequence)
     }
 }

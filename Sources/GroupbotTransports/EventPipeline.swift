@@ -30,6 +30,8 @@ public struct StreamSummary: Sendable, Equatable {
     public var rejectedLines: Int
     /// Actions delivered.
     public var actions: Int
+    /// Events skipped because their id was already processed (with a durable store).
+    public var duplicates = 0
 
     /// Creates a summary.
     public init(lines: Int = 0, events: Int = 0, rejectedLines: Int = 0, actions: Int = 0) {
@@ -45,9 +47,13 @@ public struct StreamSummary: Sendable, Equatable {
 /// as `line N: reason` and the stream goes on.
 public final class EventPipeline {
     public let engine: Engine
-    private let clock: any EngineClock
-    private let virtualClock: VirtualClock?
+    private let clock: PipelineClock
+    private let mode: ClockMode
     private let sink: any ActionSink
+    /// With a durable store, work is committed before its actions go out (an outbox).
+    private let store: (any EngineStore)?
+    private var uncommitted: [JournalEntry] = []
+    private var uncommittedIDs: Set<String> = []
     private let report: (String) -> Void
     /// When the sink is flushed.
     public let flushPolicy: FlushPolicy
@@ -59,16 +65,41 @@ public final class EventPipeline {
     /// - Parameter report: receives one line per problem (bad input line, regex that gave up).
     public init(
         book: RuleBook, clock mode: ClockMode, sink: any ActionSink, flush: FlushPolicy = .auto,
-        report: @escaping (String) -> Void
+        store: (any EngineStore)? = nil, report: @escaping (String) -> Void
     ) {
         self.flushPolicy = flush
-        let virtualClock = mode == .events ? VirtualClock() : nil
-        let clock: any EngineClock = virtualClock ?? WallClock()
-        self.virtualClock = virtualClock
+        self.mode = mode
+        let clock = PipelineClock(usesWall: mode == .wall)
         self.clock = clock
         self.engine = Engine(book: book, clock: clock)
         self.sink = sink
+        self.store = store
         self.report = report
+    }
+
+    /// Picks up where the last process using the store stopped: restores the last
+    /// snapshot, runs the work journaled after it again (silently, on its recorded
+    /// times), then emits the actions that were committed but never emitted.
+    /// Returns how many journal entries were run again.
+    @discardableResult
+    public func recover() throws -> Int {
+        guard let store, let recovery = try store.recover() else { return 0 }
+        clock.usesWall = false
+        if let snapshot = recovery.snapshot { engine.restore(snapshot) }
+        for entry in recovery.tail {
+            clock.advance(to: entry.time)
+            _ = engine.fireDueTimers()
+            if let event = entry.event { _ = engine.handle(event) }
+        }
+        _ = engine.drainProblems()
+        clock.usesWall = mode == .wall
+        if !recovery.unemitted.isEmpty {
+            summary.actions += recovery.unemitted.count
+            sink.deliver(recovery.unemitted)
+            sink.flush()
+            try store.markEmitted()
+        }
+        return recovery.tail.count
     }
 
     /// Processes one item from a ``LineSplitter``.
@@ -94,25 +125,60 @@ public final class EventPipeline {
 
     /// Runs one decoded event (after firing the timers due before it, on a virtual clock).
     public func handle(_ event: Event) {
+        if let store {
+            do {
+                if try uncommittedIDs.contains(event.id) || store.contains(eventID: event.id) {
+                    summary.duplicates += 1
+                    return
+                }
+            } catch {
+                report("state: \(error)")
+            }
+        }
         summary.events += 1
         onEvent?(event)
-        if let virtualClock {
-            virtualClock.advance(to: event.time)
-            deliver(engine.fireDueTimers())
+        var actions: [Action] = []
+        if mode == .events {
+            clock.advance(to: event.time)
+            actions = engine.fireDueTimers()
         }
-        deliver(engine.handle(event))
+        actions += engine.handle(event)
+        record(event: event, actions: actions)
         for problem in engine.drainProblems() { report(problem) }
-        if flushPolicy == .line { sink.flush() }
+        if flushPolicy == .line { flush() }
     }
 
     /// Fires the timers due now (on the wall clock, between events).
     public func fireDueTimers() {
-        deliver(engine.fireDueTimers())
+        let actions = engine.fireDueTimers()
+        guard !actions.isEmpty else { return }
+        record(event: nil, actions: actions)
     }
 
     /// Flushes the sink if the policy writes out whenever the input pauses.
     public func inputPaused() {
-        if flushPolicy != .buffered { sink.flush() }
+        if flushPolicy != .buffered { flush() }
+    }
+
+    /// The input ended: everything out, and (with a store) a snapshot for a quick restart.
+    public func finish() {
+        flush()
+        guard let store else { return }
+        do {
+            try store.save(engine.snapshot())
+        } catch {
+            report("state: \(error)")
+        }
+    }
+
+    private func record(event: Event?, actions: [Action]) {
+        guard store != nil else {
+            deliver(actions)
+            return
+        }
+        uncommitted.append(JournalEntry(event: event, time: clock.now, actions: actions))
+        if let id = event?.id { uncommittedIDs.insert(id) }
+        if uncommitted.count >= 1000 { flush() }
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.
@@ -120,8 +186,25 @@ public final class EventPipeline {
         engine.nextTimerDue.map { max(0, $0.milliseconds - clock.now.milliseconds) }
     }
 
-    /// Flushes the sink.
+    /// Commits pending work (with a store), then hands its actions to the sink and flushes it.
     public func flush() {
+        if let store, !uncommitted.isEmpty {
+            let batch = uncommitted
+            uncommitted.removeAll(keepingCapacity: true)
+            uncommittedIDs.removeAll(keepingCapacity: true)
+            do {
+                try store.commit(batch)
+                for entry in batch { deliver(entry.actions) }
+                sink.flush()
+                try store.markEmitted()
+                if (store as? any SnapshotPolicy)?.wantsSnapshot == true { try store.save(engine.snapshot()) }
+            } catch {
+                report("state: \(error) — \(batch.count) event(s) not saved")
+                for entry in batch { deliver(entry.actions) }
+                sink.flush()
+            }
+            return
+        }
         sink.flush()
     }
 

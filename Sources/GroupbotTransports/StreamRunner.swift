@@ -35,7 +35,7 @@ public enum StreamRunner {
             case .endOfInput:
                 splitter.finish { pipeline.process($0) }
                 if mode == .wall { pipeline.fireDueTimers() }
-                pipeline.flush()
+                pipeline.finish()
                 return
             }
         }

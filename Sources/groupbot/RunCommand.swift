@@ -1,4 +1,6 @@
 import ArgumentParser
+import GroupbotCore
+import GroupbotStore
 import GroupbotTransports
 
 /// `groupbot run`: events in on stdin, actions out on stdout.
@@ -21,14 +23,25 @@ struct RunCommand: ParsableCommand {
     @Option(help: "When actions are written out: 'auto' (as soon as the input pauses: right for live pipes), 'line' (after every event) or 'buffered' (in large blocks: files and benchmarks).")
     var flush: FlushPolicy = .auto
 
+    @Option(help: "The state file (SQLite, WAL): strikes, timers, cooldowns and the outbox survive restarts, and an event delivered twice acts once. 'memory' keeps state in memory only.")
+    var state: String = "groupbot.sqlite"
+
     @Flag(inversion: .prefixedNo, help: "Reload the rules on SIGHUP and when a rule file changes (checked every second); a bad file keeps the old rules running.")
     var reload = true
 
     func run() throws {
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
+        let store = try StateOption.open(state)
         let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
-                                     flush: flush, report: { errors.writeLine($0) })
+                                     flush: flush, store: store, report: { errors.writeLine($0) })
+        do {
+            let rerun = try pipeline.recover()
+            if rerun > 0 { errors.writeLine("state \(state): recovered, \(rerun) journaled event(s) run again") }
+        } catch {
+            errors.writeLine("state \(state): \(error)")
+            throw ExitCode(1)
+        }
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
                          idle: reloader.map { reloader in { reloader.check() } })

@@ -1,0 +1,58 @@
+/// One unit of work the engine did, as a durable store keeps it: an event (or,
+/// on the wall clock, a firing of due timers) and the actions it produced.
+public struct JournalEntry: Sendable {
+    /// The event; nil for a firing of timers with no event.
+    public var event: Event?
+    /// The engine's clock when the work was done.
+    public var time: Instant
+    /// The actions it produced, in order.
+    public var actions: [Action]
+
+    /// Creates an entry.
+    public init(event: Event?, time: Instant, actions: [Action]) {
+        self.event = event
+        self.time = time
+        self.actions = actions
+    }
+}
+
+/// What a store hands back after a restart: the last snapshot, the work done
+/// after it (to run again, silently), and actions committed but never emitted.
+public struct Recovery {
+    public var snapshot: EngineSnapshot?
+    public var tail: [JournalEntry]
+    public var unemitted: [Action]
+
+    /// Creates a recovery.
+    public init(snapshot: EngineSnapshot?, tail: [JournalEntry], unemitted: [Action]) {
+        self.snapshot = snapshot
+        self.tail = tail
+        self.unemitted = unemitted
+    }
+}
+
+/// Where the engine's work is kept so a restart loses nothing.
+///
+/// The protocol is an outbox: a batch of journal entries and their actions is
+/// committed first, then the actions are emitted, then marked as emitted. After
+/// a crash, actions committed but not marked are emitted again (at most once
+/// more, with the same ids), and the journal since the last snapshot is run
+/// again to rebuild the state.
+public protocol EngineStore: AnyObject {
+    /// What the last process left, or nil for a new store.
+    func recover() throws -> Recovery?
+    /// Whether an event with this id was already processed.
+    func contains(eventID: String) throws -> Bool
+    /// Commits entries and their actions (not yet emitted), atomically.
+    func commit(_ entries: [JournalEntry]) throws
+    /// Marks every committed action as emitted.
+    func markEmitted() throws
+    /// Saves a snapshot covering everything committed so far; older journal entries may go.
+    func save(_ snapshot: EngineSnapshot) throws
+}
+
+/// A store that decides by itself when a snapshot is worth taking.
+public protocol SnapshotPolicy {
+    /// Whether enough work was committed since the last snapshot.
+    var wantsSnapshot: Bool { get }
+}

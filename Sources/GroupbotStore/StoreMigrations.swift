@@ -1,0 +1,38 @@
+import GRDB
+
+/// Versioned, forward-only schema migrations: a state file written by an older
+/// groupbot opens and is brought up to date; each migration runs once.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-journal-outbox-snapshots") { db in
+            try db.execute(sql: """
+                CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, event BLOB);
+                CREATE TABLE processed (event_id TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE outbox (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT NOT NULL, kind TEXT NOT NULL,
+                    group_id TEXT NOT NULL, user_id TEXT, rule TEXT NOT NULL, cause TEXT NOT NULL,
+                    due_ms INTEGER NOT NULL, line BLOB NOT NULL, emitted INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX outbox_unemitted ON outbox (emitted) WHERE emitted = 0;
+                CREATE TABLE snapshots (journal_seq INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL);
+                """)
+        }
+        migrator.registerMigration("v2-daily-stats-and-audit-indexes") { db in
+            try db.execute(sql: """
+                CREATE TABLE daily_stats (
+                    group_id TEXT NOT NULL, day TEXT NOT NULL, members INTEGER, joins INTEGER NOT NULL DEFAULT 0,
+                    leaves INTEGER NOT NULL DEFAULT 0, messages INTEGER NOT NULL DEFAULT 0,
+                    deleted INTEGER NOT NULL DEFAULT 0, muted INTEGER NOT NULL DEFAULT 0, kicks INTEGER NOT NULL DEFAULT 0,
+                    guided INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (group_id, day)) WITHOUT ROWID;
+                CREATE TABLE daily_active (group_id TEXT NOT NULL, day TEXT NOT NULL, user_id TEXT NOT NULL,
+                    PRIMARY KEY (group_id, day, user_id)) WITHOUT ROWID;
+                CREATE TABLE daily_rule_hits (group_id TEXT NOT NULL, day TEXT NOT NULL, rule TEXT NOT NULL,
+                    hits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (group_id, day, rule)) WITHOUT ROWID;
+                CREATE INDEX outbox_group ON outbox (group_id);
+                CREATE INDEX outbox_user ON outbox (user_id);
+                CREATE INDEX outbox_rule ON outbox (rule);
+                """)
+        }
+        return migrator
+    }
+}
