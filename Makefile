@@ -21,7 +21,7 @@ build: deps
 # last line show up too (the log ends with a tick for that).
 demo: build
 	$(BIN) check rules/
-	$(BIN) run --rules rules/ --clock events < examples/demo.jsonl
+	$(BIN) run --rules rules/ --clock events --state memory < examples/demo.jsonl
 
 test: deps
 	$(SWIFT) build --build-tests

@@ -71,7 +71,7 @@ rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
 # timed INPUT OUTFILE TIMEFILE: one groupbot run under /usr/bin/time -v, stderr
 # beside OUTFILE (.err); returns groupbot's exit status
 timed() {
-    /usr/bin/time -v -o "$3" "$BINARY" run --rules rules --clock events < "$1" > "$2" 2> "${2%.out}.err"
+    /usr/bin/time -v -o "$3" "$BINARY" run --rules rules --clock events --state memory < "$1" > "$2" 2> "${2%.out}.err"
 }
 
 [ "$RSS_N" -gt 0 ] && [ "$RSS_N" -le "$N" ] || RSS_N=$N
@@ -93,6 +93,15 @@ for ((i = 1; i <= REPEATS; i++)); do
     walls="${walls:+$walls,}$(wall_s out/groupbot.time)"
     rss=$(awk -v a="$(rss_kb out/groupbot.time)" -v b="$rss" 'BEGIN{print (b==""||a>b)?a:b}')
 done
+# The same run with the SQLite store (journal, outbox, snapshots): its cost against memory.
+log "groupbot: run with the SQLite store on $N events"
+rm -f out/groupbot.state.sqlite*
+/usr/bin/time -v -o out/groupbot.sqlite.time "$BINARY" run --rules rules --clock events --state out/groupbot.state.sqlite \
+    < data/events.jsonl > out/groupbot.sqlite.out 2> out/groupbot.sqlite.err || rc=$?
+sqlite_wall=$(wall_s out/groupbot.sqlite.time)
+sqlite_same=no
+cmp -s out/groupbot.out out/groupbot.sqlite.out && sqlite_same=yes
+
 # replay on the same input: the same actions, and within 1.5x of run's time.
 log "groupbot: replay on $N events"
 /usr/bin/time -v -o out/groupbot.replay.time "$BINARY" replay data/events.jsonl --rules rules \
@@ -106,7 +115,7 @@ cmp -s out/groupbot.out out/groupbot.replay.out && replay_same=yes
 # Same columns as run.sh's runs.tsv, plus the prefix RSS.
 {
     printf 'peer\tcheck\tevents\tdescription\twalls\tsetup_s\trss_kb\trc\tprefix_events\tprefix_rss_kb\n'
-    printf 'groupbot\tsame\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$BINARY_NAME run --clock events" \
+    printf 'groupbot\tsame\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$N" "$BINARY_NAME run --clock events --state memory" \
         "$walls" "$setup" "$rss" "$rc" "$RSS_N" "$rss_prefix"
 } > out/groupbot.tsv
 
@@ -119,6 +128,9 @@ best_run=$(tr ',' '\n' <<< "$walls" | sort -n | head -1)
 replay_line="- groupbot replay: ${replay_wall} s on the same input, $(awk -v r="$replay_wall" -v w="$best_run" 'BEGIN{printf "%.2f", r/w}')× run's time; output identical to run: $replay_same"
 echo "$replay_line"
 echo "$replay_line" >> "$TABLE"
+sqlite_line="- groupbot run with the SQLite store: ${sqlite_wall} s, $(awk -v r="$sqlite_wall" -v w="$best_run" 'BEGIN{printf "%.2f", r/w}')× the in-memory run; output identical: $sqlite_same; peak RSS $(( $(rss_kb out/groupbot.sqlite.time) / 1024 )) MB"
+echo "$sqlite_line"
+echo "$sqlite_line" >> "$TABLE"
 [ "$replay_same" = yes ] || { log "replay output differs from run output"; rc=1; }
 log "table written to $TABLE"
 [ "$rc" = 0 ] || exit 1

@@ -62,7 +62,7 @@ import Testing
             {"type":"message","id":"m1","ts":"2026-11-20T10:00:00+08:00","group":"g-fans-01","user":"u1","nick":"A","text":"什么时候发货"}
 
             """
-        let outcome = try groupbot(["run", "--rules", "rules", "--clock", "events"], input: input)
+        let outcome = try groupbot(["run", "--rules", "rules", "--clock", "events", "--state", "memory"], input: input)
         #expect(outcome.status == 0)
         #expect(outcome.errors == "line 1: invalid JSON at byte 1: unknown literal\n")
         #expect(outcome.output.hasPrefix(#"{"id":"m1:faq-shipping:0","action":"send","group":"g-fans-01""#))
@@ -92,7 +92,7 @@ import Testing
     @Test func everyFlushPolicyWritesTheSameActions() throws {
         let log = try String(contentsOfFile: Paths.examples + "/demo.jsonl", encoding: .utf8)
         let outputs = try ["auto", "line", "buffered"].map { policy in
-            try groupbot(["run", "--rules", "rules", "--clock", "events", "--flush", policy], input: log).output
+            try groupbot(["run", "--rules", "rules", "--clock", "events", "--flush", policy, "--state", "memory"], input: log).output
         }
         #expect(!outputs[0].isEmpty && outputs[0] == outputs[1] && outputs[1] == outputs[2])
     }
@@ -125,7 +125,7 @@ import Testing
         let directory = try temporaryDirectory(["general.yaml": rule("旧的回复")])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--rules", directory]
+        process.arguments = ["run", "--rules", directory, "--state", "memory"]
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
@@ -161,7 +161,7 @@ import Testing
 
     @Test func runWithBrokenRulesExitsBeforeReadingInput() throws {
         let directory = try temporaryDirectory(["general.yaml": "rules: [\n"])
-        let outcome = try groupbot(["run", "--rules", directory], input: "{}\n")
+        let outcome = try groupbot(["run", "--rules", directory, "--state", "memory"], input: "{}\n")
         #expect(outcome.status == 1)
         #expect(outcome.errors.contains("general.yaml:2:1: not valid YAML"))
         #expect(outcome.output.isEmpty)
@@ -181,7 +181,7 @@ import Testing
             """])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["run", "--rules", directory]
+        process.arguments = ["run", "--rules", directory, "--state", "memory"]
         let stdin = Pipe(), stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
@@ -203,5 +203,68 @@ import Testing
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
+    }
+}
+
+/// Restart safety: a real `groupbot run` killed with SIGKILL at random points and
+/// restarted on the same state file, with the whole log re-delivered each time,
+/// emits the same set of actions as an uninterrupted run, each at most twice.
+@Suite(.serialized) struct CrashRecoveryTests {
+    @Test func killedAndRestartedRunsLoseNothingAndRepeatLittle() throws {
+        let log = try String(contentsOfFile: Paths.examples + "/demo.jsonl", encoding: .utf8)
+        let lines = log.split(separator: "\n").map { String($0) + "\n" }
+        let state = NSTemporaryDirectory() + "groupbot-crash-\(UUID().uuidString).sqlite"
+        let uninterrupted = try run(lines: lines[...], state: "memory", kill: nil)
+        var generator = SplitMix(seed: 7)
+        var collected: [String] = []
+        for _ in 0..<8 {
+            let count = Int(generator.next() % UInt64(lines.count))
+            let delay = Double(generator.next() % 120) / 1000
+            collected += try run(lines: lines[..<count], state: state, kill: delay)
+        }
+        collected += try run(lines: lines[...], state: state, kill: nil)
+        let counts = Dictionary(collected.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(Set(collected) == Set(uninterrupted))
+        #expect(counts.values.allSatisfy { $0 <= 2 })
+        #expect(!uninterrupted.isEmpty)
+    }
+
+    /// Feeds `lines` to `groupbot run`; with `kill`, sends SIGKILL after that many seconds.
+    private func run(lines: ArraySlice<String>, state: String, kill delay: Double?) throws -> [String] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+        process.arguments = ["run", "--rules", Paths.rules, "--clock", "events", "--flush", "line", "--state", state,
+                             "--no-reload"]
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(lines.joined().utf8))
+        if let delay {
+            Thread.sleep(forTimeInterval: delay)
+            Foundation.kill(process.processIdentifier, SIGKILL)
+        } else {
+            try stdin.fileHandleForWriting.close()
+        }
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        if delay != nil { try? stdin.fileHandleForWriting.close() }
+        // A line cut short by the kill is no action (a consumer drops it); keep whole lines only.
+        return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
+            .map(String.init).filter { $0.hasSuffix("}") }
+    }
+}
+
+/// A small deterministic random generator for tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
