@@ -7,12 +7,15 @@ public struct JournalEntry: Sendable {
     public var time: Instant
     /// The actions it produced, in order.
     public var actions: [Action]
+    /// The group type the event's group maps to (for the group registry).
+    public var groupType: String?
 
     /// Creates an entry.
-    public init(event: Event?, time: Instant, actions: [Action]) {
+    public init(event: Event?, time: Instant, actions: [Action], groupType: String? = nil) {
         self.event = event
         self.time = time
         self.actions = actions
+        self.groupType = groupType
     }
 }
 

@@ -76,6 +76,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
                 if let event = entry.event {
                     try db.execute(sql: "INSERT OR IGNORE INTO processed (event_id) VALUES (?)", arguments: [event.id])
                     try DailyStats.record(event: event, in: db)
+                    try GroupRegistry.record(event: event, type: entry.groupType, in: db)
                 }
                 for action in entry.actions {
                     try db.execute(

@@ -33,6 +33,13 @@ enum StoreMigrations {
                 CREATE INDEX outbox_rule ON outbox (rule);
                 """)
         }
+        migrator.registerMigration("v3-group-registry") { db in
+            try db.execute(sql: """
+                CREATE TABLE groups (
+                    group_id TEXT PRIMARY KEY, name TEXT, type TEXT, first_seen_ms INTEGER NOT NULL,
+                    last_message_ms INTEGER, members INTEGER) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -160,6 +160,15 @@ public final class EventPipeline {
         if flushPolicy != .buffered { flush() }
     }
 
+    /// Lets timers and schedules run on until `instant` (replay after the last event).
+    public func run(until instant: Instant) {
+        clock.advance(to: instant)
+        let actions = engine.fireDueTimers()
+        if !actions.isEmpty { record(event: nil, actions: actions) }
+        for problem in engine.drainProblems() { report(problem) }
+        flush()
+    }
+
     /// The input ended: everything out, and (with a store) a snapshot for a quick restart.
     public func finish() {
         flush()
@@ -176,7 +185,8 @@ public final class EventPipeline {
             deliver(actions)
             return
         }
-        uncommitted.append(JournalEntry(event: event, time: clock.now, actions: actions))
+        let type = event.flatMap { engine.typeName(ofGroup: $0.group) }
+        uncommitted.append(JournalEntry(event: event, time: clock.now, actions: actions, groupType: type))
         if let id = event?.id { uncommittedIDs.insert(id) }
         if uncommitted.count >= 1000 { flush() }
     }

@@ -11,6 +11,7 @@ struct Groupbot: ParsableCommand {
             their group type (docs/rules.md), and actions go out as JSON lines.
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ReplayCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, SchemaCommand.self]
+        subcommands: [RunCommand.self, ReplayCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, SchemaCommand.self,
+                      StatsCommand.self, LogCommand.self]
     )
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GroupbotCore
+import GroupbotStore
 import GroupbotTransports
 
 /// `groupbot replay log.jsonl`: run a recorded log on a virtual clock.
@@ -31,6 +32,12 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "The report's format: table, json or html.")
     var format: ReplayReportFormat = .table
 
+    @Option(help: "Let timers and schedules run until this time (RFC 3339) after the last event.")
+    var until: String?
+
+    @Flag(help: "Print the daily figures of the replayed log (as groupbot stats does) instead of the actions.")
+    var stats = false
+
     @Option(name: .customLong("diff-rules"), parsing: .upToNextOption,
             help: "Two rule directories, old and new: print only the events whose actions differ between them.")
     var diffRules: [String] = []
@@ -46,6 +53,9 @@ struct ReplayCommand: ParsableCommand {
         }
         if !diffRules.isEmpty, diffRules.count != 2, !(diffRules.count == 3 && log == nil) {
             throw ValidationError("--diff-rules takes two rule directories: the old rules and the new ones")
+        }
+        if let until, Timestamp.parse(until) == nil {
+            throw ValidationError("--until is not an RFC 3339 time: \(until)")
         }
         if log == nil, diffRules.count != 3 {
             throw ValidationError("missing the log to replay (a JSON-lines file, or '-' for stdin)")
@@ -65,6 +75,18 @@ struct ReplayCommand: ParsableCommand {
         }
         let book = try rules.loadBook()
         let progress = ProgressLine(path: logPath)
+        let end = until.flatMap(Timestamp.parse)?.instant
+        if stats {
+            let path = NSTemporaryDirectory() + "groupbot-replay-\(UUID().uuidString).sqlite"
+            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+            let store = try StateOption.open(path)
+            let pipeline = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store, report: problems)
+            StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+            if let end { pipeline.run(until: end) }
+            let figures = try (store as! SQLiteStore).dailyFigures()
+            FileOutput.standardOutput().writeLine(StatsCommand.render(figures, format: StatsFormat(rawValue: format.rawValue) ?? .table))
+            return
+        }
         if report {
             let collector = ReplayReportCollector(book: book)
             let pipeline = EventPipeline(book: book, clock: .events, sink: collector, report: problems)
@@ -78,12 +100,14 @@ struct ReplayCommand: ParsableCommand {
             let pipeline = EventPipeline(book: book, clock: .events, sink: JSONLinesSink(output: .standardOutput()),
                                          report: problems)
             StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+            if let end { pipeline.run(until: end) }
             pipeline.reportDroppedTimers(to: errors)
             return
         }
         let sink = CollectingSink()
         let pipeline = EventPipeline(book: book, clock: .events, sink: sink, report: problems)
         StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+        if let end { pipeline.run(until: end) }
         pipeline.reportDroppedTimers(to: errors)
         let actual = sink.actions.map(ActionEncoder.line(for:))
         let expectedText = (try? String(contentsOfFile: expect, encoding: .utf8)) ?? ""

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import GroupbotCore
+
+/// One group's figures for one day.
+public struct DailyFigures: Sendable, Equatable {
+    public var group: String
+    public var type: String?
+    public var day: String
+    /// Members at the end of the day, as the platform last reported them (nil when never reported).
+    public var members: Int?
+    public var joins: Int
+    public var leaves: Int
+    /// Members who posted at least once.
+    public var active: Int
+    public var messages: Int
+    /// Private notes from rules (guidance, e.g. about the ad slot).
+    public var guided: Int
+    public var deleted: Int
+    public var muted: Int
+    public var kicks: Int
+    /// Rule hits by rule id.
+    public var hits: [String: Int]
+}
+
+/// One action from the audit log.
+public struct AuditEntry: Sendable, Equatable {
+    public var action: Action
+    /// Whether it was handed to the transport.
+    public var emitted: Bool
+}
+
+extension SQLiteStore {
+    /// Daily figures, filtered; days are `YYYY-MM-DD` (inclusive).
+    public func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
+        try pool.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let group { conditions.append("s.group_id = ?"); arguments.append(group) }
+            if let type { conditions.append("g.type = ?"); arguments.append(type) }
+            if let from { conditions.append("s.day >= ?"); arguments.append(from) }
+            if let to { conditions.append("s.day <= ?"); arguments.append(to) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT s.*, g.type AS type,
+                    (SELECT COUNT(*) FROM daily_active a WHERE a.group_id = s.group_id AND a.day = s.day) AS active
+                FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
+                \(filter) ORDER BY s.day, s.group_id
+                """, arguments: StatementArguments(arguments))
+            return try rows.map { row in
+                let group: String = row["group_id"], day: String = row["day"]
+                let hits = try Row.fetchAll(db, sql: "SELECT rule, hits FROM daily_rule_hits WHERE group_id = ? AND day = ?",
+                                            arguments: [group, day])
+                return DailyFigures(
+                    group: group, type: row["type"], day: day, members: row["members"], joins: row["joins"],
+                    leaves: row["leaves"], active: row["active"], messages: row["messages"], guided: row["guided"],
+                    deleted: row["deleted"], muted: row["muted"], kicks: row["kicks"],
+                    hits: Dictionary(hits.map { ($0["rule"] as String, $0["hits"] as Int) }, uniquingKeysWith: +))
+            }
+        }
+    }
+
+    /// Every action taken, oldest first, filtered by group, member and rule.
+    public func auditLog(group: String? = nil, user: String? = nil, rule: String? = nil) throws -> [AuditEntry] {
+        try pool.read { db in
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let group { conditions.append("group_id = ?"); arguments.append(group) }
+            if let user { conditions.append("user_id = ?"); arguments.append(user) }
+            if let rule { conditions.append("rule = ?"); arguments.append(rule) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let decoder = JSONDecoder()
+            return try Row.fetchAll(db, sql: "SELECT line, emitted FROM outbox \(filter) ORDER BY seq",
+                                    arguments: StatementArguments(arguments)).map { row in
+                AuditEntry(action: try decoder.decode(Action.self, from: row["line"] as Data), emitted: row["emitted"] as Int == 1)
+            }
+        }
+    }
+}
