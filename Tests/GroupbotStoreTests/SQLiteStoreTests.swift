@@ -1,0 +1,115 @@
+import Foundation
+import GRDB
+import GroupbotCore
+import GroupbotRules
+@testable import GroupbotStore
+import GroupbotTransports
+import Testing
+
+@Suite struct SQLiteStoreTests {
+    func temporaryPath() -> String {
+        NSTemporaryDirectory() + "groupbot-store-\(UUID().uuidString).sqlite"
+    }
+
+    static let rules = """
+        ladders:
+          ads: { steps: [[{ dm: 广告请在周五发 }], [delete, { mute: 10m }]] }
+        rules:
+          - id: ad
+            on: message
+            when: { keywords: { any: [加微信] } }
+            ladder: ads
+          - id: later
+            on: message
+            when: { keywords: { any: [稍后] } }
+            actions: [{ send: 稍后回复, after: 10m }]
+        """
+
+    func event(_ id: String, _ text: String, at minute: Int, type: EventType = .message, group: String = "g1") -> Event {
+        let base = Timestamp.parse("2026-11-20T10:00:00+08:00")!.instant
+        return Event(type: type, id: id, time: base.adding(seconds: Int64(minute * 60)), utcOffsetSeconds: 28_800,
+                     group: group, groupName: "鱼油粉丝群", user: "u1", nick: "小美", text: text, memberCount: type == .join ? 120 : nil)
+    }
+
+    func pipeline(_ store: SQLiteStore, sink: CollectingSink) throws -> EventPipeline {
+        let book = try RuleBookLoader.load(files: [("rules/general.yaml", Self.rules)])
+        return EventPipeline(book: book, clock: .events, sink: sink, store: store, report: { Issue.record("\($0)") })
+    }
+
+    @Test func stateSurvivesARestartAndRepeatedEventsActOnce() throws {
+        let path = temporaryPath()
+        do {
+            let sink = CollectingSink()
+            let first = try pipeline(try SQLiteStore(path: path), sink: sink)
+            first.handle(event("m1", "加微信", at: 0))
+            first.handle(event("m2", "稍后联系", at: 1))
+            first.flush()  // committed, emitted; no snapshot: the restart must replay the journal
+            #expect(sink.actions.map(\.kind) == [.dm])
+        }
+        let sink = CollectingSink()
+        let second = try pipeline(try SQLiteStore(path: path), sink: sink)
+        #expect(try second.recover() == 2)
+        second.handle(event("m1", "加微信", at: 0))          // delivered again: ignored
+        second.handle(event("m3", "加微信", at: 20))         // the strike survived: second step
+        second.finish()
+        #expect(second.summary.duplicates == 1)
+        #expect(sink.actions.map(\.id) == ["m2:later:0", "m3:ad:0", "m3:ad:1", "m3:ad:2"])
+    }
+
+    @Test func unemittedActionsAreEmittedAfterACrash() throws {
+        let path = temporaryPath()
+        do {
+            let store = try SQLiteStore(path: path)
+            let action = Action(id: "x:r:0", kind: .send, group: "g1", text: "hi", rule: "r", cause: "x",
+                                due: Instant(seconds: 1), utcOffsetSeconds: 0)
+            try store.commit([JournalEntry(event: event("x", "hi", at: 0), time: Instant(seconds: 1), actions: [action])])
+            // The process dies here, before emitting.
+        }
+        let sink = CollectingSink()
+        let restarted = try pipeline(try SQLiteStore(path: path), sink: sink)
+        try restarted.recover()
+        #expect(sink.actions.map(\.id) == ["x:r:0"])
+        let again = CollectingSink()
+        try pipeline(try SQLiteStore(path: path), sink: again).recover()
+        #expect(again.actions.isEmpty)
+    }
+
+    @Test func anOlderStateFileIsMigrated() throws {
+        let path = temporaryPath()
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreMigrations.migrator.migrate(pool, upTo: "v1-journal-outbox-snapshots")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO processed (event_id) VALUES ('old-1')")
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.contains(eventID: "old-1"))
+        #expect(try store.dailyFigures().isEmpty)
+        let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
+        #expect(applied.count == 3)
+    }
+
+    @Test func dailyFiguresAndTheAuditLog() throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let sink = CollectingSink()
+        let run = try pipeline(store, sink: sink)
+        run.handle(event("j1", "", at: 0, type: .join))
+        run.handle(event("m1", "加微信", at: 1))
+        run.handle(event("m2", "加微信", at: 2))
+        run.handle(event("m3", "你好", at: 3))
+        run.finish()
+        let figures = try store.dailyFigures()
+        #expect(figures.count == 1)
+        let day = try #require(figures.first)
+        #expect(day.day == "2026-11-20" && day.group == "g1" && day.type == "general" && day.members == 120)
+        #expect(day.joins == 1 && day.messages == 3 && day.active == 1)
+        #expect(day.guided == 1 && day.deleted == 1 && day.muted == 1)
+        #expect(day.hits == ["ad": 2])
+        let log = try store.auditLog(user: "u1", rule: "ad")
+        #expect(log.map(\.action.kind) == [.dm, .delete, .mute, .notify])
+        #expect(log.allSatisfy { $0.emitted })
+        #expect(try store.dailyFigures(type: "vip").isEmpty)
+    }
+}
