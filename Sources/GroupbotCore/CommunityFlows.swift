@@ -133,6 +133,28 @@ public protocol TextNormalizing: Sendable {
     func normalize(_ text: String) -> String
 }
 
+/// The quiet stage of a group's life: when its active members stay under a
+/// threshold for some days, the operators are told, with the most active
+/// members listed so they can be moved to a livelier group.
+public struct QuietAlert: Sendable, Equatable {
+    /// When the daily check runs (minutes after local midnight).
+    public var minuteOfDay: Int
+    /// Fewer members than this posting on a day makes it a quiet day.
+    public var activeBelow: Int
+    /// Quiet days in a row before the alert.
+    public var days: Int
+    /// How many of the most active members to list.
+    public var top: Int
+
+    /// Creates an alert.
+    public init(minuteOfDay: Int, activeBelow: Int, days: Int, top: Int) {
+        self.minuteOfDay = minuteOfDay
+        self.activeBelow = activeBelow
+        self.days = days
+        self.top = top
+    }
+}
+
 /// Everything a group type configures beyond its rules.
 public struct CommunitySettings: Sendable {
     public var welcome: WelcomeScript?
@@ -141,13 +163,18 @@ public struct CommunitySettings: Sendable {
     public var ladders: [String: Ladder]
     public var normalizer: (any TextNormalizing)?
     public var adminCommands: AdminCommands
+    /// No scheduled post goes out inside this window.
+    public var quietHours: TimeWindow?
+    public var quietAlert: QuietAlert?
 
     /// Creates settings; the defaults configure nothing.
     public init(
         welcome: WelcomeScript? = nil, nickname: NicknameTemplate? = nil, adSlots: [AdSlot] = [],
         ladders: [String: Ladder] = [:], normalizer: (any TextNormalizing)? = nil,
-        adminCommands: AdminCommands = .standard
+        adminCommands: AdminCommands = .standard, quietHours: TimeWindow? = nil, quietAlert: QuietAlert? = nil
     ) {
+        self.quietHours = quietHours
+        self.quietAlert = quietAlert
         self.welcome = welcome
         self.nickname = nickname
         self.adSlots = adSlots

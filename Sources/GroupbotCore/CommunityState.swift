@@ -12,6 +12,15 @@ final class CommunityState: Codable {
     var invites: [String: Int] = [:]
     /// `group|user` of members an admin trusts.
     var trusted: Set<String> = []
+    /// Per group: when the bot first saw it, and its last message.
+    var firstSeen: [String: Instant] = [:]
+    var lastMessage: [String: Instant] = [:]
+    /// Per group, messages per member per local day (`YYYY-MM-DD`), for the quiet-stage check; pruned.
+    var activity: [String: [String: [String: Int]]] = [:]
+    /// Groups the operators were told are quiet (told again only after they liven up).
+    var quietGroups: Set<String> = []
+    /// Per `rule|group`, the next text of a rotating schedule.
+    var rotation: [String: Int] = [:]
     /// Per `group|user`, the last nickname seen (to name members in notices).
     var nicks: [String: String] = [:]
     /// Per `group|user`, until when the engine muted the member.
@@ -61,12 +70,14 @@ final class CommunityState: Codable {
         recentTexts = other.recentTexts; repeatHorizonSeconds = other.repeatHorizonSeconds; strikes = other.strikes
         slotUse = other.slotUse; welcomeBatches = other.welcomeBatches; welcomedBatches = other.welcomedBatches
         welcomeTokens = other.welcomeTokens; nicknameWatches = other.nicknameWatches
+        firstSeen = other.firstSeen; lastMessage = other.lastMessage; activity = other.activity
+        quietGroups = other.quietGroups; rotation = other.rotation
     }
 
     private enum CodingKeys: String, CodingKey {
         case groupsOfUser, memberCount, invites, trusted, nicks, mutedUntil, authors, authorOrder, redPackets
         case recentTexts, repeatHorizonSeconds, strikes, slotUse, welcomeBatches, welcomedBatches, welcomeTokens
-        case nicknameWatches
+        case nicknameWatches, firstSeen, lastMessage, activity, quietGroups, rotation
     }
 
     init(from decoder: any Decoder) throws {
@@ -88,6 +99,11 @@ final class CommunityState: Codable {
         welcomedBatches = try values.decode([String: [WelcomedBatch]].self, forKey: .welcomedBatches)
         welcomeTokens = try values.decode([String: [UInt64]].self, forKey: .welcomeTokens)
         nicknameWatches = try values.decode([String: NicknameWatch].self, forKey: .nicknameWatches)
+        firstSeen = try values.decodeIfPresent([String: Instant].self, forKey: .firstSeen) ?? [:]
+        lastMessage = try values.decodeIfPresent([String: Instant].self, forKey: .lastMessage) ?? [:]
+        activity = try values.decodeIfPresent([String: [String: [String: Int]]].self, forKey: .activity) ?? [:]
+        quietGroups = try values.decodeIfPresent(Set<String>.self, forKey: .quietGroups) ?? []
+        rotation = try values.decodeIfPresent([String: Int].self, forKey: .rotation) ?? [:]
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -109,6 +125,11 @@ final class CommunityState: Codable {
         try values.encode(welcomedBatches, forKey: .welcomedBatches)
         try values.encode(welcomeTokens, forKey: .welcomeTokens)
         try values.encode(nicknameWatches, forKey: .nicknameWatches)
+        try values.encode(firstSeen, forKey: .firstSeen)
+        try values.encode(lastMessage, forKey: .lastMessage)
+        try values.encode(activity, forKey: .activity)
+        try values.encode(quietGroups, forKey: .quietGroups)
+        try values.encode(rotation, forKey: .rotation)
     }
 
     // MARK: - Recording
@@ -138,7 +159,24 @@ final class CommunityState: Codable {
     }
 
 
+    /// Notes that the group was seen (its first day starts its life).
+    func recordGroupSeen(_ event: Event) {
+        if firstSeen[event.group] == nil { firstSeen[event.group] = event.time }
+    }
+
+    /// Counts a message for the quiet-stage check, keeping `days` days of history.
+    func recordActivity(_ event: Event, days: Int) {
+        let day = Timestamp.dayText(LocalTime(event.time, utcOffsetSeconds: event.utcOffsetSeconds).dayNumber)
+        var byDay = activity[event.group, default: [:]]
+        byDay[day, default: [:]][event.user, default: 0] += 1
+        if byDay.count > days + 1 {
+            for old in byDay.keys.sorted().prefix(byDay.count - days - 1) { byDay[old] = nil }
+        }
+        activity[event.group] = byDay
+    }
+
     func recordMessage(_ event: Event, now: Instant, tracksRepeats: Bool) {
+        lastMessage[event.group] = event.time
         if event.kind == "red_packet", let amount = event.amount {
             redPackets[Self.key(event.group, event.user), default: []].append(RedPacket(time: event.time, amount: amount))
         }

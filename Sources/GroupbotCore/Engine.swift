@@ -24,6 +24,8 @@ public final class Engine {
         case schedule(type: String, rule: Int, generation: Int)
         /// The end of a welcome batching window in a group.
         case welcomeBatch(group: String)
+        /// The daily quiet-stage check of a group type.
+        case quietCheck(type: String, generation: Int)
     }
 
     /// Cooldowns are kept by rule id, so they survive a reload of the rules.
@@ -96,6 +98,7 @@ public final class Engine {
         guard let type = resolved else { return [] }
         let now = clock.now
         var actions: [Action] = []
+        community.recordGroupSeen(event)
         if runFlows(for: event, type: type, now: now, into: &actions) { return actions }
 
         let plan = type.plan(for: event.type)
@@ -141,6 +144,7 @@ public final class Engine {
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             community.repeatHorizonSeconds = max(community.repeatHorizonSeconds, type.repeatHorizonSeconds)
             community.recordMessage(event, now: now, tracksRepeats: type.usesRepeatCondition)
+            if let alert = type.community.quietAlert { community.recordActivity(event, days: alert.days) }
         case .join:
             community.recordNick(of: event)
             community.recordJoin(event, typeName: type.name)
@@ -234,6 +238,13 @@ public final class Engine {
                 timers.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
             case .welcomeBatch(let group):
                 closeWelcomeBatch(group: group, at: due, into: &actions)
+            case .quietCheck(let typeName, let generation):
+                guard generation == scheduleGeneration, let type = book.types[typeName],
+                      let alert = type.community.quietAlert
+                else { continue }
+                checkQuietGroups(type: type, alert: alert, at: due, into: &actions)
+                let next = Schedule(minuteOfDay: alert.minuteOfDay).nextOccurrence(after: due, in: type.timeZone)
+                timers.schedule(.quietCheck(type: typeName, generation: generation), at: next)
             }
         }
         return actions
@@ -273,20 +284,43 @@ public final class Engine {
                 let next = type.rules[index].schedule!.nextOccurrence(after: now, in: type.timeZone)
                 timers.schedule(.schedule(type: typeName, rule: index, generation: scheduleGeneration), at: next)
             }
+            if let alert = type.community.quietAlert {
+                let next = Schedule(minuteOfDay: alert.minuteOfDay).nextOccurrence(after: now, in: type.timeZone)
+                timers.schedule(.quietCheck(type: typeName, generation: scheduleGeneration), at: next)
+            }
         }
     }
 
-    /// A schedule occurrence posts to every group of the type seen so far, in id order.
+    /// A schedule occurrence posts to every group of the type seen so far, in id order,
+    /// except in the type's quiet hours and for groups its filters leave out
+    /// (silent groups, or only silent ones; only some days of a group's life).
     private func runSchedule(type: GroupType, rule index: Int, at due: Instant) -> [Action] {
         let rule = type.rules[index]
+        let timing = rule.schedule!
         let offset = type.timeZone.utcOffsetSeconds(at: due)
+        if let quiet = type.community.quietHours, quiet.contains(LocalTime(due, utcOffsetSeconds: offset)) { return [] }
         let cause = "\(rule.id)@\(Timestamp.format(due, utcOffsetSeconds: offset))"
         var actions: [Action] = []
         for group in (groupsOfType[type.name] ?? []).sorted() {
+            let silentFor = due.milliseconds - (community.lastMessage[group] ?? community.firstSeen[group] ?? due).milliseconds
+            if let limit = timing.skipIfSilentSeconds, silentFor >= limit * 1000 { continue }
+            if let limit = timing.onlyIfSilentSeconds, silentFor < limit * 1000 { continue }
+            if !timing.groupDays.isEmpty {
+                let first = community.firstSeen[group] ?? due
+                let age = LocalTime(due, utcOffsetSeconds: offset).dayNumber - LocalTime(first, utcOffsetSeconds: offset).dayNumber + 1
+                guard timing.groupDays.contains(age) else { continue }
+            }
             let event = Event(type: .tick, id: cause, time: due, utcOffsetSeconds: offset,
                               group: group, groupName: groups[group]?.name)
             for (step, template) in rule.steps.enumerated() {
-                var action = makeAction(template, step: step, ruleID: rule.id, event: event, captures: [:],
+                var chosen = template
+                if timing.rotate, template.texts.count > 1 {
+                    let key = rule.id + "|" + group + "|\(step)"
+                    let turn = community.rotation[key, default: 0]
+                    chosen.texts = [template.texts[turn % template.texts.count]]
+                    community.rotation[key] = turn + 1
+                }
+                var action = makeAction(chosen, step: step, ruleID: rule.id, event: event, captures: [:],
                                         context: [:], now: due)
                 action.id = "\(cause):\(group):\(step)"
                 action.user = nil
@@ -300,6 +334,36 @@ public final class Engine {
             }
         }
         return actions
+    }
+
+    /// The quiet stage: a group whose active members stayed under the threshold for the
+    /// alert's days gets one notice to its admins, listing its most active members.
+    private func checkQuietGroups(type: GroupType, alert: QuietAlert, at due: Instant, into actions: inout [Action]) {
+        let offset = type.timeZone.utcOffsetSeconds(at: due)
+        let today = LocalTime(due, utcOffsetSeconds: offset).dayNumber
+        let days = (1...alert.days).map { Timestamp.dayText(today - $0) }
+        for group in (groupsOfType[type.name] ?? []).sorted() {
+            let first = LocalTime(community.firstSeen[group] ?? due, utcOffsetSeconds: offset).dayNumber
+            guard today - first >= alert.days else { continue }  // too young to judge
+            let byDay = community.activity[group] ?? [:]
+            let quiet = days.allSatisfy { (byDay[$0]?.count ?? 0) < alert.activeBelow }
+            guard quiet else {
+                community.quietGroups.remove(group)
+                continue
+            }
+            guard community.quietGroups.insert(group).inserted else { continue }
+            var totals: [String: Int] = [:]
+            for day in days { for (user, count) in byDay[day] ?? [:] { totals[user, default: 0] += count } }
+            let top = totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(alert.top).map { user, count in
+                "\(community.nicks[CommunityState.key(group, user)] ?? user)（\(user)，\(count) 条）"
+            }
+            let name = groups[group]?.name ?? group
+            let text = "「\(name)」已连续 \(alert.days) 天每天发言人数少于 \(alert.activeBelow) 人，进入冷清期。"
+                + (top.isEmpty ? "这几天没有人发言。" : "最活跃的成员：\(top.joined(separator: "、"))，可以考虑邀请他们转到新群。")
+            let cause = "quiet-group@\(Timestamp.format(due, utcOffsetSeconds: offset))"
+            actions.append(Action(id: "\(cause):\(group)", kind: .notify, group: group, text: text, rule: "quiet-group",
+                                  cause: cause, due: due, utcOffsetSeconds: offset))
+        }
     }
 
     // MARK: - Helpers

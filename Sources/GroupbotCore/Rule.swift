@@ -40,27 +40,48 @@ public struct Schedule: Sendable, Equatable {
     public var minuteOfDay: Int
     /// Weekdays it runs on; empty means every day.
     public var days: Set<Weekday>
+    /// Days of the month it runs on (1–31); empty means every day. With `days`, both must match.
+    public var monthDays: Set<Int>
+    /// Texts of a list are posted in turn, per group (else one is picked at random, stable per occurrence).
+    public var rotate: Bool
+    /// Skip a group with no message for this long (nothing to gain posting to a dead group).
+    public var skipIfSilentSeconds: Int64?
+    /// Post only to groups with no message for this long (a revival prompt).
+    public var onlyIfSilentSeconds: Int64?
+    /// Post only to groups on these days of their life (1 = the day the bot first saw the group):
+    /// a newcomer programme such as day 1, 3 and 7.
+    public var groupDays: Set<Int>
 
     /// Creates a schedule.
-    public init(minuteOfDay: Int, days: Set<Weekday> = []) {
+    public init(minuteOfDay: Int, days: Set<Weekday> = [], monthDays: Set<Int> = [], rotate: Bool = false,
+                skipIfSilentSeconds: Int64? = nil, onlyIfSilentSeconds: Int64? = nil, groupDays: Set<Int> = []) {
         self.minuteOfDay = minuteOfDay
         self.days = days
+        self.monthDays = monthDays
+        self.rotate = rotate
+        self.skipIfSilentSeconds = skipIfSilentSeconds
+        self.onlyIfSilentSeconds = onlyIfSilentSeconds
+        self.groupDays = groupDays
     }
 
     /// The first occurrence strictly after `instant` in `zone`.
     public func nextOccurrence(after instant: Instant, in zone: any TimeZoneRule) -> Instant {
         let offset = zone.utcOffsetSeconds(at: instant)
         let local = LocalTime(instant, utcOffsetSeconds: offset)
-        for dayDelta in 0...7 {
+        for dayDelta in 0...62 {
             let day = local.dayNumber + dayDelta
             let localSeconds = Int64(day) * 86_400 + Int64(minuteOfDay) * 60
             // The offset that applies is the one in force at the occurrence itself (daylight saving time).
             let guess = Instant(seconds: localSeconds - Int64(offset))
             let candidate = Instant(seconds: localSeconds - Int64(zone.utcOffsetSeconds(at: guess)))
             let weekday = Weekday(rawValue: (day + 3).floorModulo(7) + 1)!
-            if candidate > instant, days.isEmpty || days.contains(weekday) { return candidate }
+            let monthDay = Timestamp.civil(fromDays: day).day
+            if candidate > instant, days.isEmpty || days.contains(weekday),
+               monthDays.isEmpty || monthDays.contains(monthDay) {
+                return candidate
+            }
         }
-        return instant.adding(seconds: 8 * 86_400)  // unreachable with a non-empty day set
+        return instant.adding(seconds: 63 * 86_400)  // no matching day within two months (e.g. only the 31st of short months)
     }
 }
 

@@ -82,6 +82,12 @@ public enum Timestamp {
         return text + sign + pad(magnitude / 3600, 2) + ":" + pad(magnitude % 3600 / 60, 2)
     }
 
+    /// `YYYY-MM-DD` of a day number (days since 1970-01-01).
+    public static func dayText(_ days: Int) -> String {
+        let date = civil(fromDays: days)
+        return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2)
+    }
+
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits

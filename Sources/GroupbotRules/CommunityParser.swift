@@ -11,6 +11,8 @@ struct CommunitySpec {
     var ladders: [String: Ladder] = [:]
     var normalizer: EvasionNormalizer?
     var adminCommands: AdminCommands?
+    var quietHours: TimeWindow?
+    var quietAlert: QuietAlert?
 }
 
 /// Parses `welcome:`, `nickname:`, `ad_slots:`, `ladders:`, `normalize:` and
@@ -27,6 +29,8 @@ struct CommunityParser {
         if let node = top["ladders"] { spec.ladders = ladders(node) }
         if let node = top["normalize"] { spec.normalizer = normalizer(node) }
         if let node = top["admin_commands"] { spec.adminCommands = adminCommands(node) }
+        if let node = top["quiet_hours"] { spec.quietHours = ConditionParser(reader: reader).window(node, what: "quiet_hours") }
+        if let node = top["quiet_alert"] { spec.quietAlert = quietAlert(node) }
         return spec
     }
 
@@ -218,6 +222,20 @@ struct CommunityParser {
         }
         let strip = keys["strip"].flatMap { reader.string($0, what: "strip") } ?? EvasionNormalizer.defaultStrip
         return EvasionNormalizer(words: words, strip: strip)
+    }
+
+    /// `quiet_alert: { at: "09:00", active_below: 3, days: 7, top: 5 }`
+    private func quietAlert(_ node: Node) -> QuietAlert? {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.quietAlert, what: "quiet_alert") else { return nil }
+        guard let belowNode = keys["active_below"], let below = reader.integer(belowNode, what: "active_below"),
+              let daysNode = keys["days"], let days = reader.integer(daysNode, what: "days"), days >= 1
+        else {
+            reader.fail(node, "quiet_alert needs active_below and days (1 or more)", expected: "quiet_alert: { active_below: 3, days: 7 }")
+            return nil
+        }
+        let minute = keys["at"].flatMap { reader.timeOfDay($0, what: "at") } ?? 9 * 60
+        let top = keys["top"].flatMap { reader.integer($0, what: "top") } ?? 5
+        return QuietAlert(minuteOfDay: minute % 1440, activeBelow: below, days: days, top: top)
     }
 
     private func adminCommands(_ node: Node) -> AdminCommands? {

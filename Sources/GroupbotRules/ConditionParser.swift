@@ -184,7 +184,12 @@ struct ConditionParser {
     }
 
     private func timeWindow(_ node: Node) -> TimeWindow? {
-        guard let keys = reader.mapping(node, allowed: Vocabulary.time, what: "time") else { return nil }
+        window(node, what: "time")
+    }
+
+    /// A `{ from, to, days }` window (time conditions, quiet hours).
+    func window(_ node: Node, what: String) -> TimeWindow? {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.time, what: what) else { return nil }
         guard let fromNode = keys["from"], let toNode = keys["to"] else {
             reader.fail(node, "time needs both 'from' and 'to'", expected: "time: { from: \"09:00\", to: \"21:00\" }")
             return nil

@@ -84,6 +84,8 @@ struct RuleBookCompiler {
             settings.ladders.merge(spec.ladders) { _, child in child }
             if let own = spec.normalizer { normalizer = own }
             if let commands = spec.adminCommands { settings.adminCommands = commands }
+            if let quiet = spec.quietHours { settings.quietHours = quiet }
+            if let alert = spec.quietAlert { settings.quietAlert = alert }
         }
         settings.normalizer = normalizer ?? EvasionNormalizer(words: [:], strip: EvasionNormalizer.defaultStrip)
         return settings

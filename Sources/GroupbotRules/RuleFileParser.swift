@@ -96,7 +96,32 @@ struct RuleFileParser {
         if isSchedule {
             if let at = keys["at"], let minute = reader.timeOfDay(at, what: "at") {
                 let days = keys["days"].flatMap { reader.weekdays($0, what: "days") } ?? []
-                rule.schedule = Schedule(minuteOfDay: minute % 1440, days: days)
+                var schedule = Schedule(minuteOfDay: minute % 1440, days: days)
+                if let node = keys["monthdays"], let values = reader.strings(node, what: "monthdays") {
+                    let numbers = values.compactMap(Int.init).filter { (1...31).contains($0) }
+                    if numbers.count != values.count {
+                        reader.fail(node, "monthdays should be days of the month", expected: "numbers from 1 to 31, e.g. [1, 15]")
+                    }
+                    schedule.monthDays = Set(numbers)
+                }
+                if let node = keys["rotate"], let mode = reader.string(node, what: "rotate") {
+                    guard ["in_order", "random"].contains(mode) else {
+                        reader.fail(node, "rotate '\(mode)' is not known", expected: "in_order or random",
+                                    suggestion: Spelling.suggestion(for: mode, among: ["in_order", "random"]))
+                        return nil
+                    }
+                    schedule.rotate = mode == "in_order"
+                }
+                schedule.skipIfSilentSeconds = keys["skip_if_silent"].flatMap { reader.duration($0, what: "skip_if_silent") }
+                schedule.onlyIfSilentSeconds = keys["only_if_silent"].flatMap { reader.duration($0, what: "only_if_silent") }
+                if let node = keys["group_days"], let values = reader.strings(node, what: "group_days") {
+                    let numbers = values.compactMap(Int.init).filter { $0 >= 1 }
+                    if numbers.count != values.count {
+                        reader.fail(node, "group_days should be days of a group's life", expected: "numbers from 1, e.g. [1, 3, 7]")
+                    }
+                    schedule.groupDays = Set(numbers)
+                }
+                rule.schedule = schedule
             } else if keys["at"] == nil {
                 reader.fail(node, "schedule rule '\(id)' has no time", expected: "at: \"HH:MM\"")
             }
@@ -105,7 +130,7 @@ struct RuleFileParser {
                             expected: "on: message (or another event) for a rule with '\(key)'")
             }
         } else {
-            for key in ["at", "days"] where keys[key] != nil {
+            for key in ["at", "days", "monthdays", "rotate", "skip_if_silent", "only_if_silent", "group_days"] where keys[key] != nil {
                 reader.fail(keys[key], "'\(key)' only applies to schedule rules", expected: "on: schedule, or no '\(key)'")
             }
         }

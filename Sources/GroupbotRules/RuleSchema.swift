@@ -130,6 +130,9 @@ public enum RuleSchema {
             "on": ["anyOf": [["enum": triggers], ["type": "array", "items": ["enum": triggers]]]],
             "priority": integer, "when": ["$ref": "#/$defs/when"], "except": except, "cooldown": cooldown,
             "stop": flag, "disabled": flag, "actions": actions(ActionParser.names), "at": clock, "days": days,
+            "monthdays": ["type": "array", "items": ["type": "integer", "minimum": 1, "maximum": 31]],
+            "rotate": ["enum": ["in_order", "random"]], "skip_if_silent": duration, "only_if_silent": duration,
+            "group_days": ["type": "array", "items": ["type": "integer", "minimum": 1]],
             "ad_slot": flag, "ladder": text, "normalize": flag, "notify_admins": flag, "reason": text, "shadow": flag,
         ], required: ["id"], missing: &missing)
         let flowSteps = { (names: [String]) -> Schema in actions(names) }
@@ -174,7 +177,9 @@ public enum RuleSchema {
             "rules": ["type": "array", "items": rule], "tests": ["type": "array", "items": testCase],
             "welcome": welcome, "nickname": nickname, "ad_slots": ["type": "array", "items": adSlot],
             "ladders": ["type": "object", "additionalProperties": ladder], "normalize": normalize,
-            "admin_commands": adminCommands,
+            "admin_commands": adminCommands, "quiet_hours": time,
+            "quiet_alert": object(Vocabulary.quietAlert, ["at": clock, "active_below": integer, "days": integer, "top": integer],
+                                  required: ["active_below", "days"], missing: &missing),
         ], missing: &missing, description: "A groupbot group type file (rules/<type>.yaml).")
         file["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         file["title"] = "groupbot group type"

@@ -3,9 +3,12 @@
 /// from the same lists, so the two cannot drift apart.
 enum Vocabulary {
     static let file = (["description", "extends", "rules", "shadow", "tests", "timezone"] + community).sorted()
-    static let community = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "welcome"]
-    static let rule = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except",
-                       "id", "ladder", "normalize", "notify_admins", "on", "priority", "reason", "shadow", "stop", "when"]
+    static let community = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "quiet_alert", "quiet_hours",
+                            "welcome"]
+    static let rule = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except", "group_days",
+                       "id", "ladder", "monthdays", "normalize", "notify_admins", "on", "only_if_silent", "priority",
+                       "reason", "rotate", "shadow", "skip_if_silent", "stop", "when"]
+    static let quietAlert = ["active_below", "at", "days", "top"]
     static let when = ["groups", "invites", "keywords", "kind", "nick_regex", "not", "regex", "repeated", "role", "time"]
     static let keywords = ["all", "any", "case_sensitive", "match", "none"]
     static let except = ["roles", "users"]

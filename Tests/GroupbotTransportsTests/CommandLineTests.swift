@@ -159,6 +159,22 @@ import Testing
         #expect(log.contains("(SIGHUP)"))
     }
 
+    @Test func replayUntilLetsSchedulesRunAfterTheLastEvent() throws {
+        let plain = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules"]).output
+        let longer = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules", "--until", "2026-11-23T12:00:00+08:00"]).output
+        #expect(longer.hasPrefix(plain))
+        let extra = longer.dropFirst(plain.count).split(separator: "\n")
+        #expect(extra.contains { $0.contains(#""cause":"product-of-the-day@2026-11-23T09:00:00+08:00""#) })
+        #expect(try groupbot(["replay", "examples/demo.jsonl", "--until", "tomorrow"]).status == 64)
+    }
+
+    @Test func replayStatsPrintsDailyFigures() throws {
+        let outcome = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules", "--stats", "--format", "json"])
+        #expect(outcome.status == 0)
+        #expect(outcome.output.contains(#""day":"2026-11-18","deleted""#) || outcome.output.contains(#""day":"2026-11-18""#))
+        #expect(outcome.output.contains(#""group":"g-fans-01""#))
+    }
+
     @Test func runWithBrokenRulesExitsBeforeReadingInput() throws {
         let directory = try temporaryDirectory(["general.yaml": "rules: [\n"])
         let outcome = try groupbot(["run", "--rules", directory, "--state", "memory"], input: "{}\n")
