@@ -13,6 +13,12 @@ import GroupbotCore
 /// itself; the last batch before a power cut may be lost, never half-written.
 public final class SQLiteStore: EngineStore, SnapshotPolicy {
     let pool: DatabasePool
+    let path: String
+    /// Hashes of the ids of processed events (the most recent ``processedMemory`` of them are
+    /// loaded at start), so checking for a repeated event costs no database read.
+    private var processed: Set<UInt64> = []
+    /// How many processed ids are kept in memory for de-duplication.
+    public static let processedMemory = 5_000_000
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
     /// A snapshot is taken after this many journal entries (and at shutdown).
@@ -28,6 +34,11 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreMigrations.migrator.migrate(pool)
+            self.path = path
+            processed = Set(try pool.read { db in
+                try String.fetchAll(db, sql: "SELECT event_id FROM processed ORDER BY rowid DESC LIMIT ?",
+                                    arguments: [Self.processedMemory])
+            }.map(StableHashing.of))
         } catch {
             throw StoreError(path: path, reason: "\(error)")
         }
@@ -42,7 +53,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             if let snapshotRow {
                 let version: Int = snapshotRow["version"]
                 guard version <= EngineSnapshot.currentVersion else {
-                    throw StoreError(path: db.description, reason: "the state was written by a newer groupbot (snapshot version \(version))")
+                    throw StoreError(path: path, reason: "the state was written by a newer groupbot (snapshot version \(version))")
                 }
                 snapshot = try decoder.decode(EngineSnapshot.self, from: snapshotRow["data"] as Data)
                 after = snapshotRow["journal_seq"]
@@ -50,46 +61,46 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             let tail = try Row.fetchAll(db, sql: "SELECT at_ms, event FROM journal WHERE seq > ? ORDER BY seq", arguments: [after])
                 .map { row -> JournalEntry in
                     let data: Data? = row["event"]
-                    return JournalEntry(event: try data.map { try decoder.decode(Event.self, from: $0) },
-                                        time: Instant(milliseconds: row["at_ms"]), actions: [])
+                    return JournalEntry(event: try data.map(RecordCoding.decodeEvent), time: Instant(milliseconds: row["at_ms"]),
+                                        actions: [])
                 }
             let unemitted = try Row.fetchAll(db, sql: "SELECT line FROM outbox WHERE emitted = 0 ORDER BY seq")
-                .map { try decoder.decode(Action.self, from: $0["line"] as Data) }
+                .map { try RecordCoding.decodeAction($0["line"] as Data) }
             if snapshot == nil && tail.isEmpty && unemitted.isEmpty { return nil }
             return Recovery(snapshot: snapshot, tail: tail, unemitted: unemitted)
         }
     }
 
     public func contains(eventID: String) throws -> Bool {
-        try pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM processed WHERE event_id = ?)", arguments: [eventID]) ?? false
-        }
+        processed.contains(StableHashing.of(eventID))
     }
 
     public func commit(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
+        var stats = DailyStats()
         try pool.write { db in
+            let journal = try db.cachedStatement(sql: "INSERT INTO journal (at_ms, event) VALUES (?, ?)")
+            let processed = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed (event_id) VALUES (?)")
+            let outbox = try db.cachedStatement(sql: """
+                INSERT INTO outbox (action_id, kind, group_id, user_id, rule, cause, due_ms, line, emitted)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+                """)
             for entry in entries {
-                let eventData = try entry.event.map { try encoder.encode($0) }
-                try db.execute(sql: "INSERT INTO journal (at_ms, event) VALUES (?, ?)",
-                               arguments: [entry.time.milliseconds, eventData])
+                try journal.execute(arguments: [entry.time.milliseconds, entry.event.map(RecordCoding.encode)])
                 if let event = entry.event {
-                    try db.execute(sql: "INSERT OR IGNORE INTO processed (event_id) VALUES (?)", arguments: [event.id])
-                    try DailyStats.record(event: event, in: db)
+                    try processed.execute(arguments: [event.id])
+                    stats.add(event: event)
                     try GroupRegistry.record(event: event, type: entry.groupType, in: db)
                 }
                 for action in entry.actions {
-                    try db.execute(
-                        sql: """
-                            INSERT INTO outbox (action_id, kind, group_id, user_id, rule, cause, due_ms, line, emitted)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
-                            """,
-                        arguments: [action.id, action.kind.rawValue, action.group, action.user, action.rule, action.cause,
-                                    action.due.milliseconds, try encoder.encode(action)])
-                    try DailyStats.record(action: action, in: db)
+                    try outbox.execute(arguments: [action.id, action.kind.rawValue, action.group, action.user, action.rule,
+                                                   action.cause, action.due.milliseconds, RecordCoding.encode(action)])
+                    stats.add(action: action)
                 }
             }
+            try stats.write(to: db)
         }
+        for entry in entries { if let id = entry.event?.id { self.processed.insert(StableHashing.of(id)) } }
         entriesSinceSnapshot += entries.count
     }
 

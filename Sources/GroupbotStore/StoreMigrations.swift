@@ -8,7 +8,7 @@ enum StoreMigrations {
         migrator.registerMigration("v1-journal-outbox-snapshots") { db in
             try db.execute(sql: """
                 CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, event BLOB);
-                CREATE TABLE processed (event_id TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE processed (event_id TEXT PRIMARY KEY);
                 CREATE TABLE outbox (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT NOT NULL, kind TEXT NOT NULL,
                     group_id TEXT NOT NULL, user_id TEXT, rule TEXT NOT NULL, cause TEXT NOT NULL,

@@ -69,10 +69,9 @@ extension SQLiteStore {
             if let user { conditions.append("user_id = ?"); arguments.append(user) }
             if let rule { conditions.append("rule = ?"); arguments.append(rule) }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let decoder = JSONDecoder()
             return try Row.fetchAll(db, sql: "SELECT line, emitted FROM outbox \(filter) ORDER BY seq",
                                     arguments: StatementArguments(arguments)).map { row in
-                AuditEntry(action: try decoder.decode(Action.self, from: row["line"] as Data), emitted: row["emitted"] as Int == 1)
+                AuditEntry(action: try RecordCoding.decodeAction(row["line"] as Data), emitted: row["emitted"] as Int == 1)
             }
         }
     }

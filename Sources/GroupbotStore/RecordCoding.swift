@@ -1,0 +1,170 @@
+import Foundation
+import GroupbotCore
+
+/// A compact, fast binary form for events and actions in the journal and the
+/// outbox: each field a tag, a length and its UTF-8 bytes. JSON coding of every
+/// row would cost more than the rest of the engine's work per event.
+enum RecordCoding {
+    // MARK: Writing
+
+    private struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func string(_ tag: UInt8, _ value: String?) {
+            guard let value else { return }
+            bytes.append(tag)
+            let utf8 = Array(value.utf8)
+            integer(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+
+        mutating func number(_ tag: UInt8, _ value: Int64?) {
+            guard let value else { return }
+            bytes.append(tag)
+            integer(UInt64(bitPattern: value))
+        }
+
+        mutating func integer(_ value: UInt64) {
+            var rest = value
+            repeat {
+                let low = UInt8(rest & 0x7F)
+                rest >>= 7
+                bytes.append(rest == 0 ? low : low | 0x80)
+            } while rest != 0
+        }
+    }
+
+    static func encode(_ action: Action) -> Data {
+        var writer = Writer()
+        writer.string(1, action.id)
+        writer.string(2, action.kind.rawValue)
+        writer.string(3, action.group)
+        writer.string(4, action.user)
+        writer.string(5, action.text)
+        writer.string(6, action.replyTo)
+        writer.string(7, action.mention)
+        writer.string(8, action.message)
+        writer.number(9, action.seconds)
+        writer.string(10, action.rule)
+        writer.string(11, action.cause)
+        writer.number(12, action.due.milliseconds)
+        writer.number(13, Int64(action.utcOffsetSeconds))
+        return Data(writer.bytes)
+    }
+
+    static func encode(_ event: Event) -> Data {
+        var writer = Writer()
+        writer.string(1, event.type.rawValue)
+        writer.string(2, event.id)
+        writer.number(3, event.time.milliseconds)
+        writer.number(4, Int64(event.utcOffsetSeconds))
+        writer.string(5, event.group)
+        writer.string(6, event.groupName)
+        writer.string(7, event.user)
+        writer.string(8, event.nick)
+        writer.string(9, event.role.rawValue)
+        writer.string(10, event.kind)
+        writer.string(11, event.text)
+        writer.string(12, event.amount.map { String($0) })
+        writer.string(13, event.inviter)
+        writer.string(14, event.oldNick)
+        for mention in event.mentions { writer.string(15, mention) }
+        writer.string(16, event.replyTo)
+        writer.number(17, event.memberCount.map(Int64.init))
+        return Data(writer.bytes)
+    }
+
+    // MARK: Reading
+
+    /// Malformed bytes in the state file.
+    struct Corrupt: Error, CustomStringConvertible {
+        var description: String { "a journal or outbox row is damaged" }
+    }
+
+    private struct Reader {
+        let bytes: [UInt8]
+        var index = 0
+
+        mutating func integer() throws -> UInt64 {
+            var value: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                guard index < bytes.count, shift < 64 else { throw Corrupt() }
+                let byte = bytes[index]
+                index += 1
+                value |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+        }
+
+        /// Each field: its tag and, for strings, the text; numbers come back through `integer()`.
+        mutating func fields(_ body: (UInt8, inout Reader) throws -> Void) throws {
+            while index < bytes.count {
+                let tag = bytes[index]
+                index += 1
+                try body(tag, &self)
+            }
+        }
+
+        mutating func string() throws -> String {
+            let count = Int(try integer())
+            guard count >= 0, index + count <= bytes.count else { throw Corrupt() }
+            defer { index += count }
+            return String(decoding: bytes[index..<index + count], as: UTF8.self)
+        }
+
+        mutating func signed() throws -> Int64 { Int64(bitPattern: try integer()) }
+    }
+
+    static func decodeAction(_ data: Data) throws -> Action {
+        var reader = Reader(bytes: Array(data))
+        var action = Action(id: "", kind: .send, group: "", rule: "", cause: "", due: Instant(milliseconds: 0), utcOffsetSeconds: 0)
+        try reader.fields { tag, reader in
+            switch tag {
+            case 1: action.id = try reader.string()
+            case 2: action.kind = ActionKind(rawValue: try reader.string()) ?? .notify
+            case 3: action.group = try reader.string()
+            case 4: action.user = try reader.string()
+            case 5: action.text = try reader.string()
+            case 6: action.replyTo = try reader.string()
+            case 7: action.mention = try reader.string()
+            case 8: action.message = try reader.string()
+            case 9: action.seconds = try reader.signed()
+            case 10: action.rule = try reader.string()
+            case 11: action.cause = try reader.string()
+            case 12: action.due = Instant(milliseconds: try reader.signed())
+            case 13: action.utcOffsetSeconds = Int(try reader.signed())
+            default: throw Corrupt()
+            }
+        }
+        return action
+    }
+
+    static func decodeEvent(_ data: Data) throws -> Event {
+        var reader = Reader(bytes: Array(data))
+        var event = Event(type: .message, id: "", time: Instant(milliseconds: 0))
+        try reader.fields { tag, reader in
+            switch tag {
+            case 1: event.type = EventType(rawValue: try reader.string()) ?? .message
+            case 2: event.id = try reader.string()
+            case 3: event.time = Instant(milliseconds: try reader.signed())
+            case 4: event.utcOffsetSeconds = Int(try reader.signed())
+            case 5: event.group = try reader.string()
+            case 6: event.groupName = try reader.string()
+            case 7: event.user = try reader.string()
+            case 8: event.nick = try reader.string()
+            case 9: event.role = MemberRole(rawValue: try reader.string()) ?? .member
+            case 10: event.kind = try reader.string()
+            case 11: event.text = try reader.string()
+            case 12: event.amount = Double(try reader.string())
+            case 13: event.inviter = try reader.string()
+            case 14: event.oldNick = try reader.string()
+            case 15: event.mentions.append(try reader.string())
+            case 16: event.replyTo = try reader.string()
+            case 17: event.memberCount = Int(try reader.signed())
+            default: throw Corrupt()
+            }
+        }
+        return event
+    }
+}
