@@ -1,10 +1,30 @@
 import GRDB
 import GroupbotCore
 
-/// The groups the bot has seen: name, type, when first seen, last message, size.
-enum GroupRegistry {
-    static func record(event: Event, type: String?, in db: Database) throws {
+/// The groups the bot has seen: name, type, when first seen, last message, size —
+/// gathered over a batch and written once per group.
+struct GroupRegistry {
+    private struct Entry {
+        var name: String?
+        var type: String?
+        var firstSeen: Instant
+        var lastMessage: Instant?
+        var members: Int?
+    }
+
+    private var entries: [String: Entry] = [:]
+
+    mutating func add(event: Event, type: String?) {
         guard !event.group.isEmpty else { return }
+        var entry = entries[event.group] ?? Entry(firstSeen: event.time)
+        if let name = event.groupName { entry.name = name }
+        if let type { entry.type = type }
+        if event.type == .message { entry.lastMessage = event.time }
+        if let members = event.memberCount { entry.members = members }
+        entries[event.group] = entry
+    }
+
+    func write(to db: Database) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO groups (group_id, name, type, first_seen_ms, last_message_ms, members) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (group_id) DO UPDATE SET
@@ -12,7 +32,9 @@ enum GroupRegistry {
                 last_message_ms = COALESCE(excluded.last_message_ms, last_message_ms),
                 members = COALESCE(excluded.members, members)
             """)
-        try statement.execute(arguments: [event.group, event.groupName, type, event.time.milliseconds,
-                                          event.type == .message ? event.time.milliseconds : nil, event.memberCount])
+        for (group, entry) in entries {
+            try statement.execute(arguments: [group, entry.name, entry.type, entry.firstSeen.milliseconds,
+                                              entry.lastMessage?.milliseconds, entry.members])
+        }
     }
 }

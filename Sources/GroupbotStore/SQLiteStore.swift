@@ -21,8 +21,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     public static let processedMemory = 5_000_000
     private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
-    /// A snapshot is taken after this many journal entries (and at shutdown).
-    public var snapshotInterval = 5_000
+    /// A snapshot is taken after this many journal entries (and at shutdown). Recovery runs
+    /// at most this many entries again, which the engine does in a second or two.
+    public var snapshotInterval = 250_000
     private(set) var entriesSinceSnapshot = 0
 
     /// Opens (creating and migrating when needed) the store at `path`.
@@ -36,9 +37,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             try StoreMigrations.migrator.migrate(pool)
             self.path = path
             processed = Set(try pool.read { db in
-                try String.fetchAll(db, sql: "SELECT event_id FROM processed ORDER BY rowid DESC LIMIT ?",
-                                    arguments: [Self.processedMemory])
-            }.map(StableHashing.of))
+                try Int64.fetchAll(db, sql: "SELECT event_hash FROM processed LIMIT ?", arguments: [Self.processedMemory])
+            }.map { UInt64(bitPattern: $0) })
         } catch {
             throw StoreError(path: path, reason: "\(error)")
         }
@@ -64,8 +64,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
                     return JournalEntry(event: try data.map(RecordCoding.decodeEvent), time: Instant(milliseconds: row["at_ms"]),
                                         actions: [])
                 }
-            let unemitted = try Row.fetchAll(db, sql: "SELECT line FROM outbox WHERE emitted = 0 ORDER BY seq")
-                .map { try RecordCoding.decodeAction($0["line"] as Data) }
+            let unemitted = try Row.fetchAll(db, sql: """
+                SELECT line FROM outbox WHERE seq > (SELECT value FROM meta WHERE key = 'emitted_seq') ORDER BY seq
+                """).map { try RecordCoding.decodeAction($0["line"] as Data) }
             if snapshot == nil && tail.isEmpty && unemitted.isEmpty { return nil }
             return Recovery(snapshot: snapshot, tail: tail, unemitted: unemitted)
         }
@@ -80,17 +81,18 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         var stats = DailyStats()
         try pool.write { db in
             let journal = try db.cachedStatement(sql: "INSERT INTO journal (at_ms, event) VALUES (?, ?)")
-            let processed = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed (event_id) VALUES (?)")
+            let processed = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed (event_hash) VALUES (?)")
             let outbox = try db.cachedStatement(sql: """
-                INSERT INTO outbox (action_id, kind, group_id, user_id, rule, cause, due_ms, line, emitted)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)
+                INSERT INTO outbox (action_id, kind, group_id, user_id, rule, cause, due_ms, line)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            var registry = GroupRegistry()
             for entry in entries {
                 try journal.execute(arguments: [entry.time.milliseconds, entry.event.map(RecordCoding.encode)])
                 if let event = entry.event {
-                    try processed.execute(arguments: [event.id])
+                    try processed.execute(arguments: [Int64(bitPattern: StableHashing.of(event.id))])
                     stats.add(event: event)
-                    try GroupRegistry.record(event: event, type: entry.groupType, in: db)
+                    registry.add(event: event, type: entry.groupType)
                 }
                 for action in entry.actions {
                     try outbox.execute(arguments: [action.id, action.kind.rawValue, action.group, action.user, action.rule,
@@ -99,13 +101,16 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
                 }
             }
             try stats.write(to: db)
+            try registry.write(to: db)
         }
         for entry in entries { if let id = entry.event?.id { self.processed.insert(StableHashing.of(id)) } }
         entriesSinceSnapshot += entries.count
     }
 
     public func markEmitted() throws {
-        try pool.write { db in try db.execute(sql: "UPDATE outbox SET emitted = 1 WHERE emitted = 0") }
+        try pool.write { db in
+            try db.execute(sql: "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
+        }
     }
 
     public func save(_ snapshot: EngineSnapshot) throws {

@@ -8,16 +8,17 @@ enum StoreMigrations {
         migrator.registerMigration("v1-journal-outbox-snapshots") { db in
             try db.execute(sql: """
                 CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, event BLOB);
-                CREATE TABLE processed (event_id TEXT PRIMARY KEY);
+                CREATE TABLE processed (event_hash INTEGER PRIMARY KEY);
                 CREATE TABLE outbox (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT NOT NULL, kind TEXT NOT NULL,
                     group_id TEXT NOT NULL, user_id TEXT, rule TEXT NOT NULL, cause TEXT NOT NULL,
-                    due_ms INTEGER NOT NULL, line BLOB NOT NULL, emitted INTEGER NOT NULL DEFAULT 0);
-                CREATE INDEX outbox_unemitted ON outbox (emitted) WHERE emitted = 0;
+                    due_ms INTEGER NOT NULL, line BLOB NOT NULL);
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                INSERT INTO meta (key, value) VALUES ('emitted_seq', 0);
                 CREATE TABLE snapshots (journal_seq INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL);
                 """)
         }
-        migrator.registerMigration("v2-daily-stats-and-audit-indexes") { db in
+        migrator.registerMigration("v2-daily-stats") { db in
             try db.execute(sql: """
                 CREATE TABLE daily_stats (
                     group_id TEXT NOT NULL, day TEXT NOT NULL, members INTEGER, joins INTEGER NOT NULL DEFAULT 0,
@@ -28,9 +29,6 @@ enum StoreMigrations {
                     PRIMARY KEY (group_id, day, user_id)) WITHOUT ROWID;
                 CREATE TABLE daily_rule_hits (group_id TEXT NOT NULL, day TEXT NOT NULL, rule TEXT NOT NULL,
                     hits INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (group_id, day, rule)) WITHOUT ROWID;
-                CREATE INDEX outbox_group ON outbox (group_id);
-                CREATE INDEX outbox_user ON outbox (user_id);
-                CREATE INDEX outbox_rule ON outbox (rule);
                 """)
         }
         migrator.registerMigration("v3-group-registry") { db in

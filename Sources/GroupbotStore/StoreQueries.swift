@@ -69,9 +69,10 @@ extension SQLiteStore {
             if let user { conditions.append("user_id = ?"); arguments.append(user) }
             if let rule { conditions.append("rule = ?"); arguments.append(rule) }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            return try Row.fetchAll(db, sql: "SELECT line, emitted FROM outbox \(filter) ORDER BY seq",
+            let emittedUpTo = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'emitted_seq'") ?? 0
+            return try Row.fetchAll(db, sql: "SELECT seq, line FROM outbox \(filter) ORDER BY seq",
                                     arguments: StatementArguments(arguments)).map { row in
-                AuditEntry(action: try RecordCoding.decodeAction(row["line"] as Data), emitted: row["emitted"] as Int == 1)
+                AuditEntry(action: try RecordCoding.decodeAction(row["line"] as Data), emitted: (row["seq"] as Int64) <= emittedUpTo)
             }
         }
     }

@@ -80,7 +80,7 @@ import Testing
             let pool = try DatabasePool(path: path)
             try StoreMigrations.migrator.migrate(pool, upTo: "v1-journal-outbox-snapshots")
             try pool.write { db in
-                try db.execute(sql: "INSERT INTO processed (event_id) VALUES ('old-1')")
+                try db.execute(sql: "INSERT INTO processed (event_hash) VALUES (?)", arguments: [Int64(bitPattern: StableHashing.of("old-1"))])
             }
         }
         let store = try SQLiteStore(path: path)
