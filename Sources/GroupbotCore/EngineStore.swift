@@ -52,6 +52,13 @@ public protocol EngineStore: AnyObject {
     func markEmitted() throws
     /// Saves a snapshot covering everything committed so far; older journal entries may go.
     func save(_ snapshot: EngineSnapshot) throws
+    /// Work run again during recovery (with the actions it produced again), for stores
+    /// that keep figures between snapshots.
+    func recount(_ entries: [JournalEntry])
+}
+
+extension EngineStore {
+    public func recount(_ entries: [JournalEntry]) {}
 }
 
 /// A store that decides by itself when a snapshot is worth taking.

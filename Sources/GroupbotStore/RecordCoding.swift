@@ -168,3 +168,58 @@ enum RecordCoding {
         return event
     }
 }
+
+/// A batch of records in one blob: each a varint length and its bytes. The
+/// store writes one row per batch instead of one per event or action, which is
+/// what keeps a durable run within a small factor of an in-memory one.
+enum BatchCoding {
+    static func pack(_ records: [Data]) -> Data {
+        var bytes: [UInt8] = []
+        for record in records {
+            var length = UInt64(record.count)
+            repeat {
+                let low = UInt8(length & 0x7F)
+                length >>= 7
+                bytes.append(length == 0 ? low : low | 0x80)
+            } while length != 0
+            bytes.append(contentsOf: record)
+        }
+        return Data(bytes)
+    }
+
+    static func unpack(_ data: Data) throws -> [Data] {
+        let bytes = [UInt8](data)
+        var records: [Data] = []
+        var index = 0
+        while index < bytes.count {
+            var length: UInt64 = 0, shift: UInt64 = 0
+            while true {
+                guard index < bytes.count, shift < 64 else { throw RecordCoding.Corrupt() }
+                let byte = bytes[index]
+                index += 1
+                length |= UInt64(byte & 0x7F) << shift
+                if byte & 0x80 == 0 { break }
+                shift += 7
+            }
+            guard index + Int(length) <= bytes.count else { throw RecordCoding.Corrupt() }
+            records.append(Data(bytes[index..<index + Int(length)]))
+            index += Int(length)
+        }
+        return records
+    }
+
+    /// A journal entry: its time (8 bytes, big-endian) and the event, if any.
+    static func encode(entry: JournalEntry) -> Data {
+        var bytes = withUnsafeBytes(of: entry.time.milliseconds.bigEndian) { Array($0) }
+        if let event = entry.event { bytes.append(contentsOf: RecordCoding.encode(event)) }
+        return Data(bytes)
+    }
+
+    static func decodeEntry(_ data: Data) throws -> JournalEntry {
+        guard data.count >= 8 else { throw RecordCoding.Corrupt() }
+        let bytes = [UInt8](data)
+        let milliseconds = bytes[0..<8].reduce(Int64(0)) { $0 << 8 | Int64($1) }
+        let event = data.count > 8 ? try RecordCoding.decodeEvent(Data(bytes[8...])) : nil
+        return JournalEntry(event: event, time: Instant(milliseconds: milliseconds), actions: [])
+    }
+}

@@ -25,20 +25,27 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     /// at most this many entries again, which the engine does in a second or two.
     public var snapshotInterval = 250_000
     private(set) var entriesSinceSnapshot = 0
+    /// A snapshot is also taken when this many seconds passed since the last one (and work was done),
+    /// so the daily figures, written with each snapshot, stay current.
+    public var snapshotSeconds: TimeInterval = 60
+    private var lastSnapshot = Date()
+    private var pendingStats = DailyStats()
+    private var pendingRegistry = GroupRegistry()
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws(StoreError) {
         do {
             var configuration = Configuration()
             configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // WAL with NORMAL: no fsync per commit, only at checkpoints, which a larger
+                // auto-checkpoint makes rarer; a bigger page cache keeps the indexes in memory.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -32000")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreMigrations.migrator.migrate(pool)
             self.path = path
-            processed = Set(try pool.read { db in
-                try Int64.fetchAll(db, sql: "SELECT event_hash FROM processed LIMIT ?", arguments: [Self.processedMemory])
-            }.map { UInt64(bitPattern: $0) })
+            let batches = try pool.read { db in try Data.fetchAll(db, sql: "SELECT hashes FROM processed ORDER BY seq DESC") }
+            processed = Self.hashes(in: batches, limit: Self.processedMemory)
         } catch {
             throw StoreError(path: path, reason: "\(error)")
         }
@@ -58,15 +65,11 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
                 snapshot = try decoder.decode(EngineSnapshot.self, from: snapshotRow["data"] as Data)
                 after = snapshotRow["journal_seq"]
             }
-            let tail = try Row.fetchAll(db, sql: "SELECT at_ms, event FROM journal WHERE seq > ? ORDER BY seq", arguments: [after])
-                .map { row -> JournalEntry in
-                    let data: Data? = row["event"]
-                    return JournalEntry(event: try data.map(RecordCoding.decodeEvent), time: Instant(milliseconds: row["at_ms"]),
-                                        actions: [])
-                }
+            let tail = try Row.fetchAll(db, sql: "SELECT entries FROM journal WHERE seq > ? ORDER BY seq", arguments: [after])
+                .flatMap { try BatchCoding.unpack($0["entries"] as Data).map(BatchCoding.decodeEntry) }
             let unemitted = try Row.fetchAll(db, sql: """
-                SELECT line FROM outbox WHERE seq > (SELECT value FROM meta WHERE key = 'emitted_seq') ORDER BY seq
-                """).map { try RecordCoding.decodeAction($0["line"] as Data) }
+                SELECT actions FROM outbox WHERE seq > (SELECT value FROM meta WHERE key = 'emitted_seq') ORDER BY seq
+                """).flatMap { try BatchCoding.unpack($0["actions"] as Data).map(RecordCoding.decodeAction) }
             if snapshot == nil && tail.isEmpty && unemitted.isEmpty { return nil }
             return Recovery(snapshot: snapshot, tail: tail, unemitted: unemitted)
         }
@@ -78,32 +81,24 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     public func commit(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
-        var stats = DailyStats()
-        try pool.write { db in
-            let journal = try db.cachedStatement(sql: "INSERT INTO journal (at_ms, event) VALUES (?, ?)")
-            let processed = try db.cachedStatement(sql: "INSERT OR IGNORE INTO processed (event_hash) VALUES (?)")
-            let outbox = try db.cachedStatement(sql: """
-                INSERT INTO outbox (action_id, kind, group_id, user_id, rule, cause, due_ms, line)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-            var registry = GroupRegistry()
-            for entry in entries {
-                try journal.execute(arguments: [entry.time.milliseconds, entry.event.map(RecordCoding.encode)])
-                if let event = entry.event {
-                    try processed.execute(arguments: [Int64(bitPattern: StableHashing.of(event.id))])
-                    stats.add(event: event)
-                    registry.add(event: event, type: entry.groupType)
-                }
-                for action in entry.actions {
-                    try outbox.execute(arguments: [action.id, action.kind.rawValue, action.group, action.user, action.rule,
-                                                   action.cause, action.due.milliseconds, RecordCoding.encode(action)])
-                    stats.add(action: action)
-                }
+        var hashes: [UInt8] = []
+        var actions: [Data] = []
+        for entry in entries {
+            if let event = entry.event {
+                withUnsafeBytes(of: StableHashing.of(event.id).bigEndian) { hashes.append(contentsOf: $0) }
             }
-            try stats.write(to: db)
-            try registry.write(to: db)
+            for action in entry.actions { actions.append(RecordCoding.encode(action)) }
         }
-        for entry in entries { if let id = entry.event?.id { self.processed.insert(StableHashing.of(id)) } }
+        recount(entries)
+        let journal = BatchCoding.pack(entries.map(BatchCoding.encode(entry:)))
+        try pool.write { db in
+            try db.execute(sql: "INSERT INTO journal (entries) VALUES (?)", arguments: [journal])
+            if !hashes.isEmpty { try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [Data(hashes)]) }
+            if !actions.isEmpty {
+                try db.execute(sql: "INSERT INTO outbox (actions) VALUES (?)", arguments: [BatchCoding.pack(actions)])
+            }
+        }
+        for entry in entries { if let id = entry.event?.id { processed.insert(StableHashing.of(id)) } }
         entriesSinceSnapshot += entries.count
     }
 
@@ -113,9 +108,25 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         }
     }
 
+    /// Adds work to the figures written with the next snapshot.
+    public func recount(_ entries: [JournalEntry]) {
+        for entry in entries {
+            if let event = entry.event {
+                pendingStats.add(event: event)
+                pendingRegistry.add(event: event, type: entry.groupType)
+            }
+            for action in entry.actions { pendingStats.add(action: action) }
+        }
+    }
+
     public func save(_ snapshot: EngineSnapshot) throws {
         let data = try encoder.encode(snapshot)
+        let stats = pendingStats, registry = pendingRegistry
         try pool.write { db in
+            // Daily figures and the group registry go with the snapshot: after a crash, the
+            // journal since this snapshot is run again and counted again, never twice.
+            try stats.write(to: db)
+            try registry.write(to: db)
             let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM journal") ?? 0
             try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data) VALUES (?, ?, ?)",
                            arguments: [last, snapshot.version, data])
@@ -124,10 +135,33 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             try db.execute(sql: "DELETE FROM snapshots WHERE journal_seq < ?", arguments: [last])
         }
         entriesSinceSnapshot = 0
+        lastSnapshot = Date()
+        pendingStats = DailyStats()
+        pendingRegistry = GroupRegistry()
+    }
+
+    /// The processed-id hashes of the newest batches first, up to `limit` of them.
+    private static func hashes(in batches: [Data], limit: Int) -> Set<UInt64> {
+        var result: Set<UInt64> = []
+        for data in batches {
+            let bytes = [UInt8](data)
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                var value: UInt64 = 0
+                for byte in bytes[offset..<offset + 8] { value = value << 8 | UInt64(byte) }
+                result.insert(value)
+                offset += 8
+            }
+            if result.count >= limit { break }
+        }
+        return result
     }
 
     /// Whether enough has been committed since the last snapshot to take another.
-    public var wantsSnapshot: Bool { entriesSinceSnapshot >= snapshotInterval }
+    public var wantsSnapshot: Bool {
+        entriesSinceSnapshot >= snapshotInterval
+            || (entriesSinceSnapshot > 0 && Date().timeIntervalSince(lastSnapshot) >= snapshotSeconds)
+    }
 }
 
 /// A state file that cannot be opened or read.

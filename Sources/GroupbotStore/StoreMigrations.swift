@@ -6,13 +6,12 @@ enum StoreMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-journal-outbox-snapshots") { db in
+            // One row per committed batch: the journal (events and timer firings since the
+            // last snapshot), the ids processed, and the actions (the outbox, kept as the audit log).
             try db.execute(sql: """
-                CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER NOT NULL, event BLOB);
-                CREATE TABLE processed (event_hash INTEGER PRIMARY KEY);
-                CREATE TABLE outbox (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT, action_id TEXT NOT NULL, kind TEXT NOT NULL,
-                    group_id TEXT NOT NULL, user_id TEXT, rule TEXT NOT NULL, cause TEXT NOT NULL,
-                    due_ms INTEGER NOT NULL, line BLOB NOT NULL);
+                CREATE TABLE journal (seq INTEGER PRIMARY KEY AUTOINCREMENT, entries BLOB NOT NULL);
+                CREATE TABLE processed (seq INTEGER PRIMARY KEY AUTOINCREMENT, hashes BLOB NOT NULL);
+                CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, actions BLOB NOT NULL);
                 CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                 INSERT INTO meta (key, value) VALUES ('emitted_seq', 0);
                 CREATE TABLE snapshots (journal_seq INTEGER PRIMARY KEY, version INTEGER NOT NULL, data BLOB NOT NULL);

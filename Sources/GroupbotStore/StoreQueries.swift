@@ -63,17 +63,19 @@ extension SQLiteStore {
     /// Every action taken, oldest first, filtered by group, member and rule.
     public func auditLog(group: String? = nil, user: String? = nil, rule: String? = nil) throws -> [AuditEntry] {
         try pool.read { db in
-            var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let group { conditions.append("group_id = ?"); arguments.append(group) }
-            if let user { conditions.append("user_id = ?"); arguments.append(user) }
-            if let rule { conditions.append("rule = ?"); arguments.append(rule) }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let emittedUpTo = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'emitted_seq'") ?? 0
-            return try Row.fetchAll(db, sql: "SELECT seq, line FROM outbox \(filter) ORDER BY seq",
-                                    arguments: StatementArguments(arguments)).map { row in
-                AuditEntry(action: try RecordCoding.decodeAction(row["line"] as Data), emitted: (row["seq"] as Int64) <= emittedUpTo)
+            var entries: [AuditEntry] = []
+            for row in try Row.fetchAll(db, sql: "SELECT seq, actions FROM outbox ORDER BY seq") {
+                let emitted = (row["seq"] as Int64) <= emittedUpTo
+                for data in try BatchCoding.unpack(row["actions"] as Data) {
+                    let action = try RecordCoding.decodeAction(data)
+                    if let group, action.group != group { continue }
+                    if let user, action.user != user { continue }
+                    if let rule, action.rule != rule { continue }
+                    entries.append(AuditEntry(action: action, emitted: emitted))
+                }
             }
+            return entries
         }
     }
 }

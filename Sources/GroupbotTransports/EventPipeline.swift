@@ -86,11 +86,15 @@ public final class EventPipeline {
         guard let store, let recovery = try store.recover() else { return 0 }
         clock.usesWall = false
         if let snapshot = recovery.snapshot { engine.restore(snapshot) }
+        var recounted: [JournalEntry] = []
         for entry in recovery.tail {
             clock.advance(to: entry.time)
-            _ = engine.fireDueTimers()
-            if let event = entry.event { _ = engine.handle(event) }
+            var actions = engine.fireDueTimers()
+            if let event = entry.event { actions += engine.handle(event) }
+            recounted.append(JournalEntry(event: entry.event, time: entry.time, actions: actions,
+                                          groupType: entry.event.flatMap { engine.typeName(ofGroup: $0.group) }))
         }
+        store.recount(recounted)
         _ = engine.drainProblems()
         clock.usesWall = mode == .wall
         if !recovery.unemitted.isEmpty {

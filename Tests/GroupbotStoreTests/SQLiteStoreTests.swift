@@ -80,7 +80,8 @@ import Testing
             let pool = try DatabasePool(path: path)
             try StoreMigrations.migrator.migrate(pool, upTo: "v1-journal-outbox-snapshots")
             try pool.write { db in
-                try db.execute(sql: "INSERT INTO processed (event_hash) VALUES (?)", arguments: [Int64(bitPattern: StableHashing.of("old-1"))])
+                let hash = withUnsafeBytes(of: StableHashing.of("old-1").bigEndian) { Data($0) }
+                try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [hash])
             }
         }
         let store = try SQLiteStore(path: path)
