@@ -43,6 +43,9 @@ public struct Action: Sendable, Equatable, Codable {
     public var due: Instant
     /// The UTC offset used to write `due`.
     public var utcOffsetSeconds: Int
+    /// Bookkeeping for the audit log and figures, not sent to platforms: for a pardon,
+    /// the rules whose strikes it cleared (`pardoned:` followed by rule ids and counts).
+    public var note: String?
 
     /// Creates an action.
     public init(

@@ -14,6 +14,9 @@ public struct Enforcement: Sendable, Equatable {
     public var reason: String?
     /// Shadow mode: the rule is evaluated, but instead of acting it tells the admins what it would have done.
     public var shadow: Bool
+    /// Domains whose links are welcome: a message whose links all point to them (or their
+    /// subdomains) does not set the rule off.
+    public var allowedDomains: [String] = []
 
     /// Creates enforcement settings; the defaults add nothing but the admin notice.
     public init(honoursAdSlots: Bool = false, ladder: String? = nil, normalize: Bool = false,

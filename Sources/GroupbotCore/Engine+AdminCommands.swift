@@ -24,6 +24,7 @@ extension Engine {
         let member = CommunityState.key(event.group, target)
         let name = community.nicks[member].map { "\($0)（\(target)）" } ?? target
         var log: String
+        var pardoned: String?
         var steps: [(ActionStep, String?)] = []
         switch command {
         case .pardon:
@@ -33,6 +34,9 @@ extension Engine {
                 rules.append(rule)
             }
             let count = keys.reduce(0) { $0 + community.strikes[$1]!.history.count }
+            var perRule: [String: Int] = [:]
+            for key in keys { for entry in community.strikes[key]!.history { perRule[entry.rule, default: 0] += 1 } }
+            pardoned = "pardoned:" + perRule.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             for key in keys { community.strikes[key] = nil }
             log = "管理员 {nick} 赦免了 \(name)" + (rules.isEmpty ? "" : "，撤销 \(count) 条记录（\(rules.joined(separator: "、"))）")
             if let until = community.mutedUntil[member], until > now { steps.append((ActionStep(kind: .unmute), nil)) }
@@ -54,6 +58,7 @@ extension Engine {
             var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: steps.count, ruleID: ruleID,
                                     event: event, captures: [:], context: [:], now: now)
             action.user = target
+            action.note = pardoned
             actions.append(action)
         }
         return true

@@ -6,6 +6,7 @@ extension Engine {
         into actions: inout [Action]
     ) {
         let enforcement = rule.enforcement
+        if !enforcement.allowedDomains.isEmpty, Self.linksAllAllowed(event.text, allowed: enforcement.allowedDomains) { return }
         if enforcement.shadow {
             fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions)
             return
@@ -28,7 +29,10 @@ extension Engine {
             emit([step], firstIndex: steps.count, ruleID: rule.id, event: event, captures: captures, context: context,
                  now: now, into: &actions)
         }
-        if rule.actsOnMember, event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
+        if rule.actsOnMember {
+            community.recordNick(of: event)
+            if event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
+        }
     }
 
     /// Whether a rule that honours ad slots should let this ad pass: inside a slot,
@@ -93,6 +97,15 @@ extension Engine {
                                 captures: [:], context: [:], now: now)
         action.id = event.id + ":" + rule.id + ":shadow"
         actions.append(action)
+    }
+
+    /// Whether the text has links and every one is to an allowed domain (or a subdomain of one).
+    static func linksAllAllowed(_ text: String, allowed: [String]) -> Bool {
+        let domains = LinkDomains.find(in: text)
+        guard !domains.isEmpty else { return false }
+        return domains.allSatisfy { domain in
+            allowed.contains { domain == $0 || domain.hasSuffix("." + $0) }
+        }
     }
 
     /// When the next ad slot opens, as members read it: `11月27日（周五）20:00–21:00`.

@@ -140,7 +140,9 @@ public final class Engine {
     private func runFlows(for event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
         switch event.type {
         case .message:
-            community.recordNick(of: event)
+            // Nicknames are kept only where they are used (the quiet alert names members);
+            // members the bot acts on are remembered when it acts.
+            if type.community.quietAlert != nil { community.recordNick(of: event) }
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             community.repeatHorizonSeconds = max(community.repeatHorizonSeconds, type.repeatHorizonSeconds)
             community.recordMessage(event, now: now, tracksRepeats: type.usesRepeatCondition)

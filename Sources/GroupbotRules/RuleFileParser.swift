@@ -154,6 +154,9 @@ struct RuleFileParser {
         }
         if let value = keys["reason"] { rule.enforcement.reason = reader.string(value, what: "reason") }
         if let value = keys["shadow"] { rule.enforcement.shadow = reader.bool(value, what: "shadow") ?? false }
+        if let value = keys["allowed_domains"] {
+            rule.enforcement.allowedDomains = (reader.strings(value, what: "allowed_domains") ?? []).map { $0.lowercased() }
+        }
         if isSchedule {
             for key in ["ad_slot", "ladder", "normalize"] where keys[key] != nil {
                 reader.fail(keys[key], "'\(key)' does not apply to schedule rules", expected: "on: message")

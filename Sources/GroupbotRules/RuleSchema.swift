@@ -133,7 +133,7 @@ public enum RuleSchema {
             "monthdays": ["type": "array", "items": ["type": "integer", "minimum": 1, "maximum": 31]],
             "rotate": ["enum": ["in_order", "random"]], "skip_if_silent": duration, "only_if_silent": duration,
             "group_days": ["type": "array", "items": ["type": "integer", "minimum": 1]],
-            "ad_slot": flag, "ladder": text, "normalize": flag, "notify_admins": flag, "reason": text, "shadow": flag,
+            "ad_slot": flag, "allowed_domains": strings, "ladder": text, "normalize": flag, "notify_admins": flag, "reason": text, "shadow": flag,
         ], required: ["id"], missing: &missing)
         let flowSteps = { (names: [String]) -> Schema in actions(names) }
         let welcome = object(Vocabulary.welcome, [

@@ -5,7 +5,7 @@ enum Vocabulary {
     static let file = (["description", "extends", "rules", "shadow", "tests", "timezone"] + community).sorted()
     static let community = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "quiet_alert", "quiet_hours",
                             "welcome"]
-    static let rule = ["actions", "ad_slot", "at", "cooldown", "days", "description", "disabled", "except", "group_days",
+    static let rule = ["actions", "ad_slot", "allowed_domains", "at", "cooldown", "days", "description", "disabled", "except", "group_days",
                        "id", "ladder", "monthdays", "normalize", "notify_admins", "on", "only_if_silent", "priority",
                        "reason", "rotate", "shadow", "skip_if_silent", "stop", "when"]
     static let quietAlert = ["active_below", "at", "days", "top"]

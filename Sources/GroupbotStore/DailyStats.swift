@@ -15,6 +15,8 @@ struct DailyStats {
         var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0
         var active: Set<String> = []
         var hits: [String: Int] = [:]
+        /// Strikes an admin pardoned, by the rule that gave them: that rule's false positives.
+        var falsePositives: [String: Int] = [:]
     }
 
     private var counts: [Key: Counts] = [:]
@@ -52,6 +54,12 @@ struct DailyStats {
         }
         // A rule's first action (step 0, or its shadow notice) counts one hit.
         if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") { entry.hits[action.rule, default: 0] += 1 }
+        if let note = action.note, note.hasPrefix("pardoned:") {
+            for item in note.dropFirst("pardoned:".count).split(separator: ",") {
+                let parts = item.split(separator: "=")
+                if parts.count == 2, let count = Int(parts[1]) { entry.falsePositives[String(parts[0]), default: 0] += count }
+            }
+        }
         counts[key] = entry
     }
 
@@ -70,11 +78,18 @@ struct DailyStats {
             INSERT INTO daily_rule_hits (group_id, day, rule, hits) VALUES (?, ?, ?, ?)
             ON CONFLICT (group_id, day, rule) DO UPDATE SET hits = hits + excluded.hits
             """)
+        let falsePositives = try db.cachedStatement(sql: """
+            INSERT INTO daily_rule_hits (group_id, day, rule, false_positives) VALUES (?, ?, ?, ?)
+            ON CONFLICT (group_id, day, rule) DO UPDATE SET false_positives = false_positives + excluded.false_positives
+            """)
         for (key, entry) in counts {
             try upsert.execute(arguments: [key.group, key.day, entry.members, entry.joins, entry.leaves, entry.messages,
                                            entry.deleted, entry.muted, entry.kicks, entry.guided])
             for user in entry.active { try active.execute(arguments: [key.group, key.day, user]) }
             for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, key.day, rule, count]) }
+            for (rule, count) in entry.falsePositives {
+                try falsePositives.execute(arguments: [key.group, key.day, rule, count])
+            }
         }
     }
 }

@@ -49,6 +49,7 @@ enum RecordCoding {
         writer.string(11, action.cause)
         writer.number(12, action.due.milliseconds)
         writer.number(13, Int64(action.utcOffsetSeconds))
+        writer.string(14, action.note)
         return Data(writer.bytes)
     }
 
@@ -134,6 +135,7 @@ enum RecordCoding {
             case 11: action.cause = try reader.string()
             case 12: action.due = Instant(milliseconds: try reader.signed())
             case 13: action.utcOffsetSeconds = Int(try reader.signed())
+            case 14: action.note = try reader.string()
             default: throw Corrupt()
             }
         }

@@ -37,6 +37,9 @@ enum StoreMigrations {
                     last_message_ms INTEGER, members INTEGER) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v4-false-positives") { db in
+            try db.execute(sql: "ALTER TABLE daily_rule_hits ADD COLUMN false_positives INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -21,6 +21,8 @@ public struct DailyFigures: Sendable, Equatable {
     public var kicks: Int
     /// Rule hits by rule id.
     public var hits: [String: Int]
+    /// Strikes admins pardoned, by the rule that gave them (its false positives).
+    public var falsePositives: [String: Int] = [:]
 }
 
 /// One action from the audit log.
@@ -49,13 +51,16 @@ extension SQLiteStore {
                 """, arguments: StatementArguments(arguments))
             return try rows.map { row in
                 let group: String = row["group_id"], day: String = row["day"]
-                let hits = try Row.fetchAll(db, sql: "SELECT rule, hits FROM daily_rule_hits WHERE group_id = ? AND day = ?",
+                let hits = try Row.fetchAll(db, sql: "SELECT rule, hits, false_positives FROM daily_rule_hits WHERE group_id = ? AND day = ?",
                                             arguments: [group, day])
                 return DailyFigures(
                     group: group, type: row["type"], day: day, members: row["members"], joins: row["joins"],
                     leaves: row["leaves"], active: row["active"], messages: row["messages"], guided: row["guided"],
                     deleted: row["deleted"], muted: row["muted"], kicks: row["kicks"],
-                    hits: Dictionary(hits.map { ($0["rule"] as String, $0["hits"] as Int) }, uniquingKeysWith: +))
+                    hits: Dictionary(hits.filter { ($0["hits"] as Int) > 0 }.map { ($0["rule"] as String, $0["hits"] as Int) },
+                                     uniquingKeysWith: +),
+                    falsePositives: Dictionary(hits.filter { ($0["false_positives"] as Int) > 0 }
+                        .map { ($0["rule"] as String, $0["false_positives"] as Int) }, uniquingKeysWith: +))
             }
         }
     }

@@ -47,7 +47,9 @@ struct StatsCommand: ParsableCommand {
         let columns = ["day", "group", "type", "members", "joins", "leaves", "active", "messages", "guided", "deleted",
                        "muted", "kicks", "hits"]
         func hits(_ row: DailyFigures) -> String {
-            row.hits.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            Set(row.hits.keys).union(row.falsePositives.keys).sorted().map { rule in
+                "\(rule)=\(row.hits[rule] ?? 0)" + (row.falsePositives[rule].map { " (pardoned \($0))" } ?? "")
+            }.joined(separator: " ")
         }
         func values(_ row: DailyFigures) -> [String] {
             [row.day, row.group, row.type ?? "", row.members.map(String.init) ?? "", "\(row.joins)", "\(row.leaves)",
@@ -64,7 +66,8 @@ struct StatsCommand: ParsableCommand {
             let rows: [[String: Any]] = figures.map { row in
                 var object: [String: Any] = ["day": row.day, "group": row.group, "joins": row.joins, "leaves": row.leaves,
                                              "active": row.active, "messages": row.messages, "guided": row.guided,
-                                             "deleted": row.deleted, "muted": row.muted, "kicks": row.kicks, "hits": row.hits]
+                                             "deleted": row.deleted, "muted": row.muted, "kicks": row.kicks, "hits": row.hits,
+                                             "false_positives": row.falsePositives]
                 if let type = row.type { object["type"] = type }
                 if let members = row.members { object["members"] = members }
                 return object

@@ -260,4 +260,18 @@ import Testing
         let actions = harness.send("你们都是骗子", nick: "老王")
         #expect(actions.map(\.text) == ["【试运行 mute-swearing】本应：撤回消息；禁言10分钟 — 老王（u1）原文：你们都是骗子"])
     }
+
+    @Test func linksToAllowedDomainsAreWelcome() throws {
+        let harness = try Harness(rules: """
+              - id: links
+                on: message
+                when: { regex: '(?i)https?://|www\\.|\\.(?:com|cn)\\b' }
+                allowed_domains: [xianhai.cn, jd.com]
+                actions: [delete]
+            """)
+        #expect(harness.send("店铺链接 https://shop.xianhai.cn/a1").isEmpty)
+        #expect(harness.send("京东 https://item.jd.com/100.html 和 https://xianhai.cn").isEmpty)
+        #expect(harness.send("看这里 https://cheap.example.com/x").map(\.kind) == [.delete, .notify])
+        #expect(harness.send("两个链接 https://xianhai.cn 和 www.other.cn").map(\.kind) == [.delete, .notify])
+    }
 }

@@ -16,7 +16,7 @@ import Testing
                   - send: 你好
             """)
         #expect(found.contains(
-            "rules/general.yaml:4:5: unknown key 'acions' in a rule; expected one of actions, ad_slot, at, cooldown, days, description, disabled, except, group_days, id, ladder, monthdays, normalize, notify_admins, on, only_if_silent, priority, reason, rotate, shadow, skip_if_silent, stop, when (did you mean 'actions'?)"))
+            "rules/general.yaml:4:5: unknown key 'acions' in a rule; expected one of actions, ad_slot, allowed_domains, at, cooldown, days, description, disabled, except, group_days, id, ladder, monthdays, normalize, notify_admins, on, only_if_silent, priority, reason, rotate, shadow, skip_if_silent, stop, when (did you mean 'actions'?)"))
         #expect(found.contains { $0.hasPrefix("rules/general.yaml:2:5: rule 'faq' has no actions") })
     }
 

@@ -88,7 +88,7 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 3)
+        #expect(applied.count == 4)
     }
 
     @Test func dailyFiguresAndTheAuditLog() throws {
@@ -112,5 +112,21 @@ import Testing
         #expect(log.map(\.action.kind) == [.dm, .delete, .mute, .notify])
         #expect(log.allSatisfy { $0.emitted })
         #expect(try store.dailyFigures(type: "vip").isEmpty)
+    }
+
+    @Test func pardonedStrikesCountAsTheRulesFalsePositives() throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let run = try pipeline(store, sink: CollectingSink())
+        run.handle(event("m1", "加微信", at: 0))
+        run.handle(event("m2", "加微信", at: 1))
+        var pardon = event("p1", "赦免", at: 2)
+        pardon.user = "a1"
+        pardon.role = .admin
+        pardon.replyTo = "m2"
+        run.handle(pardon)
+        run.finish()
+        let day = try #require(try store.dailyFigures().first)
+        #expect(day.hits["ad"] == 2)
+        #expect(day.falsePositives == ["ad": 2])
     }
 }
