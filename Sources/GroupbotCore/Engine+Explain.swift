@@ -59,7 +59,7 @@ extension Engine {
             var how = "all conditions hold"
             if rule.enforcement.shadow { how += " (shadow: only the admins are told)" }
             verdicts.append(Explanation.Verdict(rule: rule.id, fired: true, reason: how))
-            if rule.stop { stoppedBy = rule.id }
+            if rule.stop, !rule.enforcement.shadow { stoppedBy = rule.id }
         }
         return Explanation(type: name, mappingReason: reason, verdicts: verdicts, actions: handle(event))
     }

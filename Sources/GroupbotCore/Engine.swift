@@ -128,7 +128,8 @@ public final class Engine {
                     cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
                 }
                 fire(rule, type: type, event: event, captures: evaluation.captures, now: now, into: &actions)
-                stopped = rule.stop
+                // A rule on trial must not change what members see: it never stops the rules after it.
+                stopped = rule.stop && !rule.enforcement.shadow
             }
         }
         problems.append(contentsOf: evaluation.problems)
@@ -328,7 +329,15 @@ public final class Engine {
                 action.user = nil
                 action.mention = nil
                 action.replyTo = nil
-                if template.delaySeconds > 0 {
+                if rule.enforcement.shadow {
+                    // On trial: the admins see what would have been posted, and when.
+                    action.text = "【试运行 \(rule.id)】本应\(action.kind == .send ? "在群里发" : "通知管理员")：「\(action.text ?? "")」"
+                        + (template.delaySeconds > 0 ? "（\(Timestamp.format(action.due, utcOffsetSeconds: offset))）" : "")
+                    action.kind = .notify
+                    action.id += ":shadow"
+                    action.due = due
+                }
+                if template.delaySeconds > 0, !rule.enforcement.shadow {
                     _ = schedule(action)
                 } else {
                     actions.append(action)

@@ -74,7 +74,9 @@ public final class ReplayReportCollector: ActionSink {
                 ?? .init(rule: action.rule, types: [], hits: 0, actions: 0, shadowed: 0, examples: [])
             entry.actions += 1
             if action.isShadowNotice { entry.shadowed += 1 }
-            if lastCause[action.rule] != action.cause {
+            // A rule's first step (or its shadow notice) is one hit: delayed steps that come later
+            // and interleave with other events' actions are not counted again.
+            if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow"), lastCause[action.rule] != action.cause {
                 lastCause[action.rule] = action.cause
                 entry.hits += 1
                 if entry.examples.count < Self.exampleCount { entry.examples.append(action.cause) }

@@ -275,3 +275,37 @@ import Testing
         #expect(harness.send("两个链接 https://xianhai.cn 和 www.other.cn").map(\.kind) == [.delete, .notify])
     }
 }
+
+@Suite struct ShadowTrialTests {
+    @Test func aShadowRuleNeverStopsTheRulesAfterIt() throws {
+        let harness = try Harness(rules: """
+              - id: trial
+                on: message
+                priority: 10
+                shadow: true
+                stop: true
+                when: { keywords: { any: [兼职] } }
+                actions: [delete]
+              - id: warn
+                on: message
+                when: { keywords: { any: [兼职] } }
+                actions: [{ send: 群里不招兼职哦 }]
+            """)
+        #expect(harness.send("招兼职").map(\.rule) == ["trial", "warn"])
+    }
+
+    @Test func shadowSchedulesTellTheAdminsInsteadOfPosting() throws {
+        let harness = try Harness(rules: """
+              - id: new-morning-post
+                on: schedule
+                at: "09:00"
+                shadow: true
+                actions: [{ send: 早安，今天的好物是鱼油 }]
+            """)
+        harness.send("hi", at: "2026-11-20T08:00:00+08:00")
+        let posts = harness.advance(to: "2026-11-20T10:00:00+08:00")
+        #expect(posts.map(\.kind) == [.notify])
+        #expect(posts.first?.text == "【试运行 new-morning-post】本应在群里发：「早安，今天的好物是鱼油」")
+        #expect(posts.first?.id.hasSuffix(":shadow") == true)
+    }
+}
