@@ -167,12 +167,7 @@ struct PatternShapeParser {
         case "s", "h", "v", "R": return .character(features: TextFeatures.whiteSpace)
         case "D", "w", "W", "S", "H", "V", "N", "X", "C": return .anyCharacter
         case "p", "P":
-            if current == "{" {
-                while let next = current, next != "}" { index += 1 }
-                guard take("}") else { return nil }
-            } else {
-                index += 1
-            }
+            guard skipPropertyName() else { return nil }
             return .anyCharacter
         case "b", "B", "A", "z", "Z", "G", "K": return .empty
         case "1"..."9": return .empty  // a back reference repeats text already required
@@ -194,6 +189,16 @@ struct PatternShapeParser {
             if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return nil }
             return literal(scalar)
         }
+    }
+
+    /// After `\p` or `\P`: skips `{Name}` or a one-letter name; false when a brace is never closed.
+    private mutating func skipPropertyName() -> Bool {
+        guard current == "{" else {
+            index += 1
+            return true
+        }
+        while let next = current, next != "}" { index += 1 }
+        return take("}")
     }
 
     /// After `\x`: `{HHHH}` or up to two hex digits.
@@ -305,12 +310,7 @@ struct PatternShapeParser {
         case "s", "h", "v": spaceEscape = true; return .some(nil)
         case "D", "w", "W", "S", "H", "V", "N": unknown = true; return .some(nil)
         case "p", "P":
-            if current == "{" {
-                while let next = current, next != "}" { index += 1 }
-                guard take("}") else { return nil }
-            } else {
-                index += 1
-            }
+            guard skipPropertyName() else { return nil }
             unknown = true
             return .some(nil)
         case "x": return hexEscape().map { .some($0) }

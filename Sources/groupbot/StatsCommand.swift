@@ -16,11 +16,7 @@ struct StatsCommand: ParsableCommand {
         abstract: "Print daily figures per group: members, joins, leaves, active members, messages, enforcement, rule hits."
     )
 
-    @Option(help: "The state file written by groupbot run.")
-    var state: String = "groupbot.sqlite"
-
-    @Option(help: "Only this group.")
-    var group: String?
+    @OptionGroup var source: StateFileOptions
 
     @Option(help: "Only groups of this type.")
     var type: String?
@@ -35,11 +31,8 @@ struct StatsCommand: ParsableCommand {
     var format: StatsFormat = .table
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: state) else {
-            throw ValidationError("no state file at \(state)")
-        }
-        let store = try SQLiteStore(path: state)
-        let figures = try store.dailyFigures(group: group, type: type, from: from, to: to)
+        let store = try source.openStore()
+        let figures = try store.dailyFigures(group: source.group, type: type, from: from, to: to)
         FileOutput.standardOutput().writeLine(Self.render(figures, format: format))
     }
 
@@ -93,11 +86,7 @@ struct LogCommand: ParsableCommand {
         discussion: "Answers \"why was this member muted?\" months later: filter with --user, --group and --rule."
     )
 
-    @Option(help: "The state file written by groupbot run.")
-    var state: String = "groupbot.sqlite"
-
-    @Option(help: "Only this group.")
-    var group: String?
+    @OptionGroup var source: StateFileOptions
 
     @Option(help: "Only actions about this member.")
     var user: String?
@@ -106,12 +95,9 @@ struct LogCommand: ParsableCommand {
     var rule: String?
 
     func run() throws {
-        guard FileManager.default.fileExists(atPath: state) else {
-            throw ValidationError("no state file at \(state)")
-        }
-        let store = try SQLiteStore(path: state)
+        let store = try source.openStore()
         let output = FileOutput.standardOutput()
-        for entry in try store.auditLog(group: group, user: user, rule: rule) {
+        for entry in try store.auditLog(group: source.group, user: user, rule: rule) {
             let action = entry.action
             var line = "\(Timestamp.format(action.due, utcOffsetSeconds: action.utcOffsetSeconds))  \(action.kind.rawValue)"
             if let who = action.user { line += " \(who)" }
@@ -121,5 +107,22 @@ struct LogCommand: ParsableCommand {
             if !entry.emitted { line += "  [not yet emitted]" }
             output.writeLine(line)
         }
+    }
+}
+
+/// The state file to read and the group to look at, shared by `stats` and `log`.
+struct StateFileOptions: ParsableArguments {
+    @Option(help: "The state file written by groupbot run.")
+    var state: String = "groupbot.sqlite"
+
+    @Option(help: "Only this group.")
+    var group: String?
+
+    /// Opens the state file, which must exist (reading never creates one).
+    func openStore() throws -> SQLiteStore {
+        guard FileManager.default.fileExists(atPath: state) else {
+            throw ValidationError("no state file at \(state)")
+        }
+        return try SQLiteStore(path: state)
     }
 }
