@@ -18,12 +18,17 @@ extension Engine {
             if !type.community.adSlots.isEmpty { context["next_slot"] = nextSlotDescription(type: type, after: now) }
         }
         var steps = rule.steps
+        var struck = false
         if let name = enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
             let count = strike(event.user, ladder: ladder, rule: rule.id, event: event, now: now)
             context["strikes"] = String(count)
             steps += ladder.steps[min(count, ladder.steps.count) - 1]
+            struck = true
         }
+        let first = actions.count
         emit(steps, ruleID: rule.id, event: event, captures: captures, context: context, now: now, into: &actions)
+        // The figures count strikes from this mark on the firing's first action.
+        if struck, first < actions.count { actions[first].note = "strike" }
         if enforcement.notifyAdmins, let notice = adminNotice(for: steps, rule: rule, event: event) {
             let step = ActionStep(kind: .notify, texts: [notice])
             emit([step], firstIndex: steps.count, ruleID: rule.id, event: event, captures: captures, context: context,

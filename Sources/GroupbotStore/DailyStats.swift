@@ -12,7 +12,7 @@ struct DailyStats {
 
     private struct Counts {
         var members: Int?
-        var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0
+        var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0, strikes = 0
         var active: Set<String> = []
         var hits: [String: Int] = [:]
         /// Strikes an admin pardoned, by the rule that gave them: that rule's false positives.
@@ -54,6 +54,7 @@ struct DailyStats {
         }
         // A rule's first action (step 0, or its shadow notice) counts one hit.
         if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") { entry.hits[action.rule, default: 0] += 1 }
+        if action.note == "strike" { entry.strikes += 1 }
         if let note = action.note, note.hasPrefix("pardoned:") {
             for item in note.dropFirst("pardoned:".count).split(separator: ",") {
                 let parts = item.split(separator: "=")
@@ -66,12 +67,12 @@ struct DailyStats {
     /// Adds the batch's figures to the tables.
     func write(to db: Database) throws {
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO daily_stats (group_id, day, members, joins, leaves, messages, deleted, muted, kicks, guided)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO daily_stats (group_id, day, members, joins, leaves, messages, deleted, muted, kicks, guided, strikes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (group_id, day) DO UPDATE SET members = COALESCE(excluded.members, members),
                 joins = joins + excluded.joins, leaves = leaves + excluded.leaves, messages = messages + excluded.messages,
                 deleted = deleted + excluded.deleted, muted = muted + excluded.muted, kicks = kicks + excluded.kicks,
-                guided = guided + excluded.guided
+                guided = guided + excluded.guided, strikes = strikes + excluded.strikes
             """)
         let active = try db.cachedStatement(sql: "INSERT OR IGNORE INTO daily_active (group_id, day, user_id) VALUES (?, ?, ?)")
         let hits = try db.cachedStatement(sql: """
@@ -84,7 +85,7 @@ struct DailyStats {
             """)
         for (key, entry) in counts {
             try upsert.execute(arguments: [key.group, key.day, entry.members, entry.joins, entry.leaves, entry.messages,
-                                           entry.deleted, entry.muted, entry.kicks, entry.guided])
+                                           entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes])
             for user in entry.active { try active.execute(arguments: [key.group, key.day, user]) }
             for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, key.day, rule, count]) }
             for (rule, count) in entry.falsePositives {

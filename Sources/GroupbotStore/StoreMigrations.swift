@@ -40,6 +40,9 @@ enum StoreMigrations {
         migrator.registerMigration("v4-false-positives") { db in
             try db.execute(sql: "ALTER TABLE daily_rule_hits ADD COLUMN false_positives INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v5-strikes") { db in
+            try db.execute(sql: "ALTER TABLE daily_stats ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

@@ -19,6 +19,8 @@ public struct DailyFigures: Sendable, Equatable {
     public var deleted: Int
     public var muted: Int
     public var kicks: Int
+    /// Strikes given on escalation ladders.
+    public var strikes: Int = 0
     /// Rule hits by rule id.
     public var hits: [String: Int]
     /// Strikes admins pardoned, by the rule that gave them (its false positives).
@@ -56,7 +58,7 @@ extension SQLiteStore {
                 return DailyFigures(
                     group: group, type: row["type"], day: day, members: row["members"], joins: row["joins"],
                     leaves: row["leaves"], active: row["active"], messages: row["messages"], guided: row["guided"],
-                    deleted: row["deleted"], muted: row["muted"], kicks: row["kicks"],
+                    deleted: row["deleted"], muted: row["muted"], kicks: row["kicks"], strikes: row["strikes"],
                     hits: Dictionary(hits.filter { ($0["hits"] as Int) > 0 }.map { ($0["rule"] as String, $0["hits"] as Int) },
                                      uniquingKeysWith: +),
                     falsePositives: Dictionary(hits.filter { ($0["false_positives"] as Int) > 0 }

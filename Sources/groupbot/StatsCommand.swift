@@ -38,7 +38,7 @@ struct StatsCommand: ParsableCommand {
 
     static func render(_ figures: [DailyFigures], format: StatsFormat) -> String {
         let columns = ["day", "group", "type", "members", "joins", "leaves", "active", "messages", "guided", "deleted",
-                       "muted", "kicks", "hits"]
+                       "muted", "kicks", "strikes", "hits"]
         func hits(_ row: DailyFigures) -> String {
             Set(row.hits.keys).union(row.falsePositives.keys).sorted().map { rule in
                 "\(rule)=\(row.hits[rule] ?? 0)" + (row.falsePositives[rule].map { " (pardoned \($0))" } ?? "")
@@ -46,7 +46,8 @@ struct StatsCommand: ParsableCommand {
         }
         func values(_ row: DailyFigures) -> [String] {
             [row.day, row.group, row.type ?? "", row.members.map(String.init) ?? "", "\(row.joins)", "\(row.leaves)",
-             "\(row.active)", "\(row.messages)", "\(row.guided)", "\(row.deleted)", "\(row.muted)", "\(row.kicks)", hits(row)]
+             "\(row.active)", "\(row.messages)", "\(row.guided)", "\(row.deleted)", "\(row.muted)", "\(row.kicks)",
+             "\(row.strikes)", hits(row)]
         }
         switch format {
         case .csv:
@@ -59,7 +60,8 @@ struct StatsCommand: ParsableCommand {
             let rows: [[String: Any]] = figures.map { row in
                 var object: [String: Any] = ["day": row.day, "group": row.group, "joins": row.joins, "leaves": row.leaves,
                                              "active": row.active, "messages": row.messages, "guided": row.guided,
-                                             "deleted": row.deleted, "muted": row.muted, "kicks": row.kicks, "hits": row.hits,
+                                             "deleted": row.deleted, "muted": row.muted, "kicks": row.kicks,
+                                             "strikes": row.strikes, "hits": row.hits,
                                              "false_positives": row.falsePositives]
                 if let type = row.type { object["type"] = type }
                 if let members = row.members { object["members"] = members }

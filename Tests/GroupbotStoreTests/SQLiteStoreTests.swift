@@ -88,7 +88,7 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 4)
+        #expect(applied.count == 5)
     }
 
     @Test func dailyFiguresAndTheAuditLog() throws {
@@ -106,7 +106,7 @@ import Testing
         let day = try #require(figures.first)
         #expect(day.day == "2026-11-20" && day.group == "g1" && day.type == "general" && day.members == 120)
         #expect(day.joins == 1 && day.messages == 3 && day.active == 1)
-        #expect(day.guided == 1 && day.deleted == 1 && day.muted == 1)
+        #expect(day.guided == 1 && day.deleted == 1 && day.muted == 1 && day.strikes == 2)
         #expect(day.hits == ["ad": 2])
         let log = try store.auditLog(user: "u1", rule: "ad")
         #expect(log.map(\.action.kind) == [.dm, .delete, .mute, .notify])
