@@ -7,7 +7,8 @@ import GroupbotCore
 struct DailyStats {
     private struct Key: Hashable {
         let group: String
-        let day: String
+        /// Local day number (days since 1970-01-01).
+        let day: Int
     }
 
     private struct Counts {
@@ -21,47 +22,48 @@ struct DailyStats {
 
     private var counts: [Key: Counts] = [:]
 
-    /// The local calendar day of an instant, `YYYY-MM-DD`.
-    static func day(_ instant: Instant, offset: Int) -> String {
-        Timestamp.dayText(LocalTime(instant, utcOffsetSeconds: offset).dayNumber)
+    private static func dayNumber(_ instant: Instant, offset: Int) -> Int {
+        LocalTime(instant, utcOffsetSeconds: offset).dayNumber
     }
 
     mutating func add(event: Event) {
         guard !event.group.isEmpty, event.type != .tick else { return }
-        let key = Key(group: event.group, day: Self.day(event.time, offset: event.utcOffsetSeconds))
-        var entry = counts[key] ?? Counts()
+        let key = Key(group: event.group, day: Self.dayNumber(event.time, offset: event.utcOffsetSeconds))
+        // Changed in place: copying the entry out and back would copy its sets on every event.
         switch event.type {
-        case .join: entry.joins += 1
-        case .leave: entry.leaves += 1
+        case .join: counts[key, default: Counts()].joins += 1
+        case .leave: counts[key, default: Counts()].leaves += 1
         case .message:
-            entry.messages += 1
-            entry.active.insert(event.user)
-        default: break
+            counts[key, default: Counts()].messages += 1
+            counts[key, default: Counts()].active.insert(event.user)
+        default: counts[key, default: Counts()].messages += 0
         }
-        if let members = event.memberCount { entry.members = members }
-        counts[key] = entry
+        if let members = event.memberCount { counts[key, default: Counts()].members = members }
     }
 
     mutating func add(action: Action) {
-        let key = Key(group: action.group, day: Self.day(action.due, offset: action.utcOffsetSeconds))
-        var entry = counts[key] ?? Counts()
+        let key = Key(group: action.group, day: Self.dayNumber(action.due, offset: action.utcOffsetSeconds))
         switch action.kind {
-        case .delete: entry.deleted += 1
-        case .mute: entry.muted += 1
-        case .kick: entry.kicks += 1
-        case .dm where !action.rule.hasPrefix("welcome") && !action.rule.hasPrefix("nickname"): entry.guided += 1
-        default: break
+        case .delete: counts[key, default: Counts()].deleted += 1
+        case .mute: counts[key, default: Counts()].muted += 1
+        case .kick: counts[key, default: Counts()].kicks += 1
+        case .dm where !action.rule.hasPrefix("welcome") && !action.rule.hasPrefix("nickname"):
+            counts[key, default: Counts()].guided += 1
+        default: counts[key, default: Counts()].guided += 0
         }
         // A rule's first action (step 0, or its shadow notice) counts one hit.
-        if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") { entry.hits[action.rule, default: 0] += 1 }
-        if action.note == "strike" { entry.strikes += 1 }
+        if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") {
+            counts[key, default: Counts()].hits[action.rule, default: 0] += 1
+        }
+        if action.note == "strike" { counts[key, default: Counts()].strikes += 1 }
         if let note = action.note, note.hasPrefix("pardoned:") {
             for item in note.dropFirst("pardoned:".count).split(separator: ",") {
                 let parts = item.split(separator: "=")
-                if parts.count == 2, let count = Int(parts[1]) { entry.falsePositives[String(parts[0]), default: 0] += count }
+                if parts.count == 2, let count = Int(parts[1]) {
+                    counts[key, default: Counts()].falsePositives[String(parts[0]), default: 0] += count
+                }
             }
         }
-        counts[key] = entry
     }
 
     /// Adds the batch's figures to the tables.
@@ -84,12 +86,13 @@ struct DailyStats {
             ON CONFLICT (group_id, day, rule) DO UPDATE SET false_positives = false_positives + excluded.false_positives
             """)
         for (key, entry) in counts {
-            try upsert.execute(arguments: [key.group, key.day, entry.members, entry.joins, entry.leaves, entry.messages,
+            let day = Timestamp.dayText(key.day)
+            try upsert.execute(arguments: [key.group, day, entry.members, entry.joins, entry.leaves, entry.messages,
                                            entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes])
-            for user in entry.active { try active.execute(arguments: [key.group, key.day, user]) }
-            for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, key.day, rule, count]) }
+            for user in entry.active { try active.execute(arguments: [key.group, day, user]) }
+            for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, day, rule, count]) }
             for (rule, count) in entry.falsePositives {
-                try falsePositives.execute(arguments: [key.group, key.day, rule, count])
+                try falsePositives.execute(arguments: [key.group, day, rule, count])
             }
         }
     }

@@ -13,9 +13,8 @@ enum RecordCoding {
         mutating func string(_ tag: UInt8, _ value: String?) {
             guard let value else { return }
             bytes.append(tag)
-            let utf8 = Array(value.utf8)
-            integer(UInt64(utf8.count))
-            bytes.append(contentsOf: utf8)
+            integer(UInt64(value.utf8.count))
+            bytes.append(contentsOf: value.utf8)
         }
 
         mutating func number(_ tag: UInt8, _ value: Int64?) {

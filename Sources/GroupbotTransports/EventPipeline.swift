@@ -53,7 +53,7 @@ public final class EventPipeline {
     /// With a durable store, work is committed before its actions go out (an outbox).
     private let store: (any EngineStore)?
     private var uncommitted: [JournalEntry] = []
-    private var uncommittedIDs: Set<String> = []
+    private var uncommittedIDs: Set<String> = []  // ids of the batch not yet committed
     private let report: (String) -> Void
     /// When the sink is flushed.
     public let flushPolicy: FlushPolicy
