@@ -1,17 +1,30 @@
 extension Engine {
-    /// Fires a rule whose conditions hold: ad slots first (a conforming ad passes),
-    /// then the rule's own steps and its ladder's next step, then the admin notice.
+    /// What firing a rule came to.
+    enum Outcome {
+        /// The rule acted (or, in shadow, told the admins).
+        case acted
+        /// The message is an ad the rule allows in its slot: handled, nothing to do.
+        case allowedInSlot
+        /// The rule does not apply after all (links only to allowed domains).
+        case notApplicable
+    }
+
+    /// Fires a rule whose conditions hold: links to allowed domains make it not apply, an
+    /// ad inside its slot passes; otherwise the rule's own steps and its ladder's next
+    /// step, then the admin notice.
+    @discardableResult
     func fire(
         _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
         into actions: inout [Action]
-    ) {
+    ) -> Outcome {
         let enforcement = rule.enforcement
-        if !enforcement.allowedDomains.isEmpty, Self.linksAllAllowed(event.text, allowed: enforcement.allowedDomains) { return }
-        if enforcement.shadow {
-            fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions)
-            return
+        if !enforcement.allowedDomains.isEmpty, Self.linksAllAllowed(event.text, allowed: enforcement.allowedDomains) {
+            return .notApplicable
         }
-        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: true) { return }
+        if enforcement.shadow {
+            return fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions)
+        }
+        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: true) { return .allowedInSlot }
         var context: [String: String] = [:]
         if rule.needsContext {
             context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
@@ -38,6 +51,7 @@ extension Engine {
             community.recordNick(of: event)
             if event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
         }
+        return .acted
     }
 
     /// Whether a rule that honours ad slots should let this ad pass: inside a slot,
@@ -68,8 +82,8 @@ extension Engine {
     private func fireInShadow(
         _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
         into actions: inout [Action]
-    ) {
-        if rule.enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: false) { return }
+    ) -> Outcome {
+        if rule.enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: false) { return .allowedInSlot }
         var steps = rule.steps
         if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
             let key = event.user + "|" + name
@@ -97,11 +111,12 @@ extension Engine {
         let summary = "【试运行 \(rule.id)】本应：\(would.joined(separator: "；")) — {nick}（{user}）原文：\(event.text)"
         guard let notice = try? Template(summary.replacingBraces().replacingOccurrences(of: "{{nick}}", with: "{nick}")
             .replacingOccurrences(of: "{{user}}", with: "{user}"))
-        else { return }
+        else { return .acted }
         var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: 0, ruleID: rule.id, event: event,
                                 captures: [:], context: [:], now: now)
         action.id = event.id + ":" + rule.id + ":shadow"
         actions.append(action)
+        return .acted
     }
 
     /// Whether the text has links and every one is to an allowed domain (or a subdomain of one).

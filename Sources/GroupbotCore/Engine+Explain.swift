@@ -56,6 +56,12 @@ extension Engine {
                     continue
                 }
             }
+            if !rule.enforcement.allowedDomains.isEmpty,
+               Self.linksAllAllowed(event.text, allowed: rule.enforcement.allowedDomains) {
+                verdicts.append(Explanation.Verdict(rule: rule.id, fired: false,
+                                                    reason: "conditions hold, but every link is to an allowed domain"))
+                continue
+            }
             var how = "all conditions hold"
             if rule.enforcement.shadow { how += " (shadow: only the admins are told)" }
             verdicts.append(Explanation.Verdict(rule: rule.id, fired: true, reason: how))

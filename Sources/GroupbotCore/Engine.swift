@@ -121,13 +121,20 @@ public final class Engine {
                 guard !evaluation.isExempt(event, from: rule), evaluation.holds(rule, for: event) else { continue }
                 if rule.sparesTrusted, !community.trusted.isEmpty,
                    community.trusted.contains(CommunityState.key(event.group, event.user)) { continue }
+                var cooldownKey: CooldownKey?
                 if let cooldown = rule.cooldown {
                     let key = CooldownKey(type: typeName, rule: rule.id, group: event.group,
                                           user: cooldown.scope == .user ? event.user : nil)
                     if let until = cooldownUntil[key], now < until { continue }
-                    cooldownUntil[key] = now.adding(seconds: cooldown.seconds)
+                    cooldownKey = key
                 }
-                fire(rule, type: type, event: event, captures: evaluation.captures, now: now, into: &actions)
+                // A rule whose links are all allowed does not apply: no cooldown, no stop. An ad
+                // allowed in its slot was handled: it stops as the rule says, but starts no cooldown.
+                let outcome = fire(rule, type: type, event: event, captures: evaluation.captures, now: now, into: &actions)
+                if outcome == .notApplicable { continue }
+                if outcome == .acted, let cooldownKey, let cooldown = rule.cooldown {
+                    cooldownUntil[cooldownKey] = now.adding(seconds: cooldown.seconds)
+                }
                 // A rule on trial must not change what members see: it never stops the rules after it.
                 stopped = rule.stop && !rule.enforcement.shadow
             }

@@ -58,8 +58,10 @@ extension Engine {
             groups[record.id] = (record.name, record.type, book.types[record.type])
             groupsOfType[record.type, default: []].insert(record.id)
         }
-        schedulesStarted = snapshot.schedulesStarted
-        scheduleGeneration = snapshot.scheduleGeneration
+        // Schedule timers point at rules by position, which the current rules may have moved:
+        // drop them (a new generation) and start the schedules again from now.
+        scheduleGeneration = snapshot.scheduleGeneration + 1
+        schedulesStarted = false
         community.replace(with: snapshot.community)
     }
 }

@@ -68,7 +68,7 @@ public struct Schedule: Sendable, Equatable {
     public func nextOccurrence(after instant: Instant, in zone: any TimeZoneRule) -> Instant {
         let offset = zone.utcOffsetSeconds(at: instant)
         let local = LocalTime(instant, utcOffsetSeconds: offset)
-        for dayDelta in 0...62 {
+        for dayDelta in 0...1500 {
             let day = local.dayNumber + dayDelta
             let localSeconds = Int64(day) * 86_400 + Int64(minuteOfDay) * 60
             // The offset that applies is the one in force at the occurrence itself (daylight saving time).
@@ -81,7 +81,8 @@ public struct Schedule: Sendable, Equatable {
                 return candidate
             }
         }
-        return instant.adding(seconds: 63 * 86_400)  // no matching day within two months (e.g. only the 31st of short months)
+        // No matching day in four years (an impossible combination): never.
+        return Instant(milliseconds: Int64.max / 2)
     }
 }
 

@@ -235,6 +235,11 @@ struct CommunityParser {
         }
         let minute = keys["at"].flatMap { reader.timeOfDay($0, what: "at") } ?? 9 * 60
         let top = keys["top"].flatMap { reader.integer($0, what: "top") } ?? 5
+        guard below >= 1, top >= 0, days <= 365 else {
+            reader.fail(node, "quiet_alert needs active_below of 1 or more, top of 0 or more and days up to 365",
+                        expected: "quiet_alert: { active_below: 3, days: 7, top: 5 }")
+            return nil
+        }
         return QuietAlert(minuteOfDay: minute % 1440, activeBelow: below, days: days, top: top)
     }
 

@@ -103,6 +103,9 @@ final class YAMLNodeReader {
         }
     }
 
+    /// The longest duration a rule may state: ten years.
+    static let longestDuration: Int64 = 3650 * 86_400
+
     /// `30s`, `10m`, `2h`, `1d` or a number of seconds.
     func duration(_ node: Node, what: String) -> Int64? {
         guard let text = string(node, what: what) else { return nil }
@@ -116,7 +119,12 @@ final class YAMLNodeReader {
             fail(node, "\(what) '\(text)' is not a duration", expected: "a duration such as 30s, 10m, 2h or 1d")
             return nil
         }
-        return value * unit
+        let (seconds, overflow) = value.multipliedReportingOverflow(by: unit)
+        guard !overflow, seconds <= Self.longestDuration else {
+            fail(node, "\(what) '\(text)' is longer than ten years", expected: "a duration up to 3650d")
+            return nil
+        }
+        return seconds
     }
 
     /// `HH:MM` as minutes after midnight.

@@ -36,6 +36,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     public init(path: String) throws(StoreError) {
         do {
             var configuration = Configuration()
+            configuration.busyMode = .timeout(5)  // `stats` and `log` may read while `run` writes
             configuration.prepareDatabase { db in
                 // WAL with NORMAL: no fsync per commit, only at checkpoints, which a larger
                 // auto-checkpoint makes rarer; a bigger page cache keeps the indexes in memory.
@@ -127,7 +128,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             // journal since this snapshot is run again and counted again, never twice.
             try stats.write(to: db)
             try registry.write(to: db)
-            let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM journal") ?? 0
+            // The journal's AUTOINCREMENT counter, which survives the rows being deleted.
+            let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
             try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data) VALUES (?, ?, ?)",
                            arguments: [last, snapshot.version, data])
             // The journal before the snapshot is not needed to recover; the outbox stays as the audit log.

@@ -167,8 +167,7 @@ private struct FieldReader {
         let next = parser.peek() ?? 0
         if next == UInt8(ascii: "\"") { return try parser.parseString() }
         if next == UInt8(ascii: "-") || (next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")), Self.idFields.contains(key) {
-            let value = try parser.parseNumber()
-            return value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+            return try parser.parseNumberText()  // every digit kept: 9007199254740993 stays itself
         }
         do {
             let value = try parser.parseValue()

@@ -141,22 +141,22 @@ public final class EventPipeline {
         }
         summary.events += 1
         onEvent?(event)
-        var actions: [Action] = []
-        if mode == .events {
-            clock.advance(to: event.time)
-            actions = engine.fireDueTimers()
-        }
+        if mode == .events { clock.advance(to: event.time) }
+        // The time the engine works at, journaled so a recovery runs it again the same way.
+        let now = clock.now
+        var actions = engine.fireDueTimers()
         actions += engine.handle(event)
-        record(event: event, actions: actions)
+        record(event: event, actions: actions, at: now)
         for problem in engine.drainProblems() { report(problem) }
         if flushPolicy == .line { flush() }
     }
 
     /// Fires the timers due now (on the wall clock, between events).
     public func fireDueTimers() {
+        let now = clock.now
         let actions = engine.fireDueTimers()
         guard !actions.isEmpty else { return }
-        record(event: nil, actions: actions)
+        record(event: nil, actions: actions, at: now)
     }
 
     /// Flushes the sink if the policy writes out whenever the input pauses.
@@ -168,7 +168,7 @@ public final class EventPipeline {
     public func run(until instant: Instant) {
         clock.advance(to: instant)
         let actions = engine.fireDueTimers()
-        if !actions.isEmpty { record(event: nil, actions: actions) }
+        if !actions.isEmpty { record(event: nil, actions: actions, at: instant) }
         for problem in engine.drainProblems() { report(problem) }
         flush()
     }
@@ -184,13 +184,13 @@ public final class EventPipeline {
         }
     }
 
-    private func record(event: Event?, actions: [Action]) {
+    private func record(event: Event?, actions: [Action], at time: Instant) {
         guard store != nil else {
             deliver(actions)
             return
         }
         let type = event.flatMap { engine.typeName(ofGroup: $0.group) }
-        uncommitted.append(JournalEntry(event: event, time: clock.now, actions: actions, groupType: type))
+        uncommitted.append(JournalEntry(event: event, time: time, actions: actions, groupType: type))
         if let id = event?.id { uncommittedIDs.insert(id) }
         if uncommitted.count >= 1000 { flush() }
     }
@@ -208,14 +208,17 @@ public final class EventPipeline {
             uncommittedIDs.removeAll(keepingCapacity: true)
             do {
                 try store.commit(batch)
-                for entry in batch { deliver(entry.actions) }
-                sink.flush()
+            } catch {
+                report("state: \(error) — \(batch.count) event(s) not saved")
+            }
+            // Delivered once, whether or not the commit worked: losing actions is worse.
+            for entry in batch { deliver(entry.actions) }
+            sink.flush()
+            do {
                 try store.markEmitted()
                 if (store as? any SnapshotPolicy)?.wantsSnapshot == true { try store.save(engine.snapshot()) }
             } catch {
-                report("state: \(error) — \(batch.count) event(s) not saved")
-                for entry in batch { deliver(entry.actions) }
-                sink.flush()
+                report("state: \(error)")
             }
             return
         }

@@ -203,6 +203,13 @@ public struct JSONParser {
         return .array(array)
     }
 
+    /// Reads a number and returns it as written (ids must keep every digit).
+    mutating func parseNumberText() throws(JSONSyntaxError) -> String {
+        let start = index
+        _ = try parseNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+    }
+
     mutating func parseNumber() throws(JSONSyntaxError) -> Double {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }

@@ -109,10 +109,18 @@ public final class PCRE2Pattern: @unchecked Sendable {
     private func run(on text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
         scratch.reserve(pairs: pairCount)
         var text = text
-        let rc: Int32 = text.withUTF8 { bytes in
+        var rc: Int32 = text.withUTF8 { bytes in
             // Swift strings are always valid UTF-8, so PCRE2 need not check again.
             pcre2_match_8(code, bytes.baseAddress, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK),
                           scratch.matchData, matchContext)
+        }
+        if rc == PCRE2_ERROR_JIT_STACKLIMIT {
+            // The JIT's small default stack ran out on a long text: the interpreter, bounded by
+            // the match limits instead, takes over for this match.
+            rc = text.withUTF8 { bytes in
+                pcre2_match_8(code, bytes.baseAddress, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT),
+                              scratch.matchData, matchContext)
+            }
         }
         if rc == PCRE2_ERROR_NOMATCH { return false }
         if rc < 0 { throw matchError(rc) }

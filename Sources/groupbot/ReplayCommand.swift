@@ -82,7 +82,10 @@ struct ReplayCommand: ParsableCommand {
             let store = try StateOption.open(path)
             let pipeline = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store, report: problems)
             StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
-            if let end { pipeline.run(until: end) }
+            if let end {
+                pipeline.run(until: end)
+                pipeline.finish()  // the figures are written with the snapshot
+            }
             let figures = try (store as! SQLiteStore).dailyFigures()
             FileOutput.standardOutput().writeLine(StatsCommand.render(figures, format: StatsFormat(rawValue: format.rawValue) ?? .table))
             return

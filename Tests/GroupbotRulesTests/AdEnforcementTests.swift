@@ -274,6 +274,30 @@ import Testing
         #expect(harness.send("看这里 https://cheap.example.com/x").map(\.kind) == [.delete, .notify])
         #expect(harness.send("两个链接 https://xianhai.cn 和 www.other.cn").map(\.kind) == [.delete, .notify])
     }
+
+    @Test func aRuleThatLetsAMessagePassStartsNoCooldownAndStopsNothing() throws {
+        let harness = try Harness(rules: """
+              - id: links
+                on: message
+                priority: 10
+                stop: true
+                cooldown: 10m
+                when: { regex: 'https?://' }
+                allowed_domains: [xianhai.cn]
+                actions: [{ dm: 外部链接请先问群主 }]
+              - id: thanks
+                on: message
+                when: { keywords: { any: [谢谢] } }
+                actions: [{ send: 不客气 }]
+            """)
+        #expect(harness.send("谢谢 https://xianhai.cn/a", at: "2026-11-20T10:00:00+08:00").map(\.rule) == ["thanks"])
+        #expect(harness.send("看 https://other.com/x", at: "2026-11-20T10:01:00+08:00").map(\.rule) == ["links"])
+    }
+
+    @Test func extremeDurationsAreRejectedNotTrapped() {
+        let errors = loadErrors(["rules/general.yaml": "rules:\n  - id: a\n    on: message\n    cooldown: 999999999999999999d\n    actions: [delete]\n"])
+        #expect(errors == ["rules/general.yaml:4:15: cooldown '999999999999999999d' is longer than ten years; expected a duration up to 3650d"])
+    }
 }
 
 @Suite struct ShadowTrialTests {

@@ -128,3 +128,10 @@ import Testing
         #expect(LineDiff.unified(expected: ["a"], actual: ["a"], expectedName: "e", actualName: "a") == nil)
     }
 }
+
+@Suite struct NumericIdTests {
+    @Test func largeNumericIdsKeepEveryDigit() throws {
+        let event = try EventDecoder.decode(line: #"{"type":"message","id":9007199254740993,"ts":1,"group":123456789012345678,"user":42}"#)
+        #expect(event.id == "9007199254740993" && event.group == "123456789012345678" && event.user == "42")
+    }
+}

@@ -98,4 +98,10 @@ import Testing
         let match = try #require(try pattern.firstMatch(in: "🌸😀加我13812345678哦", scratch: scratch))
         #expect(match.namedCaptures["phone"] == "13812345678")
     }
+
+    @Test func longTextsBeyondTheJITStackStillMatch() throws {
+        let pattern = try PCRE2Pattern("(?:好|的)*吗")
+        let text = String(repeating: "好的", count: 2_000) + "吗"
+        #expect(try pattern.matches(text, scratch: scratch))
+    }
 }
