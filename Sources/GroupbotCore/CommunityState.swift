@@ -61,6 +61,37 @@ final class CommunityState: Codable {
 
     init() {}
 
+    /// Forgets what can no longer matter, so a process running for months stays small:
+    /// finished welcome and nickname bookkeeping, old red packets and ad-slot counts,
+    /// expired mutes, and all but the latest strikes of a member's history.
+    func prune(now: Instant, isLive: (UInt64) -> Bool) {
+        let day: Int64 = 86_400_000
+        welcomeTokens = welcomeTokens.compactMapValues { tokens in
+            let live = tokens.filter(isLive)
+            return live.isEmpty ? nil : live
+        }
+        welcomedBatches = welcomedBatches.compactMapValues { batches in
+            let live = batches.filter { $0.tokens.contains(where: isLive) }
+            return live.isEmpty ? nil : live
+        }
+        nicknameWatches = nicknameWatches.filter { _, watch in
+            watch.tokens.contains(where: isLive) || now.milliseconds - watch.cause.time.milliseconds < 30 * day
+        }
+        redPackets = redPackets.compactMapValues { packets in
+            let recent = packets.filter { now.milliseconds - $0.time.milliseconds < 2 * day }
+            return recent.isEmpty ? nil : recent
+        }
+        let today = Int(now.milliseconds / day)
+        slotUse = slotUse.filter { key, _ in
+            guard let at = key.lastIndex(of: "@"), let start = Int(key[key.index(after: at)...]) else { return false }
+            return today - start <= 14
+        }
+        mutedUntil = mutedUntil.filter { $0.value > now }
+        for key in strikes.keys where strikes[key]!.history.count > 50 {
+            strikes[key]!.history.removeFirst(strikes[key]!.history.count - 50)
+        }
+    }
+
     /// Takes over everything another state holds (restoring a snapshot keeps this instance,
     /// which rule evaluations share).
     func replace(with other: CommunityState) {
@@ -165,8 +196,9 @@ final class CommunityState: Codable {
     }
 
     /// Counts a message for the quiet-stage check, keeping `days` days of history.
-    func recordActivity(_ event: Event, days: Int) {
-        let day = Timestamp.dayText(LocalTime(event.time, utcOffsetSeconds: event.utcOffsetSeconds).dayNumber)
+    /// `offset` is the group type's UTC offset: days are the type's local days, as the check reads them.
+    func recordActivity(_ event: Event, days: Int, offset: Int) {
+        let day = Timestamp.dayText(LocalTime(event.time, utcOffsetSeconds: offset).dayNumber)
         var byDay = activity[event.group, default: [:]]
         byDay[day, default: [:]][event.user, default: 0] += 1
         if byDay.count > days + 1 {

@@ -52,6 +52,7 @@ public final class Engine {
     @exclusivity(unchecked) private var candidateBits: [UInt64] = []
     var groupsOfType: [String: Set<String>] = [:]
     var schedulesStarted = false
+    private var lastPrune = Instant(milliseconds: 0)
     var pendingActions = 0
     var problems: [String] = []
     let keywordScratch = KeywordScratch()
@@ -154,7 +155,9 @@ public final class Engine {
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             community.repeatHorizonSeconds = max(community.repeatHorizonSeconds, type.repeatHorizonSeconds)
             community.recordMessage(event, now: now, tracksRepeats: type.usesRepeatCondition)
-            if let alert = type.community.quietAlert { community.recordActivity(event, days: alert.days) }
+            if let alert = type.community.quietAlert {
+                community.recordActivity(event, days: alert.days, offset: type.timeZone.utcOffsetSeconds(at: event.time))
+            }
         case .join:
             community.recordNick(of: event)
             community.recordJoin(event, typeName: type.name)
@@ -195,6 +198,17 @@ public final class Engine {
         return tokens
     }
 
+    /// Once an hour of engine time: forget state that can no longer matter (expired
+    /// cooldowns, finished flows…), so months of running do not pile it up.
+    private func pruneIfDue() {
+        let now = clock.now
+        guard now.milliseconds - lastPrune.milliseconds >= 3_600_000 else { return }
+        lastPrune = now
+        cooldownUntil = cooldownUntil.filter { $0.value > now }
+        let live = liveTokens
+        community.prune(now: now, isLive: { live.contains($0) })
+    }
+
     /// Remembers mutes (so a pardon lifts only a mute the bot gave) and removals.
     func noteEnforcement(_ action: Action) {
         guard let user = action.user else { return }
@@ -228,6 +242,7 @@ public final class Engine {
     /// Fires every timer due at or before the clock's now, in due order; returns their actions.
     public func fireDueTimers() -> [Action] {
         startSchedulesIfNeeded()
+        pruneIfDue()
         var actions: [Action] = []
         while let (due, pending) = timers.popDue(at: clock.now) {
             switch pending {

@@ -1,4 +1,4 @@
-import GroupbotCore
+@testable import GroupbotCore
 import Testing
 
 /// The SOP calendar: weekly and monthly posts, rotation, quiet hours, silence filters,
@@ -108,5 +108,31 @@ import Testing
         #expect(alerts.map(\.rule) == ["quiet-group"])
         #expect(alerts.first?.text == "「g1」已连续 3 天每天发言人数少于 3 人，进入冷清期。最活跃的成员：老王（a，3 条）、小李（b，1 条），可以考虑邀请他们转到新群。")
         #expect(Timestamp.format(alerts[0].due, utcOffsetSeconds: 28_800) == "2026-11-23T09:00:00+08:00")
+    }
+}
+
+@Suite struct PruningTests {
+    /// Expired cooldowns and finished welcome bookkeeping are forgotten as engine time passes.
+    @Test func oldStateIsForgotten() throws {
+        let harness = try Harness(["rules/general.yaml": """
+            welcome:
+              steps:
+                - send: 欢迎 {names}
+                - send: 群规见公告
+                  after: 1m
+            rules:
+              - id: faq
+                on: message
+                cooldown: 10m
+                when: { keywords: { any: [发货] } }
+                actions: [{ reply: 48 小时内发货 }]
+            """])
+        harness.send(.join, at: "2026-11-20T10:00:00+08:00", nick: "小美")
+        harness.send("发货了吗", at: "2026-11-20T10:00:30+08:00")
+        #expect(harness.engine.snapshot().cooldowns.count == 1)
+        _ = harness.advance(to: "2026-11-20T12:00:00+08:00")
+        harness.send("你好", at: "2026-11-20T13:30:00+08:00")
+        #expect(harness.engine.snapshot().cooldowns.isEmpty)
+        #expect(harness.engine.pendingActionCount == 0)
     }
 }
