@@ -86,8 +86,9 @@ struct ReplayCommand: ParsableCommand {
                 pipeline.run(until: end)
                 pipeline.finish()  // the figures are written with the snapshot
             }
-            let figures = try (store as! SQLiteStore).dailyFigures()
-            FileOutput.standardOutput().writeLine(StatsCommand.render(figures, format: StatsFormat(rawValue: format.rawValue) ?? .table))
+            guard let sqlite = store as? SQLiteStore else { return }
+            let figures = try sqlite.dailyFigures()
+            FileOutput.standardOutput().writeLine(StatsCommand.render(figures, format: format == .json ? .json : .table))
             return
         }
         if report {

@@ -45,6 +45,6 @@ struct RunCommand: ParsableCommand {
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
                          idle: reloader.map { reloader in { reloader.check() } })
-        pipeline.reportDroppedTimers(to: errors)
+        pipeline.reportDroppedTimers(to: errors, kept: store != nil)
     }
 }
