@@ -38,14 +38,14 @@ extension Engine {
             for key in keys { for entry in community.strikes[key]!.history { perRule[entry.rule, default: 0] += 1 } }
             pardoned = "pardoned:" + perRule.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             for key in keys { community.strikes[key] = nil }
-            log = "管理员 {nick} 赦免了 \(name)" + (rules.isEmpty ? "" : "，撤销 \(count) 条记录（\(rules.joined(separator: "、"))）")
+            log = "赦免了 \(name)" + (rules.isEmpty ? "" : "，撤销 \(count) 条记录（\(rules.joined(separator: "、"))）")
             if let until = community.mutedUntil[member], until > now { steps.append((ActionStep(kind: .unmute), nil)) }
         case .approve:
             community.trusted.insert(member)
-            log = "管理员 {nick} 信任 \(name)：广告与刷屏类规则不再处理其消息"
+            log = "信任 \(name)：广告与刷屏类规则不再处理其消息"
         case .revoke:
             community.trusted.remove(member)
-            log = "管理员 {nick} 取消了对 \(name) 的信任"
+            log = "取消了对 \(name) 的信任"
         }
         let ruleID = "admin-" + command.rawValue
         for (index, step) in steps.enumerated() {
@@ -54,13 +54,12 @@ extension Engine {
             noteEnforcement(action)
             actions.append(action)
         }
-        if let notice = try? Template(log.replacingBraces().replacingOccurrences(of: "{{nick}}", with: "{nick}")) {
-            var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: steps.count, ruleID: ruleID,
-                                    event: event, captures: [:], context: [:], now: now)
-            action.user = target
-            action.note = pardoned
-            actions.append(action)
-        }
+        let notice = Template(segments: [.literal("管理员 "), .field(.nick), .literal(" " + log)])
+        var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: steps.count, ruleID: ruleID,
+                                event: event, captures: [:], context: [:], now: now)
+        action.user = target
+        action.note = pardoned
+        actions.append(action)
         return true
     }
 }

@@ -108,10 +108,10 @@ extension Engine {
             case .notify: return "通知管理员" + text
             }
         }
-        let summary = "【试运行 \(rule.id)】本应：\(would.joined(separator: "；")) — {nick}（{user}）原文：\(event.text)"
-        guard let notice = try? Template(summary.replacingBraces().replacingOccurrences(of: "{{nick}}", with: "{nick}")
-            .replacingOccurrences(of: "{{user}}", with: "{user}"))
-        else { return .acted }
+        let notice = Template(segments: [
+            .literal("【试运行 \(rule.id)】本应：\(would.joined(separator: "；")) — "), .field(.nick), .literal("（"),
+            .field(.user), .literal("）原文：" + event.text),
+        ])
         var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: 0, ruleID: rule.id, event: event,
                                 captures: [:], context: [:], now: now)
         action.id = event.id + ":" + rule.id + ":shadow"
@@ -180,9 +180,11 @@ extension Engine {
             }
         }
         guard !done.isEmpty else { return nil }
-        let reason = (rule.enforcement.reason ?? rule.id).replacingBraces()
-        let text = event.text.replacingBraces()
-        return try? Template("【\(rule.id)】\(reason)：\(done.joined(separator: "、")) — {nick}（{user}）原文：\(text)")
+        let reason = rule.enforcement.reason ?? rule.id
+        return Template(segments: [
+            .literal("【\(rule.id)】\(reason)：\(done.joined(separator: "、")) — "), .field(.nick), .literal("（"),
+            .field(.user), .literal("）原文：" + event.text),
+        ])
     }
 
     private static func duration(_ seconds: Int64) -> String {
@@ -196,16 +198,4 @@ extension Engine {
 extension Weekday {
     /// 周一 … 周日.
     var chineseName: String { ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][rawValue - 1] }
-}
-
-extension String {
-    /// The text with braces doubled, so a template shows it literally.
-    func replacingBraces() -> String {
-        var result = ""
-        for character in self {
-            result.append(character)
-            if character == "{" || character == "}" { result.append(character) }
-        }
-        return result
-    }
 }

@@ -89,6 +89,22 @@ public struct Template: Sendable, Equatable {
         usesInviter = segments.contains { $0 == .field(.inviter) }
     }
 
+    /// A template built from its pieces, for texts the engine writes itself: member text
+    /// goes in as a literal and is never read as placeholders.
+    public init(segments: [Segment]) {
+        self.segments = segments
+        source = segments.map { segment in
+            switch segment {
+            case .literal(let text): text.replacingOccurrences(of: "{", with: "{{").replacingOccurrences(of: "}", with: "}}")
+            case .field(let field): "{" + field.rawValue + "}"
+            case .capture(let name): "{" + name + "}"
+            }
+        }.joined()
+        usesContext = segments.contains { if case .field(let field) = $0 { field.isContextual } else { false } }
+        usesGroupName = segments.contains { $0 == .field(.groupName) }
+        usesInviter = segments.contains { $0 == .field(.inviter) }
+    }
+
     /// The capture names the template uses.
     public var captureNames: [String] {
         segments.compactMap { if case .capture(let name) = $0 { name } else { nil } }

@@ -57,6 +57,14 @@ import Testing
         #expect(fifth.map(\.kind) == [.kick, .send, .notify])  // the last step repeats
     }
 
+    @Test func memberTextInAdminNoticesIsNeverReadAsPlaceholders() throws {
+        let harness = try harness()
+        _ = harness.send("加微信13812345678", at: "2026-11-19T10:00:00+08:00", nick: "小美")
+        let second = harness.send("{nick}加微信13812345678{user}}", at: "2026-11-19T11:00:00+08:00", nick: "小美")
+        #expect(second.map(\.kind) == [.delete, .dm, .notify])
+        #expect(second[2].text == "【ad-contact】群内留联系方式：撤回消息 — 小美（u1）原文：{nick}加微信13812345678{user}}")
+    }
+
     @Test func slotBoundariesAreToTheMinute() throws {
         let harness = try harness()
         #expect(harness.send("13812345678", at: "2026-11-20T19:59:59+08:00", user: "u1").map(\.kind) == [.dm])
