@@ -37,4 +37,9 @@ extension Engine {
     public func typeName(ofGroup group: String) -> String? {
         groups[group]?.typeName
     }
+
+    /// The UTC offset of the group's type time zone at `instant`: the offset its local days are counted in.
+    public func utcOffsetSeconds(ofGroup group: String, at instant: Instant) -> Int? {
+        groups[group]?.type?.timeZone.utcOffsetSeconds(at: instant)
+    }
 }

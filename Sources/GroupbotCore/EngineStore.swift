@@ -9,13 +9,17 @@ public struct JournalEntry: Sendable {
     public var actions: [Action]
     /// The group type the event's group maps to (for the group registry).
     public var groupType: String?
+    /// The UTC offset of that group type's time zone at the event's time: the daily
+    /// figures count the event's group in this local day (nil: the event's own offset).
+    public var typeUTCOffsetSeconds: Int?
 
     /// Creates an entry.
-    public init(event: Event?, time: Instant, actions: [Action], groupType: String? = nil) {
+    public init(event: Event?, time: Instant, actions: [Action], groupType: String? = nil, typeUTCOffsetSeconds: Int? = nil) {
         self.event = event
         self.time = time
         self.actions = actions
         self.groupType = groupType
+        self.typeUTCOffsetSeconds = typeUTCOffsetSeconds
     }
 }
 

@@ -26,9 +26,10 @@ struct DailyStats {
         LocalTime(instant, utcOffsetSeconds: offset).dayNumber
     }
 
-    mutating func add(event: Event) {
+    /// Counts `event` in its group's local day at `utcOffsetSeconds` (the group type's time zone).
+    mutating func add(event: Event, utcOffsetSeconds: Int) {
         guard !event.group.isEmpty, event.type != .tick else { return }
-        let key = Key(group: event.group, day: Self.dayNumber(event.time, offset: event.utcOffsetSeconds))
+        let key = Key(group: event.group, day: Self.dayNumber(event.time, offset: utcOffsetSeconds))
         // Changed in place: copying the entry out and back would copy its sets on every event.
         switch event.type {
         case .join: counts[key, default: Counts()].joins += 1
@@ -41,8 +42,9 @@ struct DailyStats {
         if let members = event.memberCount { counts[key, default: Counts()].members = members }
     }
 
-    mutating func add(action: Action) {
-        let key = Key(group: action.group, day: Self.dayNumber(action.due, offset: action.utcOffsetSeconds))
+    /// Counts `action` in its group's local day at `utcOffsetSeconds`.
+    mutating func add(action: Action, utcOffsetSeconds: Int) {
+        let key = Key(group: action.group, day: Self.dayNumber(action.due, offset: utcOffsetSeconds))
         switch action.kind {
         case .delete: counts[key, default: Counts()].deleted += 1
         case .mute: counts[key, default: Counts()].muted += 1

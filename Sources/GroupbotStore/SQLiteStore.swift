@@ -112,11 +112,15 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     /// Adds work to the figures written with the next snapshot.
     public func recount(_ entries: [JournalEntry]) {
         for entry in entries {
+            let offset = entry.typeUTCOffsetSeconds
             if let event = entry.event {
-                pendingStats.add(event: event)
+                pendingStats.add(event: event, utcOffsetSeconds: offset ?? event.utcOffsetSeconds)
                 pendingRegistry.add(event: event, type: entry.groupType)
             }
-            for action in entry.actions { pendingStats.add(action: action) }
+            for action in entry.actions {
+                let groupOffset = action.group == entry.event?.group ? offset : nil
+                pendingStats.add(action: action, utcOffsetSeconds: groupOffset ?? action.utcOffsetSeconds)
+            }
         }
     }
 

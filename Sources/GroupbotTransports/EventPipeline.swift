@@ -91,8 +91,7 @@ public final class EventPipeline {
             clock.advance(to: entry.time)
             var actions = engine.fireDueTimers()
             if let event = entry.event { actions += engine.handle(event) }
-            recounted.append(JournalEntry(event: entry.event, time: entry.time, actions: actions,
-                                          groupType: entry.event.flatMap { engine.typeName(ofGroup: $0.group) }))
+            recounted.append(journalEntry(event: entry.event, actions: actions, at: entry.time))
         }
         store.recount(recounted)
         _ = engine.drainProblems()
@@ -184,13 +183,19 @@ public final class EventPipeline {
         }
     }
 
+    /// The work as the store keeps it, with the group's type and the offset its days are counted in.
+    private func journalEntry(event: Event?, actions: [Action], at time: Instant) -> JournalEntry {
+        guard let event else { return JournalEntry(event: nil, time: time, actions: actions) }
+        return JournalEntry(event: event, time: time, actions: actions, groupType: engine.typeName(ofGroup: event.group),
+                            typeUTCOffsetSeconds: engine.utcOffsetSeconds(ofGroup: event.group, at: event.time))
+    }
+
     private func record(event: Event?, actions: [Action], at time: Instant) {
         guard store != nil else {
             deliver(actions)
             return
         }
-        let type = event.flatMap { engine.typeName(ofGroup: $0.group) }
-        uncommitted.append(JournalEntry(event: event, time: time, actions: actions, groupType: type))
+        uncommitted.append(journalEntry(event: event, actions: actions, at: time))
         if let id = event?.id { uncommittedIDs.insert(id) }
         if uncommitted.count >= 1000 { flush() }
     }

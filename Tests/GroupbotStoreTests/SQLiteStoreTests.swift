@@ -114,6 +114,21 @@ import Testing
         #expect(try store.dailyFigures(type: "vip").isEmpty)
     }
 
+    @Test func dailyFiguresCountDaysInTheGroupTypesTimeZone() throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let book = try RuleBookLoader.load(files: [("rules/general.yaml", "timezone: Asia/Shanghai\n" + Self.rules)])
+        let run = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store,
+                                report: { Issue.record("\($0)") })
+        // 17:30 UTC on the 19th, written with a +00:00 offset, is 01:30 on the 20th in Shanghai.
+        let late = Timestamp.parse("2026-11-19T17:30:00+00:00")!
+        run.handle(Event(type: .message, id: "m1", time: late.instant, utcOffsetSeconds: late.utcOffsetSeconds,
+                         group: "g1", user: "u1", nick: "小美", text: "加微信"))
+        run.finish()
+        let figures = try store.dailyFigures()
+        #expect(figures.map(\.day) == ["2026-11-20"])
+        #expect(figures.first?.messages == 1 && figures.first?.guided == 1)
+    }
+
     @Test func pardonedStrikesCountAsTheRulesFalsePositives() throws {
         let store = try SQLiteStore(path: temporaryPath())
         let run = try pipeline(store, sink: CollectingSink())
