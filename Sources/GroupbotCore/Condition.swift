@@ -27,6 +27,12 @@ public struct TimeWindow: Sendable, Equatable {
     /// The days a window may start on; empty means every day.
     public var days: Set<Weekday>
 
+    /// A minute of the day as members read it, `HH:MM`; midnight at the end of a window reads `00:00`.
+    public static func clockText(_ minute: Int) -> String {
+        let hour = minute / 60 % 24, rest = minute % 60
+        return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
+    }
+
     /// Creates a window.
     public init(fromMinute: Int, toMinute: Int, days: Set<Weekday> = []) {
         self.fromMinute = fromMinute

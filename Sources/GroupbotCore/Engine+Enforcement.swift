@@ -135,7 +135,7 @@ extension Engine {
         var best: (start: Instant, day: Int, slot: AdSlot)?
         for slot in type.community.adSlots {
             for day in today...(today + 7) {
-                let weekday = Weekday(rawValue: (day + 3).floorModulo(7) + 1)!
+                let weekday = Weekday(dayNumber: day)
                 guard slot.window.days.isEmpty || slot.window.days.contains(weekday) else { continue }
                 let start = Instant(seconds: Int64(day) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
                 if start > now, best.map({ start < $0.start }) ?? true { best = (start, day, slot) }
@@ -144,13 +144,8 @@ extension Engine {
         }
         guard let best else { return "" }
         let date = Timestamp.civil(fromDays: best.day)
-        let weekday = Weekday(rawValue: (best.day + 3).floorModulo(7) + 1)!
-        return "\(date.month)月\(date.day)日（\(weekday.chineseName)）\(Self.clock(best.slot.window.fromMinute))–\(Self.clock(best.slot.window.toMinute))"
-    }
-
-    private static func clock(_ minute: Int) -> String {
-        let hour = minute / 60 % 24, rest = minute % 60
-        return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
+        let weekday = Weekday(dayNumber: best.day)
+        return "\(date.month)月\(date.day)日（\(weekday.chineseName)）\(TimeWindow.clockText(best.slot.window.fromMinute))–\(TimeWindow.clockText(best.slot.window.toMinute))"
     }
 
     /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).

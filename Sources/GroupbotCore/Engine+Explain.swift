@@ -111,7 +111,7 @@ extension Engine {
         case .time(let window):
             let local = LocalTime(event.time, utcOffsetSeconds: type.timeZone.utcOffsetSeconds(at: event.time))
             return window.contains(local) ? nil
-                : "local time \(local.weekday.chineseName) \(Self.clockText(local.minuteOfDay)) is outside \(Self.clockText(window.fromMinute))–\(Self.clockText(window.toMinute))"
+                : "local time \(local.weekday.chineseName) \(TimeWindow.clockText(local.minuteOfDay)) is outside \(TimeWindow.clockText(window.fromMinute))–\(TimeWindow.clockText(window.toMinute))"
                     + (window.days.isEmpty ? "" : " on " + window.days.sorted { $0.rawValue < $1.rawValue }.map(\.chineseName).joined(separator: "、"))
         case .not(let nested):
             return firstFailure(nested, event: event, type: type) == nil ? "the conditions under 'not' all hold" : nil
@@ -153,10 +153,5 @@ extension Engine {
             return missing.isEmpty ? nil : "keyword(s) \(missing.prefix(6).joined(separator: "、")) missing"
         case .none: return present.isEmpty ? nil : "excluded keyword(s) \(present.joined(separator: "、")) occur"
         }
-    }
-
-    static func clockText(_ minute: Int) -> String {
-        let hour = minute / 60 % 24, rest = minute % 60
-        return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 }

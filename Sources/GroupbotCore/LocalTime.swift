@@ -2,6 +2,11 @@
 public enum Weekday: Int, CaseIterable, Sendable, Hashable {
     case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
 
+    /// The weekday of a day number (days since 1970-01-01, a Thursday).
+    public init(dayNumber: Int) {
+        self = Weekday(rawValue: (dayNumber + 3).floorModulo(7) + 1)!
+    }
+
     /// The short names used in rule files (`mon` … `sun`).
     public static let names: [String: Weekday] = [
         "mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday,
@@ -36,9 +41,7 @@ public struct LocalTime: Sendable, Equatable {
     public var minuteOfDay: Int { hour * 60 + minute }
 
     /// The local weekday (1970-01-01 was a Thursday).
-    public var weekday: Weekday {
-        Weekday(rawValue: (dayNumber + 3).floorModulo(7) + 1)!
-    }
+    public var weekday: Weekday { Weekday(dayNumber: dayNumber) }
 }
 
 extension Int64 {

@@ -74,7 +74,7 @@ public struct Schedule: Sendable, Equatable {
             // The offset that applies is the one in force at the occurrence itself (daylight saving time).
             let guess = Instant(seconds: localSeconds - Int64(offset))
             let candidate = Instant(seconds: localSeconds - Int64(zone.utcOffsetSeconds(at: guess)))
-            let weekday = Weekday(rawValue: (day + 3).floorModulo(7) + 1)!
+            let weekday = Weekday(dayNumber: day)
             let monthDay = Timestamp.civil(fromDays: day).day
             if candidate > instant, days.isEmpty || days.contains(weekday),
                monthDays.isEmpty || monthDays.contains(monthDay) {
