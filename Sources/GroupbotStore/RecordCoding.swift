@@ -7,7 +7,7 @@ import GroupbotCore
 enum RecordCoding {
     // MARK: Writing
 
-    private struct Writer {
+    fileprivate struct Writer {
         var bytes: [UInt8] = []
 
         mutating func string(_ tag: UInt8, _ value: String?) {
@@ -81,7 +81,7 @@ enum RecordCoding {
         var description: String { "a journal or outbox row is damaged" }
     }
 
-    private struct Reader {
+    fileprivate struct Reader {
         let bytes: [UInt8]
         var index = 0
 
@@ -106,11 +106,15 @@ enum RecordCoding {
             }
         }
 
-        mutating func string() throws -> String {
-            let count = Int(try integer())
-            guard count >= 0, index + count <= bytes.count else { throw Corrupt() }
+        /// A length-prefixed run of bytes.
+        mutating func chunk() throws -> ArraySlice<UInt8> {
+            guard let count = Int(exactly: try integer()), count <= bytes.count - index else { throw Corrupt() }
             defer { index += count }
-            return String(decoding: bytes[index..<index + count], as: UTF8.self)
+            return bytes[index..<index + count]
+        }
+
+        mutating func string() throws -> String {
+            String(decoding: try chunk(), as: UTF8.self)
         }
 
         mutating func signed() throws -> Int64 { Int64(bitPattern: try integer()) }
@@ -175,36 +179,19 @@ enum RecordCoding {
 /// what keeps a durable run within a small factor of an in-memory one.
 enum BatchCoding {
     static func pack(_ records: [Data]) -> Data {
-        var bytes: [UInt8] = []
+        var writer = RecordCoding.Writer()
         for record in records {
-            var length = UInt64(record.count)
-            repeat {
-                let low = UInt8(length & 0x7F)
-                length >>= 7
-                bytes.append(length == 0 ? low : low | 0x80)
-            } while length != 0
-            bytes.append(contentsOf: record)
+            writer.integer(UInt64(record.count))
+            writer.bytes.append(contentsOf: record)
         }
-        return Data(bytes)
+        return Data(writer.bytes)
     }
 
     static func unpack(_ data: Data) throws -> [Data] {
-        let bytes = [UInt8](data)
+        var reader = RecordCoding.Reader(bytes: [UInt8](data))
         var records: [Data] = []
-        var index = 0
-        while index < bytes.count {
-            var length: UInt64 = 0, shift: UInt64 = 0
-            while true {
-                guard index < bytes.count, shift < 64 else { throw RecordCoding.Corrupt() }
-                let byte = bytes[index]
-                index += 1
-                length |= UInt64(byte & 0x7F) << shift
-                if byte & 0x80 == 0 { break }
-                shift += 7
-            }
-            guard index + Int(length) <= bytes.count else { throw RecordCoding.Corrupt() }
-            records.append(Data(bytes[index..<index + Int(length)]))
-            index += Int(length)
+        while reader.index < reader.bytes.count {
+            records.append(Data(try reader.chunk()))
         }
         return records
     }
