@@ -7,8 +7,7 @@ import PCRE2
 /// ```swift
 /// let clock = VirtualClock()
 /// let engine = Engine(book: book, clock: clock)
-/// clock.advance(to: event.time)
-/// let actions = engine.fireDueTimers() + engine.handle(event)
+/// let actions = engine.replay(event, on: clock)  // advances the clock, fires due timers, handles
 /// ```
 ///
 /// Not thread-safe: one engine belongs to one task, which feeds it in order.

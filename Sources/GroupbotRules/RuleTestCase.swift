@@ -54,11 +54,7 @@ public enum RuleTestRunner {
             let engine = Engine(book: book, clock: clock)
             engine.pin(group: group(for: testCase.type), toType: testCase.type)
             var actions: [Action] = []
-            for event in testCase.events {
-                clock.advance(to: event.time)
-                actions += engine.fireDueTimers()
-                actions += engine.handle(event)
-            }
+            for event in testCase.events { actions += engine.replay(event, on: clock) }
             if let last = testCase.events.last, testCase.waitSeconds > 0 {
                 clock.advance(to: last.time.adding(seconds: testCase.waitSeconds))
                 actions += engine.fireDueTimers()

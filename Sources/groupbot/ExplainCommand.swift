@@ -63,9 +63,7 @@ struct ExplainCommand: ParsableCommand {
             while case .data = input.read(timeoutMilliseconds: -1, { chunk in
                 splitter.feed(chunk) { item in
                     guard case .line(_, let bytes) = item, let past = try? EventDecoder.decode(line: bytes) else { return }
-                    clock.advance(to: past.time)
-                    _ = engine.fireDueTimers()
-                    _ = engine.handle(past)
+                    _ = engine.replay(past, on: clock)
                 }
             }) {}
         }

@@ -30,8 +30,7 @@ final class Harness {
         let event = Event(type: type, id: "e\(counter)", time: parsed.instant, utcOffsetSeconds: parsed.utcOffsetSeconds,
                           group: group, groupName: groupName, user: user, nick: nick, role: role, kind: kind, text: text,
                           amount: amount, inviter: inviter, mentions: mentions, replyTo: replyTo)
-        clock.advance(to: parsed.instant)
-        return engine.fireDueTimers() + engine.handle(event)
+        return engine.replay(event, on: clock)
     }
 
     /// Sends a message event.
