@@ -10,11 +10,21 @@ let package = Package(
         .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
         .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
         .library(name: "GroupbotStore", targets: ["GroupbotStore"]),
+        .library(name: "GroupbotServer", targets: ["GroupbotServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The system PCRE2 library (8-bit code units), found through pkg-config.
@@ -36,17 +46,44 @@ let package = Package(
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
         .target(name: "GroupbotStore", dependencies: ["GroupbotCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
+        // callback delivery with retries (async-http-client), metrics and the OneBot v11 endpoint.
+        .target(
+            name: "GroupbotServer",
+            dependencies: [
+                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "groupbot",
             dependencies: [
-                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore",
+                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore", "GroupbotServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules"]),
         .testTarget(name: "GroupbotStoreTests", dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"]),
+        .testTarget(
+            name: "GroupbotServerTests",
+            dependencies: [
+                "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotTransports",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(
             name: "GroupbotTransportsTests",
             dependencies: ["GroupbotTransports", "GroupbotRules"],

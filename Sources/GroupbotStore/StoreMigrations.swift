@@ -43,6 +43,17 @@ enum StoreMigrations {
         migrator.registerMigration("v5-strikes") { db in
             try db.execute(sql: "ALTER TABLE daily_stats ADD COLUMN strikes INTEGER NOT NULL DEFAULT 0")
         }
+        migrator.registerMigration("v6-deliveries") { db in
+            // Outbound HTTP calls of `serve` (callbacks, platform API calls): pending ones
+            // survive a restart; dead ones stay until `groupbot deliveries retry`.
+            try db.execute(sql: """
+                CREATE TABLE deliveries (
+                    id TEXT PRIMARY KEY, target TEXT NOT NULL, endpoint TEXT NOT NULL, body BLOB NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_ms INTEGER NOT NULL,
+                    dead INTEGER NOT NULL DEFAULT 0, last_error TEXT, created_ms INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX deliveries_due ON deliveries (dead, next_attempt_ms);
+                """)
+        }
         return migrator
     }
 }

@@ -11,7 +11,9 @@ public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertib
 /// A strict RFC 8259 parser over UTF-8 bytes.
 public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
-    private(set) var index = 0
+    var index = 0
+    /// The length of the document.
+    var byteCount: Int { bytes.count }
     private var depth = 0
     /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
     static let maximumDepth = 64

@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// The `groupbot` command line.
 @main
-struct Groupbot: ParsableCommand {
+struct Groupbot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "groupbot",
         abstract: "Rule-based moderation and auto-replies for business chat groups.",
@@ -12,6 +12,6 @@ struct Groupbot: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ReplayCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, SchemaCommand.self,
-                      StatsCommand.self, LogCommand.self]
+                      StatsCommand.self, LogCommand.self, ServeCommand.self, DeliveriesCommand.self]
     )
 }

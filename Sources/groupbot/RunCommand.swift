@@ -1,5 +1,6 @@
 import ArgumentParser
 import GroupbotCore
+import GroupbotServer
 import GroupbotStore
 import GroupbotTransports
 

@@ -88,7 +88,8 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 5)
+        #expect(applied.count == 6)
+        #expect(applied.contains("v6-deliveries"))
     }
 
     @Test func dailyFiguresAndTheAuditLog() throws {

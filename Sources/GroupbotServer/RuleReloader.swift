@@ -2,13 +2,12 @@ import Dispatch
 import Foundation
 import GroupbotCore
 import GroupbotRules
-import GroupbotTransports
 import Synchronization
 
 /// Reloads the rules of a running engine on SIGHUP and when a file in the
 /// rules directory changes. The new set is compiled and checked first; a bad
 /// file keeps the old rules running and the error is logged with file:line:column.
-final class RuleReloader {
+public final class RuleReloader {
     private let directory: String
     private let engine: Engine
     private let log: (String) -> Void
@@ -18,7 +17,8 @@ final class RuleReloader {
     /// Set from the signal handler's queue, read by the run loop.
     private static let hangUp = Atomic<Bool>(false)
 
-    init(directory: String, engine: Engine, log: @escaping (String) -> Void) {
+    /// Starts watching `directory` for `engine`; `log` receives one line per reload or failure.
+    public init(directory: String, engine: Engine, log: @escaping (String) -> Void) {
         self.directory = directory
         self.engine = engine
         self.log = log
@@ -34,7 +34,7 @@ final class RuleReloader {
     }
 
     /// Called by the run loop between reads: reloads when asked to or when the files changed.
-    func check() {
+    public func check() {
         let asked = Self.hangUp.exchange(false, ordering: .relaxed)
         // Looking at the files costs a few system calls: at most once a second unless asked.
         guard asked || Date().timeIntervalSince(lastLook) >= 1 else { return }

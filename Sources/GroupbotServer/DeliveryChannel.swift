@@ -1,0 +1,79 @@
+import AsyncHTTPClient
+import Foundation
+import GroupbotCore
+import GroupbotStore
+import GroupbotTransports
+import NIOCore
+
+/// How one attempt of a delivery ended, as its channel judges the response.
+public enum DeliveryVerdict: Sendable, Equatable {
+    case delivered
+    /// Worth trying again (network error, 5xx, 429, 408), after at least `retryAfterSeconds` if given.
+    case retry(reason: String, retryAfterSeconds: Int64?)
+    /// Trying again cannot help (any other 4xx, a refusal in the response): straight to the dead letters.
+    case reject(reason: String)
+}
+
+/// One outbound channel: turns actions into deliveries, and a delivery into an HTTP request.
+public protocol DeliveryChannel: Sendable {
+    /// The `target` name its deliveries carry in the ledger.
+    var target: String { get }
+    /// The deliveries that carry out `actions`.
+    func deliveries(for actions: [Action], at now: Instant) -> [Delivery]
+    /// The request for one attempt of `delivery`.
+    func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest
+    /// Judges the response to an attempt (`retryAfter`: the response's `Retry-After` header).
+    func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict
+}
+
+extension DeliveryChannel {
+    /// The usual HTTP reading: 2xx delivered, 408/429/5xx retried, other statuses rejected.
+    public func statusVerdict(status: Int, retryAfter: String?, now: Date) -> DeliveryVerdict {
+        switch status {
+        case 200..<300: .delivered
+        case 408, 425, 429, 500...599:
+            .retry(reason: "HTTP \(status)", retryAfterSeconds: RetryPolicy.retryAfterSeconds(retryAfter, now: now))
+        default: .reject(reason: "HTTP \(status)")
+        }
+    }
+}
+
+/// Posts actions to the configured callback URL, one action per request, signed with
+/// Standard Webhooks (the action's id is the `webhook-id`, so a receiver drops repeats).
+public struct CallbackChannel: DeliveryChannel {
+    public let target = "callback"
+    /// The callback URL.
+    public let url: String
+    private let signer: WebhookSigner?
+
+    /// Creates the channel; without a secret the requests go unsigned.
+    public init(url: String, secret: String?) {
+        self.url = url
+        signer = secret.map(WebhookSigner.init(secret:))
+    }
+
+    public func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
+        actions.map { action in
+            Delivery(id: action.id, target: target, endpoint: url,
+                     body: Array("{\"actions\":[\(ActionEncoder.line(for: action))]}".utf8), created: now)
+        }
+    }
+
+    public func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: delivery.endpoint)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "user-agent", value: "groupbot")
+        if let signer {
+            for header in signer.headers(id: delivery.id, timestamp: Int64(now.timeIntervalSince1970), body: delivery.body) {
+                request.headers.add(name: header.name, value: header.value)
+            }
+        }
+        request.body = .bytes(ByteBuffer(bytes: delivery.body))
+        return request
+    }
+
+    public func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
+        statusVerdict(status: status, retryAfter: retryAfter, now: now)
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+import HTTPTypes
+
+/// Which credentials each endpoint accepts, from the configured secrets.
+public struct InboundVerification: Sendable {
+    private let webhooks: WebhookVerifier?
+    private let bearer: BearerToken?
+    private let oneBot: OneBotSignature?
+
+    /// Creates the checks for a set of secrets.
+    public init(secrets: ServerConfiguration.Secrets) {
+        webhooks = secrets.webhookSecrets.isEmpty ? nil : WebhookVerifier(secrets: secrets.webhookSecrets)
+        bearer = secrets.bearerToken.map(BearerToken.init)
+        oneBot = secrets.oneBotSecret.map(OneBotSignature.init(secret:))
+    }
+
+    /// `/v1/events`: a Standard Webhooks signature or the bearer token, whichever is configured
+    /// (a signed request is checked by its signature). Nothing configured: anything goes.
+    public func verifyEvents(headers: HTTPFields, body: [UInt8], now: Date = Date()) throws(VerificationFailure) {
+        let signature = headers[HTTPField.Name("webhook-signature")!]
+        if let webhooks, signature != nil || bearer == nil {
+            try webhooks.verify(id: headers[HTTPField.Name("webhook-id")!], timestamp: headers[HTTPField.Name("webhook-timestamp")!],
+                                signatures: signature, body: body, now: Int64(now.timeIntervalSince1970))
+        } else if let bearer {
+            try bearer.verify(authorization: headers[.authorization])
+        }
+    }
+
+    /// `/onebot/v11`: the `X-Signature` HMAC when `ONEBOT_SECRET` is set, else the bearer
+    /// token when one is configured (OneBot implementations can send one too).
+    public func verifyOneBot(headers: HTTPFields, body: [UInt8]) throws(VerificationFailure) {
+        if let oneBot {
+            try oneBot.verify(header: headers[HTTPField.Name("x-signature")!], body: body)
+        } else if let bearer {
+            try bearer.verify(authorization: headers[.authorization])
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Foundation
+import GroupbotCore
+import GroupbotStore
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// Why `serve` refuses to start.
+public struct ServeError: Error, Sendable, CustomStringConvertible {
+    public let reason: String
+
+    public var description: String { reason }
+}
+
+/// Puts `groupbot serve` together: state, engine, channels, worker, ticker and routes.
+public enum ServerAssembly {
+    /// Refuses a public address when no inbound secret or token is configured (unless `insecure`).
+    public static func checkExposure(_ configuration: ServerConfiguration, insecure: Bool) throws(ServeError) {
+        guard !configuration.bindsLoopbackOnly, !configuration.secrets.verifiesInbound, !insecure else { return }
+        throw ServeError(reason: """
+            refusing to listen on \(configuration.host) with no secret configured: anyone could post events. \
+            Set GROUPBOT_WEBHOOK_SECRETS or GROUPBOT_TOKEN (and ONEBOT_SECRET for /onebot/v11), \
+            listen on 127.0.0.1, or pass --insecure
+            """)
+    }
+
+    /// The outbound channels the configuration asks for.
+    public static func channels(_ configuration: ServerConfiguration) -> [any DeliveryChannel] {
+        var channels: [any DeliveryChannel] = []
+        if let url = configuration.callbackURL {
+            channels.append(CallbackChannel(url: url, secret: configuration.secrets.callbackSecret))
+        }
+        return channels
+    }
+
+    /// Opens the state, recovers it, and queues what the last process left undelivered.
+    public static func makeDependencies(
+        configuration: ServerConfiguration, book: RuleBook, logger: Logger
+    ) async throws -> ServerDependencies {
+        let ledger: any DeliveryLedger
+        let host: EngineHost
+        let reload = configuration.reload ? configuration.rules : nil
+        if configuration.state == "memory" {
+            ledger = MemoryDeliveryLedger()
+            host = EngineHost(book: book, store: nil, reloadFrom: reload, logger: logger)
+        } else {
+            let store = try SQLiteStore(path: configuration.state)
+            ledger = store.deliveries
+            host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger)
+        }
+        let outbound = Outbound(ledger: ledger, channels: channels(configuration), logger: logger)
+        outbound.enqueue(try await host.recover())
+        return ServerDependencies(
+            host: host, outbound: outbound, verification: InboundVerification(secrets: configuration.secrets),
+            metrics: ServerMetrics(), configuration: configuration, logger: logger)
+    }
+
+    /// Builds the application: the routes, the delivery worker and the engine's ticker.
+    public static func build(
+        configuration: ServerConfiguration, book: RuleBook, logger: Logger, client: HTTPClient = .shared
+    ) async throws -> some ApplicationProtocol {
+        let dependencies = try await makeDependencies(configuration: configuration, book: book, logger: logger)
+        return Application(
+            router: ServerRoutes.buildRouter(dependencies),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "groupbot"),
+            services: backgroundServices(dependencies, client: client),
+            logger: logger)
+    }
+
+    /// The services that run beside the HTTP server: the delivery worker and the ticker
+    /// (listed in start order; they stop in reverse, after the server).
+    public static func backgroundServices(_ dependencies: ServerDependencies, client: HTTPClient = .shared) -> [any Service] {
+        let worker = DeliveryWorker(
+            ledger: dependencies.outbound.ledger, channels: dependencies.outbound.channels, client: client,
+            policy: dependencies.configuration.retry, metrics: dependencies.metrics, logger: dependencies.logger)
+        return [worker, EngineTicker(host: dependencies.host, outbound: dependencies.outbound, metrics: dependencies.metrics)]
+    }
+
+    /// Builds the application and runs it until SIGTERM or SIGINT; requests in flight
+    /// finish, pending deliveries stay in the ledger, and a snapshot is saved.
+    public static func serve(configuration: ServerConfiguration, book: RuleBook, logger: Logger) async throws {
+        let application = try await build(configuration: configuration, book: book, logger: logger)
+        try await application.runService()
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GroupbotCore
+import GroupbotTransports
+import Hummingbird
+import Logging
+
+/// What the routes need: the engine, the outbound side, the checks and the figures.
+public struct ServerDependencies: Sendable {
+    public let host: EngineHost
+    public let outbound: Outbound
+    public let verification: InboundVerification
+    public let metrics: ServerMetrics
+    public let configuration: ServerConfiguration
+    public let logger: Logger
+
+    /// Bundles the dependencies.
+    public init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
+                configuration: ServerConfiguration, logger: Logger) {
+        self.logger = logger
+        self.host = host
+        self.outbound = outbound
+        self.verification = verification
+        self.metrics = metrics
+        self.configuration = configuration
+    }
+}
+
+/// The HTTP routes of `groupbot serve`. Built apart from the command so tests drive
+/// them in-process.
+public enum ServerRoutes {
+    /// The paths served (anything else is 404).
+    public static let known: Set<String> = ["/v1/events", "/onebot/v11", "/healthz", "/metrics"]
+
+    /// Builds the router.
+    public static func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: RequestLogMiddleware(metrics: dependencies.metrics))
+        router.post("/v1/events") { request, context in
+            try await events(request, context: context, dependencies)
+        }
+        router.get("/healthz") { _, _ in
+            try await health(dependencies)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: dependencies.metrics.exposition())))
+        }
+        return router
+    }
+
+    /// Reads a request's body, refusing one over the limit (413).
+    static func body(of request: Request, limit: Int) async throws -> [UInt8] {
+        var request = request
+        return Array(buffer: try await request.collectBody(upTo: limit))
+    }
+
+    /// A verification failure as the HTTP error it is (401 or 403, with the reason).
+    static func httpError(_ failure: VerificationFailure) -> HTTPError {
+        HTTPError(failure.status == 403 ? .forbidden : .unauthorized, message: failure.reason)
+    }
+
+    /// A JSON response.
+    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+
+    /// `POST /v1/events`: one wire-format event or an array of them; the response holds their actions.
+    static func events(_ request: Request, context: BasicRequestContext, _ dependencies: ServerDependencies) async throws -> Response {
+        let body = try await body(of: request, limit: dependencies.configuration.maxBodyBytes)
+        do {
+            try dependencies.verification.verifyEvents(headers: request.headers, body: body)
+        } catch {
+            throw httpError(error)
+        }
+        let decoded = body.withUnsafeBufferPointer { bytes in
+            Result { () throws(EventBatchError) -> [Event] in try EventDecoder.decodeBatch(body: bytes) }
+        }
+        let events: [Event]
+        switch decoded {
+        case .success(let value): events = value
+        case .failure(let error): throw HTTPError(.badRequest, message: error.description)
+        }
+        let handled = await dependencies.host.handle(events)
+        dependencies.metrics.eventsIn(events, transport: "webhook")
+        dependencies.metrics.duplicates(handled.duplicates)
+        dependencies.metrics.actionsOut(handled.actions + handled.later)
+        dependencies.outbound.enqueue(handled.later)
+        var output = Array("{\"processed\":\(handled.processed),\"duplicates\":\(handled.duplicates),\"actions\":[".utf8)
+        for (index, action) in handled.actions.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            ActionEncoder.encode(action, into: &output)
+            output.removeLast()  // the line's newline
+        }
+        output.append(contentsOf: Array("]}".utf8))
+        return json(output)
+    }
+
+    /// `GET /healthz`: whether the server runs, with the rules and the delivery backlog.
+    static func health(_ dependencies: ServerDependencies) async throws -> Response {
+        let counts = await dependencies.host.ruleCounts
+        let backlog = (try? dependencies.outbound.ledger.counts()) ?? (pending: -1, dead: -1)
+        return json(Array("""
+            {"status":"ok","group_types":\(counts.types),"rules":\(counts.rules),\
+            "deliveries_pending":\(backlog.pending),"dead_letters":\(backlog.dead)}
+            """.utf8))
+    }
+}

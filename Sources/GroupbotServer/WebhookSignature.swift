@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+
+/// Standard Webhooks signatures (https://www.standardwebhooks.com): an HMAC-SHA256 over
+/// `id.timestamp.body`, sent as `webhook-signature: v1,<base64>`.
+///
+/// Secrets are written `whsec_<base64 bytes>`, as the specification suggests; a secret
+/// without that prefix is used as raw UTF-8 bytes.
+public struct WebhookSigner: Sendable {
+    private let keyBytes: [UInt8]
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    /// Creates a signer for one secret.
+    public init(secret: String) {
+        if secret.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(secret.dropFirst(6))) {
+            keyBytes = [UInt8](bytes)
+        } else {
+            keyBytes = Array(secret.utf8)
+        }
+    }
+
+    /// The `v1,<base64>` signature of a message.
+    public func signature(id: String, timestamp: Int64, body: some Sequence<UInt8>) -> String {
+        var content = Array("\(id).\(timestamp).".utf8)
+        content.append(contentsOf: body)
+        let mac = HMAC<SHA256>.authenticationCode(for: content, using: key)
+        return "v1," + Data(mac).base64EncodedString()
+    }
+
+    /// The three headers of a signed request.
+    public func headers(id: String, timestamp: Int64, body: [UInt8]) -> [(name: String, value: String)] {
+        [("webhook-id", id), ("webhook-timestamp", String(timestamp)),
+         ("webhook-signature", signature(id: id, timestamp: timestamp, body: body))]
+    }
+}
+
+/// Why an inbound request was not accepted.
+public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 401 when credentials are missing or wrong, 403 when they are valid but not allowed.
+    public let status: Int
+    public let reason: String
+
+    public var description: String { reason }
+}
+
+/// Checks Standard Webhooks signatures against every configured secret, so a secret
+/// can be rotated: the new one is added, senders switch, the old one is removed.
+public struct WebhookVerifier: Sendable {
+    private let signers: [WebhookSigner]
+    /// Messages older or newer than this are refused (replay protection).
+    public let tolerance: Int64
+
+    /// Creates a verifier accepting a signature made with any of `secrets`.
+    public init(secrets: [String], toleranceSeconds: Int64 = 300) {
+        signers = secrets.map(WebhookSigner.init(secret:))
+        tolerance = toleranceSeconds
+    }
+
+    /// Accepts the request or says why not.
+    public func verify(id: String?, timestamp: String?, signatures: String?, body: [UInt8], now: Int64) throws(VerificationFailure) {
+        guard let id, !id.isEmpty, let timestamp, let signatures else {
+            throw VerificationFailure(status: 401, reason: "missing webhook-id, webhook-timestamp or webhook-signature header")
+        }
+        guard let seconds = Int64(timestamp) else {
+            throw VerificationFailure(status: 401, reason: "webhook-timestamp is not a whole number of seconds")
+        }
+        guard abs(now - seconds) <= tolerance else {
+            throw VerificationFailure(status: 401, reason: "webhook-timestamp is more than \(tolerance) seconds from the server's time")
+        }
+        let offered = signatures.split(separator: " ").map(String.init)
+        for signer in signers {
+            let expected = signer.signature(id: id, timestamp: seconds, body: body)
+            if offered.contains(where: { Self.constantTimeEqual($0, expected) }) { return }
+        }
+        throw VerificationFailure(status: 401, reason: "webhook-signature does not match any configured secret")
+    }
+
+    /// Compares without returning early, so timing does not tell how much matched.
+    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
+        let left = Array(left.utf8), right = Array(right.utf8)
+        guard left.count == right.count else { return false }
+        var difference: UInt8 = 0
+        for index in left.indices { difference |= left[index] ^ right[index] }
+        return difference == 0
+    }
+}
+
+/// OneBot v11's HTTP POST signature: `X-Signature: sha1=<hex HMAC-SHA1 of the body>`.
+public struct OneBotSignature: Sendable {
+    private let keyBytes: [UInt8]
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    /// Creates a checker for the implementation's `secret`.
+    public init(secret: String) {
+        keyBytes = Array(secret.utf8)
+    }
+
+    /// The header value for `body`.
+    public func header(for body: [UInt8]) -> String {
+        "sha1=" + HMAC<Insecure.SHA1>.authenticationCode(for: body, using: key).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Accepts the body or says why not.
+    public func verify(header: String?, body: [UInt8]) throws(VerificationFailure) {
+        guard let header else { throw VerificationFailure(status: 401, reason: "missing X-Signature header") }
+        guard WebhookVerifier.constantTimeEqual(header.lowercased(), self.header(for: body)) else {
+            throw VerificationFailure(status: 403, reason: "X-Signature does not match the body")
+        }
+    }
+}
+
+/// A static bearer token (`Authorization: Bearer <token>`).
+public struct BearerToken: Sendable {
+    private let token: String
+
+    /// Creates a checker for `token`.
+    public init(_ token: String) {
+        self.token = token
+    }
+
+    /// Accepts the header or says why not.
+    public func verify(authorization: String?) throws(VerificationFailure) {
+        guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
+            throw VerificationFailure(status: 401, reason: "missing 'Authorization: Bearer …' header")
+        }
+        guard WebhookVerifier.constantTimeEqual(String(authorization.dropFirst(7)), token) else {
+            throw VerificationFailure(status: 403, reason: "the bearer token is not valid")
+        }
+    }
+}

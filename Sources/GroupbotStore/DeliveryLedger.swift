@@ -1,0 +1,127 @@
+import GroupbotCore
+import Synchronization
+
+/// One outbound HTTP call waiting to be made (or given up on): a signed callback
+/// carrying actions, or a call of a platform's API.
+public struct Delivery: Sendable, Equatable {
+    /// Unique and stable: the same work always gets the same id, so enqueueing it twice
+    /// keeps one copy and the receiver can drop repeats (it is the `webhook-id`).
+    public var id: String
+    /// Which outbound channel carries it (`callback`, `onebot`, …).
+    public var target: String
+    /// Where on that channel it goes: a URL path or an API name.
+    public var endpoint: String
+    /// The request body, exactly as it is sent (and signed).
+    public var body: [UInt8]
+    /// Attempts made so far.
+    public var attempts: Int
+    /// When the next attempt is due.
+    public var nextAttempt: Instant
+    /// Why the last attempt failed.
+    public var lastError: String?
+    /// Whether it was given up on (the dead-letter list).
+    public var dead: Bool
+    /// When it was first enqueued.
+    public var created: Instant
+
+    /// Creates a delivery that has not been tried yet.
+    public init(id: String, target: String, endpoint: String, body: [UInt8], created: Instant) {
+        self.id = id
+        self.target = target
+        self.endpoint = endpoint
+        self.body = body
+        self.attempts = 0
+        self.nextAttempt = created
+        self.lastError = nil
+        self.dead = false
+        self.created = created
+    }
+}
+
+/// Where pending and dead deliveries are kept. Safe to use from any thread.
+public protocol DeliveryLedger: Sendable {
+    /// Adds deliveries; one whose id is already known is left as it is.
+    func enqueue(_ deliveries: [Delivery]) throws
+    /// Pending deliveries due at or before `now`, oldest first.
+    func due(at now: Instant, limit: Int) throws -> [Delivery]
+    /// When the earliest pending delivery is due, if any.
+    func nextDue() throws -> Instant?
+    /// Forgets a delivery that went through.
+    func complete(id: String) throws
+    /// Records a failed attempt: retried at `retryAt`, or dead when that is nil.
+    func fail(id: String, error: String, retryAt: Instant?) throws
+    /// The dead-letter list, oldest first.
+    func deadLetters() throws -> [Delivery]
+    /// Makes dead deliveries pending again, due at `now` with their attempts reset
+    /// (all of them, or those whose id is listed). Returns how many.
+    func revive(ids: [String]?, at now: Instant) throws -> Int
+    /// How many deliveries are pending and how many are dead.
+    func counts() throws -> (pending: Int, dead: Int)
+}
+
+/// Deliveries kept in memory (`--state memory`, tests): lost on restart.
+public final class MemoryDeliveryLedger: DeliveryLedger {
+    private let deliveries = Mutex<[String: Delivery]>([:])
+
+    /// Creates an empty ledger.
+    public init() {}
+
+    public func enqueue(_ new: [Delivery]) {
+        deliveries.withLock { all in
+            for delivery in new where all[delivery.id] == nil { all[delivery.id] = delivery }
+        }
+    }
+
+    public func due(at now: Instant, limit: Int) -> [Delivery] {
+        deliveries.withLock { all in
+            Array(all.values.filter { !$0.dead && $0.nextAttempt <= now }.sorted(by: Self.order).prefix(limit))
+        }
+    }
+
+    public func nextDue() -> Instant? {
+        deliveries.withLock { all in all.values.filter { !$0.dead }.map(\.nextAttempt).min() }
+    }
+
+    public func complete(id: String) {
+        _ = deliveries.withLock { $0.removeValue(forKey: id) }
+    }
+
+    public func fail(id: String, error: String, retryAt: Instant?) {
+        deliveries.withLock { all in
+            guard var delivery = all[id] else { return }
+            delivery.attempts += 1
+            delivery.lastError = error
+            if let retryAt { delivery.nextAttempt = retryAt } else { delivery.dead = true }
+            all[id] = delivery
+        }
+    }
+
+    public func deadLetters() -> [Delivery] {
+        deliveries.withLock { all in all.values.filter(\.dead).sorted(by: Self.order) }
+    }
+
+    public func revive(ids: [String]?, at now: Instant) -> Int {
+        deliveries.withLock { all in
+            var revived = 0
+            for (id, var delivery) in all where delivery.dead && (ids?.contains(id) ?? true) {
+                delivery.dead = false
+                delivery.attempts = 0
+                delivery.nextAttempt = now
+                all[id] = delivery
+                revived += 1
+            }
+            return revived
+        }
+    }
+
+    public func counts() -> (pending: Int, dead: Int) {
+        deliveries.withLock { all in
+            let dead = all.values.count(where: \.dead)
+            return (all.count - dead, dead)
+        }
+    }
+
+    private static func order(_ left: Delivery, _ right: Delivery) -> Bool {
+        (left.nextAttempt, left.created, left.id) < (right.nextAttempt, right.created, right.id)
+    }
+}
