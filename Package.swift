@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
         .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
         .library(name: "GroupbotStore", targets: ["GroupbotStore"]),
+        .library(name: "GroupbotOneBot", targets: ["GroupbotOneBot"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -34,6 +35,8 @@ let package = Package(
         ),
         // Wire format (JSON lines), stdin/stdout transport, replay driver.
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
+        // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.
+        .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotTransports"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
         .target(name: "GroupbotStore", dependencies: ["GroupbotCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(
@@ -50,6 +53,11 @@ let package = Package(
         .testTarget(
             name: "GroupbotTransportsTests",
             dependencies: ["GroupbotTransports", "GroupbotRules"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "GroupbotOneBotTests",
+            dependencies: ["GroupbotOneBot", "GroupbotCore", "GroupbotTransports"],
             exclude: ["Fixtures"]
         ),
     ],
