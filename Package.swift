@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
         .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
         .library(name: "GroupbotStore", targets: ["GroupbotStore"]),
+        .library(name: "GroupbotOneBot", targets: ["GroupbotOneBot"]),
         .library(name: "GroupbotServer", targets: ["GroupbotServer"]),
     ],
     dependencies: [
@@ -44,6 +45,8 @@ let package = Package(
         ),
         // Wire format (JSON lines), stdin/stdout transport, replay driver.
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
+        // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.
+        .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotTransports"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
         .target(name: "GroupbotStore", dependencies: ["GroupbotCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
@@ -51,7 +54,7 @@ let package = Package(
         .target(
             name: "GroupbotServer",
             dependencies: [
-                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore",
+                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore", "GroupbotOneBot",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -82,11 +85,17 @@ let package = Package(
                 "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotTransports",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .testTarget(
             name: "GroupbotTransportsTests",
             dependencies: ["GroupbotTransports", "GroupbotRules"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "GroupbotOneBotTests",
+            dependencies: ["GroupbotOneBot", "GroupbotCore", "GroupbotTransports"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -31,6 +31,10 @@ public enum ServerAssembly {
         if let url = configuration.callbackURL {
             channels.append(CallbackChannel(url: url, secret: configuration.secrets.callbackSecret))
         }
+        if let url = configuration.oneBot.apiURL {
+            channels.append(OneBotAPIChannel(apiURL: url, accessToken: configuration.secrets.oneBotAccessToken,
+                                             options: configuration.oneBot.dialectOptions))
+        }
         return channels
     }
 

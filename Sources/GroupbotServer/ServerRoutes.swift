@@ -38,6 +38,9 @@ public enum ServerRoutes {
         router.post("/v1/events") { request, context in
             try await events(request, context: context, dependencies)
         }
+        router.post("/onebot/v11") { request, context in
+            try await oneBot(request, context: context, dependencies)
+        }
         router.get("/healthz") { _, _ in
             try await health(dependencies)
         }

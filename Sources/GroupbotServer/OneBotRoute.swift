@@ -1,0 +1,42 @@
+import GroupbotCore
+import GroupbotOneBot
+import Hummingbird
+
+extension ServerRoutes {
+    /// `POST /onebot/v11`: a OneBot v11 HTTP POST report. What the quick operation can
+    /// carry goes back in the response (204 when nothing); the rest becomes API calls.
+    static func oneBot(_ request: Request, context: BasicRequestContext, _ dependencies: ServerDependencies) async throws -> Response {
+        let body = try await body(of: request, limit: dependencies.configuration.maxBodyBytes)
+        do {
+            try dependencies.verification.verifyOneBot(headers: request.headers, body: body)
+        } catch {
+            throw httpError(error)
+        }
+        let options = dependencies.configuration.oneBot.dialectOptions
+        let decoded: OneBotDecoded
+        do {
+            decoded = try OneBotDecoder.decode(body, options: options)
+        } catch {
+            throw HTTPError(.badRequest, message: error.reason)
+        }
+        guard case .event(let event) = decoded else {
+            if case .ignored(let reason) = decoded { context.logger.debug("OneBot report ignored: \(reason)") }
+            return Response(status: .noContent)
+        }
+        let handled = await dependencies.host.handle([event])
+        dependencies.metrics.eventsIn([event], transport: "onebot")
+        dependencies.metrics.duplicates(handled.duplicates)
+        dependencies.metrics.actionsOut(handled.actions + handled.later)
+        dependencies.outbound.enqueue(handled.later)
+        let response = OneBotEncoder.respond(to: event, actions: handled.actions, options: options)
+        if !response.calls.isEmpty {
+            if let channel = dependencies.outbound.channels.lazy.compactMap({ $0 as? OneBotAPIChannel }).first {
+                dependencies.outbound.enqueue(deliveries: channel.deliveries(for: response.calls, at: event.time))
+            } else {
+                context.logger.warning("\(response.calls.count) OneBot API call(s) dropped: onebot.api_url is not configured")
+            }
+        }
+        guard let quick = response.quickOperation else { return Response(status: .noContent) }
+        return json(quick)
+    }
+}
