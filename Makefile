@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench clean
+.PHONY: deps build demo test bench bench-serve clean
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -33,6 +33,11 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release
 	bash Benchmarks/peers.sh
+
+# Release build, then `groupbot serve` under wrk on loopback (see docs/performance.md).
+bench-serve: deps
+	$(SWIFT) build -c release
+	bash Benchmarks/serve.sh
 
 clean:
 	rm -rf .build

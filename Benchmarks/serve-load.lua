@@ -1,0 +1,52 @@
+-- wrk script for `make bench-serve`: single wire-format events, each with its own id,
+-- stamped now, spread over a few groups and a mix of messages (a FAQ question that
+-- gets a reply, ordinary chat, an advert that is deleted and guided, a photo).
+--
+-- PACE_MS (environment): milliseconds each connection waits between requests
+-- (0: as fast as the server answers).
+
+local texts = {
+  "鱼油多少钱一瓶呀？",
+  "今天天气不错，大家早上好",
+  "收到货了，包装很仔细，谢谢客服",
+  "高价回收茅台，加V：abc12345",
+  "请问什么时候发货？",
+  "晚上有直播吗",
+}
+local groups = { "g-fans-01", "g-fans-02", "g-fans-03", "g-fans-04" }
+local pace = tonumber(os.getenv("PACE_MS") or "0")
+local counter = 0
+local thread_id = 0
+local threads = {}
+
+function setup(thread)
+  thread:set("thread_id", #threads + 1)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  counter = 0
+  wrk.headers["Content-Type"] = "application/json"
+end
+
+function delay()
+  return pace
+end
+
+function request()
+  counter = counter + 1
+  local text = texts[(counter % #texts) + 1]
+  local group = groups[(counter % #groups) + 1]
+  local body = string.format(
+    '{"type":"message","id":"load-%d-%d-%d","ts":%d,"group":"%s","group_name":"鱼油粉丝福利群","user":"u%d","nick":"西安-王芳-鱼油","text":"%s"}',
+    os.time(), thread_id, counter, os.time(), group, counter % 500, text)
+  return wrk.format("POST", "/v1/events", nil, body)
+end
+
+function done(summary, latency, requests)
+  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout
+  io.write(string.format("RESULT requests=%d seconds=%.2f rps=%.0f p50_ms=%.2f p90_ms=%.2f p99_ms=%.2f max_ms=%.2f errors=%d non2xx=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000, latency.max / 1000,
+    errors, summary.errors.status))
+end
