@@ -1,17 +1,22 @@
 -- wrk script for `make bench-serve`: single wire-format events, each with its own id,
--- stamped now, spread over a few groups and a mix of messages (a FAQ question that
--- gets a reply, ordinary chat, an advert that is deleted and guided, a photo).
+-- stamped now, from 5,000 members of four groups, with a mix of messages: mostly
+-- ordinary chat (each text numbered, so the flood rule sees no copies), FAQ
+-- questions that get a reply, and one advert in ten, which is deleted and guided.
 --
 -- PACE_MS (environment): milliseconds each connection waits between requests
 -- (0: as fast as the server answers).
 
 local texts = {
-  "鱼油多少钱一瓶呀？",
-  "今天天气不错，大家早上好",
-  "收到货了，包装很仔细，谢谢客服",
-  "高价回收茅台，加V：abc12345",
-  "请问什么时候发货？",
-  "晚上有直播吗",
+  "鱼油多少钱一瓶呀？第%d次问",
+  "今天天气不错，大家早上好 %d",
+  "收到货了，包装很仔细，谢谢客服 %d",
+  "高价回收茅台，加V：abc%d",
+  "请问什么时候发货？订单%d",
+  "晚上有直播吗 %d",
+  "昨天买的维E已经到了，第%d单",
+  "群里的活动什么时候开始 %d",
+  "孩子吃钙片一天几粒合适 %d",
+  "谢谢群主的分享 %d",
 }
 local groups = { "g-fans-01", "g-fans-02", "g-fans-03", "g-fans-04" }
 local pace = tonumber(os.getenv("PACE_MS") or "0")
@@ -25,7 +30,9 @@ function setup(thread)
 end
 
 function init(args)
-  counter = 0
+  -- Numbered from the clock, so a second run does not repeat the first one's texts
+  -- (three copies of a text within ten minutes would be flooding).
+  counter = (os.time() % 100000) * 10000
   wrk.headers["Content-Type"] = "application/json"
 end
 
@@ -35,11 +42,11 @@ end
 
 function request()
   counter = counter + 1
-  local text = texts[(counter % #texts) + 1]
+  local text = string.format(texts[(counter % #texts) + 1], counter)
   local group = groups[(counter % #groups) + 1]
   local body = string.format(
     '{"type":"message","id":"load-%d-%d-%d","ts":%d,"group":"%s","group_name":"鱼油粉丝福利群","user":"u%d","nick":"西安-王芳-鱼油","text":"%s"}',
-    os.time(), thread_id, counter, os.time(), group, counter % 500, text)
+    os.time(), thread_id, counter, os.time(), group, (counter * 7 + thread_id) % 5000, text)
   return wrk.format("POST", "/v1/events", nil, body)
 end
 

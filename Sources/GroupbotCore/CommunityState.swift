@@ -30,8 +30,16 @@ final class CommunityState: Codable {
 
     /// Who wrote recent messages the bot acted on, for admin commands given as replies.
     private(set) var authors: [String: String] = [:]
-    private(set) var authorOrder: [String] = []
-    private static let authorLimit = 50_000
+    /// The remembered message ids, oldest first, from `authorHead` on: the ids before it were
+    /// forgotten and are dropped in one go now and then, so forgetting one costs O(1).
+    private var authorQueue: [String] = []
+    private var authorHead = 0
+    /// The remembered message ids, oldest first.
+    var authorOrder: ArraySlice<String> { authorQueue[authorHead...] }
+    static let authorLimit = 50_000
+    /// How many of a member's latest messages `repeated` compares (per group, and across
+    /// groups): the memory of a busy day stays bounded however long the rule's `within`.
+    static let recentTextLimit = Condition.repeatedMemory
     /// Per `group|user`, red packets sent: time and amount.
     var redPackets: [String: [RedPacket]] = [:]
     /// Per repeat scope key, recent message fingerprints.
@@ -97,7 +105,7 @@ final class CommunityState: Codable {
     func replace(with other: CommunityState) {
         groupsOfUser = other.groupsOfUser; memberCount = other.memberCount; invites = other.invites
         trusted = other.trusted; nicks = other.nicks; mutedUntil = other.mutedUntil
-        authors = other.authors; authorOrder = other.authorOrder; redPackets = other.redPackets
+        authors = other.authors; authorQueue = Array(other.authorOrder); authorHead = 0; redPackets = other.redPackets
         recentTexts = other.recentTexts; repeatHorizonSeconds = other.repeatHorizonSeconds; strikes = other.strikes
         slotUse = other.slotUse; welcomeBatches = other.welcomeBatches; welcomedBatches = other.welcomedBatches
         welcomeTokens = other.welcomeTokens; nicknameWatches = other.nicknameWatches
@@ -120,7 +128,7 @@ final class CommunityState: Codable {
         nicks = try values.decode([String: String].self, forKey: .nicks)
         mutedUntil = try values.decode([String: Instant].self, forKey: .mutedUntil)
         authors = try values.decode([String: String].self, forKey: .authors)
-        authorOrder = try values.decode([String].self, forKey: .authorOrder)
+        authorQueue = try values.decode([String].self, forKey: .authorOrder)
         redPackets = try values.decode([String: [RedPacket]].self, forKey: .redPackets)
         recentTexts = try values.decode([String: [TextSighting]].self, forKey: .recentTexts)
         repeatHorizonSeconds = try values.decode(Int64.self, forKey: .repeatHorizonSeconds)
@@ -146,7 +154,7 @@ final class CommunityState: Codable {
         try values.encode(nicks, forKey: .nicks)
         try values.encode(mutedUntil, forKey: .mutedUntil)
         try values.encode(authors, forKey: .authors)
-        try values.encode(authorOrder, forKey: .authorOrder)
+        try values.encode(Array(authorOrder), forKey: .authorOrder)
         try values.encode(redPackets, forKey: .redPackets)
         try values.encode(recentTexts, forKey: .recentTexts)
         try values.encode(repeatHorizonSeconds, forKey: .repeatHorizonSeconds)
@@ -217,6 +225,7 @@ final class CommunityState: Codable {
             var list = recentTexts[key, default: []]
             list.removeAll { event.time.milliseconds - $0.time.milliseconds > repeatHorizonSeconds * 1000 }
             list.append(TextSighting(time: event.time, fingerprint: fingerprint))
+            if list.count > Self.recentTextLimit { list.removeFirst(list.count - Self.recentTextLimit) }
             recentTexts[key] = list
         }
     }
@@ -224,11 +233,14 @@ final class CommunityState: Codable {
     /// Remembers who wrote `message` (bounded: the oldest are forgotten first).
     func rememberAuthor(message: String, user: String) {
         guard authors.updateValue(user, forKey: message) == nil else { return }
-        authorOrder.append(message)
-        if authorOrder.count > Self.authorLimit {
-            let drop = authorOrder.count - Self.authorLimit
-            for old in authorOrder.prefix(drop) { authors[old] = nil }
-            authorOrder.removeFirst(drop)
+        authorQueue.append(message)
+        while authorQueue.count - authorHead > Self.authorLimit {
+            authors[authorQueue[authorHead]] = nil
+            authorHead += 1
+        }
+        if authorHead >= Self.authorLimit / 2 {
+            authorQueue.removeFirst(authorHead)
+            authorHead = 0
         }
     }
 
@@ -275,7 +287,21 @@ struct NicknameWatch: Codable {
 struct StrikeRecord: Codable {
     var count: Int
     var last: Instant
+    /// The most recent strikes, oldest first: trimmed to the last ``historyLimit`` when they
+    /// pass one and a half times as many (the audit log in the state file keeps them all).
     var history: [StrikeEntry]
+
+    static let historyLimit = 100
+
+    /// Counts a strike (the count restarts after `decaySeconds` without one) and returns the new count.
+    mutating func add(_ entry: StrikeEntry, decaySeconds: Int64) -> Int {
+        if count > 0, entry.time.milliseconds - last.milliseconds >= decaySeconds * 1000 { count = 0 }
+        count += 1
+        last = entry.time
+        history.append(entry)
+        if history.count > Self.historyLimit + Self.historyLimit / 2 { history.removeFirst(history.count - Self.historyLimit) }
+        return count
+    }
 }
 
 /// A member waiting in a welcome batch.

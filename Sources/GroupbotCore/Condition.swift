@@ -63,6 +63,10 @@ public struct TimeWindow: Sendable, Equatable {
 
 /// One condition of a rule; a rule fires only when all of its conditions hold.
 public enum Condition: Sendable {
+    /// How many of a member's latest messages a `repeated` condition can look back on:
+    /// its `count` is at most this.
+    public static let repeatedMemory = 64
+
     /// A keyword list of the group type's ``KeywordIndex``.
     case keywords(slot: Int, requirement: KeywordRequirement)
     /// A keyword list of the group type's index over normalised text.

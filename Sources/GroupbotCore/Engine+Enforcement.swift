@@ -151,15 +151,9 @@ extension Engine {
     /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).
     private func strike(_ user: String, ladder: Ladder, rule: String, event: Event, now: Instant) -> Int {
         let key = user + "|" + ladder.name
-        var record = community.strikes[key] ?? StrikeRecord(count: 0, last: now, history: [])
-        if record.count > 0, now.milliseconds - record.last.milliseconds >= ladder.decaySeconds * 1000 {
-            record.count = 0
-        }
-        record.count += 1
-        record.last = now
-        record.history.append(StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id))
-        community.strikes[key] = record
-        return record.count
+        // Changed in place: a copy of the record would copy its whole history on every strike.
+        return community.strikes[key, default: StrikeRecord(count: 0, last: now, history: [])].add(
+            StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id), decaySeconds: ladder.decaySeconds)
     }
 
     /// The admins' notice for a rule that deleted, muted or removed, unless it notifies by itself.

@@ -68,6 +68,11 @@ struct ConditionParser {
             reader.fail(countNode, "repeated count \(count) would match every message", expected: "2 or more")
             return nil
         }
+        guard count <= Condition.repeatedMemory else {
+            reader.fail(countNode, "repeated count \(count) is more than groupbot remembers (a member's latest \(Condition.repeatedMemory) messages)",
+                        expected: "2 to \(Condition.repeatedMemory)")
+            return nil
+        }
         let across = keys["across_groups"].flatMap { reader.bool($0, what: "across_groups") } ?? false
         return .repeated(count: count, withinSeconds: within, acrossGroups: across)
     }

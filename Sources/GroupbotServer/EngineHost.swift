@@ -15,15 +15,20 @@ public struct HandledEvents: Sendable {
     public var duplicates: Int
 }
 
-/// The engine behind `serve`, one request at a time.
+/// The engine behind `serve`.
 ///
 /// The engine is single-threaded by design (its state changes with every event), so
 /// the actor is its one owner: requests queue up here, timers fire here, rules are
 /// reloaded here. With a durable store, each request's work is committed before its
-/// response leaves (the same outbox as `groupbot run`).
+/// response leaves (the same outbox as `groupbot run`), and requests that arrive
+/// together share one commit: a request runs its events at once, then waits for a
+/// commit that is queued behind the requests already waiting, so under load one
+/// transaction carries many requests.
 public actor EngineHost {
     private let pipeline: EventPipeline
-    private let sink = CollectingSink()
+    private let sink = RoutingSink()
+    private var commitWaiters: [CheckedContinuation<Void, Never>] = []
+    private var commitQueued = false
     private let reloader: RuleReloader?
     private let logger: Logger
 
@@ -47,20 +52,40 @@ public actor EngineHost {
     public func recover() throws -> [Action] {
         let rerun = try pipeline.recover()
         if rerun > 0 { logger.notice("state recovered: \(rerun) journaled event(s) run again") }
-        return sink.drain()
+        return sink.drainUnclaimed()
     }
 
-    /// Runs a request's events (after the timers due before them).
-    public func handle(_ events: [Event]) -> HandledEvents {
+    /// Runs a request's events (after the timers due before them) and returns once
+    /// their work is committed.
+    public func handle(_ events: [Event]) async -> HandledEvents {
         pipeline.fireDueTimers()
-        pipeline.flush()
-        let later = sink.drain()
+        let ids = events.map(\.id)
+        let ticket = sink.open(eventIDs: ids)
         let before = pipeline.summary
         for event in events { pipeline.handle(event) }
+        let processed = pipeline.summary.events - before.events
+        let duplicates = pipeline.summary.duplicates - before.duplicates
+        await committed()
+        return HandledEvents(actions: sink.close(ticket: ticket, eventIDs: ids), later: sink.drainUnclaimed(),
+                             processed: processed, duplicates: duplicates)
+    }
+
+    /// Waits for the next commit, queueing one if none is queued yet.
+    private func committed() async {
+        await withCheckedContinuation { continuation in
+            commitWaiters.append(continuation)
+            guard !commitQueued else { return }
+            commitQueued = true
+            Task { self.commitNow() }  // runs on this actor, after the requests already queued
+        }
+    }
+
+    private func commitNow() {
+        commitQueued = false
+        let waiters = commitWaiters
+        commitWaiters.removeAll()
         pipeline.flush()
-        return HandledEvents(actions: sink.drain(), later: later,
-                             processed: pipeline.summary.events - before.events,
-                             duplicates: pipeline.summary.duplicates - before.duplicates)
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Fires the timers that are due and looks for changed rules; returns the actions to deliver.
@@ -68,7 +93,7 @@ public actor EngineHost {
         reloader?.check()
         pipeline.fireDueTimers()
         pipeline.flush()
-        return sink.drain()
+        return sink.drainUnclaimed()
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.

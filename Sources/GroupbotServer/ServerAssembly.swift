@@ -50,6 +50,7 @@ public enum ServerAssembly {
             host = EngineHost(book: book, store: nil, reloadFrom: reload, logger: logger)
         } else {
             let store = try SQLiteStore(path: configuration.state)
+            try store.checkpointInBackground()
             ledger = store.deliveries
             host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger)
         }

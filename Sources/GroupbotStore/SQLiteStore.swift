@@ -31,6 +31,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     private var lastSnapshot = Date()
     private var pendingStats = DailyStats()
     private var pendingRegistry = GroupRegistry()
+    /// Runs checkpoints off the commit path, once switched on.
+    var checkpointer: WALCheckpointer?
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws(StoreError) {

@@ -20,6 +20,18 @@ import Testing
         #expect(found.contains { $0.hasPrefix("rules/general.yaml:2:5: rule 'faq' has no actions") })
     }
 
+    @Test func repeatedCountIsBoundedByWhatIsRemembered() {
+        let found = errors("""
+            rules:
+              - id: flood
+                on: message
+                when:
+                  repeated: { count: 100, within: 1d }
+                actions: [delete]
+            """)
+        #expect(found.contains { $0.hasPrefix("rules/general.yaml:5:26: repeated count 100 is more than groupbot remembers (a member's latest 64 messages)") })
+    }
+
     @Test func misspeltActionNameGetsDidYouMean() {
         let found = errors("""
             rules:

@@ -89,11 +89,10 @@ import Testing
             let calls = await fake.received
             #expect(calls.map(\.path) == ["/send_private_msg", "/send_private_msg"])
             #expect(calls.allSatisfy { $0.headers[.authorization] == "Bearer access-token" })
-            let bodies = calls.map { (try? JSONSerialization.jsonObject(with: Data($0.body))) as? [String: Any] ?? [:] }
-            #expect(bodies[0]["user_id"] as? Int == 2004)
-            #expect(bodies[0]["message"] as? String == "广告请留到周五晚上的广告时段")
-            #expect(bodies[1]["user_id"] as? Int == 10086)
-            #expect(bodies[1]["message"] as? String == "有人在群里发广告")
+            #expect(calls.map { String(decoding: $0.body, as: UTF8.self) } == [
+                #"{"user_id":2004,"message":"广告请留到周五晚上的广告时段"}"#,
+                #"{"user_id":10086,"message":"有人在群里发广告"}"#,
+            ])
             // The refused call (retcode 100) is a dead letter with the implementation's reason.
             let dead = try dependencies.outbound.ledger.deadLetters()
             #expect(dead.map(\.lastError) == ["retcode 100: 参数错误"])
