@@ -1,5 +1,5 @@
 -- wrk script for `make bench-serve`: single wire-format events, each with its own id,
--- stamped now, from 5,000 members of four groups, with a mix of messages: mostly
+-- stamped now, from 20,000 members of 40 groups, with a mix of messages: mostly
 -- ordinary chat (each text numbered, so the flood rule sees no copies), FAQ
 -- questions that get a reply, and one advert in ten, which is deleted and guided.
 --
@@ -18,7 +18,8 @@ local texts = {
   "孩子吃钙片一天几粒合适 %d",
   "谢谢群主的分享 %d",
 }
-local groups = { "g-fans-01", "g-fans-02", "g-fans-03", "g-fans-04" }
+local groups = {}
+for i = 1, 40 do groups[i] = string.format("g-fans-%02d", i) end
 local pace = tonumber(os.getenv("PACE_MS") or "0")
 local counter = 0
 local thread_id = 0
@@ -46,7 +47,7 @@ function request()
   local group = groups[(counter % #groups) + 1]
   local body = string.format(
     '{"type":"message","id":"load-%d-%d-%d","ts":%d,"group":"%s","group_name":"鱼油粉丝福利群","user":"u%d","nick":"西安-王芳-鱼油","text":"%s"}',
-    os.time(), thread_id, counter, os.time(), group, (counter * 7 + thread_id) % 5000, text)
+    os.time(), thread_id, counter, os.time(), group, (counter * 7 + thread_id) % 20000, text)
   return wrk.format("POST", "/v1/events", nil, body)
 end
 

@@ -69,6 +69,13 @@ final class CommunityState: Codable {
 
     init() {}
 
+    /// A separate instance with the same state (cheap: the collections are copy-on-write).
+    func copy() -> CommunityState {
+        let copy = CommunityState()
+        copy.replace(with: self)
+        return copy
+    }
+
     /// Forgets what can no longer matter, so a process running for months stays small:
     /// finished welcome and nickname bookkeeping, old red packets and ad-slot counts,
     /// expired mutes, and all but the latest strikes of a member's history.

@@ -33,14 +33,15 @@ public struct EngineSnapshot: Codable {
 }
 
 extension Engine {
-    /// The engine's state now.
+    /// The engine's state now: a value of its own (its collections are shared copy-on-write
+    /// until the engine changes them), so it can be encoded on another thread.
     public func snapshot() -> EngineSnapshot {
         EngineSnapshot(
             version: EngineSnapshot.currentVersion, timers: timers, nextToken: nextToken, liveTokens: liveTokens,
             cancelledTokens: cancelledTokens, pendingActions: pendingActions,
             cooldowns: cooldownUntil.map { .init(key: $0.key, until: $0.value) }.sorted { "\($0.key)" < "\($1.key)" },
             groups: groups.map { .init(id: $0.key, name: $0.value.name, type: $0.value.typeName) }.sorted { $0.id < $1.id },
-            schedulesStarted: schedulesStarted, scheduleGeneration: scheduleGeneration, community: community)
+            schedulesStarted: schedulesStarted, scheduleGeneration: scheduleGeneration, community: community.copy())
     }
 
     /// Takes over a saved state. Groups are mapped with the current rules; schedules

@@ -29,6 +29,8 @@ public actor EngineHost {
     private let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var commitQueued = false
+    /// Waits for snapshots written in the background (SQLite), at shutdown.
+    private let waitForSnapshots: (() throws -> Void)?
     private let reloader: RuleReloader?
     private let logger: Logger
 
@@ -38,6 +40,11 @@ public actor EngineHost {
     ///   - reloadFrom: the rules directory to watch for changes, or nil not to reload.
     public init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger) {
         self.logger = logger
+        if let sqlite = store as? SQLiteStore {
+            waitForSnapshots = { try sqlite.waitForSnapshots() }
+        } else {
+            waitForSnapshots = nil
+        }
         let sink = self.sink
         let pipeline = EventPipeline(book: book, clock: .wall, sink: sink, flush: .buffered, store: store,
                                      report: { logger.warning("\($0)") })
@@ -108,5 +115,10 @@ public actor EngineHost {
     /// Saves a snapshot so the next start is quick.
     public func shutdown() {
         pipeline.finish()
+        do {
+            try waitForSnapshots?()
+        } catch {
+            logger.error("\(error)")
+        }
     }
 }

@@ -50,7 +50,9 @@ public enum ServerAssembly {
             host = EngineHost(book: book, store: nil, reloadFrom: reload, logger: logger)
         } else {
             let store = try SQLiteStore(path: configuration.state)
+            // A request waits for its commit: keep checkpoints and snapshots off that path.
             try store.checkpointInBackground()
+            store.snapshotInBackground()
             ledger = store.deliveries
             host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger)
         }

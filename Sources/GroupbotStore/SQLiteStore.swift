@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GroupbotCore
+import Synchronization
 
 /// The default durable store: one SQLite file in WAL mode.
 ///
@@ -19,7 +20,6 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     private var processed: Set<UInt64> = []
     /// How many processed ids are kept in memory for de-duplication.
     public static let processedMemory = 5_000_000
-    private let encoder = JSONEncoder()
     private let decoder = JSONDecoder()
     /// A snapshot is taken after this many journal entries (and at shutdown). Recovery runs
     /// at most this many entries again, which the engine does in a second or two.
@@ -33,6 +33,11 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     private var pendingRegistry = GroupRegistry()
     /// Runs checkpoints off the commit path, once switched on.
     var checkpointer: WALCheckpointer?
+    /// Where snapshots are encoded and written, once switched on; nil: in `save` itself.
+    private var snapshotQueue: DispatchQueue?
+    private let backgroundFailure = FailureSlot()
+    /// The journal's last row: what a snapshot taken now covers.
+    private var journalSeq: Int64 = 0
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws(StoreError) {
@@ -49,10 +54,13 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             self.path = path
             let batches = try pool.read { db in try Data.fetchAll(db, sql: "SELECT hashes FROM processed ORDER BY seq DESC") }
             processed = Self.hashes(in: batches, limit: Self.processedMemory)
+            // The AUTOINCREMENT counter survives the journal rows being deleted.
+            journalSeq = try pool.read { db in
+                try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
+            }
         } catch {
             throw StoreError(path: path, reason: "\(error)")
         }
-        encoder.outputFormatting = [.sortedKeys]
     }
 
     public func recover() throws -> Recovery? {
@@ -96,6 +104,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         let journal = BatchCoding.pack(entries.map(BatchCoding.encode(entry:)))
         try pool.write { db in
             try db.execute(sql: "INSERT INTO journal (entries) VALUES (?)", arguments: [journal])
+            journalSeq = db.lastInsertedRowID
             if !hashes.isEmpty { try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [Data(hashes)]) }
             if !actions.isEmpty {
                 try db.execute(sql: "INSERT INTO outbox (actions) VALUES (?)", arguments: [BatchCoding.pack(actions)])
@@ -127,25 +136,53 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     public func save(_ snapshot: EngineSnapshot) throws {
-        let data = try encoder.encode(snapshot)
-        let stats = pendingStats, registry = pendingRegistry
-        try pool.write { db in
-            // Daily figures and the group registry go with the snapshot: after a crash, the
-            // journal since this snapshot is run again and counted again, never twice.
-            try stats.write(to: db)
-            try registry.write(to: db)
-            // The journal's AUTOINCREMENT counter, which survives the rows being deleted.
-            let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
-            try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data) VALUES (?, ?, ?)",
-                           arguments: [last, snapshot.version, data])
-            // The journal before the snapshot is not needed to recover; the outbox stays as the audit log.
-            try db.execute(sql: "DELETE FROM journal WHERE seq <= ?", arguments: [last])
-            try db.execute(sql: "DELETE FROM snapshots WHERE journal_seq < ?", arguments: [last])
-        }
+        // Everything committed so far is covered: the journal up to its last row, the figures counted.
+        let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, stats: pendingStats, registry: pendingRegistry)
         entriesSinceSnapshot = 0
         lastSnapshot = Date()
         pendingStats = DailyStats()
         pendingRegistry = GroupRegistry()
+        guard let background = snapshotQueue else {
+            try Self.write(captured, to: pool)
+            return
+        }
+        if let failure = backgroundFailure.take() { throw failure }
+        background.async { [pool, path, backgroundFailure] in
+            do {
+                try Self.write(captured, to: pool)
+            } catch {
+                backgroundFailure.set(StoreError(path: path, reason: "snapshot: \(error)"))
+            }
+        }
+    }
+
+    /// Encodes and writes a snapshot with the figures counted up to it.
+    private static func write(_ captured: CapturedSnapshot, to pool: DatabasePool) throws {
+        let data = try JSONEncoder.sortedKeys.encode(captured.snapshot)
+        try pool.write { db in
+            // Daily figures and the group registry go with the snapshot: after a crash, the
+            // journal since this snapshot is run again and counted again, never twice.
+            try captured.stats.write(to: db)
+            try captured.registry.write(to: db)
+            try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data) VALUES (?, ?, ?)",
+                           arguments: [captured.journalSeq, captured.snapshot.version, data])
+            // The journal before the snapshot is not needed to recover; the outbox stays as the audit log.
+            try db.execute(sql: "DELETE FROM journal WHERE seq <= ?", arguments: [captured.journalSeq])
+            try db.execute(sql: "DELETE FROM snapshots WHERE journal_seq < ?", arguments: [captured.journalSeq])
+        }
+    }
+
+    /// Encodes and writes snapshots on a background queue from now on, so the work that
+    /// commits (a server answering requests) does not wait for a large state to be encoded.
+    /// ``waitForSnapshots()`` waits for the ones under way.
+    public func snapshotInBackground() {
+        snapshotQueue = snapshotQueue ?? DispatchQueue(label: "groupbot.snapshots", qos: .utility)
+    }
+
+    /// Waits until the snapshots handed to the background are written; throws the last failure.
+    public func waitForSnapshots() throws {
+        snapshotQueue?.sync {}
+        if let failure = backgroundFailure.take() { throw failure }
     }
 
     /// The processed-id hashes of the newest batches first, up to `limit` of them.
@@ -178,4 +215,38 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let reason: String
 
     public var description: String { "state file \(path): \(reason)" }
+}
+
+/// A snapshot with what it covers, taken at one moment.
+private struct CapturedSnapshot: @unchecked Sendable {
+    // The snapshot is a value of its own (see `Engine.snapshot()`): nothing else touches it.
+    let snapshot: EngineSnapshot
+    let journalSeq: Int64
+    let stats: DailyStats
+    let registry: GroupRegistry
+}
+
+extension JSONEncoder {
+    /// Sorted keys: the same state always gives the same bytes.
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+/// The last failure of background work, kept until someone asks.
+private final class FailureSlot: Sendable {
+    private let failure = Mutex<StoreError?>(nil)
+
+    func set(_ error: StoreError) {
+        failure.withLock { $0 = error }
+    }
+
+    func take() -> StoreError? {
+        failure.withLock { slot in
+            defer { slot = nil }
+            return slot
+        }
+    }
 }

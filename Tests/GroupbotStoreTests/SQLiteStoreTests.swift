@@ -56,6 +56,28 @@ import Testing
         #expect(sink.actions.map(\.id) == ["m2:later:0", "m3:ad:0", "m3:ad:1", "m3:ad:2"])
     }
 
+    @Test func snapshotsWrittenInTheBackgroundCoverExactlyWhatWasCommitted() throws {
+        let path = temporaryPath()
+        do {
+            let store = try SQLiteStore(path: path)
+            store.snapshotInBackground()
+            let sink = CollectingSink()
+            let first = try pipeline(store, sink: sink)
+            first.handle(event("m1", "加微信", at: 0))
+            first.flush()
+            try store.save(first.engine.snapshot())    // handed to the background
+            first.handle(event("m2", "稍后联系", at: 1))  // committed after the snapshot: in the journal only
+            first.flush()
+            try store.waitForSnapshots()
+        }
+        let sink = CollectingSink()
+        let second = try pipeline(try SQLiteStore(path: path), sink: sink)
+        #expect(try second.recover() == 1)                 // only m2 is run again
+        second.handle(event("m3", "加微信", at: 20))         // the strike from the snapshot: second step
+        second.finish()
+        #expect(sink.actions.map(\.id) == ["m2:later:0", "m3:ad:0", "m3:ad:1", "m3:ad:2"])
+    }
+
     @Test func unemittedActionsAreEmittedAfterACrash() throws {
         let path = temporaryPath()
         do {
