@@ -144,12 +144,15 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         pendingRegistry = GroupRegistry()
         guard let background = snapshotQueue else {
             try Self.write(captured, to: pool)
+            try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: nil)
             return
         }
         if let failure = backgroundFailure.take() { throw failure }
         background.async { [pool, path, backgroundFailure] in
             do {
                 try Self.write(captured, to: pool)
+                // In short transactions, so the commits waiting for the writer slip in between.
+                try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: 32)
             } catch {
                 backgroundFailure.set(StoreError(path: path, reason: "snapshot: \(error)"))
             }
@@ -166,10 +169,23 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             try captured.registry.write(to: db)
             try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data) VALUES (?, ?, ?)",
                            arguments: [captured.journalSeq, captured.snapshot.version, data])
-            // The journal before the snapshot is not needed to recover; the outbox stays as the audit log.
-            try db.execute(sql: "DELETE FROM journal WHERE seq <= ?", arguments: [captured.journalSeq])
             try db.execute(sql: "DELETE FROM snapshots WHERE journal_seq < ?", arguments: [captured.journalSeq])
         }
+    }
+
+    /// Deletes the journal a snapshot made unnecessary (the outbox stays as the audit log).
+    /// Recovery only reads the journal after the newest snapshot, so rows left behind by a
+    /// crash halfway are harmless and go with the next snapshot.
+    private static func pruneJournal(upTo seq: Int64, in pool: DatabasePool, rowsPerTransaction: Int?) throws {
+        guard let rows = rowsPerTransaction else {
+            try pool.write { db in try db.execute(sql: "DELETE FROM journal WHERE seq <= ?", arguments: [seq]) }
+            return
+        }
+        while try pool.write({ db -> Bool in
+            try db.execute(sql: "DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE seq <= ? ORDER BY seq LIMIT ?)",
+                           arguments: [seq, rows])
+            return db.changesCount > 0
+        }) {}
     }
 
     /// Encodes and writes snapshots on a background queue from now on, so the work that
