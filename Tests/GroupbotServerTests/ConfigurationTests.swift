@@ -39,6 +39,17 @@ import Testing
         #expect(configuration.oneBot.utcOffsetSeconds == 28_800)
     }
 
+    @Test func theShippedExampleLoads() throws {
+        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        components.removeLast(3)
+        let path = components.joined(separator: "/") + "/examples/groupbot.yaml"
+        let configuration = try ServerConfiguration.load(path: path)
+        #expect(configuration.callbackURL == "http://127.0.0.1:9000/groupbot/actions")
+        #expect(configuration.oneBot.apiURL == "http://127.0.0.1:5700")
+        #expect(configuration.oneBot.admins == ["10086"])
+        #expect(configuration.bindsLoopbackOnly)
+    }
+
     @Test func mistakesNameTheLineAndColumn() {
         #expect(throws: ConfigurationError(path: "g.yaml", line: 3, column: 3, reason:
             "unknown setting 'attempts' in callback; expected one of: url, max_attempts, first_delay_ms, max_delay_ms, timeout_ms")) {
