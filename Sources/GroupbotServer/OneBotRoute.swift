@@ -6,11 +6,8 @@ extension ServerRoutes {
     /// `POST /onebot/v11`: a OneBot v11 HTTP POST report. What the quick operation can
     /// carry goes back in the response (204 when nothing); the rest becomes API calls.
     static func oneBot(_ request: Request, context: BasicRequestContext, _ dependencies: ServerDependencies) async throws -> Response {
-        let body = try await body(of: request, limit: dependencies.configuration.maxBodyBytes)
-        do {
-            try dependencies.verification.verifyOneBot(headers: request.headers, body: body)
-        } catch {
-            throw httpError(error)
+        let body = try await verifiedBody(of: request, limit: dependencies.configuration.maxBodyBytes) { headers, body throws(VerificationFailure) in
+            try dependencies.verification.verifyOneBot(headers: headers, body: body)
         }
         let options = dependencies.configuration.oneBot.dialectOptions
         let decoded: OneBotDecoded
@@ -23,11 +20,7 @@ extension ServerRoutes {
             if case .ignored(let reason) = decoded { context.logger.debug("OneBot report ignored: \(reason)") }
             return Response(status: .noContent)
         }
-        let handled = await dependencies.host.handle([event])
-        dependencies.metrics.eventsIn([event], transport: "onebot")
-        dependencies.metrics.duplicates(handled.duplicates)
-        dependencies.metrics.actionsOut(handled.actions + handled.later)
-        dependencies.outbound.enqueue(handled.later)
+        let handled = await dependencies.run([event], transport: "onebot")
         let response = OneBotEncoder.respond(to: event, actions: handled.actions, options: options)
         if !response.calls.isEmpty {
             if let channel = dependencies.outbound.channels.lazy.compactMap({ $0 as? OneBotAPIChannel }).first {

@@ -25,6 +25,19 @@ public struct ServerDependencies: Sendable {
     }
 }
 
+extension ServerDependencies {
+    /// Runs a request's events, counts them and queues the actions of timers that fell due
+    /// meanwhile; returns what the request's response carries.
+    func run(_ events: [Event], transport: String) async -> HandledEvents {
+        let handled = await host.handle(events)
+        metrics.eventsIn(events, transport: transport)
+        metrics.duplicates(handled.duplicates)
+        metrics.actionsOut(handled.actions + handled.later)
+        outbound.enqueue(handled.later)
+        return handled
+    }
+}
+
 /// The HTTP routes of `groupbot serve`. Built apart from the command so tests drive
 /// them in-process.
 public enum ServerRoutes {
@@ -51,15 +64,19 @@ public enum ServerRoutes {
         return router
     }
 
-    /// Reads a request's body, refusing one over the limit (413).
-    static func body(of request: Request, limit: Int) async throws -> [UInt8] {
+    /// Reads a request's body, refusing one over the limit (413), and checks its credentials
+    /// with `verify` (401 or 403, with the reason).
+    static func verifiedBody(
+        of request: Request, limit: Int, verify: (HTTPFields, [UInt8]) throws(VerificationFailure) -> Void
+    ) async throws -> [UInt8] {
         var request = request
-        return Array(buffer: try await request.collectBody(upTo: limit))
-    }
-
-    /// A verification failure as the HTTP error it is (401 or 403, with the reason).
-    static func httpError(_ failure: VerificationFailure) -> HTTPError {
-        HTTPError(failure.status == 403 ? .forbidden : .unauthorized, message: failure.reason)
+        let body = Array(buffer: try await request.collectBody(upTo: limit))
+        do {
+            try verify(request.headers, body)
+        } catch {
+            throw HTTPError(error.status == 403 ? .forbidden : .unauthorized, message: error.reason)
+        }
+        return body
     }
 
     /// A JSON response.
@@ -69,11 +86,8 @@ public enum ServerRoutes {
 
     /// `POST /v1/events`: one wire-format event or an array of them; the response holds their actions.
     static func events(_ request: Request, context: BasicRequestContext, _ dependencies: ServerDependencies) async throws -> Response {
-        let body = try await body(of: request, limit: dependencies.configuration.maxBodyBytes)
-        do {
-            try dependencies.verification.verifyEvents(headers: request.headers, body: body)
-        } catch {
-            throw httpError(error)
+        let body = try await verifiedBody(of: request, limit: dependencies.configuration.maxBodyBytes) { headers, body throws(VerificationFailure) in
+            try dependencies.verification.verifyEvents(headers: headers, body: body)
         }
         let decoded = body.withUnsafeBufferPointer { bytes in
             Result { () throws(EventBatchError) -> [Event] in try EventDecoder.decodeBatch(body: bytes) }
@@ -83,11 +97,7 @@ public enum ServerRoutes {
         case .success(let value): events = value
         case .failure(let error): throw HTTPError(.badRequest, message: error.description)
         }
-        let handled = await dependencies.host.handle(events)
-        dependencies.metrics.eventsIn(events, transport: "webhook")
-        dependencies.metrics.duplicates(handled.duplicates)
-        dependencies.metrics.actionsOut(handled.actions + handled.later)
-        dependencies.outbound.enqueue(handled.later)
+        let handled = await dependencies.run(events, transport: "webhook")
         var output = Array("{\"processed\":\(handled.processed),\"duplicates\":\(handled.duplicates),\"actions\":[".utf8)
         for (index, action) in handled.actions.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }
