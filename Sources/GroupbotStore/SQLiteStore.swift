@@ -15,11 +15,14 @@ import Synchronization
 public final class SQLiteStore: EngineStore, SnapshotPolicy {
     let pool: DatabasePool
     let path: String
-    /// Hashes of the ids of processed events (the most recent ``processedMemory`` of them are
-    /// loaded at start), so checking for a repeated event costs no database read.
-    private var processed: Set<UInt64> = []
-    /// How many processed ids are kept in memory for de-duplication.
-    public static let processedMemory = 5_000_000
+    /// Hashes of the ids of recently processed events (the most recent half of
+    /// ``processedMemory`` are loaded at start), so checking for a repeated event costs no
+    /// database read.
+    private var processed = RecentIDSet(capacity: SQLiteStore.processedMemory)
+    /// How many processed ids are kept in memory for de-duplication at most (at least half of
+    /// them, the most recent, always): an event delivered again within the last million
+    /// events acts once.
+    public static let processedMemory = 2_000_000
     private let decoder = JSONDecoder()
     /// A snapshot is taken after this many journal entries (and at shutdown). Recovery runs
     /// at most this many entries again, which the engine does in a second or two.
@@ -53,7 +56,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             try StoreMigrations.migrator.migrate(pool)
             self.path = path
             let batches = try pool.read { db in try Data.fetchAll(db, sql: "SELECT hashes FROM processed ORDER BY seq DESC") }
-            processed = Self.hashes(in: batches, limit: Self.processedMemory)
+            processed = RecentIDSet(capacity: Self.processedMemory,
+                                    loaded: Self.hashes(in: batches, limit: Self.processedMemory / 2))
             // The AUTOINCREMENT counter survives the journal rows being deleted.
             journalSeq = try pool.read { db in
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
