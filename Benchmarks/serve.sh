@@ -6,7 +6,7 @@
 #   DURATION=10 bash Benchmarks/serve.sh
 #
 # Runs, each DURATION seconds (20):
-#   paced   -- 11 connections, each waiting PACE_MS (4) between requests: about 2,000
+#   paced   -- 12 connections, each waiting PACE_MS (4) between requests: about 2,000
 #              requests/s offered; reports the latency percentiles at that load.
 #   full    -- 64 connections, no pause: the most the server sustains (the 10,000/s target).
 #   repeat  -- the full run REPEATS (4) times more, printing the server's RSS after each:
@@ -38,7 +38,7 @@ run() {
 echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
 echo "binary: $BINARY; rules: rules/; state: SQLite ($OUT/state.sqlite); ${DURATION}s per run"
 printf 'idle    rss_mb=%.1f\n' "$(rss)"
-run paced 11 "$PACE_MS"
+run paced 12 "$PACE_MS"
 run full 64 0
 for i in $(seq "${REPEATS:-4}"); do run "repeat$i" 64 0; done
 kill -TERM $SERVER
