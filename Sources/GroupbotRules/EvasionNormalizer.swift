@@ -14,13 +14,16 @@ struct EvasionNormalizer: TextNormalizing {
     /// Symbols removed by default: the ones people put between characters.
     static let defaultStrip = "·•*_~|"
 
-    private static let numerals: [Character: Character] = [
+    private static let numerals: [Unicode.Scalar: Unicode.Scalar] = [
         "零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
         "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
     ]
 
-    /// Variant → word, longest variants first so that `V信号` wins over `V信`.
-    private let replacements: [(variant: String, word: String)]
+    /// Variant → word as UTF-8, longest variants first so that `V信号` wins over `V信`.
+    /// Matched on bytes: UTF-8 is self-synchronising, so a variant found in the text
+    /// always starts and ends on character boundaries, and no Foundation search runs
+    /// per variant and message.
+    private let replacements: [(variant: [UInt8], word: [UInt8])]
     private let strip: Set<Character>
 
     init(words: [String: [String]], strip: String) {
@@ -29,16 +32,36 @@ struct EvasionNormalizer: TextNormalizing {
             for variant in variants { pairs.append((Self.basic(variant, strip: Set(strip)), Self.basic(word, strip: Set(strip)))) }
         }
         replacements = pairs.sorted { ($0.0.count, $0.0) > ($1.0.count, $1.0) }
+            .map { (Array($0.0.utf8), Array($0.1.utf8)) }
         self.strip = Set(strip)
     }
 
     func normalize(_ text: String) -> String {
-        var result = Self.basic(text, strip: strip)
-        for (variant, word) in replacements where !variant.isEmpty && result.contains(variant) {
-            result = result.replacingOccurrences(of: variant, with: word)
+        var bytes = Array(Self.basic(text, strip: strip).utf8)
+        for (variant, word) in replacements where !variant.isEmpty {
+            guard let first = bytes.firstRange(of: variant) else { continue }
+            bytes = Self.replacing(variant, with: word, in: bytes, from: first)
         }
         // Numerals last: a word list may name variants written with them.
-        return String(result.map { Self.numerals[$0] ?? $0 })
+        var result = String.UnicodeScalarView()
+        for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { result.append(Self.numerals[scalar] ?? scalar) }
+        return String(result)
+    }
+
+    /// Every occurrence of `variant`, left to right and not overlapping, replaced by `word`.
+    private static func replacing(_ variant: [UInt8], with word: [UInt8], in bytes: [UInt8], from first: Range<Int>) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count)
+        var position = 0
+        var next: Range<Int>? = first
+        while let match = next {
+            output.append(contentsOf: bytes[position..<match.lowerBound])
+            output.append(contentsOf: word)
+            position = match.upperBound
+            next = bytes[position...].firstRange(of: variant)
+        }
+        output.append(contentsOf: bytes[position...])
+        return output
     }
 
     /// NFKC, no white space, zero-width or filler characters, ASCII letters in lower case.
