@@ -39,7 +39,7 @@ struct EvasionNormalizer: TextNormalizing {
     func normalize(_ text: String) -> String {
         var bytes = Array(Self.basic(text, strip: strip).utf8)
         for (variant, word) in replacements where !variant.isEmpty {
-            guard let first = bytes.firstRange(of: variant) else { continue }
+            guard let first = Self.find(variant, in: bytes, from: 0) else { continue }
             bytes = Self.replacing(variant, with: word, in: bytes, from: first)
         }
         // Numerals last: a word list may name variants written with them.
@@ -58,10 +58,33 @@ struct EvasionNormalizer: TextNormalizing {
             output.append(contentsOf: bytes[position..<match.lowerBound])
             output.append(contentsOf: word)
             position = match.upperBound
-            next = bytes[position...].firstRange(of: variant)
+            next = find(variant, in: bytes, from: position)
         }
         output.append(contentsOf: bytes[position...])
         return output
+    }
+
+    /// Where `needle` first occurs in `haystack` at or after `start`: a plain scan, which for
+    /// a message and a short variant beats any generic search.
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Range<Int>? {
+        let count = needle.count
+        guard count > 0, haystack.count - start >= count else { return nil }
+        return haystack.withUnsafeBufferPointer { text in
+            needle.withUnsafeBufferPointer { word in
+                let first = word[0]
+                var index = start
+                let last = text.count - count
+                while index <= last {
+                    if text[index] == first {
+                        var matched = 1
+                        while matched < count, text[index + matched] == word[matched] { matched += 1 }
+                        if matched == count { return index..<(index + count) }
+                    }
+                    index += 1
+                }
+                return nil
+            }
+        }
     }
 
     /// NFKC, no white space, zero-width or filler characters, ASCII letters in lower case.
