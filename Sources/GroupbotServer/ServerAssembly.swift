@@ -47,7 +47,7 @@ public enum ServerAssembly {
         let reload = configuration.reload ? configuration.rules : nil
         if configuration.state == "memory" {
             ledger = MemoryDeliveryLedger()
-            host = EngineHost(book: book, store: nil, reloadFrom: reload, logger: logger)
+            host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger)
         } else {
             let store = try SQLiteStore(path: configuration.state)
             // A request waits for its commit: keep checkpoints and snapshots off that path.

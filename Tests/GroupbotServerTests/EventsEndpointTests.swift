@@ -135,6 +135,19 @@ import Testing
         }
     }
 
+    @Test func aRepeatedEventActsOnceWithoutAStateFileToo() async throws {
+        let app = ServerFixture.application(try await ServerFixture.dependencies())  // --state memory
+        let body = "[" + ServerFixture.message("m1", "价格") + "," + ServerFixture.message("m1", "价格") + "]"
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, body: ByteBuffer(string: body)) { response in
+                let body = try ServerFixture.json(response.body)
+                #expect(body["processed"] as? Int == 1)
+                #expect(body["duplicates"] as? Int == 1)
+                #expect((body["actions"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
     @Test func healthAndMetrics() async throws {
         let app = ServerFixture.application(try await ServerFixture.dependencies())
         try await app.test(.router) { client in

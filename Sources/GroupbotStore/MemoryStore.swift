@@ -1,0 +1,25 @@
+import GroupbotCore
+
+/// A store that keeps nothing across restarts, only the ids of recently processed
+/// events, so that `serve --state memory` still acts once on an event delivered twice
+/// (a sender retrying a request). Bounded like the SQLite store's set.
+public final class MemoryStore: EngineStore {
+    private var processed = RecentIDSet(capacity: SQLiteStore.processedMemory)
+
+    /// Creates an empty store.
+    public init() {}
+
+    public func recover() -> Recovery? { nil }
+
+    public func contains(eventID: String) -> Bool {
+        processed.contains(StableHashing.of(eventID))
+    }
+
+    public func commit(_ entries: [JournalEntry]) {
+        for entry in entries { if let id = entry.event?.id { processed.insert(StableHashing.of(id)) } }
+    }
+
+    public func markEmitted() {}
+
+    public func save(_ snapshot: EngineSnapshot) {}
+}
