@@ -69,7 +69,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     public func recover() throws -> Recovery? {
         try pool.read { db -> Recovery? in
-            let snapshotRow = try Row.fetchOne(db, sql: "SELECT journal_seq, version, data FROM snapshots ORDER BY journal_seq DESC LIMIT 1")
+            let snapshotRow = try Row.fetchOne(db, sql: "SELECT journal_seq, version, data, texts FROM snapshots ORDER BY journal_seq DESC LIMIT 1")
             var snapshot: EngineSnapshot?
             var after: Int64 = 0
             if let snapshotRow {
@@ -77,7 +77,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
                 guard version <= EngineSnapshot.currentVersion else {
                     throw StoreError(path: path, reason: "the state was written by a newer groupbot (snapshot version \(version))")
                 }
-                snapshot = try decoder.decode(EngineSnapshot.self, from: snapshotRow["data"] as Data)
+                var decoded = try decoder.decode(EngineSnapshot.self, from: snapshotRow["data"] as Data)
+                if let texts = snapshotRow["texts"] as Data? { try decoded.putRecentTexts([UInt8](texts)) }
+                snapshot = decoded
                 after = snapshotRow["journal_seq"]
             }
             let tail = try Row.fetchAll(db, sql: "SELECT entries FROM journal WHERE seq > ? ORDER BY seq", arguments: [after])
@@ -165,14 +167,16 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     /// Encodes and writes a snapshot with the figures counted up to it.
     private static func write(_ captured: CapturedSnapshot, to pool: DatabasePool) throws {
-        let data = try JSONEncoder.sortedKeys.encode(captured.snapshot)
+        var snapshot = captured.snapshot
+        let texts = Data(snapshot.takeRecentTexts())
+        let data = try JSONEncoder.sortedKeys.encode(snapshot)
         try pool.write { db in
             // Daily figures and the group registry go with the snapshot: after a crash, the
             // journal since this snapshot is run again and counted again, never twice.
             try captured.stats.write(to: db)
             try captured.registry.write(to: db)
-            try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data) VALUES (?, ?, ?)",
-                           arguments: [captured.journalSeq, captured.snapshot.version, data])
+            try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data, texts) VALUES (?, ?, ?, ?)",
+                           arguments: [captured.journalSeq, snapshot.version, data, texts])
             try db.execute(sql: "DELETE FROM snapshots WHERE journal_seq < ?", arguments: [captured.journalSeq])
         }
     }

@@ -54,6 +54,10 @@ enum StoreMigrations {
                 CREATE INDEX deliveries_due ON deliveries (dead, next_attempt_ms);
                 """)
         }
+        migrator.registerMigration("v7-snapshot-texts") { db in
+            // The members' recent texts, as bytes beside the snapshot's JSON (NULL in older rows).
+            try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN texts BLOB")
+        }
         return migrator
     }
 }

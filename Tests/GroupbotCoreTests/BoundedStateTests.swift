@@ -62,4 +62,24 @@ import Testing
         let loaded = try JSONDecoder().decode(CommunityState.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(loaded.count(key: "g1|u1", fingerprint: 42, since: Instant(milliseconds: 0)) == 1)
     }
+
+    @Test func recentTextsTravelAsBytesBesideTheSnapshot() throws {
+        var snapshot = EngineSnapshot(
+            version: 1, timers: TimerQueue(), nextToken: 0, liveTokens: [], cancelledTokens: [], pendingActions: 0,
+            cooldownTable: [:], groups: [], schedulesStarted: false, scheduleGeneration: 0, community: CommunityState())
+        snapshot.community.recentTexts = [
+            "g1|u1": [TextSighting(time: Instant(milliseconds: 1_000), fingerprint: 7), TextSighting(time: Instant(milliseconds: -2), fingerprint: .max)],
+            "*|用户": [TextSighting(time: Instant(milliseconds: 5), fingerprint: 9)],
+        ]
+        let bytes = snapshot.takeRecentTexts()
+        #expect(snapshot.community.recentTexts.isEmpty)
+        #expect(bytes.count == 4 + (4 + 5 + 4 + 32) + (4 + 8 + 4 + 16))
+        var restored = snapshot
+        restored.community = CommunityState()
+        try restored.putRecentTexts(bytes)
+        #expect(restored.community.count(key: "g1|u1", fingerprint: .max, since: Instant(milliseconds: -10)) == 1)
+        #expect(restored.community.count(key: "*|用户", fingerprint: 9, since: Instant(milliseconds: 0)) == 1)
+        #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts(Array(bytes.dropLast())) }
+        #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts([255, 255, 255, 255]) }
+    }
 }

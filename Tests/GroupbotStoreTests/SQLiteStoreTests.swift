@@ -78,6 +78,31 @@ import Testing
         #expect(sink.actions.map(\.id) == ["m2:later:0", "m3:ad:0", "m3:ad:1", "m3:ad:2"])
     }
 
+    @Test func theRepeatedConditionRemembersAcrossASnapshotAndARestart() throws {
+        let path = temporaryPath()
+        let rules = """
+            rules:
+              - id: again
+                on: message
+                when: { repeated: { count: 2, within: 1h } }
+                actions: [delete]
+            """
+        let book = try RuleBookLoader.load(files: [("rules/general.yaml", rules)])
+        do {
+            let first = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: try SQLiteStore(path: path),
+                                      report: { Issue.record("\($0)") })
+            first.handle(event("m1", "同一句话说两遍", at: 0))
+            first.finish()  // a snapshot: the texts go in its own column, as bytes
+        }
+        let sink = CollectingSink()
+        let second = EventPipeline(book: book, clock: .events, sink: sink, store: try SQLiteStore(path: path),
+                                   report: { Issue.record("\($0)") })
+        #expect(try second.recover() == 0)
+        second.handle(event("m2", "同一句话说两遍", at: 5))
+        second.finish()
+        #expect(sink.actions.map(\.kind) == [.delete, .notify])  // the recall and its admin notice
+    }
+
     @Test func unemittedActionsAreEmittedAfterACrash() throws {
         let path = temporaryPath()
         do {
@@ -110,7 +135,7 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 6)
+        #expect(applied.count == 7)
         #expect(applied.contains("v6-deliveries"))
     }
 
