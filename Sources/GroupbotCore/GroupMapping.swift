@@ -67,4 +67,9 @@ public struct RuleBook: Sendable {
         self.types = types
         self.mapping = mapping
     }
+
+    /// The rules of every group type, inherited ones counted in each type that has them.
+    public var ruleCount: Int {
+        types.values.reduce(0) { $0 + $1.rules.count }
+    }
 }

@@ -109,7 +109,7 @@ public actor EngineHost {
     /// The number of group types and rules running now.
     public var ruleCounts: (types: Int, rules: Int) {
         let book = pipeline.engine.book
-        return (book.types.count, book.types.values.reduce(0) { $0 + $1.rules.count })
+        return (book.types.count, book.ruleCount)
     }
 
     /// Saves a snapshot so the next start is quick.

@@ -45,8 +45,7 @@ public final class RuleReloader {
         do {
             let book = try RuleBookLoader.load(directory: directory)
             engine.replaceBook(book)
-            let rules = book.types.values.reduce(0) { $0 + $1.rules.count }
-            log("rules reloaded from \(directory)\(asked ? " (SIGHUP)" : ""): \(book.types.count) group types, \(rules) rules")
+            log("rules reloaded from \(directory)\(asked ? " (SIGHUP)" : ""): \(book.types.count) group types, \(book.ruleCount) rules")
         } catch {
             log("rules in \(directory) not reloaded, the old rules keep running:\n\(error.description)")
         }

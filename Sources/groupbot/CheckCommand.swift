@@ -36,10 +36,9 @@ struct CheckCommand: ParsableCommand {
             errors.writeLine("\(counted(warnings.count, "warning")) in \(directory) (--strict)")
             throw ExitCode(1)
         }
-        let ruleCount = book.types.values.reduce(0) { $0 + $1.rules.count }
         let types = book.types.keys.sorted().joined(separator: ", ")
         FileOutput.standardOutput().writeLine(
-            "\(directory): ok — \(counted(book.types.count, "group type")) (\(types)), \(counted(ruleCount, "rule")) after inheritance")
+            "\(directory): ok — \(counted(book.types.count, "group type")) (\(types)), \(counted(book.ruleCount, "rule")) after inheritance")
     }
 
     private func counted(_ count: Int, _ noun: String) -> String {
