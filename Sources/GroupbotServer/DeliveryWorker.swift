@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GroupbotCore
 import GroupbotStore
+import GroupbotTransports
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -50,10 +51,9 @@ public struct DeliveryWorker: Service {
     /// Makes one attempt of every delivery due now; returns how many were attempted.
     @discardableResult
     public func sendDue(limit: Int = 64) async -> Int {
-        let now = Date()
         let due: [Delivery]
         do {
-            due = try ledger.due(at: Instant(date: now), limit: limit)
+            due = try ledger.due(at: WallClock().now, limit: limit)
         } catch {
             logger.error("deliveries: \(error)")
             return 0
@@ -93,7 +93,7 @@ public struct DeliveryWorker: Service {
             case .retry(let reason, let retryAfter):
                 let attempts = delivery.attempts + 1
                 if let delay = policy.delay(afterAttempts: attempts, retryAfterSeconds: retryAfter, random: Double.random(in: 0..<1)) {
-                    try ledger.fail(id: delivery.id, error: reason, retryAt: Instant(date: Date()).adding(milliseconds: delay))
+                    try ledger.fail(id: delivery.id, error: reason, retryAt: Instant(milliseconds: WallClock().now.milliseconds + delay))
                     metrics.delivery("retried", target: delivery.target)
                     logger.info("delivery \(delivery.id) to \(delivery.endpoint) failed (\(reason)); attempt \(attempts + 1) in \(delay) ms")
                 } else {
@@ -112,13 +112,3 @@ public struct DeliveryWorker: Service {
     }
 }
 
-extension Instant {
-    /// The instant of a Foundation date (to the millisecond).
-    init(date: Date) {
-        self.init(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
-    }
-
-    func adding(milliseconds: Int64) -> Instant {
-        Instant(milliseconds: self.milliseconds + milliseconds)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import GroupbotCore
 import GroupbotStore
+import GroupbotTransports
 import Logging
 import ServiceLifecycle
 
@@ -27,7 +28,7 @@ public struct Outbound: Sendable {
             logger.warning("\(actions.count) action(s) due later have no channel to go to (configure callback.url or onebot.api_url)")
             return
         }
-        let now = Instant(date: Date())
+        let now = WallClock().now
         do {
             for channel in channels { try ledger.enqueue(channel.deliveries(for: actions, at: now)) }
         } catch {

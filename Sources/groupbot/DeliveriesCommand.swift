@@ -50,8 +50,7 @@ struct DeliveriesCommand: ParsableCommand {
         func run() throws {
             let ledger = try DeliveriesCommand.ledger(state)
             do {
-                let now = Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
-                let revived = try ledger.revive(ids: ids.isEmpty ? nil : ids, at: now)
+                let revived = try ledger.revive(ids: ids.isEmpty ? nil : ids, at: WallClock().now)
                 let output = FileOutput.standardOutput()
                 output.writeLine("\(revived) delivery(ies) queued again")
                 output.flush()

@@ -96,7 +96,7 @@ struct ExplainCommand: ParsableCommand {
                 throw ValidationError("--event: \(error.reason)")
             }
         }
-        var time = (last.milliseconds > 0 ? last.adding(seconds: 1) : Self.wallClock(), 28_800)
+        var time = (last.milliseconds > 0 ? last.adding(seconds: 1) : WallClock().now, 28_800)
         if let at {
             guard let parsed = Timestamp.parse(at) else { throw ValidationError("--at is not an RFC 3339 time: \(at)") }
             time = (parsed.instant, parsed.utcOffsetSeconds)
@@ -104,9 +104,5 @@ struct ExplainCommand: ParsableCommand {
         return Event(type: .message, id: "explain", time: time.0, utcOffsetSeconds: time.1, group: group ?? "",
                      groupName: groupName, user: user, nick: nick, role: MemberRole(rawValue: role) ?? .member,
                      kind: kind, text: text ?? "")
-    }
-
-    private static func wallClock() -> Instant {
-        Instant(milliseconds: Int64(Date().timeIntervalSince1970 * 1000))
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GroupbotCore
 @testable import GroupbotServer
 import GroupbotStore
+import GroupbotTransports
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -82,7 +83,7 @@ actor FakeReceiver {
             var policy = RetryPolicy()
             policy.firstDelayMilliseconds = 1
             let worker = worker(ledger, channel, policy: policy)
-            let before = Instant(date: Date())
+            let before = WallClock().now
             await worker.sendDue()
             // 503 with Retry-After: 2 → not due for two seconds, even though the backoff is 1 ms.
             let waiting = try #require(try ledger.due(at: Instant(milliseconds: Int64.max / 2), limit: 1).first)
