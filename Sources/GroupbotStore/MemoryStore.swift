@@ -12,11 +12,11 @@ public final class MemoryStore: EngineStore {
     public func recover() -> Recovery? { nil }
 
     public func contains(eventID: String) -> Bool {
-        processed.contains(StableHashing.of(eventID))
+        processed.contains(eventID: eventID)
     }
 
     public func commit(_ entries: [JournalEntry]) {
-        for entry in entries { if let id = entry.event?.id { processed.insert(StableHashing.of(id)) } }
+        processed.remember(entries)
     }
 
     public func markEmitted() {}

@@ -1,3 +1,5 @@
+import GroupbotCore
+
 /// The hashes of recently processed event ids, for de-duplication, in bounded memory.
 ///
 /// Two generations: new hashes go into the current one; when it is full it becomes the
@@ -25,6 +27,16 @@ struct RecentIDSet {
             previous = current
             current = Set(minimumCapacity: generationSize)
         }
+    }
+
+    /// Whether an event with this id is remembered as processed.
+    func contains(eventID: String) -> Bool {
+        contains(StableHashing.of(eventID))
+    }
+
+    /// Remembers the events of committed journal entries.
+    mutating func remember(_ entries: [JournalEntry]) {
+        for entry in entries { if let id = entry.event?.id { insert(StableHashing.of(id)) } }
     }
 
     /// How many hashes are remembered now.

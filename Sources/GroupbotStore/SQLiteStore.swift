@@ -93,7 +93,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     public func contains(eventID: String) throws -> Bool {
-        processed.contains(StableHashing.of(eventID))
+        processed.contains(eventID: eventID)
     }
 
     public func commit(_ entries: [JournalEntry]) throws {
@@ -116,7 +116,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
                 try db.execute(sql: "INSERT INTO outbox (actions) VALUES (?)", arguments: [BatchCoding.pack(actions)])
             }
         }
-        for entry in entries { if let id = entry.event?.id { processed.insert(StableHashing.of(id)) } }
+        processed.remember(entries)
         entriesSinceSnapshot += entries.count
     }
 
