@@ -47,8 +47,9 @@ public enum ActionEncoder {
         return String(decoding: bytes.dropLast(), as: UTF8.self)
     }
 
-    /// Appends `text` as a JSON string; non-ASCII is written as UTF-8, not escaped.
-    static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+    /// Appends `text` as a JSON string; non-ASCII is written as UTF-8, not escaped. Only `"`,
+    /// `\` and control characters are escaped (also for the JSON that dialects write).
+    public static func appendQuoted(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in
