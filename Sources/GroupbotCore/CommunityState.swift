@@ -122,7 +122,7 @@ final class CommunityState: Codable {
 
     private enum CodingKeys: String, CodingKey {
         case groupsOfUser, memberCount, invites, trusted, nicks, mutedUntil, authors, authorOrder, redPackets
-        case recentTexts, packedRecentTexts, repeatHorizonSeconds, strikes, slotUse, welcomeBatches, welcomedBatches, welcomeTokens
+        case recentTexts, repeatHorizonSeconds, strikes, slotUse, welcomeBatches, welcomedBatches, welcomeTokens
         case nicknameWatches, firstSeen, lastMessage, activity, quietGroups, rotation
     }
 
@@ -137,12 +137,8 @@ final class CommunityState: Codable {
         authors = try values.decode([String: String].self, forKey: .authors)
         authorQueue = try values.decode([String].self, forKey: .authorOrder)
         redPackets = try values.decode([String: [RedPacket]].self, forKey: .redPackets)
-        if let packed = try values.decodeIfPresent([String: String].self, forKey: .packedRecentTexts) {
-            recentTexts = try packed.mapValues(TextSighting.unpack)
-        } else {
-            // Snapshots written before the packed form.
-            recentTexts = try values.decode([String: [TextSighting]].self, forKey: .recentTexts)
-        }
+        // A durable store keeps these apart, as bytes (`EngineSnapshot.takeRecentTexts()`).
+        recentTexts = try values.decode([String: [TextSighting]].self, forKey: .recentTexts)
         repeatHorizonSeconds = try values.decode(Int64.self, forKey: .repeatHorizonSeconds)
         strikes = try values.decode([String: StrikeRecord].self, forKey: .strikes)
         slotUse = try values.decode([String: Int].self, forKey: .slotUse)
@@ -168,8 +164,7 @@ final class CommunityState: Codable {
         try values.encode(authors, forKey: .authors)
         try values.encode(Array(authorOrder), forKey: .authorOrder)
         try values.encode(redPackets, forKey: .redPackets)
-        // The biggest part of a busy engine's state: one string per member, not two JSON numbers per message.
-        try values.encode(recentTexts.mapValues(TextSighting.pack), forKey: .packedRecentTexts)
+        try values.encode(recentTexts, forKey: .recentTexts)
         try values.encode(repeatHorizonSeconds, forKey: .repeatHorizonSeconds)
         try values.encode(strikes, forKey: .strikes)
         try values.encode(slotUse, forKey: .slotUse)
@@ -287,59 +282,6 @@ struct RedPacket: Codable {
 struct TextSighting: Codable {
     var time: Instant
     var fingerprint: UInt64
-
-    /// Sightings as fixed-width hexadecimal: 16 digits of time (milliseconds), 16 of fingerprint.
-    static func pack(_ sightings: [TextSighting]) -> String {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(sightings.count * 32)
-        for sighting in sightings {
-            appendHex(UInt64(bitPattern: sighting.time.milliseconds), to: &digits)
-            appendHex(sighting.fingerprint, to: &digits)
-        }
-        return String(decoding: digits, as: UTF8.self)
-    }
-
-    /// The sightings of a ``pack(_:)`` string.
-    static func unpack(_ text: String) throws -> [TextSighting] {
-        let digits = Array(text.utf8)
-        guard digits.count % 32 == 0 else { throw PackingError(text: text) }
-        var sightings: [TextSighting] = []
-        sightings.reserveCapacity(digits.count / 32)
-        var offset = 0
-        while offset < digits.count {
-            guard let time = hexValue(digits[offset..<offset + 16]), let fingerprint = hexValue(digits[offset + 16..<offset + 32]) else {
-                throw PackingError(text: text)
-            }
-            sightings.append(TextSighting(time: Instant(milliseconds: Int64(bitPattern: time)), fingerprint: fingerprint))
-            offset += 32
-        }
-        return sightings
-    }
-
-    struct PackingError: Error, CustomStringConvertible {
-        let text: String
-        var description: String { "packed text sightings are damaged: '\(text.prefix(40))'" }
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func appendHex(_ value: UInt64, to digits: inout [UInt8]) {
-        for shift in stride(from: 60, through: 0, by: -4) { digits.append(hexDigits[Int((value >> UInt64(shift)) & 0xF)]) }
-    }
-
-    private static func hexValue(_ digits: ArraySlice<UInt8>) -> UInt64? {
-        var value: UInt64 = 0
-        for digit in digits {
-            let nibble: UInt8
-            switch digit {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): nibble = digit - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): nibble = digit - UInt8(ascii: "a") + 10
-            default: return nil
-            }
-            value = value << 4 | UInt64(nibble)
-        }
-        return value
-    }
 }
 
 /// A member whose nickname does not fit: since when, and the reminders still pending.

@@ -39,24 +39,9 @@ import Testing
         #expect(restarted == 1)
     }
 
-    @Test func textSightingsPackIntoOneStringAndBack() throws {
-        let sightings = [
-            TextSighting(time: Instant(milliseconds: 1_795_607_851_250), fingerprint: 0xDEAD_BEEF_0123_4567),
-            TextSighting(time: Instant(milliseconds: -5), fingerprint: UInt64.max),
-        ]
-        let packed = TextSighting.pack(sightings)
-        #expect(packed == "000001a2129170f2deadbeef01234567fffffffffffffffbffffffffffffffff")
-        let unpacked = try TextSighting.unpack(packed)
-        #expect(unpacked.map(\.time) == sightings.map(\.time))
-        #expect(unpacked.map(\.fingerprint) == sightings.map(\.fingerprint))
-        #expect(throws: TextSighting.PackingError.self) { try TextSighting.unpack("00zz") }
-        #expect(throws: TextSighting.PackingError.self) { try TextSighting.unpack(String(repeating: "g", count: 32)) }
-    }
-
-    @Test func snapshotsWrittenBeforeThePackedFormStillLoad() throws {
+    @Test func snapshotsWrittenBeforeTheTextsColumnStillLoad() throws {
         let state = CommunityState()
         var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(state)) as? [String: Any])
-        object["packedRecentTexts"] = nil
         let old = [TextSighting(time: Instant(milliseconds: 1_000), fingerprint: 42)]
         object["recentTexts"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(["g1|u1": old]))
         let loaded = try JSONDecoder().decode(CommunityState.self, from: JSONSerialization.data(withJSONObject: object))
