@@ -62,7 +62,6 @@ public struct DeliveryWorker: Service {
             if Task.isShuttingDownGracefully { break }
             await attempt(delivery)
         }
-        if let counts = try? ledger.counts() { metrics.deliveryBacklog(pending: counts.pending, dead: counts.dead) }
         return due.count
     }
 

@@ -58,8 +58,12 @@ public enum ServerRoutes {
             try await health(dependencies)
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(bytes: dependencies.metrics.exposition())))
+            // The backlog is counted when asked for, not after every round of the delivery worker.
+            if let backlog = try? dependencies.outbound.ledger.counts() {
+                dependencies.metrics.deliveryBacklog(pending: backlog.pending, dead: backlog.dead)
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: dependencies.metrics.exposition())))
         }
         return router
     }

@@ -164,6 +164,8 @@ import Testing
                 #expect(text.contains(#"groupbot_actions_total{kind="send"} 1"#))
                 #expect(text.contains(#"groupbot_rule_hits_total{rule="price"} 1"#))
                 #expect(text.contains(#"groupbot_request_duration_seconds_count{route="/v1/events",status="200"} 1"#))
+                #expect(text.contains("groupbot_deliveries_pending 0"))
+                #expect(text.contains("groupbot_dead_letters 0"))
             }
         }
     }
