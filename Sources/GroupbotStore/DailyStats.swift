@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GroupbotCore
 
@@ -14,7 +15,8 @@ struct DailyStats {
     private struct Counts {
         var members: Int?
         var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0, strikes = 0
-        var active: Set<String> = []
+        /// The members who posted, as ``StableHashing`` hashes of their ids.
+        var active: Set<UInt64> = []
         var hits: [String: Int] = [:]
         /// Strikes an admin pardoned, by the rule that gave them: that rule's false positives.
         var falsePositives: [String: Int] = [:]
@@ -30,40 +32,44 @@ struct DailyStats {
     mutating func add(event: Event, utcOffsetSeconds: Int) {
         guard !event.group.isEmpty, event.type != .tick else { return }
         let key = Key(group: event.group, day: Self.dayNumber(event.time, offset: utcOffsetSeconds))
-        // Changed in place: copying the entry out and back would copy its sets on every event.
+        // One lookup, changed in place: copying the entry out and back would copy its sets.
+        Self.count(event, in: &counts[key, default: Counts()])
+    }
+
+    private static func count(_ event: Event, in counts: inout Counts) {
         switch event.type {
-        case .join: counts[key, default: Counts()].joins += 1
-        case .leave: counts[key, default: Counts()].leaves += 1
+        case .join: counts.joins += 1
+        case .leave: counts.leaves += 1
         case .message:
-            counts[key, default: Counts()].messages += 1
-            counts[key, default: Counts()].active.insert(event.user)
-        default: counts[key, default: Counts()].messages += 0
+            counts.messages += 1
+            counts.active.insert(StableHashing.of(event.user))
+        default: break
         }
-        if let members = event.memberCount { counts[key, default: Counts()].members = members }
+        if let members = event.memberCount { counts.members = members }
     }
 
     /// Counts `action` in its group's local day at `utcOffsetSeconds`.
     mutating func add(action: Action, utcOffsetSeconds: Int) {
         let key = Key(group: action.group, day: Self.dayNumber(action.due, offset: utcOffsetSeconds))
+        Self.count(action, in: &counts[key, default: Counts()])
+    }
+
+    private static func count(_ action: Action, in counts: inout Counts) {
         switch action.kind {
-        case .delete: counts[key, default: Counts()].deleted += 1
-        case .mute: counts[key, default: Counts()].muted += 1
-        case .kick: counts[key, default: Counts()].kicks += 1
-        case .dm where !action.rule.hasPrefix("welcome") && !action.rule.hasPrefix("nickname"):
-            counts[key, default: Counts()].guided += 1
-        default: counts[key, default: Counts()].guided += 0
+        case .delete: counts.deleted += 1
+        case .mute: counts.muted += 1
+        case .kick: counts.kicks += 1
+        case .dm where !action.rule.hasPrefix("welcome") && !action.rule.hasPrefix("nickname"): counts.guided += 1
+        default: break
         }
         // A rule's first action (step 0, or its shadow notice) counts one hit.
-        if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") {
-            counts[key, default: Counts()].hits[action.rule, default: 0] += 1
-        }
-        if action.note == "strike" { counts[key, default: Counts()].strikes += 1 }
-        if let note = action.note, note.hasPrefix("pardoned:") {
+        if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") { counts.hits[action.rule, default: 0] += 1 }
+        guard let note = action.note else { return }
+        if note == "strike" { counts.strikes += 1 }
+        if note.hasPrefix("pardoned:") {
             for item in note.dropFirst("pardoned:".count).split(separator: ",") {
                 let parts = item.split(separator: "=")
-                if parts.count == 2, let count = Int(parts[1]) {
-                    counts[key, default: Counts()].falsePositives[String(parts[0]), default: 0] += count
-                }
+                if parts.count == 2, let count = Int(parts[1]) { counts.falsePositives[String(parts[0]), default: 0] += count }
             }
         }
     }
@@ -78,7 +84,8 @@ struct DailyStats {
                 deleted = deleted + excluded.deleted, muted = muted + excluded.muted, kicks = kicks + excluded.kicks,
                 guided = guided + excluded.guided, strikes = strikes + excluded.strikes
             """)
-        let active = try db.cachedStatement(sql: "INSERT OR IGNORE INTO daily_active (group_id, day, user_id) VALUES (?, ?, ?)")
+        let activeNow = try db.cachedStatement(sql: "SELECT hashes FROM daily_active_members WHERE group_id = ? AND day = ?")
+        let active = try db.cachedStatement(sql: "INSERT OR REPLACE INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)")
         let hits = try db.cachedStatement(sql: """
             INSERT INTO daily_rule_hits (group_id, day, rule, hits) VALUES (?, ?, ?, ?)
             ON CONFLICT (group_id, day, rule) DO UPDATE SET hits = hits + excluded.hits
@@ -91,11 +98,36 @@ struct DailyStats {
             let day = Timestamp.dayText(key.day)
             try upsert.execute(arguments: [key.group, day, entry.members, entry.joins, entry.leaves, entry.messages,
                                            entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes])
-            for user in entry.active { try active.execute(arguments: [key.group, day, user]) }
+            if !entry.active.isEmpty {
+                let known = try Data.fetchOne(activeNow, arguments: [key.group, day]).map(ActiveMembers.hashes) ?? []
+                try active.execute(arguments: [key.group, day, ActiveMembers.blob(known.union(entry.active))])
+            }
             for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, day, rule, count]) }
             for (rule, count) in entry.falsePositives {
                 try falsePositives.execute(arguments: [key.group, day, rule, count])
             }
         }
+    }
+}
+
+/// The members active in a group on a day, kept as one row: the sorted 8-byte hashes of
+/// their ids. One row per group and day is written per snapshot instead of one per member,
+/// and the count is the blob's length divided by 8.
+enum ActiveMembers {
+    static func blob(_ hashes: Set<UInt64>) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hashes.count * 8)
+        for hash in hashes.sorted() { withUnsafeBytes(of: hash.bigEndian) { bytes.append(contentsOf: $0) } }
+        return Data(bytes)
+    }
+
+    static func hashes(_ blob: Data) -> Set<UInt64> {
+        var result = Set<UInt64>(minimumCapacity: blob.count / 8)
+        var offset = blob.startIndex
+        while offset + 8 <= blob.endIndex {
+            result.insert(blob[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) })
+            offset += 8
+        }
+        return result
     }
 }

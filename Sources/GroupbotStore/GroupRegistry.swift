@@ -16,12 +16,15 @@ struct GroupRegistry {
 
     mutating func add(event: Event, type: String?) {
         guard !event.group.isEmpty else { return }
-        var entry = entries[event.group] ?? Entry(firstSeen: event.time)
+        Self.note(event, type: type, in: &entries[event.group, default: Entry(firstSeen: event.time)])
+    }
+
+    /// Changed in place: one lookup per event, no copy of the entry's strings.
+    private static func note(_ event: Event, type: String?, in entry: inout Entry) {
         if let name = event.groupName { entry.name = name }
-        if let type { entry.type = type }
+        if let type, entry.type != type { entry.type = type }
         if event.type == .message { entry.lastMessage = event.time }
         if let members = event.memberCount { entry.members = members }
-        entries[event.group] = entry
     }
 
     func write(to db: Database) throws {

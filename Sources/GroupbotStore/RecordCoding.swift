@@ -35,6 +35,11 @@ enum RecordCoding {
 
     static func encode(_ action: Action) -> Data {
         var writer = Writer()
+        write(action, to: &writer)
+        return Data(writer.bytes)
+    }
+
+    fileprivate static func write(_ action: Action, to writer: inout Writer) {
         writer.string(1, action.id)
         writer.string(2, action.kind.rawValue)
         writer.string(3, action.group)
@@ -49,11 +54,15 @@ enum RecordCoding {
         writer.number(12, action.due.milliseconds)
         writer.number(13, Int64(action.utcOffsetSeconds))
         writer.string(14, action.note)
-        return Data(writer.bytes)
     }
 
     static func encode(_ event: Event) -> Data {
         var writer = Writer()
+        write(event, to: &writer)
+        return Data(writer.bytes)
+    }
+
+    fileprivate static func write(_ event: Event, to writer: inout Writer) {
         writer.string(1, event.type.rawValue)
         writer.string(2, event.id)
         writer.number(3, event.time.milliseconds)
@@ -71,7 +80,6 @@ enum RecordCoding {
         for mention in event.mentions { writer.string(15, mention) }
         writer.string(16, event.replyTo)
         writer.number(17, event.memberCount.map(Int64.init))
-        return Data(writer.bytes)
     }
 
     // MARK: Reading
@@ -196,11 +204,33 @@ enum BatchCoding {
         return records
     }
 
-    /// A journal entry: its time (8 bytes, big-endian) and the event, if any.
-    static func encode(entry: JournalEntry) -> Data {
-        var bytes = withUnsafeBytes(of: entry.time.milliseconds.bigEndian) { Array($0) }
-        if let event = entry.event { bytes.append(contentsOf: RecordCoding.encode(event)) }
-        return Data(bytes)
+    /// Builds a batch record by record, each encoded once into a reused scratch buffer.
+    struct Packer {
+        private var batch = RecordCoding.Writer()
+        private var scratch = RecordCoding.Writer()
+
+        /// Appends a journal entry: its time (8 bytes, big-endian) and the event, if any.
+        mutating func append(entry: JournalEntry) {
+            scratch.bytes.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: entry.time.milliseconds.bigEndian) { scratch.bytes.append(contentsOf: $0) }
+            if let event = entry.event { RecordCoding.write(event, to: &scratch) }
+            appendScratch()
+        }
+
+        /// Appends an action.
+        mutating func append(action: Action) {
+            scratch.bytes.removeAll(keepingCapacity: true)
+            RecordCoding.write(action, to: &scratch)
+            appendScratch()
+        }
+
+        private mutating func appendScratch() {
+            batch.integer(UInt64(scratch.bytes.count))
+            batch.bytes.append(contentsOf: scratch.bytes)
+        }
+
+        var isEmpty: Bool { batch.bytes.isEmpty }
+        var data: Data { Data(batch.bytes) }
     }
 
     static func decodeEntry(_ data: Data) throws -> JournalEntry {

@@ -17,8 +17,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     let path: String
     /// Hashes of the ids of recently processed events (the most recent half of
     /// ``processedMemory`` are loaded at start), so checking for a repeated event costs no
-    /// database read.
-    private var processed = RecentIDSet(capacity: SQLiteStore.processedMemory)
+    /// database read. Behind a mutex: with a background writer (`EventPipeline.commitInBackground`)
+    /// ids are checked on the engine's thread and remembered on the writer's.
+    private let processed: Mutex<RecentIDSet>
     /// How many processed ids are kept in memory for de-duplication at most (at least half of
     /// them, the most recent, always): an event delivered again within the last million
     /// events acts once.
@@ -56,8 +57,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             try StoreMigrations.migrator.migrate(pool)
             self.path = path
             let batches = try pool.read { db in try Data.fetchAll(db, sql: "SELECT hashes FROM processed ORDER BY seq DESC") }
-            processed = RecentIDSet(capacity: Self.processedMemory,
-                                    loaded: Self.hashes(in: batches, limit: Self.processedMemory / 2))
+            processed = Mutex(RecentIDSet(capacity: Self.processedMemory,
+                                          loaded: Self.hashes(in: batches, limit: Self.processedMemory / 2)))
             // The AUTOINCREMENT counter survives the journal rows being deleted.
             journalSeq = try pool.read { db in
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
@@ -93,30 +94,30 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     public func contains(eventID: String) throws -> Bool {
-        processed.contains(eventID: eventID)
+        processed.withLock { $0.contains(eventID: eventID) }
     }
 
     public func commit(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
-        var hashes: [UInt8] = []
-        var actions: [Data] = []
+        var ids: [UInt64] = []
+        ids.reserveCapacity(entries.count)
+        var journal = BatchCoding.Packer(), outbox = BatchCoding.Packer()
         for entry in entries {
-            if let event = entry.event {
-                withUnsafeBytes(of: StableHashing.of(event.id).bigEndian) { hashes.append(contentsOf: $0) }
-            }
-            for action in entry.actions { actions.append(RecordCoding.encode(action)) }
+            journal.append(entry: entry)
+            if let event = entry.event { ids.append(StableHashing.of(event.id)) }
+            for action in entry.actions { outbox.append(action: action) }
         }
         recount(entries)
-        let journal = BatchCoding.pack(entries.map(BatchCoding.encode(entry:)))
+        var hashes: [UInt8] = []
+        hashes.reserveCapacity(ids.count * 8)
+        for id in ids { withUnsafeBytes(of: id.bigEndian) { hashes.append(contentsOf: $0) } }
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO journal (entries) VALUES (?)", arguments: [journal])
+            try db.execute(sql: "INSERT INTO journal (entries) VALUES (?)", arguments: [journal.data])
             journalSeq = db.lastInsertedRowID
             if !hashes.isEmpty { try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [Data(hashes)]) }
-            if !actions.isEmpty {
-                try db.execute(sql: "INSERT INTO outbox (actions) VALUES (?)", arguments: [BatchCoding.pack(actions)])
-            }
+            if !outbox.isEmpty { try db.execute(sql: "INSERT INTO outbox (actions) VALUES (?)", arguments: [outbox.data]) }
         }
-        processed.remember(entries)
+        processed.withLock { set in for id in ids { set.insert(id) } }
         entriesSinceSnapshot += entries.count
     }
 

@@ -58,6 +58,23 @@ enum StoreMigrations {
             // The members' recent texts, as bytes beside the snapshot's JSON (NULL in older rows).
             try db.execute(sql: "ALTER TABLE snapshots ADD COLUMN texts BLOB")
         }
+        migrator.registerMigration("v8-active-members") { db in
+            // The active members of a group's day as one row of sorted id hashes, not one row each.
+            try db.execute(sql: """
+                CREATE TABLE daily_active_members (group_id TEXT NOT NULL, day TEXT NOT NULL, hashes BLOB NOT NULL,
+                    PRIMARY KEY (group_id, day)) WITHOUT ROWID
+                """)
+            var days: [String: (group: String, day: String, hashes: Set<UInt64>)] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT group_id, day, user_id FROM daily_active") {
+                let group: String = row["group_id"], day: String = row["day"], user: String = row["user_id"]
+                days["\(group)\u{0}\(day)", default: (group, day, [])].hashes.insert(StableHashing.of(user))
+            }
+            for entry in days.values {
+                try db.execute(sql: "INSERT INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)",
+                               arguments: [entry.group, entry.day, ActiveMembers.blob(entry.hashes)])
+            }
+            try db.execute(sql: "DROP TABLE daily_active")
+        }
         return migrator
     }
 }

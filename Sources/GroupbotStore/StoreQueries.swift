@@ -47,7 +47,8 @@ extension SQLiteStore {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.*, g.type AS type,
-                    (SELECT COUNT(*) FROM daily_active a WHERE a.group_id = s.group_id AND a.day = s.day) AS active
+                    COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
+                        WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS active
                 FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
                 \(filter) ORDER BY s.day, s.group_id
                 """, arguments: StatementArguments(arguments))

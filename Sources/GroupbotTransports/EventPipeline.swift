@@ -54,6 +54,11 @@ public final class EventPipeline {
     private let store: (any EngineStore)?
     private var uncommitted: [JournalEntry] = []
     private var uncommittedIDs: Set<String> = []  // ids of the batch not yet committed
+    /// Commits on a thread of its own, once switched on (``commitInBackground()``).
+    private var writer: StoreWriter?
+    /// The ids of the batches handed to the writer and not yet committed, oldest first.
+    private var inFlightIDs: [Set<String>] = []
+    private var batchesHandedOver = 0
     private let report: (String) -> Void
     /// When the sink is flushed.
     public let flushPolicy: FlushPolicy
@@ -130,7 +135,7 @@ public final class EventPipeline {
     public func handle(_ event: Event) {
         if let store {
             do {
-                if try uncommittedIDs.contains(event.id) || store.contains(eventID: event.id) {
+                if try isInFlight(event.id) || store.contains(eventID: event.id) {
                     summary.duplicates += 1
                     return
                 }
@@ -160,7 +165,21 @@ public final class EventPipeline {
 
     /// Flushes the sink if the policy writes out whenever the input pauses.
     public func inputPaused() {
-        if flushPolicy != .buffered { flush() }
+        guard flushPolicy != .buffered else { return }
+        if writer != nil {
+            handOver()  // the writer emits as soon as it has committed
+        } else {
+            flush()
+        }
+    }
+
+    /// From now on, commits and emits on a thread of its own while the engine goes on
+    /// with the next events (`groupbot run` with a state file). Call after ``recover()``.
+    /// The store and the sink must not be used by anyone else until ``finish()``; ``flush()``
+    /// waits for the writer.
+    public func commitInBackground() {
+        guard let store, writer == nil else { return }
+        writer = StoreWriter(store: store, sink: sink)
     }
 
     /// Lets timers and schedules run on until `instant` (replay after the last event).
@@ -176,6 +195,12 @@ public final class EventPipeline {
     public func finish() {
         flush()
         guard let store else { return }
+        if let writer {
+            writer.save(engine.snapshot())
+            writer.drain()
+            for problem in writer.takeProblems() { report(problem) }
+            return
+        }
         do {
             try store.save(engine.snapshot())
         } catch {
@@ -197,7 +222,34 @@ public final class EventPipeline {
         }
         uncommitted.append(journalEntry(event: event, actions: actions, at: time))
         if let id = event?.id { uncommittedIDs.insert(id) }
-        if uncommitted.count >= 1000 { flush() }
+        guard uncommitted.count >= 1000 else { return }
+        if writer != nil { handOver() } else { flush() }
+    }
+
+    /// Whether an event with this id is processed but not yet known to the store as such.
+    private func isInFlight(_ id: String) -> Bool {
+        if uncommittedIDs.contains(id) { return true }
+        guard let writer, !inFlightIDs.isEmpty else { return false }
+        // The store knows the ids of the batches the writer has finished.
+        let waiting = batchesHandedOver - writer.completedBatches
+        if inFlightIDs.count > waiting { inFlightIDs.removeFirst(inFlightIDs.count - waiting) }
+        return inFlightIDs.contains { $0.contains(id) }
+    }
+
+    /// Hands the pending work to the writer without waiting for it, and a snapshot when the
+    /// store asked for one.
+    private func handOver() {
+        guard let writer else { return }
+        if !uncommitted.isEmpty {
+            summary.actions += uncommitted.reduce(0) { $0 + $1.actions.count }
+            writer.commit(uncommitted)
+            batchesHandedOver += 1
+            inFlightIDs.append(uncommittedIDs)
+            uncommitted.removeAll(keepingCapacity: true)
+            uncommittedIDs = []
+        }
+        if writer.takeSnapshotRequest() { writer.save(engine.snapshot()) }
+        for problem in writer.takeProblems() { report(problem) }
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.
@@ -206,7 +258,15 @@ public final class EventPipeline {
     }
 
     /// Commits pending work (with a store), then hands its actions to the sink and flushes it.
+    /// With a writer, returns when it has written everything.
     public func flush() {
+        if let writer {
+            handOver()
+            writer.drain()
+            inFlightIDs.removeAll()
+            for problem in writer.takeProblems() { report(problem) }
+            return
+        }
         if let store, !uncommitted.isEmpty {
             let batch = uncommitted
             uncommitted.removeAll(keepingCapacity: true)

@@ -79,6 +79,12 @@ public final class FileInput {
     /// Standard input.
     public static func standardInput() -> FileInput { FileInput(descriptor: 0) }
 
+    /// Whether a read now would not wait: more data, or the end of the input, is there.
+    public var hasMoreReady: Bool {
+        var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&request, 1, 0) > 0
+    }
+
     /// Waits up to `timeoutMilliseconds` (-1: forever) for data, then reads what is there
     /// and passes it to `body`.
     public func read(timeoutMilliseconds: Int32, _ body: (UnsafeRawBufferPointer) -> Void) -> ReadResult {

@@ -30,7 +30,10 @@ public enum StreamRunner {
             idle?()
             if mode == .wall { pipeline.fireDueTimers() }
             switch result {
-            case .data, .timedOut:
+            case .data:
+                // A file or a busy pipe has the next chunk ready: no pause, so large batches.
+                if !input.hasMoreReady { pipeline.inputPaused() }
+            case .timedOut:
                 pipeline.inputPaused()
             case .endOfInput:
                 splitter.finish { pipeline.process($0) }

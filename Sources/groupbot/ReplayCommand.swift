@@ -81,6 +81,7 @@ struct ReplayCommand: ParsableCommand {
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
             let store = try StateOption.open(path)
             let pipeline = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store, report: problems)
+            pipeline.commitInBackground()
             StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
             if let end {
                 pipeline.run(until: end)

@@ -43,6 +43,7 @@ struct RunCommand: ParsableCommand {
             errors.writeLine("state \(state): \(error)")
             throw ExitCode(1)
         }
+        pipeline.commitInBackground()  // SQLite writes on a second core while the engine goes on
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
                          idle: reloader.map { reloader in { reloader.check() } })

@@ -135,8 +135,86 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 7)
+        #expect(applied.count == 8)
         #expect(applied.contains("v6-deliveries"))
+    }
+
+    @Test func activeMembersOfAnOlderStateFileAreKeptAsHashes() throws {
+        let path = temporaryPath()
+        do {
+            let pool = try DatabasePool(path: path)
+            try StoreMigrations.migrator.migrate(pool, upTo: "v7-snapshot-texts")
+            try pool.write { db in
+                try db.execute(sql: "INSERT INTO daily_stats (group_id, day, messages) VALUES ('g1', '2026-11-20', 3)")
+                for user in ["u1", "u2"] {
+                    try db.execute(sql: "INSERT INTO daily_active (group_id, day, user_id) VALUES ('g1', '2026-11-20', ?)",
+                                   arguments: [user])
+                }
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.dailyFigures().map(\.active) == [2])
+        // The same members posting again that day are not counted twice; a new one is.
+        let run = try pipeline(store, sink: CollectingSink())
+        for (index, user) in ["u1", "u2", "u3"].enumerated() {
+            var message = event("m\(index)", "你好", at: index)
+            message.user = user
+            run.handle(message)
+        }
+        run.finish()
+        #expect(try store.dailyFigures().map(\.active) == [3])
+    }
+
+    @Test func activeMembersAddUpAcrossSnapshotsWithoutCountingAnyoneTwice() throws {
+        let path = temporaryPath()
+        for (round, users) in [["u1", "u2"], ["u2", "u3", "u4"]].enumerated() {
+            let run = try pipeline(try SQLiteStore(path: path), sink: CollectingSink())
+            try run.recover()
+            for (index, user) in users.enumerated() {
+                var message = event("r\(round)-\(index)", "你好", at: round * 10 + index)
+                message.user = user
+                run.handle(message)
+            }
+            run.finish()
+        }
+        let day = try #require(try SQLiteStore(path: path).dailyFigures().first)
+        #expect(day.active == 4 && day.messages == 5)
+    }
+
+    @Test func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight() throws {
+        // 2,500 events: batches of 1,000 go to the writer while the engine goes on.
+        func events() -> [Event] {
+            (0..<2_500).map { index in
+                var message = event("e\(index)", index % 7 == 0 ? "加微信" : "稍后联系", at: index)
+                message.user = "u\(index % 50)"
+                return message
+            }
+        }
+        let expected = CollectingSink()
+        let inMemory = EventPipeline(book: try RuleBookLoader.load(files: [("rules/general.yaml", Self.rules)]),
+                                     clock: .events, sink: expected, report: { Issue.record("\($0)") })
+        for event in events() { inMemory.handle(event) }
+        inMemory.finish()
+
+        let path = temporaryPath()
+        let sink = CollectingSink()
+        let background = try pipeline(try SQLiteStore(path: path), sink: sink)
+        background.commitInBackground()
+        let all = events()
+        for (index, event) in all.enumerated() {
+            background.handle(event)
+            // Repeats while their first copy is in the batch being built (the first 200, at once),
+            // and while it is in the batch handed to the writer or already committed (200 more,
+            // from the first batch, while the second is built): dropped every time.
+            if index < 200 { background.handle(event) }
+            if (1_000..<1_200).contains(index) { background.handle(all[index - 1_000]) }
+        }
+        background.finish()
+        #expect(background.summary.duplicates == 400)
+        #expect(background.summary.actions == expected.actions.count)
+        #expect(sink.actions.map(\.id) == expected.actions.map(\.id))
+        let log = try SQLiteStore(path: path).auditLog()
+        #expect(log.count == expected.actions.count && log.allSatisfy(\.emitted))
     }
 
     @Test func dailyFiguresAndTheAuditLog() throws {
