@@ -20,8 +20,8 @@ final class StoreWriter: @unchecked Sendable {
     private let slots: DispatchSemaphore
     private let progress = Mutex(Progress())
 
-    /// How many batches may wait for the writer at once.
-    static let batchesInFlight = 2
+    /// How many batches may wait for the writer at once: enough to ride out a slow write.
+    static let batchesInFlight = 4
 
     private struct Progress {
         var handedOver = 0

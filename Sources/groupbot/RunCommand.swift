@@ -43,10 +43,27 @@ struct RunCommand: ParsableCommand {
             errors.writeLine("state \(state): \(error)")
             throw ExitCode(1)
         }
-        pipeline.commitInBackground()  // SQLite writes on a second core while the engine goes on
+        // SQLite writes on a second core while the engine goes on; checkpoints (which sync the
+        // file) and snapshots run on threads of their own, so the writer never stalls on them.
+        let sqlite = store as? SQLiteStore
+        if let sqlite {
+            do {
+                try sqlite.checkpointInBackground()
+            } catch {
+                errors.writeLine(error.description)
+                throw ExitCode(1)
+            }
+            sqlite.snapshotInBackground()
+        }
+        pipeline.commitInBackground()
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
                          idle: reloader.map { reloader in { reloader.check() } })
+        do {
+            try sqlite?.waitForSnapshots()  // the last one, taken when the input ended
+        } catch {
+            errors.writeLine("state \(state): \(error)")
+        }
         pipeline.reportDroppedTimers(to: errors, kept: store != nil)
     }
 }
