@@ -128,7 +128,7 @@ best_run=$(tr ',' '\n' <<< "$walls" | sort -n | head -1)
 replay_line="- groupbot replay: ${replay_wall} s on the same input, $(awk -v r="$replay_wall" -v w="$best_run" 'BEGIN{printf "%.2f", r/w}')× run's time; output identical to run: $replay_same"
 echo "$replay_line"
 echo "$replay_line" >> "$TABLE"
-sqlite_line="- groupbot run with the SQLite store: ${sqlite_wall} s, $(awk -v r="$sqlite_wall" -v w="$best_run" 'BEGIN{printf "%.2f", r/w}')× the in-memory run; output identical: $sqlite_same; peak RSS $(( $(rss_kb out/groupbot.sqlite.time) / 1024 )) MB"
+sqlite_line="- groupbot run with the SQLite store: ${sqlite_wall} s ($(awk -v n="$N" -v r="$sqlite_wall" 'BEGIN{printf "%d", n/r}') events/s), $(awk -v r="$sqlite_wall" -v w="$best_run" 'BEGIN{printf "%.2f", r/w}')× the in-memory run; output identical: $sqlite_same; peak RSS $(( $(rss_kb out/groupbot.sqlite.time) / 1024 )) MB"
 echo "$sqlite_line"
 echo "$sqlite_line" >> "$TABLE"
 [ "$replay_same" = yes ] || { log "replay output differs from run output"; rc=1; }

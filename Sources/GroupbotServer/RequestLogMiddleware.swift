@@ -25,6 +25,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         // Unknown paths share one label, so random URLs cannot grow the metrics without bound.
         let route = ServerRoutes.known.contains(request.uri.path) ? request.uri.path : "other"
         metrics.request(route: route, status: status, nanoseconds: nanoseconds)
+        guard context.logger.logLevel <= .info else { return }  // the line would be dropped: build nothing
         var metadata: Logger.Metadata = ["status": "\(status)", "ms": "\(Double(nanoseconds / 1_000) / 1_000)"]
         if let reason { metadata["reason"] = "\(reason)" }
         context.logger.info("\(request.method) \(request.uri.path)", metadata: metadata)

@@ -1,6 +1,7 @@
 import CoreMetrics
 import GroupbotCore
 import Prometheus
+import Synchronization
 
 /// The figures `GET /metrics` shows, in the Prometheus text format. Each server has
 /// its own registry, so tests (and several servers in one process) do not mix counts.
@@ -8,6 +9,10 @@ public final class ServerMetrics: Sendable {
     /// The registry the figures live in.
     public let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
+    /// The counters and timers made so far, by label and dimension values: making one through
+    /// the factory on every event costs more than the engine's work for it.
+    private let counters = Mutex<[MetricKey: CoreMetrics.Counter]>([:])
+    private let timers = Mutex<[MetricKey: CoreMetrics.Timer]>([:])
 
     /// Creates an empty set of figures.
     public init() {
@@ -23,35 +28,39 @@ public final class ServerMetrics: Sendable {
     /// Counts events taken in, by type and by transport.
     public func eventsIn(_ events: [Event], transport: String) {
         for event in events {
-            Counter(label: "groupbot_events_total", dimensions: [("type", event.type.rawValue), ("transport", transport)],
-                    factory: factory).increment()
+            counter("groupbot_events_total", ("type", event.type.rawValue), ("transport", transport)).increment()
         }
     }
 
     /// Counts actions produced, by kind, and the rule hits behind them.
     public func actionsOut(_ actions: [Action]) {
         for action in actions {
-            Counter(label: "groupbot_actions_total", dimensions: [("kind", action.kind.rawValue)], factory: factory).increment()
-            Counter(label: "groupbot_rule_hits_total", dimensions: [("rule", action.rule)], factory: factory).increment()
+            counter("groupbot_actions_total", ("kind", action.kind.rawValue)).increment()
+            counter("groupbot_rule_hits_total", ("rule", action.rule)).increment()
         }
     }
 
     /// Counts events skipped as repeats.
     public func duplicates(_ count: Int) {
         guard count > 0 else { return }
-        Counter(label: "groupbot_duplicate_events_total", factory: factory).increment(by: count)
+        counter("groupbot_duplicate_events_total").increment(by: count)
     }
 
     /// Records one request's handling time, by route and status.
     public func request(route: String, status: Int, nanoseconds: Int64) {
-        Timer(label: "groupbot_request_duration_seconds", dimensions: [("route", route), ("status", String(status))],
-              factory: factory).recordNanoseconds(nanoseconds)
+        let key = MetricKey(label: "groupbot_request_duration_seconds", first: route, second: String(status))
+        let timer = timers.withLock { timers in
+            if let timer = timers[key] { return timer }
+            let timer = CoreMetrics.Timer(label: key.label, dimensions: [("route", route), ("status", key.second)], factory: factory)
+            timers[key] = timer
+            return timer
+        }
+        timer.recordNanoseconds(nanoseconds)
     }
 
     /// Counts a delivery outcome (`sent`, `retried`, `dead`) by target.
     public func delivery(_ outcome: String, target: String) {
-        Counter(label: "groupbot_deliveries_total", dimensions: [("outcome", outcome), ("target", target)],
-                factory: factory).increment()
+        counter("groupbot_deliveries_total", ("outcome", outcome), ("target", target)).increment()
     }
 
     /// Sets the number of pending and dead deliveries.
@@ -60,8 +69,27 @@ public final class ServerMetrics: Sendable {
         Gauge(label: "groupbot_dead_letters", factory: factory).record(dead)
     }
 
+    /// The counter of `label` with these dimensions, made on first use.
+    private func counter(_ label: String, _ first: (String, String)? = nil, _ second: (String, String)? = nil) -> CoreMetrics.Counter {
+        let key = MetricKey(label: label, first: first?.1 ?? "", second: second?.1 ?? "")
+        return counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = CoreMetrics.Counter(label: label, dimensions: [first, second].compactMap { $0 }, factory: factory)
+            counters[key] = counter
+            return counter
+        }
+    }
+
     /// The Prometheus text exposition of every figure.
     public func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
+}
+
+/// A metric's label and the values of its (at most two) dimensions; each label always
+/// has the same dimension names.
+private struct MetricKey: Hashable {
+    let label: String
+    let first: String
+    let second: String
 }
