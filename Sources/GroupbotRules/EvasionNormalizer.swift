@@ -24,16 +24,19 @@ struct EvasionNormalizer: TextNormalizing {
     /// always starts and ends on character boundaries, and no Foundation search runs
     /// per variant and message.
     private let replacements: [(variant: [UInt8], word: [UInt8])]
-    private let strip: Set<Character>
+    /// The filler symbols removed, as scalars (a symbol of several scalars cannot be met
+    /// one scalar at a time, so only single-scalar ones count, as always).
+    private let strip: Set<Unicode.Scalar>
 
     init(words: [String: [String]], strip: String) {
+        let strip = Set(strip.filter { $0.unicodeScalars.count == 1 }.compactMap(\.unicodeScalars.first))
         var pairs: [(String, String)] = []
         for (word, variants) in words {
-            for variant in variants { pairs.append((Self.basic(variant, strip: Set(strip)), Self.basic(word, strip: Set(strip)))) }
+            for variant in variants { pairs.append((Self.basic(variant, strip: strip), Self.basic(word, strip: strip))) }
         }
         replacements = pairs.sorted { ($0.0.count, $0.0) > ($1.0.count, $1.0) }
             .map { (Array($0.0.utf8), Array($0.1.utf8)) }
-        self.strip = Set(strip)
+        self.strip = strip
     }
 
     func normalize(_ text: String) -> String {
@@ -42,7 +45,8 @@ struct EvasionNormalizer: TextNormalizing {
             guard let first = Self.find(variant, in: bytes, from: 0) else { continue }
             bytes = Self.replacing(variant, with: word, in: bytes, from: first)
         }
-        // Numerals last: a word list may name variants written with them.
+        // Numerals last: a word list may name variants written with them (none in ASCII).
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         var result = String.UnicodeScalarView()
         for scalar in String(decoding: bytes, as: UTF8.self).unicodeScalars { result.append(Self.numerals[scalar] ?? scalar) }
         return String(result)
@@ -88,16 +92,29 @@ struct EvasionNormalizer: TextNormalizing {
     }
 
     /// NFKC, no white space, zero-width or filler characters, ASCII letters in lower case.
-    private static func basic(_ text: String, strip: Set<Character>) -> String {
+    private static func basic(_ text: String, strip: Set<Unicode.Scalar>) -> String {
+        // NFKC leaves ASCII as it is: most messages skip Foundation's normalisation.
+        let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
+        let normalized = isASCII ? text : text.precomposedStringWithCompatibilityMapping
         var kept = String.UnicodeScalarView()
-        for scalar in text.precomposedStringWithCompatibilityMapping.unicodeScalars {
+        for scalar in normalized.unicodeScalars {
             let value = scalar.value
-            if scalar.properties.isWhitespace || (0x200B...0x200D).contains(value) || value == 0x2060 || value == 0xFEFF
-                || value == 0x180E || strip.contains(Character(scalar)) {
+            if isWhitespace(value) || (0x200B...0x200D).contains(value) || value == 0x2060 || value == 0xFEFF
+                || value == 0x180E || strip.contains(scalar) {
                 continue
             }
             kept.append((65...90).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
         }
         return String(kept)
+    }
+
+    /// Unicode's White_Space property (PropList.txt: 25 code points, unchanged for many versions;
+    /// a test compares it with the standard library's), without a property lookup for every
+    /// scalar of a message.
+    static func isWhitespace(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 }
