@@ -112,10 +112,15 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         hashes.reserveCapacity(ids.count * 8)
         for id in ids { withUnsafeBytes(of: id.bigEndian) { hashes.append(contentsOf: $0) } }
         try pool.write { db in
-            try db.execute(sql: "INSERT INTO journal (entries) VALUES (?)", arguments: [journal.data])
+            // Cached statements: parsing the SQL again for every commit shows up in a busy server.
+            try db.cachedStatement(sql: "INSERT INTO journal (entries) VALUES (?)").execute(arguments: [journal.data])
             journalSeq = db.lastInsertedRowID
-            if !hashes.isEmpty { try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [Data(hashes)]) }
-            if !outbox.isEmpty { try db.execute(sql: "INSERT INTO outbox (actions) VALUES (?)", arguments: [outbox.data]) }
+            if !hashes.isEmpty {
+                try db.cachedStatement(sql: "INSERT INTO processed (hashes) VALUES (?)").execute(arguments: [Data(hashes)])
+            }
+            if !outbox.isEmpty {
+                try db.cachedStatement(sql: "INSERT INTO outbox (actions) VALUES (?)").execute(arguments: [outbox.data])
+            }
         }
         processed.withLock { set in for id in ids { set.insert(id) } }
         entriesSinceSnapshot += entries.count
@@ -123,7 +128,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     public func markEmitted() throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
+            try db.cachedStatement(sql: "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
+                .execute()
         }
     }
 
