@@ -38,8 +38,10 @@ extension Engine {
         groups[group]?.typeName
     }
 
-    /// The UTC offset of the group's type time zone at `instant`: the offset its local days are counted in.
-    public func utcOffsetSeconds(ofGroup group: String, at instant: Instant) -> Int? {
-        groups[group]?.type?.timeZone.utcOffsetSeconds(at: instant)
+    /// The group's type name and its time zone's UTC offset at `instant` (the offset its local
+    /// days are counted in), with one lookup.
+    public func groupType(ofGroup group: String, at instant: Instant) -> (name: String, utcOffsetSeconds: Int?)? {
+        guard let record = groups[group] else { return nil }
+        return (record.typeName, record.type?.timeZone.utcOffsetSeconds(at: instant))
     }
 }

@@ -48,8 +48,8 @@ public struct Recovery {
 public protocol EngineStore: AnyObject {
     /// What the last process left, or nil for a new store.
     func recover() throws -> Recovery?
-    /// Whether an event with this id was already processed.
-    func contains(eventID: String) throws -> Bool
+    /// Whether an event whose id has this ``StableHash/of(id:)`` was already processed.
+    func contains(eventIDHash: UInt64) throws -> Bool
     /// Commits entries and their actions (not yet emitted), atomically.
     func commit(_ entries: [JournalEntry]) throws
     /// Marks every committed action as emitted.
@@ -63,6 +63,11 @@ public protocol EngineStore: AnyObject {
 
 extension EngineStore {
     public func recount(_ entries: [JournalEntry]) {}
+
+    /// Whether an event with this id was already processed.
+    public func contains(eventID: String) throws -> Bool {
+        try contains(eventIDHash: StableHash.of(id: eventID))
+    }
 }
 
 /// A store that decides by itself when a snapshot is worth taking.

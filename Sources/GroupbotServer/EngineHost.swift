@@ -29,7 +29,7 @@ public actor EngineHost {
     private let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var commitQueued = false
-    /// Waits for snapshots written in the background (SQLite), at shutdown.
+    /// Waits for snapshots written in the background (SQLite) and empties the log, at shutdown.
     private let waitForSnapshots: (() throws -> Void)?
     private let reloader: RuleReloader?
     private let logger: Logger
@@ -41,7 +41,10 @@ public actor EngineHost {
     public init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger) {
         self.logger = logger
         if let sqlite = store as? SQLiteStore {
-            waitForSnapshots = { try sqlite.waitForSnapshots() }
+            waitForSnapshots = {
+                try sqlite.waitForSnapshots()
+                try sqlite.finishCheckpoints()
+            }
         } else {
             waitForSnapshots = nil
         }

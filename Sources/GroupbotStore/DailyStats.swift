@@ -42,7 +42,7 @@ struct DailyStats {
         case .leave: counts.leaves += 1
         case .message:
             counts.messages += 1
-            counts.active.insert(StableHashing.of(event.user))
+            counts.active.insert(StableHash.of(id: event.user))
         default: break
         }
         if let members = event.memberCount { counts.members = members }

@@ -11,8 +11,8 @@ public final class MemoryStore: EngineStore {
 
     public func recover() -> Recovery? { nil }
 
-    public func contains(eventID: String) -> Bool {
-        processed.contains(eventID: eventID)
+    public func contains(eventIDHash: UInt64) -> Bool {
+        processed.contains(eventIDHash)
     }
 
     public func commit(_ entries: [JournalEntry]) {

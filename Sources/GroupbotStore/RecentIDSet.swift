@@ -29,14 +29,9 @@ struct RecentIDSet {
         }
     }
 
-    /// Whether an event with this id is remembered as processed.
-    func contains(eventID: String) -> Bool {
-        contains(StableHashing.of(eventID))
-    }
-
     /// Remembers the events of committed journal entries.
     mutating func remember(_ entries: [JournalEntry]) {
-        for entry in entries { if let id = entry.event?.id { insert(StableHashing.of(id)) } }
+        for entry in entries { if let id = entry.event?.id { insert(StableHash.of(id: id)) } }
     }
 
     /// How many hashes are remembered now.

@@ -93,8 +93,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         }
     }
 
-    public func contains(eventID: String) throws -> Bool {
-        processed.withLock { $0.contains(eventID: eventID) }
+    public func contains(eventIDHash: UInt64) throws -> Bool {
+        processed.withLock { $0.contains(eventIDHash) }
     }
 
     public func commit(_ entries: [JournalEntry]) throws {
@@ -104,7 +104,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         var journal = BatchCoding.Packer(), outbox = BatchCoding.Packer()
         for entry in entries {
             journal.append(entry: entry)
-            if let event = entry.event { ids.append(StableHashing.of(event.id)) }
+            if let event = entry.event { ids.append(StableHash.of(id: event.id)) }
             for action in entry.actions { outbox.append(action: action) }
         }
         recount(entries)

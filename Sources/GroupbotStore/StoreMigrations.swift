@@ -1,4 +1,5 @@
 import GRDB
+import GroupbotCore
 
 /// Versioned, forward-only schema migrations: a state file written by an older
 /// groupbot opens and is brought up to date; each migration runs once.
@@ -67,7 +68,7 @@ enum StoreMigrations {
             var days: [String: (group: String, day: String, hashes: Set<UInt64>)] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT group_id, day, user_id FROM daily_active") {
                 let group: String = row["group_id"], day: String = row["day"], user: String = row["user_id"]
-                days["\(group)\u{0}\(day)", default: (group, day, [])].hashes.insert(StableHashing.of(user))
+                days["\(group)\u{0}\(day)", default: (group, day, [])].hashes.insert(StableHash.of(id: user))
             }
             for entry in days.values {
                 try db.execute(sql: "INSERT INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)",

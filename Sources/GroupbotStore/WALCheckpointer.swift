@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 
 /// Copies the write-ahead log into the database file on a background thread.
@@ -9,23 +10,45 @@ import GRDB
 /// that, so it turns the automatic checkpoint off and lets this class run a
 /// `PASSIVE` checkpoint every second from its own connection: it never waits for
 /// the writer, and the writer never waits for it.
+///
+/// Under a steady stream of commits a passive checkpoint may never catch up with the
+/// writer, and the log would grow without end (390 MB over a replay of a million events).
+/// So when the log is larger than ``truncateAboveBytes``, the tick runs a `TRUNCATE`
+/// checkpoint instead: it waits for the transaction under way, holds the next one back
+/// for as long as it copies, and empties the log.
 final class WALCheckpointer: @unchecked Sendable {
+    /// The log size above which a checkpoint empties the log.
+    static let truncateAboveBytes = 256 << 20
+
     // Only touched on `queue` (and in `deinit`, when nothing else can).
     private let connection: DatabaseQueue
     private let queue = DispatchQueue(label: "groupbot.wal-checkpoint", qos: .utility)
     private let timer: any DispatchSourceTimer
 
     init(path: String, intervalMilliseconds: Int) throws {
-        connection = try DatabaseQueue(path: path)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(2)  // a TRUNCATE checkpoint waits for the writer's transaction
+        connection = try DatabaseQueue(path: path, configuration: configuration)
         timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + .milliseconds(intervalMilliseconds), repeating: .milliseconds(intervalMilliseconds))
+        let log = path + "-wal"
         timer.setEventHandler { [connection] in
+            let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
             // A failure (the file busy for longer than the busy timeout) is harmless: the next tick tries again.
-            try? connection.writeWithoutTransaction { db in
-                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
-            }
+            try? Self.checkpoint(connection, truncating: size > Self.truncateAboveBytes)
         }
         timer.resume()
+    }
+
+    private static func checkpoint(_ connection: DatabaseQueue, truncating: Bool) throws {
+        try connection.writeWithoutTransaction { db in
+            _ = try Row.fetchOne(db, sql: truncating ? "PRAGMA wal_checkpoint(TRUNCATE)" : "PRAGMA wal_checkpoint(PASSIVE)")
+        }
+    }
+
+    /// Copies the whole log into the database and empties it, now (at the end of a run).
+    func truncateNow() throws {
+        try queue.sync { try Self.checkpoint(connection, truncating: true) }
     }
 
     deinit {
@@ -42,6 +65,16 @@ extension SQLiteStore {
             checkpointer = try WALCheckpointer(path: path, intervalMilliseconds: intervalMilliseconds)
         } catch {
             throw StoreError(path: path, reason: "background checkpoints: \(error)")
+        }
+    }
+
+    /// Empties the write-ahead log into the database file (when checkpoints run in the
+    /// background): at the end of a run, so the log does not stay behind at its largest.
+    public func finishCheckpoints() throws(StoreError) {
+        do {
+            try checkpointer?.truncateNow()
+        } catch {
+            throw StoreError(path: path, reason: "checkpoint: \(error)")
         }
     }
 }

@@ -53,11 +53,11 @@ public final class EventPipeline {
     /// With a durable store, work is committed before its actions go out (an outbox).
     private let store: (any EngineStore)?
     private var uncommitted: [JournalEntry] = []
-    private var uncommittedIDs: Set<String> = []  // ids of the batch not yet committed
+    private var uncommittedIDs: Set<UInt64> = []  // id hashes of the batch not yet committed
     /// Commits on a thread of its own, once switched on (``commitInBackground()``).
     private var writer: StoreWriter?
-    /// The ids of the batches handed to the writer and not yet committed, oldest first.
-    private var inFlightIDs: [Set<String>] = []
+    /// The id hashes of the batches handed to the writer and not yet committed, oldest first.
+    private var inFlightIDs: [Set<UInt64>] = []
     private var batchesHandedOver = 0
     private let report: (String) -> Void
     /// When the sink is flushed.
@@ -133,9 +133,11 @@ public final class EventPipeline {
 
     /// Runs one decoded event (after firing the timers due before it, on a virtual clock).
     public func handle(_ event: Event) {
+        // The store and the batches not yet committed know events by a hash of their id.
+        let idHash = store == nil ? 0 : StableHash.of(id: event.id)
         if let store {
             do {
-                if try isInFlight(event.id) || store.contains(eventID: event.id) {
+                if try isInFlight(idHash) || store.contains(eventIDHash: idHash) {
                     summary.duplicates += 1
                     return
                 }
@@ -150,7 +152,7 @@ public final class EventPipeline {
         let now = clock.now
         var actions = engine.fireDueTimers()
         actions += engine.handle(event)
-        record(event: event, actions: actions, at: now)
+        record(event: event, idHash: idHash, actions: actions, at: now)
         for problem in engine.drainProblems() { report(problem) }
         if flushPolicy == .line { flush() }
     }
@@ -211,23 +213,23 @@ public final class EventPipeline {
     /// The work as the store keeps it, with the group's type and the offset its days are counted in.
     private func journalEntry(event: Event?, actions: [Action], at time: Instant) -> JournalEntry {
         guard let event else { return JournalEntry(event: nil, time: time, actions: actions) }
-        return JournalEntry(event: event, time: time, actions: actions, groupType: engine.typeName(ofGroup: event.group),
-                            typeUTCOffsetSeconds: engine.utcOffsetSeconds(ofGroup: event.group, at: event.time))
+        let type = engine.groupType(ofGroup: event.group, at: event.time)
+        return JournalEntry(event: event, time: time, actions: actions, groupType: type?.name, typeUTCOffsetSeconds: type?.utcOffsetSeconds)
     }
 
-    private func record(event: Event?, actions: [Action], at time: Instant) {
+    private func record(event: Event?, idHash: UInt64? = nil, actions: [Action], at time: Instant) {
         guard store != nil else {
             deliver(actions)
             return
         }
         uncommitted.append(journalEntry(event: event, actions: actions, at: time))
-        if let id = event?.id { uncommittedIDs.insert(id) }
+        if let idHash { uncommittedIDs.insert(idHash) }
         guard uncommitted.count >= 1000 else { return }
         if writer != nil { handOver() } else { flush() }
     }
 
-    /// Whether an event with this id is processed but not yet known to the store as such.
-    private func isInFlight(_ id: String) -> Bool {
+    /// Whether an event with this id hash is processed but not yet known to the store as such.
+    private func isInFlight(_ id: UInt64) -> Bool {
         if uncommittedIDs.contains(id) { return true }
         guard let writer, !inFlightIDs.isEmpty else { return false }
         // The store knows the ids of the batches the writer has finished.

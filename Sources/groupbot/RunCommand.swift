@@ -61,6 +61,7 @@ struct RunCommand: ParsableCommand {
                          idle: reloader.map { reloader in { reloader.check() } })
         do {
             try sqlite?.waitForSnapshots()  // the last one, taken when the input ended
+            try sqlite?.finishCheckpoints()
         } catch {
             errors.writeLine("state \(state): \(error)")
         }

@@ -127,7 +127,7 @@ import Testing
             let pool = try DatabasePool(path: path)
             try StoreMigrations.migrator.migrate(pool, upTo: "v1-journal-outbox-snapshots")
             try pool.write { db in
-                let hash = withUnsafeBytes(of: StableHashing.of("old-1").bigEndian) { Data($0) }
+                let hash = withUnsafeBytes(of: StableHash.of(id: "old-1").bigEndian) { Data($0) }
                 try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [hash])
             }
         }
@@ -179,6 +179,22 @@ import Testing
         }
         let day = try #require(try SQLiteStore(path: path).dailyFigures().first)
         #expect(day.active == 4 && day.messages == 5)
+    }
+
+    @Test func finishingCheckpointsEmptiesTheWriteAheadLog() throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        try store.checkpointInBackground(intervalMilliseconds: 60_000)  // no tick during the test
+        let sink = CollectingSink()
+        let run = try pipeline(store, sink: sink)
+        for index in 0..<500 { run.handle(event("w\(index)", "稍后联系", at: index)) }
+        run.finish()
+        func logSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0 }
+        #expect(try logSize() > 0)
+        try store.finishCheckpoints()
+        #expect(try logSize() == 0)
+        #expect(sink.actions.count > 400)  // the delayed replies due before the last event
+        #expect(try SQLiteStore(path: path).auditLog().count == sink.actions.count)
     }
 
     @Test func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight() throws {
