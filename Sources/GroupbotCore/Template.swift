@@ -14,7 +14,7 @@ public enum TemplateField: String, Sendable, CaseIterable {
     case strikes, rule, reason
 
     /// Fields whose value comes from the flow that renders the template, not from the event.
-    var isContextual: Bool {
+    public var isContextual: Bool {
         switch self {
         case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason: true
         default: false

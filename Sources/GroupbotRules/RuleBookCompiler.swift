@@ -29,6 +29,7 @@ struct RuleBookCompiler {
                             stop: spec.stop, steps: spec.steps, location: spec.location, enforcement: spec.enforcement)
             }
             lintStops(compiled, in: name)
+            lintPlaceholders(compiled, in: name, community: community)
             types[name] = GroupType(name: name, timeZone: zone, rules: compiled, keywords: KeywordIndex(lists: lists.raw),
                                     normalizedKeywords: KeywordIndex(lists: lists.normalized), community: community)
         }
@@ -53,6 +54,42 @@ struct RuleBookCompiler {
             if !warnings.contains(where: { $0.location == warning.location && $0.problem.hasPrefix("rule '\(rule.id)' never runs") }) {
                 warnings.append(warning)
             }
+        }
+    }
+
+    /// Warns about flow placeholders in a rule's texts that nothing fills there: they would
+    /// always print as nothing (`{names}` outside a welcome, `{strikes}` without a ladder…).
+    private mutating func lintPlaceholders(_ rules: [Rule], in type: String, community: CommunitySettings) {
+        for rule in rules {
+            var filled: Set<TemplateField> = []
+            if rule.schedule == nil {
+                filled = [.rule, .reason]
+                if !community.adSlots.isEmpty { filled.insert(.nextSlot) }
+                if rule.enforcement.ladder != nil { filled.insert(.strikes) }
+            }
+            var empty: [TemplateField] = []
+            for segment in rule.steps.flatMap(\.texts).flatMap(\.segments) {
+                if case .field(let field) = segment, field.isContextual, !filled.contains(field), !empty.contains(field) {
+                    empty.append(field)
+                }
+            }
+            for field in empty {
+                let problem = "'{\(field.rawValue)}' in rule '\(rule.id)' is always empty in type '\(type)'"
+                guard !warnings.contains(where: { $0.location == rule.location && $0.problem.hasPrefix("'{\(field.rawValue)}' in rule") })
+                else { continue }
+                warnings.append(RuleError(at: rule.location, problem, expected: Self.whereFilled(field, scheduled: rule.schedule != nil)))
+            }
+        }
+    }
+
+    private static func whereFilled(_ field: TemplateField, scheduled: Bool) -> String {
+        if scheduled { return "no flow placeholder in a scheduled post, which has no member or rule behind it" }
+        return switch field {
+        case .names, .count: "{\(field.rawValue)} only in welcome steps (community.welcome)"
+        case .template, .example: "{\(field.rawValue)} only in nickname reminders and thanks (community.nickname)"
+        case .strikes: "{strikes} only in a rule with a ladder"
+        case .nextSlot: "{next_slot} only in a type with ad slots (community.ad_slots)"
+        default: "{\(field.rawValue)} only where the rule fires on an event"
         }
     }
 

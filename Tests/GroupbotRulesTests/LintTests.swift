@@ -37,6 +37,33 @@ import Testing
         ])
     }
 
+    @Test func flowPlaceholdersThatNothingFillsAreWarnedAbout() throws {
+        let found = try warnings("""
+            ladders:
+              ads: { steps: [[{ dm: "第 {strikes} 次" }]] }
+            rules:
+              - id: greet
+                on: join
+                actions: [{ send: "欢迎 {names}，请改名为 {template}；{rule}" }]
+              - id: ad
+                on: message
+                when: { keywords: { any: [加微信] } }
+                ladder: ads
+                actions: [{ dm: "第 {strikes} 次：{reason}，下次广告时段 {next_slot}" }]
+              - id: morning
+                on: schedule
+                at: "07:00"
+                actions: [{ send: "早安，今日 {count} 人；{rule}" }]
+            """)
+        #expect(found == [
+            "rules/general.yaml:4:5: '{names}' in rule 'greet' is always empty in type 'general'; expected {names} only in welcome steps (community.welcome)",
+            "rules/general.yaml:4:5: '{template}' in rule 'greet' is always empty in type 'general'; expected {template} only in nickname reminders and thanks (community.nickname)",
+            "rules/general.yaml:7:5: '{next_slot}' in rule 'ad' is always empty in type 'general'; expected {next_slot} only in a type with ad slots (community.ad_slots)",
+            "rules/general.yaml:12:5: '{count}' in rule 'morning' is always empty in type 'general'; expected no flow placeholder in a scheduled post, which has no member or rule behind it",
+            "rules/general.yaml:12:5: '{rule}' in rule 'morning' is always empty in type 'general'; expected no flow placeholder in a scheduled post, which has no member or rule behind it",
+        ])
+    }
+
     @Test func cleanRulesHaveNoWarnings() throws {
         #expect(try warnings("rules:\n  - id: a\n    on: message\n    when: { regex: '(?:微信|VX)\\\\s*[:：]' }\n    actions: [delete]\n").isEmpty)
     }
