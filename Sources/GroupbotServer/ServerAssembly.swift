@@ -50,6 +50,7 @@ public enum ServerAssembly {
             host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger)
         } else {
             let store = try SQLiteStore(path: configuration.state)
+            if configuration.syncCommits { try store.syncEveryCommit() }
             // A request waits for its commit: keep checkpoints and snapshots off that path.
             try store.checkpointInBackground()
             store.snapshotInBackground()

@@ -14,6 +14,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var rules = "rules"
     /// The state file, or `memory`.
     public var state = "groupbot.sqlite"
+    /// Whether the state file is synced at every commit (SQLite `synchronous = FULL`).
+    public var syncCommits = false
     /// Request bodies larger than this get 413.
     public var maxBodyBytes = 1 << 20
     /// Whether to reload the rules on SIGHUP and when a rule file changes.
@@ -182,13 +184,14 @@ private struct ConfigReader {
     }
 
     mutating func read(_ root: Node, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
-        let known = ["host", "port", "rules", "state", "max_body_bytes", "reload", "callback", "onebot"]
+        let known = ["host", "port", "rules", "state", "sync_commits", "max_body_bytes", "reload", "callback", "onebot"]
         for (key, _, value) in try members(of: root, known: known, section: "the configuration") {
             switch key {
             case "host": configuration.host = try string(value, key)
             case "port": configuration.port = try integer(value, key, range: 1...65_535)
             case "rules": configuration.rules = try string(value, key)
             case "state": configuration.state = try string(value, key)
+            case "sync_commits": configuration.syncCommits = try boolean(value, key)
             case "max_body_bytes": configuration.maxBodyBytes = try integer(value, key, range: 1_024...(64 << 20))
             case "reload": configuration.reload = try boolean(value, key)
             case "callback": try readCallback(value, into: &configuration)

@@ -68,6 +68,21 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         }
     }
 
+    /// Syncs the file at every commit from now on (`synchronous = FULL`): a power cut then loses
+    /// no committed batch, at the price of a sync per commit (one per batch, not per event).
+    public func syncEveryCommit() throws(StoreError) {
+        do {
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        } catch {
+            throw StoreError(path: path, reason: "synchronous commits: \(error)")
+        }
+    }
+
+    /// Whether commits sync the file (see ``syncEveryCommit()``).
+    public var syncsEveryCommit: Bool {
+        (try? pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }) == 2
+    }
+
     public func recover() throws -> Recovery? {
         try pool.read { db -> Recovery? in
             let snapshotRow = try Row.fetchOne(db, sql: "SELECT journal_seq, version, data, texts FROM snapshots ORDER BY journal_seq DESC LIMIT 1")

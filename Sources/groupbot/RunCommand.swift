@@ -27,6 +27,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The state file (SQLite, WAL): strikes, timers, cooldowns and the outbox survive restarts, and an event delivered twice acts once. 'memory' keeps state in memory only.")
     var state: String = "groupbot.sqlite"
 
+    @Flag(help: "Sync the state file at every commit (a batch of events, not each event): a power cut then loses nothing committed. Slower.")
+    var syncCommits = false
+
     @Flag(inversion: .prefixedNo, help: "Reload the rules on SIGHUP and when a rule file changes (checked every second); a bad file keeps the old rules running.")
     var reload = true
 
@@ -48,6 +51,7 @@ struct RunCommand: ParsableCommand {
         let sqlite = store as? SQLiteStore
         if let sqlite {
             do {
+                if syncCommits { try sqlite.syncEveryCommit() }
                 try sqlite.checkpointInBackground()
             } catch {
                 errors.writeLine(error.description)

@@ -29,6 +29,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The state file (SQLite), or 'memory' (default groupbot.sqlite).")
     var state: String?
 
+    @Flag(help: "Sync the state file at every commit (default: the config's 'sync_commits', else off): a power cut loses no committed request.")
+    var syncCommits = false
+
     @Option(help: "A YAML configuration file (see docs/adapters.md); secrets are never read from it.")
     var config: String?
 
@@ -53,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let host { settings.host = host }
         if let port { settings.port = port }
         if let state { settings.state = state }
+        if syncCommits { settings.syncCommits = true }
         settings.secrets = .init(environment: ProcessInfo.processInfo.environment)
         do {
             try ServerAssembly.checkExposure(settings, insecure: insecure)

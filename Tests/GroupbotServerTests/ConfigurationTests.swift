@@ -8,6 +8,7 @@ import Testing
             port: 9090
             rules: /etc/groupbot/rules
             state: /var/lib/groupbot/state.sqlite
+            sync_commits: true
             max_body_bytes: 65536
             reload: false
             callback:
@@ -26,6 +27,7 @@ import Testing
         #expect(configuration.port == 9090)
         #expect(configuration.rules == "/etc/groupbot/rules")
         #expect(configuration.state == "/var/lib/groupbot/state.sqlite")
+        #expect(configuration.syncCommits)
         #expect(configuration.maxBodyBytes == 65536)
         #expect(configuration.reload == false)
         #expect(configuration.callbackURL == "https://ops.example.com/groupbot/actions")

@@ -181,6 +181,17 @@ import Testing
         #expect(day.active == 4 && day.messages == 5)
     }
 
+    @Test func commitsSyncTheFileOnlyWhenAsked() throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        #expect(!store.syncsEveryCommit)  // NORMAL: WAL keeps the file whole; syncs at checkpoints
+        try store.syncEveryCommit()
+        #expect(store.syncsEveryCommit)
+        let run = try pipeline(store, sink: CollectingSink())
+        run.handle(event("s1", "加微信", at: 0))
+        run.finish()
+        #expect(try store.auditLog().count == 1)
+    }
+
     @Test func finishingCheckpointsEmptiesTheWriteAheadLog() throws {
         let path = temporaryPath()
         let store = try SQLiteStore(path: path)
