@@ -100,7 +100,7 @@ public actor EngineHost {
 
     /// Fires the timers that are due and looks for changed rules; returns the actions to deliver.
     public func tick() -> [Action] {
-        reloader?.check()
+        if reloader?.check() == true { pipeline.snapshotNow() }
         pipeline.fireDueTimers()
         pipeline.flush()
         return sink.drainUnclaimed()

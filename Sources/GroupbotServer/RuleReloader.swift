@@ -34,20 +34,25 @@ public final class RuleReloader {
     }
 
     /// Called by the run loop between reads: reloads when asked to or when the files changed.
-    public func check() {
+    /// Returns whether new rules are now running (the caller then takes a snapshot, so that a
+    /// recovery never runs the work done under the old rules again under the new ones).
+    @discardableResult
+    public func check() -> Bool {
         let asked = Self.hangUp.exchange(false, ordering: .relaxed)
         // Looking at the files costs a few system calls: at most once a second unless asked.
-        guard asked || Date().timeIntervalSince(lastLook) >= 1 else { return }
+        guard asked || Date().timeIntervalSince(lastLook) >= 1 else { return false }
         lastLook = Date()
         let current = Self.fingerprint(of: directory)
-        guard asked || current != fingerprint else { return }
+        guard asked || current != fingerprint else { return false }
         fingerprint = current
         do {
             let book = try RuleBookLoader.load(directory: directory)
             engine.replaceBook(book)
             log("rules reloaded from \(directory)\(asked ? " (SIGHUP)" : ""): \(book.types.count) group types, \(book.ruleCount) rules")
+            return true
         } catch {
             log("rules in \(directory) not reloaded, the old rules keep running:\n\(error.description)")
+            return false
         }
     }
 

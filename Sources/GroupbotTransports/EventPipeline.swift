@@ -195,6 +195,13 @@ public final class EventPipeline {
 
     /// The input ended: everything out, and (with a store) a snapshot for a quick restart.
     public func finish() {
+        snapshotNow()
+    }
+
+    /// Commits and emits everything pending and (with a store) saves a snapshot covering it:
+    /// at the end, and when the rules were replaced, so a recovery never runs work done under
+    /// the old rules again under the new ones.
+    public func snapshotNow() {
         flush()
         guard let store else { return }
         if let writer {

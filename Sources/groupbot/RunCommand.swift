@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
         pipeline.commitInBackground()
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
-                         idle: reloader.map { reloader in { reloader.check() } })
+                         idle: reloader.map { reloader in { if reloader.check() { pipeline.snapshotNow() } } })
         do {
             try sqlite?.waitForSnapshots()  // the last one, taken when the input ended
             try sqlite?.finishCheckpoints()

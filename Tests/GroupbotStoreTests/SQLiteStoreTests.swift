@@ -181,6 +181,42 @@ import Testing
         #expect(day.active == 4 && day.messages == 5)
     }
 
+    /// The test rules less the advert rule: what an operator's edit might leave.
+    static func withoutTheAdRule() throws -> RuleBook {
+        try RuleBookLoader.load(files: [("rules/general.yaml", """
+            rules:
+              - id: later
+                on: message
+                when: { keywords: { any: [稍后] } }
+                actions: [{ send: 稍后回复, after: 10m }]
+            """)])
+    }
+
+    @Test func aSnapshotWhenTheRulesChangeKeepsTheOldRulesWorkOutOfARecovery() throws {
+        let path = temporaryPath()
+        do {
+            let sink = CollectingSink()
+            let first = try pipeline(try SQLiteStore(path: path), sink: sink)
+            first.handle(event("m1", "加微信", at: 0))  // a strike under the old rules
+            first.handle(event("m2", "稍后联系", at: 1))
+            // What `run` and `serve` do after a reload: new rules, then a snapshot.
+            first.engine.replaceBook(try Self.withoutTheAdRule())
+            first.snapshotNow()
+            first.handle(event("m3", "加微信", at: 2))  // nothing fires under the new rules
+            first.flush()  // committed and emitted, then a crash: no snapshot at the end
+            #expect(sink.actions.map(\.id) == ["m1:ad:0"])
+        }
+        let sink = CollectingSink()
+        let second = EventPipeline(book: try Self.withoutTheAdRule(),
+                                   clock: .events, sink: sink, store: try SQLiteStore(path: path), report: { Issue.record("\($0)") })
+        // Only m3 runs again, and under the rules it first ran with; m1 and m2 are in the snapshot,
+        // m2's delayed reply still pending there.
+        #expect(try second.recover() == 1)
+        second.handle(event("m4", "你好", at: 20))
+        second.finish()
+        #expect(sink.actions.map(\.id) == ["m2:later:0"])
+    }
+
     @Test func commitsSyncTheFileOnlyWhenAsked() throws {
         let store = try SQLiteStore(path: temporaryPath())
         #expect(!store.syncsEveryCommit)  // NORMAL: WAL keeps the file whole; syncs at checkpoints
