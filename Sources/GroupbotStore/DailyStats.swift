@@ -15,7 +15,7 @@ struct DailyStats {
     private struct Counts {
         var members: Int?
         var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0, strikes = 0
-        /// The members who posted, as ``StableHashing`` hashes of their ids.
+        /// The members who posted, as ``StableHash/of(id:)`` hashes of their ids.
         var active: Set<UInt64> = []
         var hits: [String: Int] = [:]
         /// Strikes an admin pardoned, by the rule that gave them: that rule's false positives.
@@ -107,27 +107,5 @@ struct DailyStats {
                 try falsePositives.execute(arguments: [key.group, day, rule, count])
             }
         }
-    }
-}
-
-/// The members active in a group on a day, kept as one row: the sorted 8-byte hashes of
-/// their ids. One row per group and day is written per snapshot instead of one per member,
-/// and the count is the blob's length divided by 8.
-enum ActiveMembers {
-    static func blob(_ hashes: Set<UInt64>) -> Data {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hashes.count * 8)
-        for hash in hashes.sorted() { withUnsafeBytes(of: hash.bigEndian) { bytes.append(contentsOf: $0) } }
-        return Data(bytes)
-    }
-
-    static func hashes(_ blob: Data) -> Set<UInt64> {
-        var result = Set<UInt64>(minimumCapacity: blob.count / 8)
-        var offset = blob.startIndex
-        while offset + 8 <= blob.endIndex {
-            result.insert(blob[offset..<offset + 8].reduce(0) { $0 << 8 | UInt64($1) })
-            offset += 8
-        }
-        return result
     }
 }
