@@ -24,12 +24,14 @@ struct EvasionNormalizer: TextNormalizing {
     /// always starts and ends on character boundaries, and no Foundation search runs
     /// per variant and message.
     private let replacements: [(variant: [UInt8], word: [UInt8])]
-    /// The filler symbols removed, as scalars (a symbol of several scalars cannot be met
-    /// one scalar at a time, so only single-scalar ones count, as always).
+    /// The filler symbols removed, as scalars after NFKC (a symbol of several scalars cannot
+    /// be met one scalar at a time, so only single-scalar ones count, as always).
     private let strip: Set<Unicode.Scalar>
 
     init(words: [String: [String]], strip: String) {
-        let strip = Set(strip.filter { $0.unicodeScalars.count == 1 }.compactMap(\.unicodeScalars.first))
+        // Compared after the text's NFKC, so the symbols are normalised the same way first.
+        let strip = Set(strip.precomposedStringWithCompatibilityMapping.filter { $0.unicodeScalars.count == 1 }
+            .compactMap(\.unicodeScalars.first))
         var pairs: [(String, String)] = []
         for (word, variants) in words {
             for variant in variants { pairs.append((Self.basic(variant, strip: strip), Self.basic(word, strip: strip))) }

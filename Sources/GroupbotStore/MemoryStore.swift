@@ -1,10 +1,12 @@
 import GroupbotCore
+import Synchronization
 
 /// A store that keeps nothing across restarts, only the ids of recently processed
 /// events, so that `serve --state memory` still acts once on an event delivered twice
 /// (a sender retrying a request). Bounded like the SQLite store's set.
 public final class MemoryStore: EngineStore {
-    private var processed = RecentIDSet(capacity: SQLiteStore.processedMemory)
+    /// Behind a mutex, as in the SQLite store: a background writer remembers ids on its thread.
+    private let processed = Mutex(RecentIDSet(capacity: SQLiteStore.processedMemory))
 
     /// Creates an empty store.
     public init() {}
@@ -12,11 +14,11 @@ public final class MemoryStore: EngineStore {
     public func recover() -> Recovery? { nil }
 
     public func contains(eventIDHash: UInt64) -> Bool {
-        processed.contains(eventIDHash)
+        processed.withLock { $0.contains(eventIDHash) }
     }
 
     public func commit(_ entries: [JournalEntry]) {
-        processed.remember(entries)
+        processed.withLock { $0.remember(entries) }
     }
 
     public func markEmitted() {}

@@ -47,7 +47,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     public init(path: String) throws(StoreError) {
         do {
             var configuration = Configuration()
-            configuration.busyMode = .timeout(5)  // `stats` and `log` may read while `run` writes
+            // Another connection may hold the write lock for a while: `deliveries retry`, or a
+            // checkpoint emptying a large log (`run` on a file); wait rather than fail the commit.
+            configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
                 // WAL with NORMAL: no fsync per commit, only at checkpoints, which a larger
                 // auto-checkpoint makes rarer; a bigger page cache keeps the indexes in memory.
@@ -164,6 +166,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     public func save(_ snapshot: EngineSnapshot) throws {
+        // A background write that failed is reported before anything is reset, so the figures
+        // counted since then go with the next snapshot instead of being dropped.
+        if let failure = backgroundFailure.take() { throw failure }
         // Everything committed so far is covered: the journal up to its last row, the figures counted.
         let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, stats: pendingStats, registry: pendingRegistry)
         entriesSinceSnapshot = 0
@@ -175,7 +180,6 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: nil)
             return
         }
-        if let failure = backgroundFailure.take() { throw failure }
         background.async { [pool, path, backgroundFailure] in
             do {
                 try Self.write(captured, to: pool)

@@ -202,14 +202,18 @@ public final class EventPipeline {
     /// at the end, and when the rules were replaced, so a recovery never runs work done under
     /// the old rules again under the new ones.
     public func snapshotNow() {
-        flush()
-        guard let store else { return }
         if let writer {
+            handOver(savingRequestedSnapshot: false)
+            _ = writer.takeSnapshotRequest()  // this snapshot serves it
             writer.save(engine.snapshot())
             writer.drain()
+            inFlightIDs.removeAll()
+            _ = writer.takeSnapshotRequest()  // asked by a batch that this snapshot covers
             for problem in writer.takeProblems() { report(problem) }
             return
         }
+        flush()
+        guard let store else { return }
         do {
             try store.save(engine.snapshot())
         } catch {
@@ -247,7 +251,7 @@ public final class EventPipeline {
 
     /// Hands the pending work to the writer without waiting for it, and a snapshot when the
     /// store asked for one.
-    private func handOver() {
+    private func handOver(savingRequestedSnapshot: Bool = true) {
         guard let writer else { return }
         if !uncommitted.isEmpty {
             summary.actions += uncommitted.reduce(0) { $0 + $1.actions.count }
@@ -257,8 +261,14 @@ public final class EventPipeline {
             uncommitted.removeAll(keepingCapacity: true)
             uncommittedIDs = []
         }
-        if writer.takeSnapshotRequest() { writer.save(engine.snapshot()) }
+        if savingRequestedSnapshot, writer.takeSnapshotRequest() { writer.save(engine.snapshot()) }
         for problem in writer.takeProblems() { report(problem) }
+    }
+
+    /// Between reads: saves a snapshot the store asked for since the last batch (an input
+    /// that has gone quiet hands over no batch that would pick the request up).
+    public func idle() {
+        if writer != nil { handOver() }
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.

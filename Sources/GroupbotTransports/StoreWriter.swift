@@ -19,6 +19,8 @@ final class StoreWriter: @unchecked Sendable {
     private let queue = DispatchQueue(label: "groupbot.store-writer")
     private let slots: DispatchSemaphore
     private let progress = Mutex(Progress())
+    /// Whether the last batch left its emitted mark to the next one; only touched on `queue`.
+    private let markSkipped = QueueLocal(false)
 
     /// How many batches may wait for the writer at once: enough to ride out a slow write.
     static let batchesInFlight = 4
@@ -27,6 +29,8 @@ final class StoreWriter: @unchecked Sendable {
         var handedOver = 0
         var completedBatches = 0
         var snapshotWanted = false
+        /// A snapshot is queued and not yet saved: the batches before it need not ask again.
+        var savePending = false
         var problems: [String] = []
     }
 
@@ -52,18 +56,23 @@ final class StoreWriter: @unchecked Sendable {
             for entry in batch where !entry.actions.isEmpty { sink.deliver(entry.actions) }
             sink.flush()
             // With the next batch already waiting, its mark covers this one too (marks say
-            // "everything committed so far"): one transaction fewer, and after a crash an action
-            // is still emitted at most once more.
+            // "everything committed so far"): one transaction fewer. Never twice in a row, so
+            // after a crash at most the last two batches come out once more.
             let nextIsWaiting = progress.withLock { $0.handedOver > $0.completedBatches + 1 }
             do {
-                if !nextIsWaiting { try store.markEmitted() }
+                if nextIsWaiting && !markSkipped.value {
+                    markSkipped.value = true
+                } else {
+                    try store.markEmitted()
+                    markSkipped.value = false
+                }
             } catch {
                 problems.append("state: \(error)")
             }
             let wantsSnapshot = (store as? any SnapshotPolicy)?.wantsSnapshot == true
             progress.withLock { progress in
                 progress.completedBatches += 1
-                progress.snapshotWanted = progress.snapshotWanted || wantsSnapshot
+                progress.snapshotWanted = progress.snapshotWanted || (wantsSnapshot && !progress.savePending)
                 progress.problems += problems
             }
         }
@@ -72,12 +81,14 @@ final class StoreWriter: @unchecked Sendable {
     /// Saves a snapshot after every batch handed over so far.
     func save(_ snapshot: EngineSnapshot) {
         let snapshot = UncheckedBox(snapshot)
+        progress.withLock { $0.savePending = true }
         queue.async { [self] in
             do {
                 try store.save(snapshot.value)
             } catch {
                 progress.withLock { $0.problems.append("state: \(error)") }
             }
+            progress.withLock { $0.savePending = false }
         }
     }
 
@@ -105,6 +116,15 @@ final class StoreWriter: @unchecked Sendable {
             defer { progress.problems.removeAll() }
             return progress.problems
         }
+    }
+}
+
+/// A variable that only code running on one serial queue reads and writes.
+private final class QueueLocal<Value>: @unchecked Sendable {
+    var value: Value
+
+    init(_ value: Value) {
+        self.value = value
     }
 }
 

@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
         if let sqlite {
             do {
                 if syncCommits { try sqlite.syncEveryCommit() }
-                try sqlite.checkpointInBackground()
+                try sqlite.checkpointInBackground(truncateAboveBytes: 64 << 20)
             } catch {
                 errors.writeLine(error.description)
                 throw ExitCode(1)
@@ -62,7 +62,10 @@ struct RunCommand: ParsableCommand {
         pipeline.commitInBackground()
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
         StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
-                         idle: reloader.map { reloader in { if reloader.check() { pipeline.snapshotNow() } } })
+                         idle: {
+                             if reloader?.check() == true { pipeline.snapshotNow() }
+                             pipeline.idle()
+                         })
         do {
             try sqlite?.waitForSnapshots()  // the last one, taken when the input ended
             try sqlite?.finishCheckpoints()
