@@ -52,7 +52,7 @@ struct RunCommand: ParsableCommand {
         if let sqlite {
             do {
                 if syncCommits { try sqlite.syncEveryCommit() }
-                try sqlite.checkpointInBackground(truncateAboveBytes: 64 << 20)
+                try sqlite.checkpointInBackground(truncateAboveBytes: 256 << 20)
             } catch {
                 errors.writeLine(error.description)
                 throw ExitCode(1)
