@@ -265,10 +265,14 @@ public final class EventPipeline {
         for problem in writer.takeProblems() { report(problem) }
     }
 
-    /// Between reads: saves a snapshot the store asked for since the last batch (an input
-    /// that has gone quiet hands over no batch that would pick the request up).
+    /// Between reads (at least once a second in `run`): saves a snapshot the store asked for,
+    /// and asks it again, since an input that has gone quiet hands over no batch that would
+    /// ask, and the store's time-based rule (a snapshot a minute while there is work) must
+    /// still write the daily figures.
     public func idle() {
-        if writer != nil { handOver() }
+        guard let writer else { return }
+        handOver()
+        writer.askWhetherSnapshotIsDue()
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.

@@ -102,6 +102,17 @@ final class StoreWriter: @unchecked Sendable {
         progress.withLock { $0.completedBatches }
     }
 
+    /// Asks the store, on the writer's thread, whether a snapshot is due by now (its time-based
+    /// rule: work done and a while passed), for an input that has gone quiet after a batch.
+    func askWhetherSnapshotIsDue() {
+        queue.async { [self] in
+            let wantsSnapshot = (store as? any SnapshotPolicy)?.wantsSnapshot == true
+            progress.withLock { progress in
+                progress.snapshotWanted = progress.snapshotWanted || (wantsSnapshot && !progress.savePending)
+            }
+        }
+    }
+
     /// Whether the store asked for a snapshot since the last call.
     func takeSnapshotRequest() -> Bool {
         progress.withLock { progress in

@@ -244,6 +244,25 @@ import Testing
         #expect(try SQLiteStore(path: path).auditLog().count == sink.actions.count)
     }
 
+    @Test func aQuietInputStillGetsItsTimedSnapshot() throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        store.snapshotSeconds = 0.2
+        let run = try pipeline(store, sink: CollectingSink())
+        run.commitInBackground()
+        run.handle(event("q1", "你好", at: 0))
+        run.flush()  // committed; too soon for the time-based snapshot
+        func snapshots() throws -> Int { try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshots") ?? 0 } }
+        #expect(try snapshots() == 0)
+        Thread.sleep(forTimeInterval: 0.3)  // the input stays quiet; the run loop calls idle
+        run.idle()  // asks the store
+        run.flush()  // waits for the writer
+        run.idle()  // saves what it asked for
+        run.flush()
+        #expect(try snapshots() == 1)
+        #expect(try store.dailyFigures().first?.messages == 1)
+    }
+
     @Test func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight() throws {
         // 2,500 events: batches of 1,000 go to the writer while the engine goes on.
         func events() -> [Event] {
