@@ -15,6 +15,9 @@ struct ActionParser {
     var allowed: [String] = ActionParser.names
     /// What the list belongs to, for messages ("a welcome step").
     var context = "an action"
+    /// The flow placeholders the list's flow fills ({names} in a welcome…): any other one is
+    /// warned about. Nil for rules, whose placeholders the compiler checks per group type.
+    var flowFields: Set<TemplateField>?
 
     func parse(_ node: Node) -> [ActionStep] {
         guard case .sequence(let items) = node else {
@@ -120,6 +123,7 @@ struct ActionParser {
                                 suggestion: Spelling.suggestion(for: unknown, among: known))
                     continue
                 }
+                warnAboutEmptyFlowFields(in: template, node: node)
                 result.append(template)
             } catch {
                 var location = reader.location(of: node)
@@ -128,6 +132,18 @@ struct ActionParser {
             }
         }
         return result
+    }
+
+    /// Warns when a text uses a flow placeholder that this list's flow never fills.
+    private func warnAboutEmptyFlowFields(in template: Template, node: Node) {
+        guard let flowFields else { return }
+        var warned: Set<TemplateField> = []
+        for case .field(let field) in template.segments
+        where field.isContextual && !flowFields.contains(field) && warned.insert(field).inserted {
+            let filled = TemplateField.allCases.filter(flowFields.contains).map { "{\($0.rawValue)}" }
+            reader.warn(node, "'{\(field.rawValue)}' is always empty in \(context)",
+                        expected: "the flow placeholders of \(context): \(filled.joined(separator: ", "))")
+        }
     }
 }
 

@@ -44,7 +44,8 @@ struct CommunityParser {
             return nil
         }
         let steps = ActionParser(reader: reader, triggers: [.join], isSchedule: false, captureNames: [],
-                                 allowed: ["send", "dm", "notify"], context: "a welcome step").parse(stepsNode)
+                                 allowed: ["send", "dm", "notify"], context: "a welcome step",
+                                 flowFields: [.names, .count]).parse(stepsNode)
         return WelcomeScript(batchSeconds: batch, exemptions: exemptions(keys["except"]), steps: steps)
     }
 
@@ -98,7 +99,8 @@ struct CommunityParser {
                         expected: "a nickname the template accepts")
         }
         let parser = ActionParser(reader: reader, triggers: [.join, .rename], isSchedule: false, captureNames: [],
-                                  allowed: ["send", "dm", "notify", "mute", "kick"], context: "a nickname step")
+                                  allowed: ["send", "dm", "notify", "mute", "kick"], context: "a nickname step",
+                                  flowFields: [.template, .example])
         let reminders = keys["reminders"].map(parser.parse) ?? []
         let thanks = keys["thanks"].map { thanksNode -> [ActionStep] in
             if case .scalar = thanksNode, let text = reader.string(thanksNode, what: "thanks"),
@@ -195,7 +197,8 @@ struct CommunityParser {
                 continue
             }
             let parser = ActionParser(reader: reader, triggers: [.message], isSchedule: false, captureNames: [],
-                                      allowed: ActionParser.names, context: "a ladder step")
+                                      allowed: ActionParser.names, context: "a ladder step",
+                                      flowFields: [.rule, .reason, .strikes, .nextSlot])
             let steps = items.map { item -> [ActionStep] in
                 if case .sequence = item { return parser.parse(item) }
                 return parser.parse(.sequence(Node.Sequence([item])))

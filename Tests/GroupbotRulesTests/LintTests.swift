@@ -64,6 +64,28 @@ import Testing
         ])
     }
 
+    @Test func flowPlaceholdersOfAnotherFlowAreWarnedAbout() throws {
+        let found = try warnings("""
+            welcome:
+              steps:
+                - send: "欢迎 {names}，昵称请按 {template} 改"
+            nickname:
+              template: "{city}-{name}"
+              fields: { city: [西安, 北京] }
+              example: 西安-王芳
+              reminders:
+                - dm: "请改为 {template}，比如 {example}（第 {strikes} 次）"
+            ladders:
+              ads: { steps: [[{ dm: "第 {strikes} 次，欢迎 {names}" }]] }
+            rules: []
+            """)
+        #expect(found == [
+            "rules/general.yaml:3:13: '{template}' is always empty in a welcome step; expected the flow placeholders of a welcome step: {names}, {count}",
+            "rules/general.yaml:9:11: '{strikes}' is always empty in a nickname step; expected the flow placeholders of a nickname step: {template}, {example}",
+            "rules/general.yaml:11:25: '{names}' is always empty in a ladder step; expected the flow placeholders of a ladder step: {next_slot}, {strikes}, {rule}, {reason}",
+        ])
+    }
+
     @Test func cleanRulesHaveNoWarnings() throws {
         #expect(try warnings("rules:\n  - id: a\n    on: message\n    when: { regex: '(?:微信|VX)\\\\s*[:：]' }\n    actions: [delete]\n").isEmpty)
     }
