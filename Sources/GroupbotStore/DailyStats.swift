@@ -99,8 +99,8 @@ struct DailyStats {
             try upsert.execute(arguments: [key.group, day, entry.members, entry.joins, entry.leaves, entry.messages,
                                            entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes])
             if !entry.active.isEmpty {
-                let known = try Data.fetchOne(activeNow, arguments: [key.group, day]).map(ActiveMembers.hashes) ?? []
-                try active.execute(arguments: [key.group, day, ActiveMembers.blob(known.union(entry.active))])
+                let known = try Data.fetchOne(activeNow, arguments: [key.group, day]).map(HashBlob.decode) ?? []
+                try active.execute(arguments: [key.group, day, HashBlob.encode(known.union(entry.active).sorted())])
             }
             for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, day, rule, count]) }
             for (rule, count) in entry.falsePositives {

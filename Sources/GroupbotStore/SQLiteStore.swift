@@ -125,15 +125,12 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             for action in entry.actions { outbox.append(action: action) }
         }
         recount(entries)
-        var hashes: [UInt8] = []
-        hashes.reserveCapacity(ids.count * 8)
-        for id in ids { withUnsafeBytes(of: id.bigEndian) { hashes.append(contentsOf: $0) } }
         try pool.write { db in
             // Cached statements: parsing the SQL again for every commit shows up in a busy server.
             try db.cachedStatement(sql: "INSERT INTO journal (entries) VALUES (?)").execute(arguments: [journal.data])
             journalSeq = db.lastInsertedRowID
-            if !hashes.isEmpty {
-                try db.cachedStatement(sql: "INSERT INTO processed (hashes) VALUES (?)").execute(arguments: [Data(hashes)])
+            if !ids.isEmpty {
+                try db.cachedStatement(sql: "INSERT INTO processed (hashes) VALUES (?)").execute(arguments: [HashBlob.encode(ids)])
             }
             if !outbox.isEmpty {
                 try db.cachedStatement(sql: "INSERT INTO outbox (actions) VALUES (?)").execute(arguments: [outbox.data])
@@ -239,14 +236,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     private static func hashes(in batches: [Data], limit: Int) -> Set<UInt64> {
         var result: Set<UInt64> = []
         for data in batches {
-            let bytes = [UInt8](data)
-            var offset = 0
-            while offset + 8 <= bytes.count {
-                var value: UInt64 = 0
-                for byte in bytes[offset..<offset + 8] { value = value << 8 | UInt64(byte) }
-                result.insert(value)
-                offset += 8
-            }
+            HashBlob.decode(data, into: &result)
             if result.count >= limit { break }
         }
         return result

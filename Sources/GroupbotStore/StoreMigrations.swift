@@ -72,7 +72,7 @@ enum StoreMigrations {
             }
             for entry in days.values {
                 try db.execute(sql: "INSERT INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)",
-                               arguments: [entry.group, entry.day, ActiveMembers.blob(entry.hashes)])
+                               arguments: [entry.group, entry.day, HashBlob.encode(entry.hashes.sorted())])
             }
             try db.execute(sql: "DROP TABLE daily_active")
         }

@@ -206,10 +206,8 @@ public final class EventPipeline {
             handOver(savingRequestedSnapshot: false)
             _ = writer.takeSnapshotRequest()  // this snapshot serves it
             writer.save(engine.snapshot())
-            writer.drain()
-            inFlightIDs.removeAll()
+            waitForWriter(writer)
             _ = writer.takeSnapshotRequest()  // asked by a batch that this snapshot covers
-            for problem in writer.takeProblems() { report(problem) }
             return
         }
         flush()
@@ -265,6 +263,13 @@ public final class EventPipeline {
         for problem in writer.takeProblems() { report(problem) }
     }
 
+    /// Waits until the writer has written everything handed over, and reports its problems.
+    private func waitForWriter(_ writer: StoreWriter) {
+        writer.drain()
+        inFlightIDs.removeAll()  // all committed: the store knows their ids
+        for problem in writer.takeProblems() { report(problem) }
+    }
+
     /// Between reads (at least once a second in `run`): saves a snapshot the store asked for,
     /// and asks it again, since an input that has gone quiet hands over no batch that would
     /// ask, and the store's time-based rule (a snapshot a minute while there is work) must
@@ -285,9 +290,7 @@ public final class EventPipeline {
     public func flush() {
         if let writer {
             handOver()
-            writer.drain()
-            inFlightIDs.removeAll()
-            for problem in writer.takeProblems() { report(problem) }
+            waitForWriter(writer)
             return
         }
         if let store, !uncommitted.isEmpty {

@@ -69,10 +69,9 @@ final class StoreWriter: @unchecked Sendable {
             } catch {
                 problems.append("state: \(error)")
             }
-            let wantsSnapshot = (store as? any SnapshotPolicy)?.wantsSnapshot == true
+            noteWhetherSnapshotIsDue()
             progress.withLock { progress in
                 progress.completedBatches += 1
-                progress.snapshotWanted = progress.snapshotWanted || (wantsSnapshot && !progress.savePending)
                 progress.problems += problems
             }
         }
@@ -105,11 +104,14 @@ final class StoreWriter: @unchecked Sendable {
     /// Asks the store, on the writer's thread, whether a snapshot is due by now (its time-based
     /// rule: work done and a while passed), for an input that has gone quiet after a batch.
     func askWhetherSnapshotIsDue() {
-        queue.async { [self] in
-            let wantsSnapshot = (store as? any SnapshotPolicy)?.wantsSnapshot == true
-            progress.withLock { progress in
-                progress.snapshotWanted = progress.snapshotWanted || (wantsSnapshot && !progress.savePending)
-            }
+        queue.async { [self] in noteWhetherSnapshotIsDue() }
+    }
+
+    /// On `queue`: records the store's wish for a snapshot, unless one is queued already.
+    private func noteWhetherSnapshotIsDue() {
+        let wantsSnapshot = (store as? any SnapshotPolicy)?.wantsSnapshot == true
+        progress.withLock { progress in
+            progress.snapshotWanted = progress.snapshotWanted || (wantsSnapshot && !progress.savePending)
         }
     }
 
