@@ -49,13 +49,9 @@ public final class ServerMetrics: Sendable {
     /// Records one request's handling time, by route and status.
     public func request(route: String, status: Int, nanoseconds: Int64) {
         let key = MetricKey(label: "groupbot_request_duration_seconds", first: route, second: String(status))
-        let timer = timers.withLock { timers in
-            if let timer = timers[key] { return timer }
-            let timer = CoreMetrics.Timer(label: key.label, dimensions: [("route", route), ("status", key.second)], factory: factory)
-            timers[key] = timer
-            return timer
-        }
-        timer.recordNanoseconds(nanoseconds)
+        Self.handle(key, in: timers) {
+            CoreMetrics.Timer(label: key.label, dimensions: [("route", route), ("status", key.second)], factory: factory)
+        }.recordNanoseconds(nanoseconds)
     }
 
     /// Counts a delivery outcome (`sent`, `retried`, `dead`) by target.
@@ -72,11 +68,20 @@ public final class ServerMetrics: Sendable {
     /// The counter of `label` with these dimensions, made on first use.
     private func counter(_ label: String, _ first: (String, String)? = nil, _ second: (String, String)? = nil) -> CoreMetrics.Counter {
         let key = MetricKey(label: label, first: first?.1 ?? "", second: second?.1 ?? "")
-        return counters.withLock { counters in
-            if let counter = counters[key] { return counter }
-            let counter = CoreMetrics.Counter(label: label, dimensions: [first, second].compactMap { $0 }, factory: factory)
-            counters[key] = counter
-            return counter
+        return Self.handle(key, in: counters) {
+            CoreMetrics.Counter(label: label, dimensions: [first, second].compactMap { $0 }, factory: factory)
+        }
+    }
+
+    /// The handle kept under `key`, made and kept on first use.
+    private static func handle<Handle: Sendable>(
+        _ key: MetricKey, in cache: borrowing Mutex<[MetricKey: Handle]>, make: () -> Handle
+    ) -> Handle {
+        cache.withLock { handles in
+            if let handle = handles[key] { return handle }
+            let handle = make()
+            handles[key] = handle
+            return handle
         }
     }
 
