@@ -48,6 +48,7 @@ public struct Action: Sendable, Equatable, Codable {
     public var note: String?
 
     /// Creates an action.
+    @inlinable
     public init(
         id: String, kind: ActionKind, group: String, user: String? = nil, text: String? = nil,
         replyTo: String? = nil, mention: String? = nil, message: String? = nil, seconds: Int64? = nil,

@@ -40,7 +40,7 @@ struct CandidatePlan: Sendable {
             switch condition {
             case .keywords(let slot, .any): return slot
             case .keywords(let slot, .all(let count)) where count > 0: return slot
-            case .regex(.text, _, let gate?) where gate.slot != nil: return gate.slot
+            case .regex(let regex) where regex.field == .text && regex.gate?.slot != nil: return regex.gate?.slot
             default: continue
             }
         }

@@ -73,7 +73,7 @@ public enum Condition: Sendable {
     case normalizedKeywords(slot: Int, requirement: KeywordRequirement)
     /// A PCRE2 pattern searched in a text field; named captures of `text` regexes feed templates.
     /// The gate, when present, rules out texts that cannot match without running the pattern.
-    case regex(field: TextField, pattern: PCRE2Pattern, gate: RegexGate?)
+    case regex(RegexCondition)
     /// The message kind is one of these.
     case kind(Set<String>)
     /// The sender's role is one of these.
@@ -88,6 +88,25 @@ public enum Condition: Sendable {
     case memberships(moreThan: Int, types: Set<String>)
     /// The inviter of this join has now invited exactly `count` members to the group.
     case invites(reach: Int)
+}
+
+/// A regex condition: the pattern, the text it looks at and its gate.
+///
+/// A class, so that evaluating a rule borrows its parts instead of copying
+/// (and reference counting) each of them for every candidate event.
+public final class RegexCondition: Sendable {
+    /// The text the pattern is searched in.
+    public let field: TextField
+    public let pattern: PCRE2Pattern
+    /// When present, rules out texts that cannot match without running the pattern.
+    public let gate: RegexGate?
+
+    /// Creates a regex condition.
+    public init(field: TextField, pattern: PCRE2Pattern, gate: RegexGate? = nil) {
+        self.field = field
+        self.pattern = pattern
+        self.gate = gate
+    }
 }
 
 /// Cheap necessary conditions for a `text` regex to match, checked before PCRE2 runs.

@@ -11,23 +11,31 @@ enum DecimalDigits {
                 if lead < 0x80 {
                     if lead &- 0x30 < 10 { count += 1 }
                     index += 1
-                } else if lead >= 0xE3 && lead <= 0xE9 {
-                    index += 3  // U+3000–U+9FFF: CJK punctuation, kana, ideographs; no digits there
-                } else if lead == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBC,
-                          bytes[index + 2] &- 0x90 < 10 {
-                    count += 1  // full-width ０–９ (U+FF10–U+FF19)
-                    index += 3
-                } else {
-                    // Anything else: decode the scalar and ask Unicode.
-                    let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                    let end = min(bytes.count, index + length)
-                    let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
-                        .unicodeScalars.first
-                    if scalar?.properties.numericType == .decimal { count += 1 }
-                    index = end
+                    continue
                 }
+                if lead >= 0xE2 && lead <= 0xE9 {
+                    index += 3  // U+2000–U+9FFF: punctuation, symbols, CJK, kana, ideographs; no digits
+                    continue
+                }
+                let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                guard index + length <= bytes.count else { break }  // a cut-off sequence is no digit
+                var value = UInt32(lead) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for offset in 1..<length { value = value << 6 | UInt32(bytes[index + offset] & 0x3F) }
+                index += length
+                if mayBeDigit(value), Unicode.Scalar(value)?.properties.numericType == .decimal { count += 1 }
             }
             return count
         }
+    }
+
+    /// False for the ranges most chat text is made of and where Unicode has no
+    /// decimal digit: U+2000–U+A61F (punctuation, symbols, CJK, kana, Hangul
+    /// syllables' neighbours) and U+F000–U+FFFF apart from full-width ０–９.
+    /// Anything else is looked up.
+    @inline(__always)
+    private static func mayBeDigit(_ value: UInt32) -> Bool {
+        if value >= 0x2000 && value < 0xA620 { return false }
+        if value >= 0xF000 && value <= 0xFFFF { return value >= 0xFF10 && value <= 0xFF19 }
+        return true
     }
 }

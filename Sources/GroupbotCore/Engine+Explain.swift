@@ -94,7 +94,8 @@ extension Engine {
         case .normalizedKeywords(let slot, let requirement):
             let text = type.community.normalizer?.normalize(event.text) ?? event.text
             return keywordFailure(type.normalizedKeywords.lists[slot], requirement, text: text).map { $0 + " (normalised text: \(text))" }
-        case .regex(let field, let pattern, _):
+        case .regex(let regex):
+            let field = regex.field, pattern = regex.pattern
             let subject: String
             switch field {
             case .text: subject = event.text

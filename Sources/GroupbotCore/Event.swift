@@ -45,6 +45,7 @@ public struct Event: Sendable, Equatable, Codable {
     public var memberCount: Int?
 
     /// Creates an event; fields not given take their wire-format defaults.
+    @inlinable
     public init(
         type: EventType, id: String, time: Instant, utcOffsetSeconds: Int = 0,
         group: String = "", groupName: String? = nil, user: String = "", nick: String? = nil,

@@ -6,18 +6,31 @@
 /// case-insensitive for Latin letters at no cost; callers that need exact
 /// case verify the few candidates it reports (Chinese has no case).
 ///
-/// The alphabet is compressed: bytes that occur in no pattern share one
-/// class, so a row has one entry per byte class, not 256, and the table stays
-/// small enough for the processor's caches.
+/// The table is laid out for the processor's caches, because the scan is a
+/// chain of dependent loads (each byte's row depends on the last one):
+/// - the alphabet is compressed: bytes that occur in no pattern share one
+///   class, so a row has one entry per byte class, not 256;
+/// - rows are numbered breadth first, so the shallow states that most bytes of
+///   a text lead to sit together at the front;
+/// - an entry is 16 bits while the automaton has fewer than 32,768 states (a
+///   few thousand keywords), 32 bits beyond;
+/// - rows are a power of two long, so a state's row is a shift away.
 ///
 /// Built once per rule set; immutable and shareable.
-public struct KeywordAutomaton: Sendable {
+public final class KeywordAutomaton: Sendable {
+    /// The transitions; an entry is the next state's number shifted left by one,
+    /// with the low bit set when that state ends a pattern.
+    private enum Table {
+        case narrow([UInt16])
+        case wide([UInt32])
+    }
+
     /// The class of each byte value (upper-case letters share their lower-case letter's class).
     private let classOf: [UInt8]
-    /// Entries per row.
-    private let stride: Int
-    /// `transitions[state * stride + class]`: the next state, bit-inverted (negative) when that state ends a pattern.
-    private let transitions: [Int32]
+    /// log2 of the entries per row.
+    private let rowShift: Int
+    /// `table[(state << rowShift) + class]`.
+    private let table: Table
     /// Per state, the range `outputStart[s]..<outputStart[s+1]` of the pattern ids ending there.
     private let outputStart: [Int32]
     private let outputs: [Int32]
@@ -25,6 +38,8 @@ public struct KeywordAutomaton: Sendable {
     let lengths: [Int32]
     /// How many patterns the automaton holds (pattern ids are `0..<patternCount`).
     public let patternCount: Int
+    /// How many states the automaton has (for diagnostics).
+    public let stateCount: Int
 
     /// Builds the automaton. Pattern ids are the indices in `patterns`; empty patterns never match.
     /// Patterns are folded to lower case (ASCII letters) before they are stored.
@@ -84,45 +99,82 @@ public struct KeywordAutomaton: Sendable {
                 queue.append(child)
             }
         }
+        // Renumbered breadth first (the queue's order), rows a power of two long.
+        let order = [0] + queue.map(Int.init)
+        var position = [Int](repeating: 0, count: stateCount)
+        for (new, old) in order.enumerated() { position[old] = new }
         var outputStart: [Int32] = [0]
         var outputs: [Int32] = []
-        for state in 0..<stateCount {
-            outputs.append(contentsOf: ends[state].sorted())
+        for old in order {
+            outputs.append(contentsOf: ends[old].sorted())
             outputStart.append(Int32(outputs.count))
         }
-        // Targets that end a pattern are marked, so the scan tests one sign bit.
-        for entry in table.indices {
-            let target = Int(table[entry])
-            if outputStart[target] != outputStart[target + 1] { table[entry] = ~Int32(target) }
+        var shift = 0
+        while 1 << shift < stride { shift += 1 }
+        var entries = [UInt32](repeating: 0, count: stateCount << shift)
+        for (new, old) in order.enumerated() {
+            for column in 0..<stride {
+                let target = position[Int(table[old * stride + column])]
+                let endsPattern: UInt32 = outputStart[target] != outputStart[target + 1] ? 1 : 0
+                entries[new << shift + column] = UInt32(target) << 1 | endsPattern
+            }
         }
         self.classOf = classOf
-        self.stride = stride
-        transitions = table
+        self.rowShift = shift
+        self.table = stateCount < 1 << 15 ? .narrow(entries.map { UInt16($0) }) : .wide(entries)
         self.outputStart = outputStart
         self.outputs = outputs
-    }
-
-    @inline(__always)
-    static func fold(_ byte: UInt8) -> UInt8 {
-        byte >= 65 && byte <= 90 ? byte | 0x20 : byte
+        self.stateCount = stateCount
     }
 
     /// Calls `body` with the id and end offset (exclusive) of every pattern
     /// occurrence in `text`; a pattern found several times is reported each time.
     public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (_ pattern: Int, _ end: Int) -> Void) {
-        let stride = stride
-        transitions.withUnsafeBufferPointer { table in classOf.withUnsafeBufferPointer { classes in
-            var state = 0
-            for index in 0..<text.count {
-                let next = table[state * stride + Int(classes[Int(text[index])])]
-                if next >= 0 {
-                    state = Int(next)
-                    continue
-                }
-                state = Int(~next)
-                let start = Int(outputStart[state]), end = Int(outputStart[state + 1])
-                for output in start..<end { body(Int(outputs[output]), index + 1) }
+        guard let base = text.baseAddress, !text.isEmpty else { return }
+        classOf.withUnsafeBufferPointer { classes in
+            switch table {
+            case .narrow(let entries):
+                entries.withUnsafeBufferPointer { scan(base, text.count, $0.baseAddress!, classes.baseAddress!, body) }
+            case .wide(let entries):
+                entries.withUnsafeBufferPointer { scan(base, text.count, $0.baseAddress!, classes.baseAddress!, body) }
             }
-        } }
+        }
+    }
+
+    private func scan<Entry: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafePointer<UInt8>, _ count: Int, _ table: UnsafePointer<Entry>, _ classes: UnsafePointer<UInt8>,
+        _ body: (_ pattern: Int, _ end: Int) -> Void
+    ) {
+        var state = 0
+        var index = 0
+        while index < count {
+            let found = Self.run(text, from: &index, to: count, state: &state, table: table, classes: classes, shift: rowShift)
+            guard found else { return }
+            for output in Int(outputStart[state])..<Int(outputStart[state + 1]) { body(Int(outputs[output]), index) }
+        }
+    }
+
+    /// The scan's inner loop: from `index`, follows the table until a state that ends a
+    /// pattern (true; `index` is just past its last byte) or the end of the text (false).
+    /// Kept apart from the callback so that its few variables stay in registers.
+    @inline(__always)
+    private static func run<Entry: FixedWidthInteger & UnsignedInteger>(
+        _ text: UnsafePointer<UInt8>, from index: inout Int, to count: Int, state: inout Int,
+        table: UnsafePointer<Entry>, classes: UnsafePointer<UInt8>, shift: Int
+    ) -> Bool {
+        var position = index, current = state
+        defer { index = position; state = current }
+        while position < count {
+            let entry = table[current &<< shift &+ Int(classes[Int(text[position])])]
+            position &+= 1
+            current = Int(truncatingIfNeeded: entry &>> 1)
+            if entry & 1 != 0 { return true }
+        }
+        return false
+    }
+
+    @inline(__always)
+    static func fold(_ byte: UInt8) -> UInt8 {
+        byte >= 65 && byte <= 90 ? byte | 0x20 : byte
     }
 }

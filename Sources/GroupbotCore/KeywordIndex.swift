@@ -30,7 +30,7 @@ public struct KeywordList: Sendable, Equatable {
 ///
 /// Slot `i` is `lists[i]`; after ``count(in:scratch:)`` the scratch tells, for
 /// each slot, how many distinct words of the list occur in the text.
-public struct KeywordIndex: Sendable {
+public final class KeywordIndex: Sendable {
     /// One word of one list: which slot it counts for and, when the list is
     /// case-sensitive and the word has Latin letters, the exact bytes to verify.
     private struct Entry: Sendable {

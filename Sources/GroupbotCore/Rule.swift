@@ -143,6 +143,9 @@ public final class Rule: Sendable {
     let needsContext: Bool
     /// Whether firing acts on the member (so admins may later name them by replying to the message).
     let actsOnMember: Bool
+    /// Whether any role or member is exempt: kept in the rule itself, so the check for
+    /// most rules reads no set.
+    let hasExemptions: Bool
 
     /// Creates a rule.
     public init(
@@ -165,6 +168,7 @@ public final class Rule: Sendable {
         self.conditions = conditions
         self.exemptRoles = exemptRoles
         self.exemptUsers = exemptUsers
+        self.hasExemptions = !exemptRoles.isEmpty || !exemptUsers.isEmpty
         self.cooldown = cooldown
         self.stop = stop
         self.steps = steps

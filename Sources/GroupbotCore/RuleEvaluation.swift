@@ -41,8 +41,8 @@ struct RuleEvaluation {
 
     /// Whether `rule` may fire for the sender at all (exemptions).
     func isExempt(_ event: Event, from rule: Rule) -> Bool {
-        (!rule.exemptRoles.isEmpty && rule.exemptRoles.contains(event.role))
-            || (!rule.exemptUsers.isEmpty && rule.exemptUsers.contains(event.user))
+        rule.hasExemptions
+            && (rule.exemptRoles.contains(event.role) || (!rule.exemptUsers.isEmpty && rule.exemptUsers.contains(event.user)))
     }
 
     /// Runs the group type's keyword pass over the text now (it runs at most once per event).
@@ -77,8 +77,9 @@ struct RuleEvaluation {
                 normalizedCounted = true
             }
             return Self.satisfies(requirement, hits: normalizedScratch.hits(slot: slot))
-        case .regex(let field, let pattern, let gate):
-            if let gate, !mightMatch(gate, event: event) { return false }
+        case .regex(let regex):
+            if regex.gate != nil, !mightMatch(regex, event: event) { return false }
+            let field = regex.field, pattern = regex.pattern
             let subject: String
             switch field {
             case .text: subject = event.text
@@ -133,17 +134,20 @@ struct RuleEvaluation {
         return keywordScratch.hits(slot: slot)
     }
 
-    /// The cheap checks of a regex gate, cheapest first.
-    private mutating func mightMatch(_ gate: RegexGate, event: Event) -> Bool {
-        if event.text.utf8.count < gate.minimumBytes { return false }
-        if let slot = gate.slot, keywordHits(slot: slot, event: event) == 0 { return false }
-        if !gate.features.isEmpty {
+    /// The cheap checks of a gated regex, cheapest first. The gate is read in place
+    /// (not copied out of its condition) because this runs for most candidate rules.
+    private mutating func mightMatch(_ regex: RegexCondition, event: Event) -> Bool {
+        if event.text.utf8.count < regex.gate!.minimumBytes { return false }
+        if let slot = regex.gate!.slot, keywordHits(slot: slot, event: event) == 0 { return false }
+        if !regex.gate!.features.isEmpty {
             if features == nil { features = TextFeatures.mask(of: event.text) }
-            for clause in gate.features where features! & clause == 0 { return false }
+            let mask = features!
+            if !regex.gate!.features.allSatisfy({ mask & $0 != 0 }) { return false }
         }
-        if gate.minimumDigits > 0 {
+        let minimumDigits = regex.gate!.minimumDigits
+        if minimumDigits > 0 {
             if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
-            if digitCount! < gate.minimumDigits { return false }
+            if digitCount! < minimumDigits { return false }
         }
         return true
     }

@@ -266,16 +266,16 @@ struct RuleBookCompiler {
             return normalized ? .normalizedKeywords(slot: slot, requirement: requirement)
                               : .keywords(slot: slot, requirement: requirement)
         case .regex(let field, let pattern):
-            if normalized, field == .text { return .regex(field: .normalizedText, pattern: pattern, gate: nil) }
-            guard field == .text else { return .regex(field: field, pattern: pattern, gate: nil) }
+            if normalized, field == .text { return .regex(RegexCondition(field: .normalizedText, pattern: pattern)) }
+            guard field == .text else { return .regex(RegexCondition(field: field, pattern: pattern)) }
             let needs = RequiredLiterals(pattern: pattern.source)
             var slot: Int?
             if let literals = needs.anyOf {
                 slot = lists.add(KeywordList(words: literals, mode: .contains, caseSensitive: false), normalized: false)
             }
-            return .regex(field: field, pattern: pattern,
-                          gate: RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength,
-                                          features: needs.featureClauses))
+            let gate = RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength,
+                                 features: needs.featureClauses)
+            return .regex(RegexCondition(field: field, pattern: pattern, gate: gate))
         case .kind(let kinds): return .kind(kinds)
         case .role(let roles): return .role(roles)
         case .time(let window): return .time(window)

@@ -4,40 +4,37 @@ import GroupbotCore
 /// in a fixed order so the same actions always give the same bytes.
 public enum ActionEncoder {
     /// Appends `action` as one JSON line (ending in `\n`) to `output`.
+    ///
+    /// Each key is written with its quotes, colon and leading comma in one copy (`id`
+    /// always comes first), since this runs for every action of every event.
     public static func encode(_ action: Action, into output: inout [UInt8]) {
-        output.append(UInt8(ascii: "{"))
-        var first = true
-        func key(_ name: StaticString) {
-            if !first { output.append(UInt8(ascii: ",")) }
-            first = false
-            output.append(UInt8(ascii: "\""))
-            output.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            output.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
-        }
-        func string(_ name: StaticString, _ value: String?) {
+        func string(_ key: StaticString, _ value: String?) {
             guard let value else { return }
-            key(name)
+            appendStatic(key, to: &output)
             appendQuoted(value, to: &output)
         }
-        string("id", action.id)
-        string("action", action.kind.rawValue)
-        string("group", action.group)
-        string("user", action.user)
-        string("text", action.text)
-        string("reply_to", action.replyTo)
-        string("mention", action.mention)
-        string("message", action.message)
+        string("{\"id\":", action.id)
+        string(",\"action\":", action.kind.rawValue)
+        string(",\"group\":", action.group)
+        string(",\"user\":", action.user)
+        string(",\"text\":", action.text)
+        string(",\"reply_to\":", action.replyTo)
+        string(",\"mention\":", action.mention)
+        string(",\"message\":", action.message)
         if let seconds = action.seconds {
-            key("seconds")
+            appendStatic(",\"seconds\":", to: &output)
             output.append(contentsOf: String(seconds).utf8)
         }
-        string("rule", action.rule)
-        string("cause", action.cause)
-        key("ts")
-        output.append(UInt8(ascii: "\""))
+        string(",\"rule\":", action.rule)
+        string(",\"cause\":", action.cause)
+        appendStatic(",\"ts\":\"", to: &output)
         Timestamp.append(action.due, utcOffsetSeconds: action.utcOffsetSeconds, to: &output)
-        output.append(UInt8(ascii: "\""))
-        output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+        appendStatic("\"}\n", to: &output)
+    }
+
+    @inline(__always)
+    private static func appendStatic(_ text: StaticString, to output: inout [UInt8]) {
+        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
     /// One action as a JSON line, without the trailing newline.

@@ -86,7 +86,10 @@ private struct FieldReader {
         var type: String?, id: String?, group: String?, user: String?
         var eventType: EventType?
         var time: (Instant, Int)?
-        var event = Event(type: .message, id: "", time: Instant(milliseconds: 0))
+        // The fields are read into locals and the event is built once at the end.
+        var groupName: String?, nick: String?, role = MemberRole.member, kind = "text", text = ""
+        var amount: Double?, inviter: String?, oldNick: String?, mentions: [String] = [], replyTo: String?
+        var memberCount: Int?
         var first = true
         while let raw = try parser.nextRawKey(first: first) {
             first = false
@@ -108,28 +111,28 @@ private struct FieldReader {
             case .ts: time = try timestamp()
             case .group: group = try string(key)
             case .user: user = try string(key)
-            case .groupName: event.groupName = try string(key)
-            case .nick: event.nick = try string(key)
+            case .groupName: groupName = try string(key)
+            case .nick: nick = try string(key)
             case .role:
-                if let role = try string(key) {
-                    guard let parsed = MemberRole(rawValue: role) else {
-                        throw EventDecodingError(reason: "unknown role '\(role)'; expected owner, admin or member")
+                if let name = try string(key) {
+                    guard let parsed = MemberRole(rawValue: name) else {
+                        throw EventDecodingError(reason: "unknown role '\(name)'; expected owner, admin or member")
                     }
-                    event.role = parsed
+                    role = parsed
                 }
-            case .kind: event.kind = try string(key) ?? "text"
-            case .text: event.text = try string(key) ?? ""
-            case .amount: event.amount = try number(key)
-            case .inviter: event.inviter = try string(key)
-            case .oldNick: event.oldNick = try string(key)
-            case .mentions: event.mentions = try strings(key)
-            case .replyTo: event.replyTo = try string(key)
+            case .kind: kind = try string(key) ?? "text"
+            case .text: text = try string(key) ?? ""
+            case .amount: amount = try number(key)
+            case .inviter: inviter = try string(key)
+            case .oldNick: oldNick = try string(key)
+            case .mentions: mentions = try strings(key)
+            case .replyTo: replyTo = try string(key)
             case .memberCount:
                 if let count = try number(key) {
                     guard count >= 0, count == count.rounded(), count < 1e9 else {
                         throw EventDecodingError(reason: "field 'member_count' should be a whole number, got \(count)")
                     }
-                    event.memberCount = Int(count)
+                    memberCount = Int(count)
                 }
             }
         }
@@ -142,19 +145,19 @@ private struct FieldReader {
             throw EventDecodingError(reason: "unknown event type '\(type)'; expected one of \(known)")
         }
         guard let (instant, offset) = time else { throw EventDecodingError(reason: "missing required field 'ts'") }
-        event.type = eventType
-        event.time = instant
-        event.utcOffsetSeconds = offset
         if eventType == .tick {
-            event.id = id ?? "tick@\(Timestamp.format(instant, utcOffsetSeconds: offset))"
-            event.group = group ?? ""
-            event.user = user ?? ""
+            id = id ?? "tick@\(Timestamp.format(instant, utcOffsetSeconds: offset))"
+            group = group ?? ""
+            user = user ?? ""
         } else {
-            event.id = try required("id", id)
-            event.group = try required("group", group)
-            event.user = try required("user", user)
+            id = try required("id", id)
+            group = try required("group", group)
+            user = try required("user", user)
         }
-        return event
+        return Event(
+            type: eventType, id: id!, time: instant, utcOffsetSeconds: offset, group: group!, groupName: groupName,
+            user: user!, nick: nick, role: role, kind: kind, text: text, amount: amount, inviter: inviter,
+            oldNick: oldNick, mentions: mentions, replyTo: replyTo, memberCount: memberCount)
     }
 
     private func required(_ key: String, _ value: String?) throws(EventDecodingError) -> String {

@@ -120,14 +120,15 @@ public final class EventPipeline {
         case .line(let number, let bytes):
             summary.lines += 1
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines separate nothing
-            let decoded = Result { () throws(EventDecodingError) -> Event in try EventDecoder.decode(line: bytes) }
-            switch decoded {
-            case .failure(let error):
+            let event: Event
+            do {
+                event = try EventDecoder.decode(line: bytes)
+            } catch {
                 summary.rejectedLines += 1
                 report("line \(number): \(error.reason)")
-            case .success(let event):
-                handle(event)
+                return
             }
+            handle(event)
         }
     }
 

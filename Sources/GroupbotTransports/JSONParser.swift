@@ -1,5 +1,11 @@
 /// JSON parsing: a strict RFC 8259 reader over UTF-8 bytes.
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Why a line is not valid JSON, and where (byte offset, 0-based).
 public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
     public let offset: Int
@@ -274,17 +280,21 @@ public struct JSONParser {
             index = position
             guard position < count else { throw error("unterminated string") }
             let run = UnsafeBufferPointer(start: base + start, count: position - start)
-            if seen >= 0x80, let bad = UTF8Validation.firstInvalidOffset(in: run) {
+            // Building the string checks the bytes once: ill-formed input comes out repaired,
+            // so a string that differs from its bytes was not UTF-8. (`String(validating:)`
+            // goes through generic code that costs more than this comparison.)
+            var text = String(decoding: run, as: UTF8.self)
+            if seen >= 0x80, !text.withUTF8({ $0.count == run.count && memcmp($0.baseAddress!, run.baseAddress!, run.count) == 0 }) {
+                let bad = UTF8Validation.firstInvalidOffset(in: run) ?? 0
                 throw JSONSyntaxError(offset: start + bad, reason: "invalid UTF-8 in a string")
             }
             let byte = base[position]
             if byte == 0x22 {
                 index += 1
-                let tail = String(decoding: run, as: UTF8.self)
-                return usedBuffer ? result + tail : tail
+                return usedBuffer ? result + text : text
             }
             if byte < 0x20 { throw error("control character in a string (escape it)") }
-            result += String(decoding: run, as: UTF8.self)
+            result += text
             usedBuffer = true
             index += 1
             result.unicodeScalars.append(try parseEscape())
