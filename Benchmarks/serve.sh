@@ -12,6 +12,10 @@
 #   repeat  -- the full run REPEATS (4) times more, printing the server's RSS after each:
 #              memory must level off (SQLite's page cache and the bounded engine state
 #              fill up; nothing grows with every event but the 8-byte processed-id hashes).
+#   hold    -- HOLD seconds (240; 0 skips it) at about 10,000 requests/s: 64 connections,
+#              each waiting HOLD_PACE_MS (5) between requests, with the server's RSS sampled
+#              every SAMPLE seconds (20). Long enough for the processed-id set to reach
+#              its bound (2 million ids), after which RSS must stay flat.
 # Environment: BINARY (.build/release/groupbot), PORT (18480), DURATION, PACE_MS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,5 +45,20 @@ printf 'idle    rss_mb=%.1f\n' "$(rss)"
 run paced 12 "$PACE_MS"
 run full 64 0
 for i in $(seq "${REPEATS:-4}"); do run "repeat$i" 64 0; done
+HOLD=${HOLD:-240}
+if [ "$HOLD" -gt 0 ]; then
+  PACE_MS=${HOLD_PACE_MS:-5} wrk -t2 -c64 -d"${HOLD}s" --timeout 5s -s Benchmarks/serve-load.lua \
+    "http://127.0.0.1:$PORT" > "$OUT/hold.txt" &
+  LOAD=$!
+  samples=""
+  for ((t = ${SAMPLE:-20}; t <= HOLD; t += ${SAMPLE:-20})); do
+    sleep "${SAMPLE:-20}"
+    samples="$samples $(printf '%.0f' "$(rss)")"
+  done
+  wait $LOAD
+  line=$(grep '^RESULT' "$OUT/hold.txt")
+  printf 'hold     connections=64  %s rss_mb=%.1f\n' "${line#RESULT }" "$(rss)"
+  echo "hold rss_mb every ${SAMPLE:-20}s:$samples"
+fi
 kill -TERM $SERVER
 wait $SERVER && echo "serve stopped cleanly (SIGTERM)"

@@ -112,11 +112,13 @@ public final class Engine {
             plan.candidates(hitSlots: [], into: &candidateBits)
         }
         var stopped = false
+        let textNeeds = type.textNeeds
         for word in candidateBits.indices where !stopped {
             var bits = candidateBits[word]
             while bits != 0, !stopped {
                 let index = word * 64 + bits.trailingZeroBitCount
                 bits &= bits - 1
+                if textNeeds[index].restricts, !evaluation.mightMeet(textNeeds[index], event: event) { continue }
                 let rule = type.rules[index]
                 guard !evaluation.isExempt(event, from: rule), evaluation.holds(rule, for: event) else { continue }
                 if rule.sparesTrusted, !community.trusted.isEmpty,

@@ -20,6 +20,8 @@ public final class GroupType: Sendable {
     let plans: [CandidatePlan]
     /// Indices into `rules` of schedule rules.
     let scheduleRules: [Int]
+    /// Per rule, what its gated text regexes need of a message (checked before the rule).
+    let textNeeds: [TextNeeds]
 
     /// Creates a group type. `rules` are sorted into evaluation order (stable).
     /// Keyword conditions in the rules refer to slots of `keywords`.
@@ -41,6 +43,7 @@ public final class GroupType: Sendable {
         self.keywords = keywords
         plans = EventType.allCases.map { CandidatePlan(rules: ordered, trigger: $0, slotCount: keywords.slotCount) }
         scheduleRules = ordered.indices.filter { ordered[$0].schedule != nil }
+        textNeeds = ordered.map { TextNeeds(conditions: $0.conditions) }
     }
 
     func plan(for trigger: EventType) -> CandidatePlan {

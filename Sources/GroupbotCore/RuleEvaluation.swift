@@ -134,6 +134,21 @@ struct RuleEvaluation {
         return keywordScratch.hits(slot: slot)
     }
 
+    /// Whether the text has what a rule's gated regexes need (``TextNeeds``); false means
+    /// the rule cannot fire. Shares the features and digit count with the gates.
+    mutating func mightMeet(_ needs: TextNeeds, event: Event) -> Bool {
+        if event.text.utf8.count < Int(needs.minimumBytes) { return false }
+        if needs.firstFeatures != TextFeatures.all {
+            if features == nil { features = TextFeatures.mask(of: event.text) }
+            if features! & needs.firstFeatures == 0 || features! & needs.secondFeatures == 0 { return false }
+        }
+        if needs.minimumDigits > 0 {
+            if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
+            if digitCount! < Int(needs.minimumDigits) { return false }
+        }
+        return true
+    }
+
     /// The cheap checks of a gated regex, cheapest first. The gate is read in place
     /// (not copied out of its condition) because this runs for most candidate rules.
     private mutating func mightMatch(_ regex: RegexCondition, event: Event) -> Bool {

@@ -47,11 +47,24 @@ private enum EventField: String, CaseIterable {
     case replyTo = "reply_to"
     case memberCount = "member_count"
 
-    private static let table: [(bytes: [UInt8], field: EventField)] = allCases.map { (Array($0.rawValue.utf8), $0) }
+    /// Each key's length, its first eight bytes packed into an integer, and all its bytes.
+    private static let table: [(count: Int, packed: UInt64, bytes: [UInt8], field: EventField)] = allCases.map {
+        let bytes = Array($0.rawValue.utf8)
+        return (bytes.count, bytes.withUnsafeBufferPointer(pack), bytes, $0)
+    }
 
-    /// Recognises a key from its raw bytes without building a string.
+    private static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var packed: UInt64 = 0
+        for offset in 0..<min(bytes.count, 8) { packed |= UInt64(bytes[offset]) << (8 * offset) }
+        return packed
+    }
+
+    /// Recognises a key from its raw bytes without building a string: by length and
+    /// first eight bytes, then (for the two longer keys) the rest.
     init?(_ raw: UnsafeBufferPointer<UInt8>) {
-        for entry in Self.table where entry.bytes.count == raw.count && entry.bytes.elementsEqual(raw) {
+        let packed = Self.pack(raw)
+        for entry in Self.table where entry.count == raw.count && entry.packed == packed {
+            guard raw.count <= 8 || entry.bytes.elementsEqual(raw) else { continue }
             self = entry.field
             return
         }

@@ -244,6 +244,31 @@ import Testing
         #expect(try SQLiteStore(path: path).auditLog().count == sink.actions.count)
     }
 
+    /// Under a writer that never pauses, the background checkpoints never copy the last
+    /// frames and the log would never start over; the writer then checkpoints itself.
+    @Test func aRestartRequestLetsTheLogStartOverInsteadOfGrowing() throws {
+        /// The log file's growth while a second large batch is committed.
+        func growth(requestingRestart: Bool) throws -> Int {
+            let path = temporaryPath()
+            let store = try SQLiteStore(path: path)
+            try store.checkpointInBackground(intervalMilliseconds: 60_000)  // no tick: as if always behind
+            let run = try pipeline(store, sink: CollectingSink())
+            func batch(_ name: String, _ count: Int) {
+                for index in 0..<count { run.handle(event("\(name)\(index)", "普通聊天 \(index)", at: index)) }
+                run.flush()
+            }
+            func logSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0 }
+            batch("a", 400)
+            if requestingRestart { store.checkpointer?.requestRestart() }
+            batch("b", 1)  // with the request, the writer copies the whole log after this commit
+            let before = try logSize()
+            batch("c", 200)  // ... so this smaller batch is written over the log's start
+            return try logSize() - before
+        }
+        #expect(try growth(requestingRestart: false) > 0)
+        #expect(try growth(requestingRestart: true) == 0)
+    }
+
     @Test func aQuietInputStillGetsItsTimedSnapshot() throws {
         let path = temporaryPath()
         let store = try SQLiteStore(path: path)
