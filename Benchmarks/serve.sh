@@ -13,7 +13,7 @@
 #              memory must level off (SQLite's page cache and the bounded engine state
 #              fill up; nothing grows with every event but the 8-byte processed-id hashes).
 #   hold    -- HOLD seconds (240; 0 skips it) at about 10,000 requests/s: 64 connections,
-#              each waiting HOLD_PACE_MS (5) between requests, with the server's RSS sampled
+#              each waiting HOLD_PACE_MS (3) between requests, with the server's RSS sampled
 #              every SAMPLE seconds (20). Long enough for the processed-id set to reach
 #              its bound (2 million ids), after which RSS must stay flat.
 # Environment: BINARY (.build/release/groupbot), PORT (18480), DURATION, PACE_MS.
@@ -47,7 +47,7 @@ run full 64 0
 for i in $(seq "${REPEATS:-4}"); do run "repeat$i" 64 0; done
 HOLD=${HOLD:-240}
 if [ "$HOLD" -gt 0 ]; then
-  PACE_MS=${HOLD_PACE_MS:-5} wrk -t2 -c64 -d"${HOLD}s" --timeout 5s -s Benchmarks/serve-load.lua \
+  PACE_MS=${HOLD_PACE_MS:-3} wrk -t2 -c64 -d"${HOLD}s" --timeout 5s -s Benchmarks/serve-load.lua \
     "http://127.0.0.1:$PORT" > "$OUT/hold.txt" &
   LOAD=$!
   samples=""

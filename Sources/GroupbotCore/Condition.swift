@@ -124,10 +124,13 @@ public struct RegexGate: Sendable, Equatable {
     public var minimumBytes: Int
     /// ``TextFeatures`` masks: the text must have a character with one of each mask's features.
     public var features: [UInt64]
+    /// White-space characters a match contains (as ``WhiteSpaceCount`` counts them).
+    public var minimumSpaces: Int
 
     /// Creates a gate.
-    public init(slot: Int?, minimumDigits: Int, minimumBytes: Int, features: [UInt64] = []) {
+    public init(slot: Int?, minimumDigits: Int, minimumBytes: Int, features: [UInt64] = [], minimumSpaces: Int = 0) {
         self.slot = slot
+        self.minimumSpaces = minimumSpaces
         self.minimumDigits = minimumDigits
         self.minimumBytes = minimumBytes
         self.features = features

@@ -15,6 +15,7 @@ struct RuleEvaluation {
     let normalizedScratch: KeywordScratch
     private var keywordsCounted = false
     private var digitCount: Int?
+    private var spaceCount: Int?
     private var local: LocalTime?
     private var features: UInt64?
     /// Named captures of the `text` regexes that matched, for templates.
@@ -146,6 +147,10 @@ struct RuleEvaluation {
             if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
             if digitCount! < Int(needs.minimumDigits) { return false }
         }
+        if needs.minimumSpaces > 0 {
+            if spaceCount == nil { spaceCount = WhiteSpaceCount.count(in: event.text) }
+            if spaceCount! < Int(needs.minimumSpaces) { return false }
+        }
         return true
     }
 
@@ -163,6 +168,11 @@ struct RuleEvaluation {
         if minimumDigits > 0 {
             if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
             if digitCount! < minimumDigits { return false }
+        }
+        let minimumSpaces = regex.gate!.minimumSpaces
+        if minimumSpaces > 0 {
+            if spaceCount == nil { spaceCount = WhiteSpaceCount.count(in: event.text) }
+            if spaceCount! < minimumSpaces { return false }
         }
         return true
     }

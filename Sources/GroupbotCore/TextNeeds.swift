@@ -11,13 +11,15 @@ struct TextNeeds: Sendable {
     var minimumBytes: Int32 = 0
     /// Decimal digits the text has at least.
     var minimumDigits: Int32 = 0
+    /// White-space characters the text has at least.
+    var minimumSpaces: Int32 = 0
     /// ``TextFeatures`` masks the text's mask must meet (all bits set when there is none).
     var firstFeatures: UInt64 = TextFeatures.all
     var secondFeatures: UInt64 = TextFeatures.all
 
     /// Whether the check can rule anything out.
     var restricts: Bool {
-        minimumBytes > 0 || minimumDigits > 0 || firstFeatures != TextFeatures.all || secondFeatures != TextFeatures.all
+        minimumBytes > 0 || minimumDigits > 0 || minimumSpaces > 0 || firstFeatures != TextFeatures.all || secondFeatures != TextFeatures.all
     }
 
     /// The needs of a rule with `conditions`.
@@ -27,6 +29,7 @@ struct TextNeeds: Sendable {
             guard let gate = regex.gate else { continue }
             minimumBytes = max(minimumBytes, Int32(clamping: gate.minimumBytes))
             minimumDigits = max(minimumDigits, Int32(clamping: gate.minimumDigits))
+            minimumSpaces = max(minimumSpaces, Int32(clamping: gate.minimumSpaces))
             clauses += gate.features
         }
         // The most selective clauses: those with the fewest features.

@@ -274,7 +274,7 @@ struct RuleBookCompiler {
                 slot = lists.add(KeywordList(words: literals, mode: .contains, caseSensitive: false), normalized: false)
             }
             let gate = RegexGate(slot: slot, minimumDigits: needs.minimumDigits, minimumBytes: pattern.minimumLength,
-                                 features: needs.featureClauses)
+                                 features: needs.featureClauses, minimumSpaces: needs.minimumSpaces)
             return .regex(RegexCondition(field: field, pattern: pattern, gate: gate))
         case .kind(let kinds): return .kind(kinds)
         case .role(let roles): return .role(roles)

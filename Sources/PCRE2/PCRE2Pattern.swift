@@ -110,9 +110,14 @@ public final class PCRE2Pattern: @unchecked Sendable {
         scratch.reserve(pairs: pairCount)
         var text = text
         var rc: Int32 = text.withUTF8 { bytes in
-            // Swift strings are always valid UTF-8, so PCRE2 need not check again.
-            pcre2_match_8(code, bytes.baseAddress, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK),
-                          scratch.matchData, matchContext)
+            guard isJITCompiled, let subject = bytes.baseAddress else {
+                // Swift strings are always valid UTF-8, so PCRE2 need not check again.
+                return pcre2_match_8(code, bytes.baseAddress, bytes.count, 0, UInt32(PCRE2_NO_UTF_CHECK),
+                                     scratch.matchData, matchContext)
+            }
+            // The JIT's direct entry: the same match (and match limit) as `pcre2_match` would run,
+            // without its option checks, which cost more than many of these matches.
+            return pcre2_jit_match_8(code, subject, bytes.count, 0, 0, scratch.matchData, matchContext)
         }
         if rc == PCRE2_ERROR_JIT_STACKLIMIT {
             // The JIT's small default stack ran out on a long text: the interpreter, bounded by

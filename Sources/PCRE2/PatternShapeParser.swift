@@ -164,7 +164,7 @@ struct PatternShapeParser {
         index += 1
         switch scalar {
         case "d": return .digit
-        case "s", "h", "v", "R": return .character(features: TextFeatures.whiteSpace)
+        case "s", "h", "v", "R": return .space
         case "D", "w", "W", "S", "H", "V", "N", "X", "C": return .anyCharacter
         case "p", "P":
             guard skipPropertyName() else { return nil }
@@ -283,6 +283,10 @@ struct PatternShapeParser {
         if negated || unknown { return .anyCharacter }
         if !wide, !spaceEscape, members.allSatisfy({ $0.properties.numericType == .decimal }) && (hasDigitEscape || !members.isEmpty) {
             return .digit
+        }
+        if spaceEscape || !members.isEmpty, !hasDigitEscape, !wide,
+           members.allSatisfy({ WhiteSpaceCount.count(in: String($0)) == 1 }) {
+            return .space  // `[\s]`, `[ \t]`: only white space
         }
         if hasDigitEscape { features |= TextFeatures.decimalDigits }
         if spaceEscape { features |= TextFeatures.whiteSpace }

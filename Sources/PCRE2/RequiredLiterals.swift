@@ -18,6 +18,9 @@ public struct RequiredLiterals: Sendable, Equatable {
     public let minimumDigits: Int
     /// Masks of ``TextFeatures``: for each, a match contains a character with one of its features.
     public let featureClauses: [UInt64]
+    /// A match contains at least this many white-space characters (`\s`, `\h`, `\v`, or a
+    /// literal space), as ``WhiteSpaceCount`` counts them.
+    public let minimumSpaces: Int
 
     /// Analyses `pattern` (PCRE2 syntax, UTF and UCP on).
     public init(pattern: String) {
@@ -26,20 +29,23 @@ public struct RequiredLiterals: Sendable, Equatable {
             anyOf = nil
             minimumDigits = 0
             featureClauses = []
+            minimumSpaces = 0
             return
         }
         let info = shape.info
         anyOf = info.bestClause.map { $0.sorted() }
         minimumDigits = info.digits
+        minimumSpaces = info.spaces
         // The most selective few, each once.
         featureClauses = Array(Set(info.features).sorted { ($0.nonzeroBitCount, $0) < ($1.nonzeroBitCount, $1) }.prefix(4))
     }
 
     /// Creates the summary directly.
-    public init(anyOf: [String]?, minimumDigits: Int, featureClauses: [UInt64] = []) {
+    public init(anyOf: [String]?, minimumDigits: Int, featureClauses: [UInt64] = [], minimumSpaces: Int = 0) {
         self.anyOf = anyOf
         self.minimumDigits = minimumDigits
         self.featureClauses = featureClauses
+        self.minimumSpaces = minimumSpaces
     }
 }
 
@@ -53,6 +59,8 @@ struct LiteralInfo {
     var digits: Int
     /// Feature masks that all hold: a match has a character with one of each mask's features.
     var features: [UInt64] = []
+    /// White-space characters any match contains.
+    var spaces = 0
 
     static let maximumExact = 16
 
@@ -79,7 +87,7 @@ struct LiteralInfo {
 
     func then(_ next: LiteralInfo) -> LiteralInfo {
         var result = LiteralInfo(exact: nil, clauses: clauses + next.clauses, digits: digits + next.digits,
-                                 features: features + next.features)
+                                 features: features + next.features, spaces: spaces + next.spaces)
         if let left = exact, let right = next.exact, left.count * right.count <= Self.maximumExact {
             result.exact = Set(left.flatMap { l in right.map { l + $0 } })
         } else {
@@ -90,22 +98,23 @@ struct LiteralInfo {
     }
 
     func or(_ other: LiteralInfo) -> LiteralInfo {
-        let digits = min(self.digits, other.digits)
+        let digits = min(self.digits, other.digits), spaces = min(self.spaces, other.spaces)
         // Either branch's most selective feature clause may hold: their union is required.
         let features = bestFeatures.flatMap { left in other.bestFeatures.map { [left | $0] } } ?? []
         if let left = exact, let right = other.exact, left.count + right.count <= Self.maximumExact {
-            return LiteralInfo(exact: left.union(right), clauses: [], digits: digits, features: features)
+            return LiteralInfo(exact: left.union(right), clauses: [], digits: digits, features: features, spaces: spaces)
         }
         guard let left = bestClause, let right = other.bestClause else {
-            return LiteralInfo(exact: nil, clauses: [], digits: digits, features: features)
+            return LiteralInfo(exact: nil, clauses: [], digits: digits, features: features, spaces: spaces)
         }
-        return LiteralInfo(exact: nil, clauses: [left.union(right)], digits: digits, features: features)
+        return LiteralInfo(exact: nil, clauses: [left.union(right)], digits: digits, features: features, spaces: spaces)
     }
 
     func repeated(minimum: Int, maximum: Int?) -> LiteralInfo {
         if minimum == 0 { return LiteralInfo(exact: nil, clauses: [], digits: 0) }
         if minimum == 1, maximum == 1 { return self }
-        return LiteralInfo(exact: nil, clauses: allClauses, digits: digits * minimum, features: features)
+        return LiteralInfo(exact: nil, clauses: allClauses, digits: digits * minimum, features: features,
+                           spaces: spaces * minimum)
     }
 }
 
@@ -116,6 +125,8 @@ indirect enum PatternShape {
     case oneOf(Set<String>)
     /// One decimal digit (or a subset of digits).
     case digit
+    /// One white-space character (`\s`, `\h`, `\v`, `\R`, or a class of only those).
+    case space
     /// One character with one of these ``TextFeatures`` (``TextFeatures/all`` when nothing is known).
     case character(features: UInt64)
     /// Matches without consuming text (anchors, look-around).
@@ -132,11 +143,13 @@ indirect enum PatternShape {
         case .literal(let text):
             // Every character of the literal is required; its first few give feature clauses.
             let features = text.unicodeScalars.prefix(4).map(TextFeatures.ofSearchForm)
-            return LiteralInfo(exact: [text], clauses: [], digits: 0, features: features)
+            let spaces = text.unicodeScalars.filter { WhiteSpaceCount.count(in: String($0)) == 1 }.count
+            return LiteralInfo(exact: [text], clauses: [], digits: 0, features: features, spaces: spaces)
         case .oneOf(let set):
             let features = set.compactMap(\.unicodeScalars.first).map(TextFeatures.ofSearchForm).reduce(0, |)
             return LiteralInfo(exact: set, clauses: [], digits: 0, features: [features])
         case .digit: return LiteralInfo(exact: nil, clauses: [], digits: 1, features: [TextFeatures.decimalDigits])
+        case .space: return LiteralInfo(exact: nil, clauses: [], digits: 0, features: [TextFeatures.whiteSpace], spaces: 1)
         case .character(let features):
             return LiteralInfo(exact: nil, clauses: [], digits: 0, features: features == TextFeatures.all ? [] : [features])
         case .empty: return .empty

@@ -24,6 +24,30 @@ import Testing
     }
 
     @Test(arguments: [
+        (#"(?:\S\s){6,}"#, 6), (#"加\s*微"#, 0), (#"\s{2}x"#, 2), (#"[ \t]{3}"#, 3), (#"a b"#, 1),
+        (#"a\sb|c"#, 0), (#"a\sb|c\h\vd"#, 1), (#"[\s\d]{4}"#, 0), (#"(?=\s\s)"#, 0),
+    ])
+    func countsTheWhiteSpaceEveryMatchContains(pattern: String, spaces: Int) {
+        #expect(RequiredLiterals(pattern: pattern).minimumSpaces == spaces)
+    }
+
+    /// Every character PCRE2 takes for white space (`\s`, `\h`, `\v` in UCP mode) is counted.
+    @Test func whiteSpaceCountCoversWhatPCRE2Matches() throws {
+        let pattern = try PCRE2Pattern(#"^[\s\h\v]$"#)
+        let scratch = MatchScratch()
+        var matched = 0
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(scalar)
+            guard try pattern.matches(text, scratch: scratch) else { continue }
+            matched += 1
+            #expect(WhiteSpaceCount.count(in: text) == 1, "U+\(String(value, radix: 16)) is white space to PCRE2")
+        }
+        #expect(matched >= 25)
+        #expect(WhiteSpaceCount.count(in: "a b\tc\u{3000}d\u{A0}。，") == 4)
+    }
+
+    @Test(arguments: [
         #"^[\p{Han}]{2,4}[-_ ][\p{Han}]{2,4}$"#,  // one of three separators: not a literal set worth a clause? it is
         #"[A-Z]{10,}"#, #"(?:\S\s){6,}"#, #"^[A-Za-z0-9 ]{20,}$"#, #"a*"#, #"(?x) a b"#, #"(a)|b?"#,
         #"(?i)sk"#, #"(?i:σ)"#, #"\p{sc=Han}+"#, #"(?(1)a|b)"#,
@@ -91,8 +115,9 @@ import Testing
             #"[A-Z]{3,}"#, #"[\x{1F600}-\x{1F64F}]{2,}"#, #"(?:\S\s){3,}"#, #"^[A-Za-z0-9 ]{6,}$"#, #"\d{4,}"#,
             #"[!！]{2,}"#, #"(?i:[a-c]x)"#, #"(?i)k"#, #"[\s\d]+元"#, #"(?:哈){2,}"#, #"(?i:wei\s*xin|微\s*信)"#,
             #"1[3-9]\d{9}"#, #"[^\p{Han}]{5,}"#, #"\p{sc=Han}-\p{sc=Han}"#, #"(?:a|[0-9])z"#, #"[[:alpha:]]{3}"#,
+            #"\s{2,}a"#, #"[ \t]{2}"#, #"(?:\S\h){2,}"#, #"\v|\s\s"#,
         ]
-        let alphabet = Array("aAbBkKszZxX019 \t\u{3000}\u{A0}-_!！?元微信哈嘻😀😂🎉１２\u{212A}\u{17F}٣。，")
+        let alphabet = Array("aAbBkKszZxX019 \t\u{3000}\u{A0}\u{2009}\n-_!！?元微信哈嘻😀😂🎉１２\u{212A}\u{17F}٣。，")
         var generator = SplitMix(seed: 20261125)
         let texts = (0..<1500).map { _ in
             String((0..<Int(generator.next() % 14)).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
@@ -109,6 +134,7 @@ import Testing
                 let mask = TextFeatures.mask(of: text)
                 for clause in needs.featureClauses { #expect(mask & clause != 0, "\(source) matched \(text)") }
                 #expect(text.unicodeScalars.filter { $0.properties.numericType == .decimal }.count >= needs.minimumDigits)
+                #expect(WhiteSpaceCount.count(in: text) >= needs.minimumSpaces, "\(source) matched \(text)")
             }
         }
     }
