@@ -42,6 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
+        MallocArenas.limit(to: 2, environment: ProcessInfo.processInfo.environment)
         let errors = FileOutput.standardError()
         var settings = ServerConfiguration()
         if let config {
