@@ -111,17 +111,21 @@ public final class KeywordAutomaton: Sendable {
         }
         var shift = 0
         while 1 << shift < stride { shift += 1 }
-        var entries = [UInt32](repeating: 0, count: stateCount << shift)
-        for (new, old) in order.enumerated() {
-            for column in 0..<stride {
-                let target = position[Int(table[old * stride + column])]
-                let endsPattern: UInt32 = outputStart[target] != outputStart[target + 1] ? 1 : 0
-                entries[new << shift + column] = UInt32(target) << 1 | endsPattern
+        // Written straight in the final width: the build's temporary tables set the peak RSS.
+        func entries<Entry: FixedWidthInteger & UnsignedInteger>(_: Entry.Type) -> [Entry] {
+            var entries = [Entry](repeating: 0, count: stateCount << shift)
+            for (new, old) in order.enumerated() {
+                for column in 0..<stride {
+                    let target = position[Int(table[old * stride + column])]
+                    let endsPattern: Entry = outputStart[target] != outputStart[target + 1] ? 1 : 0
+                    entries[new << shift + column] = Entry(target) << 1 | endsPattern
+                }
             }
+            return entries
         }
         self.classOf = classOf
         self.rowShift = shift
-        self.table = stateCount < 1 << 15 ? .narrow(entries.map { UInt16($0) }) : .wide(entries)
+        self.table = stateCount < 1 << 15 ? .narrow(entries(UInt16.self)) : .wide(entries(UInt32.self))
         self.outputStart = outputStart
         self.outputs = outputs
         self.stateCount = stateCount
