@@ -136,21 +136,15 @@ struct RuleEvaluation {
     }
 
     /// Whether the text has what a rule's gated regexes need (``TextNeeds``); false means
-    /// the rule cannot fire. Shares the features and digit count with the gates.
+    /// the rule cannot fire. Shares the features and counts with the gates.
     mutating func mightMeet(_ needs: TextNeeds, event: Event) -> Bool {
         if event.text.utf8.count < Int(needs.minimumBytes) { return false }
         if needs.firstFeatures != TextFeatures.all {
-            if features == nil { features = TextFeatures.mask(of: event.text) }
-            if features! & needs.firstFeatures == 0 || features! & needs.secondFeatures == 0 { return false }
+            let mask = featureMask(event)
+            if mask & needs.firstFeatures == 0 || mask & needs.secondFeatures == 0 { return false }
         }
-        if needs.minimumDigits > 0 {
-            if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
-            if digitCount! < Int(needs.minimumDigits) { return false }
-        }
-        if needs.minimumSpaces > 0 {
-            if spaceCount == nil { spaceCount = WhiteSpaceCount.count(in: event.text) }
-            if spaceCount! < Int(needs.minimumSpaces) { return false }
-        }
+        if needs.minimumDigits > 0, digits(event) < Int(needs.minimumDigits) { return false }
+        if needs.minimumSpaces > 0, spaces(event) < Int(needs.minimumSpaces) { return false }
         return true
     }
 
@@ -160,20 +154,36 @@ struct RuleEvaluation {
         if event.text.utf8.count < regex.gate!.minimumBytes { return false }
         if let slot = regex.gate!.slot, keywordHits(slot: slot, event: event) == 0 { return false }
         if !regex.gate!.features.isEmpty {
-            if features == nil { features = TextFeatures.mask(of: event.text) }
-            let mask = features!
+            let mask = featureMask(event)
             if !regex.gate!.features.allSatisfy({ mask & $0 != 0 }) { return false }
         }
-        let minimumDigits = regex.gate!.minimumDigits
-        if minimumDigits > 0 {
-            if digitCount == nil { digitCount = DecimalDigits.count(in: event.text) }
-            if digitCount! < minimumDigits { return false }
-        }
-        let minimumSpaces = regex.gate!.minimumSpaces
-        if minimumSpaces > 0 {
-            if spaceCount == nil { spaceCount = WhiteSpaceCount.count(in: event.text) }
-            if spaceCount! < minimumSpaces { return false }
-        }
+        let minimumDigits = regex.gate!.minimumDigits, minimumSpaces = regex.gate!.minimumSpaces
+        if minimumDigits > 0, digits(event) < minimumDigits { return false }
+        if minimumSpaces > 0, spaces(event) < minimumSpaces { return false }
         return true
+    }
+
+    /// The text's ``TextFeatures`` mask, computed once per event.
+    private mutating func featureMask(_ event: Event) -> UInt64 {
+        if let features { return features }
+        let mask = TextFeatures.mask(of: event.text)
+        features = mask
+        return mask
+    }
+
+    /// The text's decimal digits, counted once per event.
+    private mutating func digits(_ event: Event) -> Int {
+        if let digitCount { return digitCount }
+        let count = DecimalDigits.count(in: event.text)
+        digitCount = count
+        return count
+    }
+
+    /// The text's white-space characters, counted once per event.
+    private mutating func spaces(_ event: Event) -> Int {
+        if let spaceCount { return spaceCount }
+        let count = WhiteSpaceCount.count(in: event.text)
+        spaceCount = count
+        return count
     }
 }

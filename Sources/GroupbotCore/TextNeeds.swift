@@ -19,7 +19,8 @@ struct TextNeeds: Sendable {
 
     /// Whether the check can rule anything out.
     var restricts: Bool {
-        minimumBytes > 0 || minimumDigits > 0 || minimumSpaces > 0 || firstFeatures != TextFeatures.all || secondFeatures != TextFeatures.all
+        minimumBytes > 0 || minimumDigits > 0 || minimumSpaces > 0
+            || firstFeatures != TextFeatures.all || secondFeatures != TextFeatures.all
     }
 
     /// The needs of a rule with `conditions`.
