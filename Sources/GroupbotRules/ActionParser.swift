@@ -110,7 +110,8 @@ struct ActionParser {
         return problem == nil
     }
 
-    private func templates(_ node: Node, what: String) -> [Template] {
+    /// The texts of `node` (one or a list) as templates, checked as a step's texts are.
+    func templates(_ node: Node, what: String) -> [Template] {
         guard let texts = reader.strings(node, what: what) else { return [] }
         var result: [Template] = []
         for text in texts {

@@ -103,9 +103,9 @@ struct CommunityParser {
                                   flowFields: [.template, .example])
         let reminders = keys["reminders"].map(parser.parse) ?? []
         let thanks = keys["thanks"].map { thanksNode -> [ActionStep] in
-            if case .scalar = thanksNode, let text = reader.string(thanksNode, what: "thanks"),
-               let template = try? Template(text) {
-                return [ActionStep(kind: .dm, texts: [template])]
+            if case .scalar = thanksNode {  // one text: a private thank-you, checked like a step's text
+                let texts = parser.templates(thanksNode, what: "thanks")
+                return texts.isEmpty ? [] : [ActionStep(kind: .dm, texts: texts)]
             }
             return parser.parse(thanksNode)
         } ?? []

@@ -203,7 +203,7 @@ struct ConditionParser {
             return nil
         }
         if from == to {
-            reader.fail(toNode, "the time window from \(Self.clock(from)) to \(Self.clock(to)) is empty",
+            reader.fail(toNode, "the time window from \(TimeWindow.clockText(from)) to \(TimeWindow.clockText(to)) is empty",
                         expected: "a 'to' different from 'from'")
             return nil
         }
@@ -212,10 +212,5 @@ struct ConditionParser {
             reader.warn(daysNode, "days: [] lists no day, so the window applies every day", expected: "the days, or no days key")
         }
         return TimeWindow(fromMinute: from % 1440, toMinute: to == 1440 ? 1440 : to, days: days)
-    }
-
-    private static func clock(_ minute: Int) -> String {
-        let hour = minute / 60, rest = minute % 60
-        return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 }

@@ -75,6 +75,7 @@ import Testing
               example: 西安-王芳
               reminders:
                 - dm: "请改为 {template}，比如 {example}（第 {strikes} 次）"
+              thanks: "改好了，谢谢 {names}"
             ladders:
               ads: { steps: [[{ dm: "第 {strikes} 次，欢迎 {names}" }]] }
             rules: []
@@ -82,7 +83,8 @@ import Testing
         #expect(found == [
             "rules/general.yaml:3:13: '{template}' is always empty in a welcome step; expected the flow placeholders of a welcome step: {names}, {count}",
             "rules/general.yaml:9:11: '{strikes}' is always empty in a nickname step; expected the flow placeholders of a nickname step: {template}, {example}",
-            "rules/general.yaml:11:25: '{names}' is always empty in a ladder step; expected the flow placeholders of a ladder step: {next_slot}, {strikes}, {rule}, {reason}",
+            "rules/general.yaml:10:11: '{names}' is always empty in a nickname step; expected the flow placeholders of a nickname step: {template}, {example}",
+            "rules/general.yaml:12:25: '{names}' is always empty in a ladder step; expected the flow placeholders of a ladder step: {next_slot}, {strikes}, {rule}, {reason}",
         ])
     }
 
