@@ -34,10 +34,18 @@ struct RuleEvaluation {
 
     /// The event's text after the type's normaliser (computed once).
     mutating func normalized(_ event: Event) -> String {
-        if let normalizedText { return normalizedText }
-        let text = type.community.normalizer?.normalize(event.text) ?? event.text
-        normalizedText = text
-        return text
+        let normalizer = type.community.normalizer
+        return Self.once(&normalizedText) { normalizer?.normalize(event.text) ?? event.text }
+    }
+
+    /// The value kept in `slot`, made by `make` the first time: what is worked out from the
+    /// event's text is worked out at most once per event, whichever rule asks first.
+    @inline(__always)
+    private static func once<Value>(_ slot: inout Value?, _ make: () -> Value) -> Value {
+        if let slot { return slot }
+        let value = make()
+        slot = value
+        return value
     }
 
     /// Whether `rule` may fire for the sender at all (exemptions).
@@ -103,10 +111,10 @@ struct RuleEvaluation {
         case .role(let roles):
             return roles.contains(event.role)
         case .time(let window):
-            if local == nil {
-                local = LocalTime(event.time, utcOffsetSeconds: type.timeZone.utcOffsetSeconds(at: event.time))
-            }
-            return window.contains(local!)
+            let zone = type.timeZone
+            return window.contains(Self.once(&local) {
+                LocalTime(event.time, utcOffsetSeconds: zone.utcOffsetSeconds(at: event.time))
+            })
         case .not(let nested):
             return !allHold(nested, event: event, rule: rule, collectCaptures: false)
         case .repeated(let count, let window, let acrossGroups):
@@ -143,9 +151,7 @@ struct RuleEvaluation {
             let mask = featureMask(event)
             if mask & needs.firstFeatures == 0 || mask & needs.secondFeatures == 0 { return false }
         }
-        if needs.minimumDigits > 0, digits(event) < Int(needs.minimumDigits) { return false }
-        if needs.minimumSpaces > 0, spaces(event) < Int(needs.minimumSpaces) { return false }
-        return true
+        return hasEnough(digits: Int(needs.minimumDigits), spaces: Int(needs.minimumSpaces), event: event)
     }
 
     /// The cheap checks of a gated regex, cheapest first. The gate is read in place
@@ -157,33 +163,22 @@ struct RuleEvaluation {
             let mask = featureMask(event)
             if !regex.gate!.features.allSatisfy({ mask & $0 != 0 }) { return false }
         }
-        let minimumDigits = regex.gate!.minimumDigits, minimumSpaces = regex.gate!.minimumSpaces
-        if minimumDigits > 0, digits(event) < minimumDigits { return false }
-        if minimumSpaces > 0, spaces(event) < minimumSpaces { return false }
+        return hasEnough(digits: regex.gate!.minimumDigits, spaces: regex.gate!.minimumSpaces, event: event)
+    }
+
+    /// The counting checks shared by rule needs and gates, each count made once per event.
+    private mutating func hasEnough(digits minimumDigits: Int, spaces minimumSpaces: Int, event: Event) -> Bool {
+        if minimumDigits > 0, Self.once(&digitCount, { DecimalDigits.count(in: event.text) }) < minimumDigits {
+            return false
+        }
+        if minimumSpaces > 0, Self.once(&spaceCount, { WhiteSpaceCount.count(in: event.text) }) < minimumSpaces {
+            return false
+        }
         return true
     }
 
     /// The text's ``TextFeatures`` mask, computed once per event.
     private mutating func featureMask(_ event: Event) -> UInt64 {
-        if let features { return features }
-        let mask = TextFeatures.mask(of: event.text)
-        features = mask
-        return mask
-    }
-
-    /// The text's decimal digits, counted once per event.
-    private mutating func digits(_ event: Event) -> Int {
-        if let digitCount { return digitCount }
-        let count = DecimalDigits.count(in: event.text)
-        digitCount = count
-        return count
-    }
-
-    /// The text's white-space characters, counted once per event.
-    private mutating func spaces(_ event: Event) -> Int {
-        if let spaceCount { return spaceCount }
-        let count = WhiteSpaceCount.count(in: event.text)
-        spaceCount = count
-        return count
+        Self.once(&features) { TextFeatures.mask(of: event.text) }
     }
 }
