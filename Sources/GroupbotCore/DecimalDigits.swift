@@ -29,9 +29,9 @@ enum DecimalDigits {
     }
 
     /// False for the ranges most chat text is made of and where Unicode has no
-    /// decimal digit: U+2000–U+A61F (punctuation, symbols, CJK, kana, Hangul
-    /// syllables' neighbours) and U+F000–U+FFFF apart from full-width ０–９.
-    /// Anything else is looked up.
+    /// decimal digit: U+2000–U+A61F (punctuation, symbols, CJK, kana, Yi) and
+    /// U+F000–U+FFFF apart from full-width ０–９. Anything else is looked up.
+    /// (The loop above already skips lead bytes E2–E9 without decoding.)
     @inline(__always)
     private static func mayBeDigit(_ value: UInt32) -> Bool {
         if value >= 0x2000 && value < 0xA620 { return false }

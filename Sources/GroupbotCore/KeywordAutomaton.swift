@@ -38,8 +38,6 @@ public final class KeywordAutomaton: Sendable {
     let lengths: [Int32]
     /// How many patterns the automaton holds (pattern ids are `0..<patternCount`).
     public let patternCount: Int
-    /// How many states the automaton has (for diagnostics).
-    public let stateCount: Int
 
     /// Builds the automaton. Pattern ids are the indices in `patterns`; empty patterns never match.
     /// Patterns are folded to lower case (ASCII letters) before they are stored.
@@ -128,7 +126,6 @@ public final class KeywordAutomaton: Sendable {
         self.table = stateCount < 1 << 15 ? .narrow(entries(UInt16.self)) : .wide(entries(UInt32.self))
         self.outputStart = outputStart
         self.outputs = outputs
-        self.stateCount = stateCount
     }
 
     /// Calls `body` with the id and end offset (exclusive) of every pattern

@@ -141,7 +141,9 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         if checkpointer?.takeRestartRequest() == true {
             // The background checkpoints never catch the last frames of a busy writer; copied
             // from here, between two transactions, the log starts over (see WALCheckpointer).
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            // The batch is committed already: a failure here must not report it as lost, and the
+            // next tick asks again.
+            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
     }
 

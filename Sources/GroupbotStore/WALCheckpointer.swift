@@ -17,7 +17,7 @@ import Synchronization
 /// beginning when a transaction begins with every frame copied, so the file would grow
 /// without end (3.4 GB in five minutes of `serve` at 8,000 requests/s, 390 MB over a
 /// replay of a million events). Two remedies:
-/// - When a tick finds more than ``defaultRestartAboveFrames`` frames in the log, it raises
+/// - When a tick finds more than ``restartAboveFrames`` frames in the log, it raises
 ///   a flag (``takeRestartRequest()``); the writer then runs a passive checkpoint itself right after
 ///   its next commit (``SQLiteStore/commit(_:)``). With no writer running, that one copies
 ///   the rest (about a second's worth, since the ticks copied the bulk), and the next
@@ -27,7 +27,7 @@ import Synchronization
 ///   holds the next one back while it copies, and empties the file.
 final class WALCheckpointer: @unchecked Sendable {
     /// Frames (pages) in the log above which the writer is asked to help: 64 MB of 4 KB pages.
-    static let defaultRestartAboveFrames = 16_384
+    static let restartAboveFrames = 16_384
 
     // Only touched on `queue` (and in `deinit`, when nothing else can).
     private let connection: DatabaseQueue
@@ -35,8 +35,7 @@ final class WALCheckpointer: @unchecked Sendable {
     private let timer: any DispatchSourceTimer
     private let restartFlag = RestartFlag()
 
-    init(path: String, intervalMilliseconds: Int, truncateAboveBytes: Int?,
-         restartAboveFrames: Int = WALCheckpointer.defaultRestartAboveFrames) throws {
+    init(path: String, intervalMilliseconds: Int, truncateAboveBytes: Int?) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)  // a TRUNCATE checkpoint waits for the writer's transaction
         connection = try DatabaseQueue(path: path, configuration: configuration)
@@ -47,7 +46,7 @@ final class WALCheckpointer: @unchecked Sendable {
             let size = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int) ?? 0
             // A failure (the file busy for longer than the busy timeout) is harmless: the next tick tries again.
             if let frames = try? Self.checkpoint(connection, truncating: truncateAboveBytes.map { size > $0 } ?? false) {
-                restartFlag.value.store(frames > restartAboveFrames, ordering: .relaxed)
+                restartFlag.value.store(frames > Self.restartAboveFrames, ordering: .relaxed)
             }
         }
         timer.resume()
@@ -65,7 +64,6 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 
     /// Runs a checkpoint; returns the number of frames in the log.
-    @discardableResult
     private static func checkpoint(_ connection: DatabaseQueue, truncating: Bool) throws -> Int {
         try connection.writeWithoutTransaction { db in
             // Columns: 1 when the checkpoint could not finish (a reader or the writer held on),
@@ -89,7 +87,7 @@ final class WALCheckpointer: @unchecked Sendable {
 
     /// Copies the whole log into the database and empties it, now (at the end of a run).
     func truncateNow() throws {
-        _ = try queue.sync { try Self.checkpoint(connection, truncating: true) }
+        try queue.sync { _ = try Self.checkpoint(connection, truncating: true) }
     }
 
     deinit {
