@@ -77,7 +77,7 @@ let package = Package(
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
-        .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules"]),
+        .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "GroupbotStoreTests", dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"]),
         .testTarget(
             name: "GroupbotServerTests",

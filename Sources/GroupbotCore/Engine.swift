@@ -259,8 +259,9 @@ public final class Engine {
                 actions.append(action)
             case .schedule(let typeName, let index, let generation):
                 guard generation == scheduleGeneration, let type = book.types[typeName] else { continue }
-                actions.append(contentsOf: runSchedule(type: type, rule: index, at: due))
-                let next = type.rules[index].schedule!.nextOccurrence(after: due, in: type.timeZone)
+                let catchUpFrom = Schedule.catchUpStart(before: clock.now)
+                if due >= catchUpFrom { actions.append(contentsOf: runSchedule(type: type, rule: index, at: due)) }
+                let next = type.rules[index].schedule!.nextOccurrence(after: max(due, catchUpFrom), in: type.timeZone)
                 timers.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
             case .welcomeBatch(let group):
                 closeWelcomeBatch(group: group, at: due, into: &actions)
@@ -268,8 +269,9 @@ public final class Engine {
                 guard generation == scheduleGeneration, let type = book.types[typeName],
                       let alert = type.community.quietAlert
                 else { continue }
-                checkQuietGroups(type: type, alert: alert, at: due, into: &actions)
-                let next = Schedule(minuteOfDay: alert.minuteOfDay).nextOccurrence(after: due, in: type.timeZone)
+                let catchUpFrom = Schedule.catchUpStart(before: clock.now)
+                if due >= catchUpFrom { checkQuietGroups(type: type, alert: alert, at: due, into: &actions) }
+                let next = Schedule(minuteOfDay: alert.minuteOfDay).nextOccurrence(after: max(due, catchUpFrom), in: type.timeZone)
                 timers.schedule(.quietCheck(type: typeName, generation: generation), at: next)
             }
         }

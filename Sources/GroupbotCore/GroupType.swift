@@ -22,6 +22,9 @@ public final class GroupType: Sendable {
     let scheduleRules: [Int]
     /// Per rule, what its gated text regexes need of a message (checked before the rule).
     let textNeeds: [TextNeeds]
+    /// How many regex conditions the rules hold: the most one event can run, over which
+    /// its ``MatchBudget`` is shared.
+    let regexCount: Int
 
     /// Creates a group type. `rules` are sorted into evaluation order (stable).
     /// Keyword conditions in the rules refer to slots of `keywords`.
@@ -44,10 +47,21 @@ public final class GroupType: Sendable {
         plans = EventType.allCases.map { CandidatePlan(rules: ordered, trigger: $0, slotCount: keywords.slotCount) }
         scheduleRules = ordered.indices.filter { ordered[$0].schedule != nil }
         textNeeds = ordered.map { TextNeeds(conditions: $0.conditions) }
+        regexCount = ordered.reduce(0) { $0 + Self.regexCount(in: $1.conditions) }
     }
 
     func plan(for trigger: EventType) -> CandidatePlan {
         plans[trigger.planIndex]
+    }
+
+    private static func regexCount(in conditions: [Condition]) -> Int {
+        conditions.reduce(0) { count, condition in
+            switch condition {
+            case .regex: count + 1
+            case .not(let nested): count + regexCount(in: nested)
+            default: count
+            }
+        }
     }
 
     private static func repeatWindows(in conditions: [Condition]) -> [Int64] {

@@ -11,14 +11,31 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         self.milliseconds = milliseconds
     }
 
-    /// Creates an instant from whole seconds since the Unix epoch.
+    /// Creates an instant from whole seconds since the Unix epoch (saturating at the
+    /// ends of `Int64` milliseconds rather than trapping).
     public init(seconds: Int64) {
-        self.milliseconds = seconds * 1000
+        self.milliseconds = Self.saturatingMilliseconds(seconds)
     }
 
-    /// The instant `seconds` later.
+    /// The instant `seconds` later (saturating, never trapping).
     public func adding(seconds: Int64) -> Instant {
-        Instant(milliseconds: milliseconds + seconds * 1000)
+        let (sum, overflow) = milliseconds.addingReportingOverflow(Self.saturatingMilliseconds(seconds))
+        return Instant(milliseconds: overflow ? (seconds < 0 ? .min : .max) : sum)
+    }
+
+    /// The first instant an event may carry: 1970-01-01T00:00:00Z.
+    public static let earliestEventTime = Instant(milliseconds: 0)
+    /// The first instant an event may no longer carry: 2200-01-01T00:00:00Z. Far-future
+    /// times would make schedules catch up for centuries and print five-digit years;
+    /// a decoder refuses them (docs/security.md).
+    public static let eventTimeLimit = Instant(milliseconds: 7_258_118_400_000)
+
+    /// Whether an event may carry this time (see ``eventTimeLimit``).
+    public var isValidEventTime: Bool { self >= Self.earliestEventTime && self < Self.eventTimeLimit }
+
+    private static func saturatingMilliseconds(_ seconds: Int64) -> Int64 {
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1000)
+        return overflow ? (seconds < 0 ? .min : .max) : product
     }
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool {

@@ -64,6 +64,17 @@ public struct Schedule: Sendable, Equatable {
         self.groupDays = groupDays
     }
 
+    /// How far back missed occurrences are still posted when the clock jumps (a restart
+    /// after an outage, a log with a gap): seven days. Older ones are skipped, as cron
+    /// skips runs missed while the machine was off, so a clock that jumps by centuries
+    /// costs at most a week of posts, not one per day skipped (docs/security.md).
+    public static let catchUpSeconds: Int64 = 7 * 86_400
+
+    /// The earliest occurrence still posted when the clock reads `now`.
+    public static func catchUpStart(before now: Instant) -> Instant {
+        now.adding(seconds: -catchUpSeconds)
+    }
+
     /// The first occurrence strictly after `instant` in `zone`.
     public func nextOccurrence(after instant: Instant, in zone: any TimeZoneRule) -> Instant {
         let offset = zone.utcOffsetSeconds(at: instant)

@@ -22,6 +22,8 @@ struct RuleEvaluation {
     private(set) var captures: [String: Substring] = [:]
     /// Problems met while matching (a regex that hit its limits), for the driver to report.
     private(set) var problems: [String] = []
+    /// The regex work this event may still cause, across all its rules (docs/security.md).
+    private var matchBudget: MatchBudget
 
     init(type: GroupType, keywordScratch: KeywordScratch, matchScratch: MatchScratch,
          normalizedScratch: KeywordScratch, community: CommunityState) {
@@ -30,6 +32,7 @@ struct RuleEvaluation {
         self.keywordScratch = keywordScratch
         self.matchScratch = matchScratch
         self.community = community
+        matchBudget = MatchBudget(patterns: type.regexCount)
     }
 
     /// The event's text after the type's normaliser (computed once).
@@ -97,9 +100,9 @@ struct RuleEvaluation {
             }
             do {
                 guard collectCaptures, field != .nick, !pattern.captureNames.isEmpty else {
-                    return try pattern.matches(subject, scratch: matchScratch)
+                    return try pattern.matches(subject, scratch: matchScratch, budget: &matchBudget)
                 }
-                guard let match = try pattern.firstMatch(in: subject, scratch: matchScratch) else { return false }
+                guard let match = try pattern.firstMatch(in: subject, scratch: matchScratch, budget: &matchBudget) else { return false }
                 captures.merge(match.namedCaptures) { first, _ in first }
                 return true
             } catch {

@@ -66,10 +66,12 @@ struct ReportObject {
     func epochSeconds(_ key: String) throws(OneBotDecodingError) -> Instant {
         guard let value = value(key) else { throw .missing(name(key)) }
         guard case .number(let seconds) = value else { throw .wrongType(name(key), expected: "a number", got: value) }
-        guard abs(seconds) < 1e11 else {
-            throw OneBotDecodingError(reason: "field '\(name(key))' is out of range, got \(seconds)")
+        guard abs(seconds) < 1e11, case let instant = Instant(milliseconds: Int64((seconds * 1000).rounded())),
+              instant.isValidEventTime
+        else {
+            throw OneBotDecodingError(reason: "field '\(name(key))' is out of range, got \(seconds); expected epoch seconds from 1970 up to 2199")
         }
-        return Instant(milliseconds: Int64((seconds * 1000).rounded()))
+        return instant
     }
 
     /// The raw value of a field, for fields that take several shapes (`message`).

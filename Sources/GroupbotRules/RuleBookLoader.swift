@@ -125,6 +125,10 @@ public enum RuleBookLoader {
                 reader.fail(nil, "the file is empty", expected: "rules: followed by a list of rules")
                 return nil
             }
+            if let node = YAMLExpansionLimit.firstNodePastLimit(in: root) {
+                reader.fail(node, YAMLExpansionLimit.reason, expected: "fewer aliases, or the repeated part written once")
+                return nil
+            }
             return root
         } catch let error as YamlError {
             switch error {

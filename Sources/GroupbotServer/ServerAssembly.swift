@@ -15,13 +15,17 @@ public struct ServeError: Error, Sendable, CustomStringConvertible {
 
 /// Puts `groupbot serve` together: state, engine, channels, worker, ticker and routes.
 public enum ServerAssembly {
-    /// Refuses a public address when no inbound secret or token is configured (unless `insecure`).
+    /// Refuses malformed secrets anywhere, and a public address where an inbound endpoint
+    /// has no credential of its own (unless `insecure`): one rule per endpoint, so a
+    /// OneBot secret alone does not leave `/v1/events` open, nor the reverse.
     public static func checkExposure(_ configuration: ServerConfiguration, insecure: Bool) throws(ServeError) {
-        guard !configuration.bindsLoopbackOnly, !configuration.secrets.verifiesInbound, !insecure else { return }
+        if let problem = configuration.secrets.problems.first { throw ServeError(reason: problem) }
+        let open = configuration.secrets.unguardedEndpoints
+        guard !configuration.bindsLoopbackOnly, !open.isEmpty, !insecure else { return }
         throw ServeError(reason: """
-            refusing to listen on \(configuration.host) with no secret configured: anyone could post events. \
-            Set GROUPBOT_WEBHOOK_SECRETS or GROUPBOT_TOKEN (and ONEBOT_SECRET for /onebot/v11), \
-            listen on 127.0.0.1, or pass --insecure
+            refusing to listen on \(configuration.host) with \(open.joined(separator: " and ")) unguarded: anyone could post events. \
+            /v1/events takes GROUPBOT_WEBHOOK_SECRETS or GROUPBOT_TOKEN; /onebot/v11 takes ONEBOT_SECRET or GROUPBOT_TOKEN. \
+            Set them, listen on 127.0.0.1, or pass --insecure
             """)
     }
 

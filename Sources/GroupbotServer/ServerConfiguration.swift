@@ -1,4 +1,5 @@
 import Foundation
+import GroupbotRules
 import Yams
 
 /// Everything `groupbot serve` is configured with: a YAML file (`--config`) for the
@@ -79,8 +80,27 @@ public struct ServerConfiguration: Sendable, Equatable {
             oneBotAccessToken = value("ONEBOT_ACCESS_TOKEN")
         }
 
-        /// Whether inbound requests are checked at all.
-        public var verifiesInbound: Bool { !webhookSecrets.isEmpty || bearerToken != nil || oneBotSecret != nil }
+        /// Whether `/v1/events` has a credential: a Standard Webhooks secret or the bearer token.
+        public var guardsEvents: Bool { !webhookSecrets.isEmpty || bearerToken != nil }
+        /// Whether `/onebot/v11` has a credential: `ONEBOT_SECRET` or the bearer token.
+        public var guardsOneBot: Bool { oneBotSecret != nil || bearerToken != nil }
+
+        /// The inbound endpoints that no credential guards, in route order.
+        public var unguardedEndpoints: [String] {
+            (guardsEvents ? [] : ["/v1/events"]) + (guardsOneBot ? [] : ["/onebot/v11"])
+        }
+
+        /// Secrets that cannot be used as written: a `whsec_` secret whose rest is not
+        /// valid base64 (or is empty) would otherwise be used as its raw text, and the
+        /// sender's signatures would never match.
+        public var problems: [String] {
+            let named = webhookSecrets.map { ("GROUPBOT_WEBHOOK_SECRETS", $0) } + (callbackSecret.map { [("GROUPBOT_CALLBACK_SECRET", $0)] } ?? [])
+            return named.compactMap { name, secret in
+                WebhookSigner.keyBytes(secret) == nil
+                    ? "\(name) holds a 'whsec_' secret whose rest is not valid base64; expected whsec_ followed by the base64 of the key bytes"
+                    : nil
+            }
+        }
     }
 
     /// Whether `host` is a loopback address (the only kind allowed without secrets).
@@ -123,6 +143,10 @@ extension ServerConfiguration {
         }
         var configuration = ServerConfiguration()
         guard let root else { return configuration }
+        if let node = YAMLExpansionLimit.firstNodePastLimit(in: root) {
+            throw ConfigurationError(path: path, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
+                                     reason: YAMLExpansionLimit.reason)
+        }
         var reader = ConfigReader(path: path)
         try reader.read(root, into: &configuration)
         return configuration

@@ -5,18 +5,23 @@ import Foundation
 /// `id.timestamp.body`, sent as `webhook-signature: v1,<base64>`.
 ///
 /// Secrets are written `whsec_<base64 bytes>`, as the specification suggests; a secret
-/// without that prefix is used as raw UTF-8 bytes.
+/// without that prefix is used as raw UTF-8 bytes. A `whsec_` secret that is not valid
+/// base64 is refused at start-up (``ServerConfiguration/Secrets/problems``).
 public struct WebhookSigner: Sendable {
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
-    /// Creates a signer for one secret.
+    /// The key bytes of a secret; nil for a `whsec_` secret that is not valid, non-empty base64.
+    public static func keyBytes(_ secret: String) -> [UInt8]? {
+        guard secret.hasPrefix("whsec_") else { return Array(secret.utf8) }
+        guard let bytes = Data(base64Encoded: String(secret.dropFirst(6))), !bytes.isEmpty else { return nil }
+        return [UInt8](bytes)
+    }
+
+    /// Creates a signer for one secret (checked with ``keyBytes(_:)`` first: an invalid
+    /// `whsec_` secret gets a signer whose signatures match nothing anyone can send).
     public init(secret: String) {
-        if secret.hasPrefix("whsec_"), let bytes = Data(base64Encoded: String(secret.dropFirst(6))) {
-            keyBytes = [UInt8](bytes)
-        } else {
-            keyBytes = Array(secret.utf8)
-        }
+        keyBytes = Self.keyBytes(secret) ?? Array("invalid secret \(secret)".utf8)
     }
 
     /// The `v1,<base64>` signature of a message.
@@ -64,7 +69,10 @@ public struct WebhookVerifier: Sendable {
         guard let seconds = Int64(timestamp) else {
             throw VerificationFailure(status: 401, reason: "webhook-timestamp is not a whole number of seconds")
         }
-        guard abs(now - seconds) <= tolerance else {
+        // Subtraction that cannot trap: a forged timestamp such as Int64.min must be
+        // refused, not overflow (`abs(now - seconds)` did, and took the process down).
+        let (difference, overflow) = now.subtractingReportingOverflow(seconds)
+        guard !overflow, difference.magnitude <= UInt64(tolerance.magnitude) else {
             throw VerificationFailure(status: 401, reason: "webhook-timestamp is more than \(tolerance) seconds from the server's time")
         }
         let offered = signatures.split(separator: " ").map(String.init)

@@ -59,6 +59,28 @@ private enum EventField: String, CaseIterable {
         return packed
     }
 
+    /// One bit per field, for spotting a key written twice.
+    var bit: UInt32 {
+        switch self {
+        case .type: 1 << 0
+        case .id: 1 << 1
+        case .ts: 1 << 2
+        case .group: 1 << 3
+        case .user: 1 << 4
+        case .nick: 1 << 5
+        case .role: 1 << 6
+        case .kind: 1 << 7
+        case .text: 1 << 8
+        case .amount: 1 << 9
+        case .inviter: 1 << 10
+        case .mentions: 1 << 11
+        case .groupName: 1 << 12
+        case .oldNick: 1 << 13
+        case .replyTo: 1 << 14
+        case .memberCount: 1 << 15
+        }
+    }
+
     /// Recognises a key from its raw bytes without building a string: by length and
     /// first eight bytes, then (for the two longer keys) the rest.
     init?(_ raw: UnsafeBufferPointer<UInt8>) {
@@ -104,14 +126,23 @@ private struct FieldReader {
         var amount: Double?, inviter: String?, oldNick: String?, mentions: [String] = [], replyTo: String?
         var memberCount: Int?
         var first = true
+        // Duplicate keys are refused, known or not: one rule, whatever the escapes or values.
+        var seen: UInt32 = 0
+        var unknownSeen: Set<String> = []
         while let raw = try parser.nextRawKey(first: first) {
             first = false
             let field = try EventField(raw) ?? EventField(rawValue: parser.decodeKey(raw))
             guard let field else {
+                let name = try parser.decodeKey(raw)
+                guard unknownSeen.insert(name).inserted else {
+                    throw EventDecodingError(reason: "the key '\(name)' appears twice in one object")
+                }
                 _ = try parser.parseValue()  // unknown fields are ignored
                 continue
             }
             let key = field.rawValue
+            guard seen & field.bit == 0 else { throw EventDecodingError(reason: "the key '\(key)' appears twice in one object") }
+            seen |= field.bit
             switch field {
             case .type:
                 if let raw = parser.parseRawString() {
@@ -197,7 +228,7 @@ private struct FieldReader {
         case .null: return nil
         case .number(let value): return value
         case .string(let text):
-            guard let value = Double(text) else {
+            guard let value = JSONParser.number(fromText: text) else {
                 throw EventDecodingError(reason: "field '\(key)' should be a number, got \"\(text)\"")
             }
             return value
@@ -221,6 +252,14 @@ private struct FieldReader {
     }
 
     private mutating func timestamp() throws -> (Instant, Int)? {
+        guard let parsed = try timestampAsWritten() else { return nil }
+        guard parsed.0.isValidEventTime else {
+            throw EventDecodingError(reason: "field 'ts' is out of range: \(parsed.0.milliseconds / 1000) s after 1970; expected a time from 1970-01-01 up to 2199-12-31")
+        }
+        return parsed
+    }
+
+    private mutating func timestampAsWritten() throws -> (Instant, Int)? {
         if let raw = parser.parseRawString() {
             if let parsed = Timestamp.parse(bytes: raw) { return (parsed.instant, parsed.utcOffsetSeconds) }
             let text = String(decoding: raw, as: UTF8.self)

@@ -32,6 +32,9 @@ public struct StreamSummary: Sendable, Equatable {
     public var actions: Int
     /// Events skipped because their id was already processed (with a durable store).
     public var duplicates = 0
+    /// Events run whose commit to the store failed (a full disk): their actions went out,
+    /// but a re-sent copy would act again. `run` exits non-zero when this is not zero.
+    public var unsavedEvents = 0
 
     /// Creates a summary.
     public init(lines: Int = 0, events: Int = 0, rejectedLines: Int = 0, actions: Int = 0) {
@@ -262,6 +265,7 @@ public final class EventPipeline {
         }
         if savingRequestedSnapshot, writer.takeSnapshotRequest() { writer.save(engine.snapshot()) }
         for problem in writer.takeProblems() { report(problem) }
+        summary.unsavedEvents += writer.takeUnsavedEvents()
     }
 
     /// Waits until the writer has written everything handed over, and reports its problems.
@@ -269,6 +273,7 @@ public final class EventPipeline {
         writer.drain()
         inFlightIDs.removeAll()  // all committed: the store knows their ids
         for problem in writer.takeProblems() { report(problem) }
+        summary.unsavedEvents += writer.takeUnsavedEvents()
     }
 
     /// Between reads (at least once a second in `run`): saves a snapshot the store asked for,
@@ -302,6 +307,7 @@ public final class EventPipeline {
                 try store.commit(batch)
             } catch {
                 report("state: \(error) — \(batch.count) event(s) not saved")
+                summary.unsavedEvents += batch.count
             }
             // Delivered once, whether or not the commit worked: losing actions is worse.
             for entry in batch { deliver(entry.actions) }

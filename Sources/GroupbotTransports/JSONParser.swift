@@ -182,6 +182,8 @@ public struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
             index += 1
             skipWhitespace()
+            // One rule for duplicate keys everywhere: refused (RFC 7493), never first- or last-wins.
+            guard object[key] == nil else { throw error("the key '\(key)' appears twice in one object") }
             object[key] = try parseValue()
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }
@@ -231,7 +233,12 @@ public struct JSONParser {
             while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
             return index - from
         }
+        let integerStart = index
         guard digits() > 0 else { throw error("expected digits in a number") }
+        // RFC 8259: no leading zeros ("007" is not a number; "0", "0.5" and "-0" are).
+        guard bytes[integerStart] != UInt8(ascii: "0") || index == integerStart + 1 else {
+            throw error("a number may not start with a leading zero")
+        }
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard digits() > 0 else { throw error("expected digits after '.'") }
@@ -242,8 +249,21 @@ public struct JSONParser {
             guard digits() > 0 else { throw error("expected digits in an exponent") }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text) else { throw error("number out of range") }
+        // 1e400 would read as infinity: numbers must be finite doubles.
+        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
         return value
+    }
+
+    /// A number written as text (`"12.5"`), read with the JSON number grammar: no `nan`,
+    /// `inf`, hex or leading zeros, and finite. Nil when the text is not such a number.
+    public static func number(fromText text: String) -> Double? {
+        var copy = text
+        return copy.withUTF8 { bytes -> Double? in
+            guard !bytes.isEmpty else { return nil }
+            var parser = JSONParser(bytes: bytes)
+            guard let value = try? parser.parseNumber(), parser.index == bytes.count else { return nil }
+            return value
+        }
     }
 
     /// Reads a string value without building a `String` when it has no escapes:

@@ -32,6 +32,8 @@ final class StoreWriter: @unchecked Sendable {
         /// A snapshot is queued and not yet saved: the batches before it need not ask again.
         var savePending = false
         var problems: [String] = []
+        /// Events whose commit failed since the last ``takeUnsavedEvents()``.
+        var unsavedEvents = 0
     }
 
     init(store: any EngineStore, sink: any ActionSink) {
@@ -47,10 +49,12 @@ final class StoreWriter: @unchecked Sendable {
         queue.async { [self] in
             defer { slots.signal() }
             var problems: [String] = []
+            var unsaved = 0
             do {
                 try store.commit(batch)
             } catch {
                 problems.append("state: \(error) — \(batch.count) event(s) not saved")
+                unsaved = batch.count
             }
             // Delivered once, whether or not the commit worked: losing actions is worse.
             for entry in batch where !entry.actions.isEmpty { sink.deliver(entry.actions) }
@@ -73,6 +77,7 @@ final class StoreWriter: @unchecked Sendable {
             progress.withLock { progress in
                 progress.completedBatches += 1
                 progress.problems += problems
+                progress.unsavedEvents += unsaved
             }
         }
     }
@@ -120,6 +125,14 @@ final class StoreWriter: @unchecked Sendable {
         progress.withLock { progress in
             defer { progress.snapshotWanted = false }
             return progress.snapshotWanted
+        }
+    }
+
+    /// Events whose commit failed since the last call.
+    func takeUnsavedEvents() -> Int {
+        progress.withLock { progress in
+            defer { progress.unsavedEvents = 0 }
+            return progress.unsavedEvents
         }
     }
 

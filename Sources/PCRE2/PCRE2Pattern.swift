@@ -33,6 +33,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     public let minimumLength: Int
     private let namedGroups: [(name: String, number: Int)]
     private let pairCount: UInt32
+    private let limits: MatchLimits
 
     /// Compiles `pattern`.
     ///
@@ -58,6 +59,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
         code = compiled
         isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
 
+        self.limits = limits
         let context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, limits.matchLimit)
         pcre2_set_depth_limit_8(context, limits.depthLimit)
@@ -81,12 +83,40 @@ public final class PCRE2Pattern: @unchecked Sendable {
 
     /// Whether the pattern matches anywhere in `text`.
     public func matches(_ text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
-        try run(on: text, scratch: scratch)
+        try run(on: text, scratch: scratch, context: matchContext)
+    }
+
+    /// Whether the pattern matches anywhere in `text`, within its share of `budget`.
+    public func matches(_ text: String, scratch: MatchScratch, budget: inout MatchBudget) throws(PCRE2Error) -> Bool {
+        try run(on: text, scratch: scratch, context: context(for: text, scratch: scratch, budget: &budget))
     }
 
     /// The first match in `text`, with its named captures, or `nil`.
     public func firstMatch(in text: String, scratch: MatchScratch) throws(PCRE2Error) -> PCRE2Match? {
-        guard try run(on: text, scratch: scratch) else { return nil }
+        guard try run(on: text, scratch: scratch, context: matchContext) else { return nil }
+        return captured(in: text, scratch: scratch)
+    }
+
+    /// The first match in `text` within its share of `budget`, with its named captures, or `nil`.
+    public func firstMatch(in text: String, scratch: MatchScratch, budget: inout MatchBudget) throws(PCRE2Error) -> PCRE2Match? {
+        let context = context(for: text, scratch: scratch, budget: &budget)
+        guard try run(on: text, scratch: scratch, context: context) else { return nil }
+        return captured(in: text, scratch: scratch)
+    }
+
+    /// The match context for one budgeted call: the pattern's own when its share allows
+    /// the pattern's full limit, else the scratch's, set to the share.
+    private func context(for text: String, scratch: MatchScratch, budget: inout MatchBudget) -> OpaquePointer {
+        let limit = budget.limit(forBytes: text.utf8.count, patternLimit: limits.matchLimit)
+        guard limit < limits.matchLimit else { return matchContext }
+        pcre2_set_match_limit_8(scratch.budgetContext, limit)
+        pcre2_set_depth_limit_8(scratch.budgetContext, limits.depthLimit)
+        pcre2_set_heap_limit_8(scratch.budgetContext, limits.heapLimitKiB)
+        return scratch.budgetContext
+    }
+
+    /// The match left in the scratch by a successful run.
+    private func captured(in text: String, scratch: MatchScratch) -> PCRE2Match {
         let pointer = pcre2_get_ovector_pointer_8(scratch.matchData)!
         let ovector = (0..<Int(2 * pairCount)).map { pointer[$0] }
         let utf8 = text.utf8
@@ -106,7 +136,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// Runs the match, leaving the offsets in the scratch's match data; false for no match.
-    private func run(on text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
+    private func run(on text: String, scratch: MatchScratch, context matchContext: OpaquePointer) throws(PCRE2Error) -> Bool {
         scratch.reserve(pairs: pairCount)
         var text = text
         var rc: Int32 = text.withUTF8 { bytes in

@@ -73,5 +73,10 @@ struct RunCommand: ParsableCommand {
             errors.writeLine("state \(state): \(error)")
         }
         pipeline.reportDroppedTimers(to: errors, kept: store != nil)
+        if pipeline.summary.unsavedEvents > 0 {
+            // Their actions went out, but the state does not know them: a re-sent copy acts again.
+            errors.writeLine("state \(state): \(pipeline.summary.unsavedEvents) event(s) were run but not saved")
+            throw ExitCode(1)
+        }
     }
 }

@@ -34,7 +34,7 @@ private let group = #""post_type":"message","message_type":"group","message_id":
         (#"{"post_type":"message","message_type":"group","message_id":1,"group_id":5,"user_id":7,"time":"1","message":"x"}"#,
          "field 'time' should be a number, got a string"),
         (#"{"post_type":"message","message_type":"group","message_id":1,"group_id":5,"user_id":7,"time":1e20,"message":"x"}"#,
-         "field 'time' is out of range, got 1e+20"),
+         "field 'time' is out of range, got 1e+20; expected epoch seconds from 1970 up to 2199"),
         ("{\(group)}", "missing required field 'message'"),
         ("{\(group),\"message\":{\"text\":\"x\"}}", "field 'message' should be a string or an array of segments, got an object"),
         ("{\(group),\"message\":[\"x\"]}", "field 'message[0]' should be a segment object, got a string"),

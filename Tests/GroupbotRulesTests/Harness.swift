@@ -50,6 +50,18 @@ final class Harness {
         clock.advance(to: Timestamp.parse(time)!.instant)
         return engine.fireDueTimers()
     }
+
+    /// Moves the clock forward a day at a time, as a live clock (or a log's ticks) would,
+    /// firing what falls due on the way.
+    func advanceDaily(to time: String) -> [Action] {
+        let end = Timestamp.parse(time)!.instant
+        var actions: [Action] = []
+        while clock.now < end {
+            clock.advance(to: min(end, clock.now.adding(seconds: 86_400)))
+            actions += engine.fireDueTimers()
+        }
+        return actions
+    }
 }
 
 /// Loads inline files and returns the error descriptions, or [] when they load.

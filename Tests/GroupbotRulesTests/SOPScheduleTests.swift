@@ -22,12 +22,29 @@ import Testing
                 actions: [{ send: 会员日 }]
             """)
         harness.send("hi", at: "2026-11-20T09:00:00+08:00")
-        let posts = harness.advance(to: "2026-12-16T00:00:00+08:00")
+        let posts = harness.advanceDaily(to: "2026-12-16T00:00:00+08:00")
         #expect(posts.filter { $0.rule == "member-day" }.count == 2 && posts.filter { $0.rule == "lottery" }.count == 3)
         #expect(times(posts).sorted() == [
             "2026-11-25T20:00:00+08:00", "2026-12-01T10:00:00+08:00", "2026-12-02T20:00:00+08:00",
             "2026-12-09T20:00:00+08:00", "2026-12-15T10:00:00+08:00",
         ])
+    }
+
+    @Test func aClockThatJumpsCatchesUpOnlyTheLastWeek() throws {
+        let harness = try Harness(rules: """
+              - id: morning
+                on: schedule
+                at: "09:00"
+                actions: [{ send: 早安 }]
+            """)
+        harness.send("hi", at: "2026-11-20T08:00:00+08:00")
+        // Thirty days pass with nothing moving the clock (an outage): only the last seven are posted.
+        let posts = harness.advance(to: "2026-12-20T08:00:00+08:00")
+        #expect(times(posts) == (13...19).map { "2026-12-\($0)T09:00:00+08:00" })
+        // A thousand years later, the catch-up is still one week, and the schedule goes on.
+        let far = harness.advance(to: "3026-12-20T08:00:00+08:00")
+        #expect(far.count == 7)
+        #expect(harness.advance(to: "3026-12-20T09:00:00+08:00").count == 1)
     }
 
     @Test func textsRotateInOrderPerGroup() throws {

@@ -82,7 +82,7 @@ import Testing
         #expect(secrets.webhookSecrets == ["whsec_bmV3", "whsec_b2xk"])
         #expect(secrets.bearerToken == "t0k3n")
         #expect(secrets.oneBotSecret == nil)
-        #expect(secrets.verifiesInbound)
+        #expect(secrets.guardsEvents && secrets.guardsOneBot)
     }
 
     @Test func aPublicAddressNeedsASecretOrInsecure() throws {

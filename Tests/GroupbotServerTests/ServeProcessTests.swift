@@ -100,7 +100,7 @@ import Testing
         server.process.waitUntilExit()
         let log = String(decoding: server.errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(server.process.terminationStatus == 1)
-        #expect(log.contains("refusing to listen on 0.0.0.0 with no secret configured"))
+        #expect(log.contains("refusing to listen on 0.0.0.0 with /v1/events and /onebot/v11 unguarded"))
     }
 
     @Test func stateSurvivesAStopAndARepeatIsDropped() async throws {

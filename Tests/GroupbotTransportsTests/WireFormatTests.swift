@@ -15,7 +15,7 @@ import Testing
         (#"{"a":1"#, "unexpected end of input in an object"),
         (#"{"a" 1}"#, "expected ':' after a key"),
         (#"{a:1}"#, "expected a key in quotes"),
-        (#"{"a":01x}"#, "expected ',' or '}' in an object"),
+        (#"{"a":01x}"#, "a number may not start with a leading zero"),
         (#"{"a":"\x"}"#, "unknown escape '\\x'"),
         (#"{"a":"\ud800"}"#, "lone surrogate in \\u escape"),
         (#"[1,2] 3"#, "unexpected data after the value"),
