@@ -29,6 +29,11 @@ public actor EngineHost {
     private let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var commitQueued = false
+    /// Requests, ticks and the recovery whose actions are not yet out of the engine's hands
+    /// (response written, or delivery in the ledger). Committed actions are marked emitted
+    /// only when none is left, so a crash before that delivers them again after the restart
+    /// instead of losing them.
+    private var awaitingHandOff = 0
     /// Waits for snapshots written in the background (SQLite) and empties the log, at shutdown.
     private let waitForSnapshots: (() throws -> Void)?
     private let reloader: RuleReloader?
@@ -51,6 +56,7 @@ public actor EngineHost {
         let sink = self.sink
         let pipeline = EventPipeline(book: book, clock: .wall, sink: sink, flush: .buffered, store: store,
                                      report: { logger.warning("\($0)") })
+        pipeline.defersEmittedMark = true
         self.pipeline = pipeline
         reloader = directory.map { directory in
             RuleReloader(directory: directory, engine: pipeline.engine, log: { logger.notice("\($0)") })
@@ -58,16 +64,21 @@ public actor EngineHost {
     }
 
     /// Picks up the state the last process left; returns the actions it had committed
-    /// but not handed on, to be delivered now.
+    /// but not handed on, to be delivered now. Call ``handedOff()`` once they are queued.
     public func recover() throws -> [Action] {
+        awaitingHandOff += 1
         let rerun = try pipeline.recover()
         if rerun > 0 { logger.notice("state recovered: \(rerun) journaled event(s) run again") }
         return sink.drainUnclaimed()
     }
 
     /// Runs a request's events (after the timers due before them) and returns once
-    /// their work is committed.
+    /// their work is committed. Call ``handedOff()`` once the response is written and
+    /// the later actions are queued.
     public func handle(_ events: [Event]) async -> HandledEvents {
+        // Counted from the start: while this request waits for its commit, another one's
+        // hand-off must not mark this one's actions as emitted.
+        awaitingHandOff += 1
         pipeline.fireDueTimers()
         let ids = events.map(\.id)
         let ticket = sink.open(eventIDs: ids)
@@ -98,8 +109,17 @@ public actor EngineHost {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Fires the timers that are due and looks for changed rules; returns the actions to deliver.
+    /// Says that the actions of one ``handle(_:)``, ``tick()`` or ``recover()`` are out of the
+    /// engine's hands: written in a response or held by the delivery ledger.
+    public func handedOff() {
+        awaitingHandOff -= 1
+        if awaitingHandOff == 0 { pipeline.markEmitted() }
+    }
+
+    /// Fires the timers that are due and looks for changed rules; returns the actions to
+    /// deliver. Call ``handedOff()`` once they are queued.
     public func tick() -> [Action] {
+        awaitingHandOff += 1
         if reloader?.check() == true { pipeline.snapshotNow() }
         pipeline.fireDueTimers()
         pipeline.flush()
@@ -115,9 +135,16 @@ public actor EngineHost {
         return (book.types.count, book.ruleCount)
     }
 
-    /// Saves a snapshot so the next start is quick.
-    public func shutdown() {
+    /// Commits what is pending and saves a snapshot so the next start is quick; returns the
+    /// actions that work produced (call ``handedOff()`` once they are queued, then ``close()``).
+    public func finish() -> [Action] {
+        awaitingHandOff += 1
         pipeline.finish()
+        return sink.drainUnclaimed()
+    }
+
+    /// Waits for the store's background work at shutdown.
+    public func close() {
         do {
             try waitForSnapshots?()
         } catch {

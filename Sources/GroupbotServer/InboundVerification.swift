@@ -26,6 +26,29 @@ public struct InboundVerification: Sendable {
         }
     }
 
+    /// `/v1/events` before its body is read: what the headers alone can settle (the bearer
+    /// token, the presence and age of a signature), so an unsigned client cannot make the
+    /// server hold its body in memory.
+    public func precheckEvents(headers: HTTPFields, now: Date = Date()) throws(VerificationFailure) {
+        if let webhooks, headers[HTTPField.Name("webhook-signature")!] != nil || bearer == nil {
+            try webhooks.precheck(id: headers[HTTPField.Name("webhook-id")!], timestamp: headers[HTTPField.Name("webhook-timestamp")!],
+                                  signatures: headers[HTTPField.Name("webhook-signature")!], now: Int64(now.timeIntervalSince1970))
+        } else if let bearer {
+            try bearer.verify(authorization: headers[.authorization])
+        }
+    }
+
+    /// `/onebot/v11` before its body is read (see ``precheckEvents(headers:now:)``).
+    public func precheckOneBot(headers: HTTPFields) throws(VerificationFailure) {
+        if oneBot != nil {
+            guard headers[HTTPField.Name("x-signature")!] != nil else {
+                throw VerificationFailure(status: 401, reason: "missing X-Signature header")
+            }
+        } else if let bearer {
+            try bearer.verify(authorization: headers[.authorization])
+        }
+    }
+
     /// `/onebot/v11`: the `X-Signature` HMAC when `ONEBOT_SECRET` is set, else the bearer
     /// token when one is configured (OneBot implementations can send one too).
     public func verifyOneBot(headers: HTTPFields, body: [UInt8]) throws(VerificationFailure) {

@@ -6,9 +6,10 @@ extension ServerRoutes {
     /// `POST /onebot/v11`: a OneBot v11 HTTP POST report. What the quick operation can
     /// carry goes back in the response (204 when nothing); the rest becomes API calls.
     static func oneBot(_ request: Request, context: BasicRequestContext, _ dependencies: ServerDependencies) async throws -> Response {
-        let body = try await verifiedBody(of: request, limit: dependencies.configuration.maxBodyBytes) { headers, body throws(VerificationFailure) in
-            try dependencies.verification.verifyOneBot(headers: headers, body: body)
-        }
+        let body = try await verifiedBody(
+            of: request, dependencies,
+            precheck: { headers throws(VerificationFailure) in try dependencies.verification.precheckOneBot(headers: headers) },
+            verify: { headers, body throws(VerificationFailure) in try dependencies.verification.verifyOneBot(headers: headers, body: body) })
         let options = dependencies.configuration.oneBot.dialectOptions
         let decoded: OneBotDecoded
         do {
@@ -29,7 +30,12 @@ extension ServerRoutes {
                 context.logger.warning("\(response.calls.count) OneBot API call(s) dropped: onebot.api_url is not configured")
             }
         }
-        guard let quick = response.quickOperation else { return Response(status: .noContent) }
-        return json(quick)
+        // The API calls are in the ledger; the quick operation's actions are out once it is written.
+        let handOff = ResponseHandOff(host: dependencies.host, outbound: dependencies.outbound,
+                                      actions: response.quickOperation == nil ? [] : handled.actions)
+        guard let quick = response.quickOperation else {
+            return Response(status: .noContent, body: handOff.body([]))
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: handOff.body(quick))
     }
 }

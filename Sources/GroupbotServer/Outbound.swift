@@ -65,6 +65,7 @@ public struct EngineTicker: Service {
             let actions = await host.tick()
             metrics.actionsOut(actions)
             outbound.enqueue(actions)
+            await host.handedOff()
             // Reloading looks at the files once a second; a timer due sooner wakes it sooner.
             let wait = min(await host.millisecondsUntilNextTimer ?? 1_000, 1_000)
             do {
@@ -73,6 +74,10 @@ public struct EngineTicker: Service {
                 break
             }
         }
-        await host.shutdown()
+        let last = await host.finish()
+        metrics.actionsOut(last)
+        outbound.enqueue(last)
+        await host.handedOff()
+        await host.close()
     }
 }

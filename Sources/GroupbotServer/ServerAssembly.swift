@@ -63,6 +63,7 @@ public enum ServerAssembly {
         }
         let outbound = Outbound(ledger: ledger, channels: channels(configuration), logger: logger)
         outbound.enqueue(try await host.recover())
+        await host.handedOff()
         return ServerDependencies(
             host: host, outbound: outbound, verification: InboundVerification(secrets: configuration.secrets),
             metrics: ServerMetrics(), configuration: configuration, logger: logger)
@@ -75,7 +76,9 @@ public enum ServerAssembly {
         let dependencies = try await makeDependencies(configuration: configuration, book: book, logger: logger)
         return Application(
             router: ServerRoutes.buildRouter(dependencies),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "groupbot"),
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.limits.idleTimeoutMilliseconds))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "groupbot",
+                                 availableConnectionsDelegate: .maximum(configuration.limits.maxConnections, logger: logger)),
             services: backgroundServices(dependencies, client: client),
             logger: logger)
     }

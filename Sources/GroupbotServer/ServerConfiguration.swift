@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var syncCommits = false
     /// Request bodies larger than this get 413.
     public var maxBodyBytes = 1 << 20
+    /// Limits that keep slow or idle clients from taking the server (docs/security.md).
+    public var limits = ConnectionLimits()
     /// Whether to reload the rules on SIGHUP and when a rule file changes.
     public var reload = true
     /// Where actions due later (timers, schedules) are posted, signed; nil: nowhere.
@@ -208,7 +210,8 @@ private struct ConfigReader {
     }
 
     mutating func read(_ root: Node, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
-        let known = ["host", "port", "rules", "state", "sync_commits", "max_body_bytes", "reload", "callback", "onebot"]
+        let known = ["host", "port", "rules", "state", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
+                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes"]
         for (key, _, value) in try members(of: root, known: known, section: "the configuration") {
             switch key {
             case "host": configuration.host = try string(value, key)
@@ -218,6 +221,10 @@ private struct ConfigReader {
             case "sync_commits": configuration.syncCommits = try boolean(value, key)
             case "max_body_bytes": configuration.maxBodyBytes = try integer(value, key, range: 1_024...(64 << 20))
             case "reload": configuration.reload = try boolean(value, key)
+            case "max_connections": configuration.limits.maxConnections = try integer(value, key, range: 1...100_000)
+            case "idle_timeout_ms": configuration.limits.idleTimeoutMilliseconds = Int64(try integer(value, key, range: 100...3_600_000))
+            case "body_timeout_ms": configuration.limits.bodyTimeoutMilliseconds = Int64(try integer(value, key, range: 100...3_600_000))
+            case "bodies_in_flight_bytes": configuration.limits.bodiesInFlightBytes = try integer(value, key, range: 1_024...(1 << 30))
             case "callback": try readCallback(value, into: &configuration)
             default: try readOneBot(value, into: &configuration.oneBot)
             }

@@ -12,6 +12,8 @@ public struct ServerDependencies: Sendable {
     public let metrics: ServerMetrics
     public let configuration: ServerConfiguration
     public let logger: Logger
+    /// Reads request bodies within the configured limits.
+    public let bodies: BodyReader
 
     /// Bundles the dependencies.
     public init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
@@ -22,6 +24,7 @@ public struct ServerDependencies: Sendable {
         self.verification = verification
         self.metrics = metrics
         self.configuration = configuration
+        bodies = BodyReader(limits: configuration.limits, maxBodyBytes: configuration.maxBodyBytes)
     }
 }
 
@@ -68,19 +71,29 @@ public enum ServerRoutes {
         return router
     }
 
-    /// Reads a request's body, refusing one over the limit (413), and checks its credentials
-    /// with `verify` (401 or 403, with the reason).
+    /// Checks what the headers alone can settle with `precheck`, reads the body within the
+    /// limits (``BodyReader``), then checks the credentials with `verify` (401 or 403, with the reason).
     static func verifiedBody(
-        of request: Request, limit: Int, verify: (HTTPFields, [UInt8]) throws(VerificationFailure) -> Void
+        of request: Request, _ dependencies: ServerDependencies,
+        precheck: (HTTPFields) throws(VerificationFailure) -> Void,
+        verify: (HTTPFields, [UInt8]) throws(VerificationFailure) -> Void
     ) async throws -> [UInt8] {
-        var request = request
-        let body = Array(buffer: try await request.collectBody(upTo: limit))
+        do {
+            try precheck(request.headers)
+        } catch {
+            throw httpError(error)
+        }
+        let body = try await dependencies.bodies.read(request)
         do {
             try verify(request.headers, body)
         } catch {
-            throw HTTPError(error.status == 403 ? .forbidden : .unauthorized, message: error.reason)
+            throw httpError(error)
         }
         return body
+    }
+
+    private static func httpError(_ failure: VerificationFailure) -> HTTPError {
+        HTTPError(failure.status == 403 ? .forbidden : .unauthorized, message: failure.reason)
     }
 
     /// A JSON response.
@@ -90,9 +103,10 @@ public enum ServerRoutes {
 
     /// `POST /v1/events`: one wire-format event or an array of them; the response holds their actions.
     static func events(_ request: Request, context: BasicRequestContext, _ dependencies: ServerDependencies) async throws -> Response {
-        let body = try await verifiedBody(of: request, limit: dependencies.configuration.maxBodyBytes) { headers, body throws(VerificationFailure) in
-            try dependencies.verification.verifyEvents(headers: headers, body: body)
-        }
+        let body = try await verifiedBody(
+            of: request, dependencies,
+            precheck: { headers throws(VerificationFailure) in try dependencies.verification.precheckEvents(headers: headers) },
+            verify: { headers, body throws(VerificationFailure) in try dependencies.verification.verifyEvents(headers: headers, body: body) })
         let decoded = body.withUnsafeBufferPointer { bytes in
             Result { () throws(EventBatchError) -> [Event] in try EventDecoder.decodeBatch(body: bytes) }
         }
@@ -109,7 +123,8 @@ public enum ServerRoutes {
             output.removeLast()  // the line's newline
         }
         output.append(contentsOf: Array("]}".utf8))
-        return json(output)
+        let handOff = ResponseHandOff(host: dependencies.host, outbound: dependencies.outbound, actions: handled.actions)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: handOff.body(output))
     }
 
     /// `GET /healthz`: whether the server runs, with the rules and the delivery backlog.

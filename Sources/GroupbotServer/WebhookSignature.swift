@@ -63,6 +63,20 @@ public struct WebhookVerifier: Sendable {
 
     /// Accepts the request or says why not.
     public func verify(id: String?, timestamp: String?, signatures: String?, body: [UInt8], now: Int64) throws(VerificationFailure) {
+        let (id, seconds, signatures) = try precheck(id: id, timestamp: timestamp, signatures: signatures, now: now)
+        let offered = signatures.split(separator: " ").map(String.init)
+        for signer in signers {
+            let expected = signer.signature(id: id, timestamp: seconds, body: body)
+            if offered.contains(where: { Self.constantTimeEqual($0, expected) }) { return }
+        }
+        throw VerificationFailure(status: 401, reason: "webhook-signature does not match any configured secret")
+    }
+
+    /// What can be checked before the body is read: the headers are there and the
+    /// timestamp is recent. Returns the id, the timestamp and the signatures.
+    @discardableResult
+    public func precheck(id: String?, timestamp: String?, signatures: String?, now: Int64) throws(VerificationFailure)
+        -> (id: String, seconds: Int64, signatures: String) {
         guard let id, !id.isEmpty, let timestamp, let signatures else {
             throw VerificationFailure(status: 401, reason: "missing webhook-id, webhook-timestamp or webhook-signature header")
         }
@@ -75,12 +89,7 @@ public struct WebhookVerifier: Sendable {
         guard !overflow, difference.magnitude <= UInt64(tolerance.magnitude) else {
             throw VerificationFailure(status: 401, reason: "webhook-timestamp is more than \(tolerance) seconds from the server's time")
         }
-        let offered = signatures.split(separator: " ").map(String.init)
-        for signer in signers {
-            let expected = signer.signature(id: id, timestamp: seconds, body: body)
-            if offered.contains(where: { Self.constantTimeEqual($0, expected) }) { return }
-        }
-        throw VerificationFailure(status: 401, reason: "webhook-signature does not match any configured secret")
+        return (id, seconds, signatures)
     }
 
     /// Compares without returning early, so timing does not tell how much matched.

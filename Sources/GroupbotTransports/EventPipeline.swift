@@ -85,6 +85,21 @@ public final class EventPipeline {
         self.report = report
     }
 
+    /// Whether the owner marks actions as emitted itself (``markEmitted()``), once they are
+    /// out of its hands, instead of the pipeline marking them when the sink has them.
+    /// `serve` does: its sink is only a hand-over, and an action is emitted when its
+    /// response is written or the delivery ledger holds it (docs/adapters.md).
+    public var defersEmittedMark = false
+
+    /// Marks every committed action as emitted (for an owner that ``defersEmittedMark``).
+    public func markEmitted() {
+        do {
+            try store?.markEmitted()
+        } catch {
+            report("state: \(error)")
+        }
+    }
+
     /// Picks up where the last process using the store stopped: restores the last
     /// snapshot, runs the work journaled after it again (silently, on its recorded
     /// times), then emits the actions that were committed but never emitted.
@@ -108,7 +123,7 @@ public final class EventPipeline {
             summary.actions += recovery.unemitted.count
             sink.deliver(recovery.unemitted)
             sink.flush()
-            try store.markEmitted()
+            if !defersEmittedMark { try store.markEmitted() }
         }
         return recovery.tail.count
     }
@@ -313,7 +328,7 @@ public final class EventPipeline {
             for entry in batch { deliver(entry.actions) }
             sink.flush()
             do {
-                try store.markEmitted()
+                if !defersEmittedMark { try store.markEmitted() }
                 if (store as? any SnapshotPolicy)?.wantsSnapshot == true { try store.save(engine.snapshot()) }
             } catch {
                 report("state: \(error)")

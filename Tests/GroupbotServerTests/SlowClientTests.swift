@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Idle and slow clients against the real server: they are timed out, not kept.
+@Suite(.serialized) struct SlowClientTests {
+    /// A raw TCP connection to 127.0.0.1, for clients no HTTP library would play.
+    final class RawConnection {
+        let descriptor: Int32
+
+        init(port: Int) throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(descriptor) }
+
+        func send(_ text: String) {
+            let bytes = Array(text.utf8)
+            _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
+        }
+
+        /// Everything the server sends until it closes the connection (or 10 s pass).
+        func readToEnd() -> String {
+            var received: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4_096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                if count <= 0 { break }
+                received += buffer[0..<count]
+            }
+            return String(decoding: received, as: UTF8.self)
+        }
+    }
+
+    func server() async throws -> ServeProcessTests.Server {
+        let config = ServerFixture.temporaryPath(".yaml")
+        try "idle_timeout_ms: 300\nbody_timeout_ms: 500\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let rules = try ServeProcessTests().rulesDirectory(reply: "x")
+        let server = try ServeProcessTests.Server(arguments: ["--rules", rules, "--state", "memory", "--config", config])
+        try await server.ready()
+        return server
+    }
+
+    @Test func anIdleConnectionIsClosed() async throws {
+        let server = try await server()
+        defer { _ = server.stop() }
+        let connection = try RawConnection(port: server.port)
+        let started = ContinuousClock.now
+        #expect(connection.readToEnd().isEmpty)
+        #expect(ContinuousClock.now - started < .seconds(5))
+    }
+
+    @Test func aBodyThatTricklesPastItsDeadlineGets408() async throws {
+        let server = try await server()
+        defer { _ = server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        for _ in 0..<6 {
+            try await Task.sleep(for: .milliseconds(150))
+            connection.send(" ")  // never idle, never done
+        }
+        let response = connection.readToEnd()
+        #expect(response.hasPrefix("HTTP/1.1 408"))
+    }
+
+    @Test func aClientThatLeavesMidBodyIsAClientErrorNotA500() async throws {
+        let server = try await server()
+        let connection = try RawConnection(port: server.port)
+        connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{\"type\":")
+        shutdown(connection.descriptor, Int32(SHUT_WR))
+        _ = connection.readToEnd()
+        try await Task.sleep(for: .milliseconds(200))
+        let metrics = try await server.get("/metrics")
+        #expect(!metrics.contains("status=\"500\""))
+        let (status, log) = server.stop()
+        #expect(status == 0)
+        #expect(!log.contains("500"))
+    }
+}
