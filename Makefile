@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench bench-serve clean
+.PHONY: deps build demo test bench bench-serve clean fuzz sanitize
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -28,6 +28,27 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(BIN) check rules/
 	$(BIN) test rules/
+	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
+
+# libFuzzer over each fuzz target (docs/security.md), FUZZ_SECONDS each; new inputs go to
+# .build-fuzz/corpus, the committed seeds stay as they are.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := wire batch onebot cqcode rules webhook
+fuzz: deps
+	$(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING --product groupbot-fuzz
+	@for target in $(FUZZ_TARGETS); do \
+		mkdir -p .build-fuzz/corpus/$$target; \
+		echo "fuzzing $$target for $(FUZZ_SECONDS) s"; \
+		GROUPBOT_FUZZ_TARGET=$$target .build-fuzz/debug/groupbot-fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 .build-fuzz/corpus/$$target Tests/Fuzz/corpus/$$target || exit 1; \
+	done
+
+# The whole test suite under AddressSanitizer, then under ThreadSanitizer (own build folders).
+sanitize: deps
+	$(SWIFT) build --build-tests --scratch-path .build-asan --sanitize=address
+	$(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
+	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
+	$(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
 
 # Release build, then the shared peer workload (see docs/performance.md).
 bench: deps

@@ -45,6 +45,8 @@ let package = Package(
         ),
         // Wire format (JSON lines), stdin/stdout transport, replay driver.
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
+        // Request signatures and tokens: Standard Webhooks, OneBot's X-Signature, bearer tokens.
+        .target(name: "GroupbotSignatures", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.
         .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotTransports"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
@@ -54,7 +56,7 @@ let package = Package(
         .target(
             name: "GroupbotServer",
             dependencies: [
-                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore", "GroupbotOneBot",
+                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore", "GroupbotOneBot", "GroupbotSignatures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -75,6 +77,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The fuzz targets (docs/security.md): built with libFuzzer by `make fuzz`; in an
+        // ordinary build, a runner that replays the seed corpus and mutates it for a while.
+        .executableTarget(
+            name: "groupbot-fuzz",
+            dependencies: ["GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
+        ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
@@ -82,7 +90,7 @@ let package = Package(
         .testTarget(
             name: "GroupbotServerTests",
             dependencies: [
-                "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotTransports",
+                "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotTransports", "GroupbotSignatures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

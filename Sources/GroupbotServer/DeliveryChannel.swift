@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GroupbotCore
+import GroupbotSignatures
 import GroupbotStore
 import GroupbotTransports
 import NIOCore

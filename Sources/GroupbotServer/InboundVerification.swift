@@ -1,4 +1,5 @@
 import Foundation
+import GroupbotSignatures
 import HTTPTypes
 
 /// Which credentials each endpoint accepts, from the configured secrets.

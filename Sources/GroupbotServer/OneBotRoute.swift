@@ -1,5 +1,6 @@
 import GroupbotCore
 import GroupbotOneBot
+import GroupbotSignatures
 import Hummingbird
 
 extension ServerRoutes {

@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotRules
+import GroupbotSignatures
 import Yams
 
 /// Everything `groupbot serve` is configured with: a YAML file (`--config`) for the

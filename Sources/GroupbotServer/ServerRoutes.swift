@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotCore
+import GroupbotSignatures
 import GroupbotTransports
 import Hummingbird
 import Logging

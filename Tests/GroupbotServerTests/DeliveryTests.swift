@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GroupbotCore
 @testable import GroupbotServer
+import GroupbotSignatures
 import GroupbotStore
 import GroupbotTransports
 import HTTPTypes

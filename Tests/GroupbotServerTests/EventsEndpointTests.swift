@@ -1,8 +1,9 @@
 import Foundation
 import GroupbotCore
 @testable import GroupbotServer
-import GroupbotTransports
+import GroupbotSignatures
 import GroupbotStore
+import GroupbotTransports
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

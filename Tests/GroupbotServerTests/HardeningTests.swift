@@ -1,5 +1,6 @@
 import Foundation
 @testable import GroupbotServer
+import GroupbotSignatures
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -2,6 +2,7 @@ import Foundation
 import GroupbotCore
 import GroupbotRules
 @testable import GroupbotServer
+import GroupbotSignatures
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

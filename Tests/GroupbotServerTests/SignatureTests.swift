@@ -1,4 +1,5 @@
 @testable import GroupbotServer
+import GroupbotSignatures
 import Testing
 
 @Suite struct SignatureTests {

@@ -45,6 +45,12 @@ public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConve
     public let status: Int
     public let reason: String
 
+    /// Creates a failure.
+    public init(status: Int, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
     public var description: String { reason }
 }
 
