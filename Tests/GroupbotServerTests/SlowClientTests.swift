@@ -44,9 +44,9 @@ import Glibc
         }
     }
 
-    func server() async throws -> ServeProcessTests.Server {
+    func server(idleMilliseconds: Int = 300, bodyMilliseconds: Int = 500) async throws -> ServeProcessTests.Server {
         let config = ServerFixture.temporaryPath(".yaml")
-        try "idle_timeout_ms: 300\nbody_timeout_ms: 500\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "idle_timeout_ms: \(idleMilliseconds)\nbody_timeout_ms: \(bodyMilliseconds)\n".write(toFile: config, atomically: true, encoding: .utf8)
         let rules = try ServeProcessTests().rulesDirectory(reply: "x")
         let server = try ServeProcessTests.Server(arguments: ["--rules", rules, "--state", "memory", "--config", config])
         try await server.ready()
@@ -63,12 +63,13 @@ import Glibc
     }
 
     @Test func aBodyThatTricklesPastItsDeadlineGets408() async throws {
-        let server = try await server()
+        // The idle timeout is long, so only the body's deadline can end this request.
+        let server = try await server(idleMilliseconds: 10_000, bodyMilliseconds: 500)
         defer { _ = server.stop() }
         let connection = try RawConnection(port: server.port)
         connection.send("POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
-        for _ in 0..<6 {
-            try await Task.sleep(for: .milliseconds(150))
+        for _ in 0..<10 {
+            try await Task.sleep(for: .milliseconds(100))
             connection.send(" ")  // never idle, never done
         }
         let response = connection.readToEnd()
