@@ -79,9 +79,10 @@ let package = Package(
         ),
         // The fuzz targets (docs/security.md): built with libFuzzer by `make fuzz`; in an
         // ordinary build, a runner that replays the seed corpus and mutates it for a while.
+        .target(name: "CLibFuzzer"),
         .executableTarget(
             name: "groupbot-fuzz",
-            dependencies: ["GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
+            dependencies: ["CLibFuzzer", "GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
