@@ -29,6 +29,7 @@ test: deps
 	$(BIN) check rules/
 	$(BIN) test rules/
 	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
+	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
 
 # libFuzzer over each fuzz target (docs/security.md), FUZZ_SECONDS each; new inputs go to
 # .build-fuzz/corpus, crashes to .build-fuzz/crash-*, the committed seeds stay as they are.

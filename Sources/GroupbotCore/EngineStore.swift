@@ -54,6 +54,13 @@ public protocol EngineStore: AnyObject {
     func commit(_ entries: [JournalEntry]) throws
     /// Marks every committed action as emitted.
     func markEmitted() throws
+    /// The position of the last committed batch's actions: increasing, opaque, 0 for a
+    /// store that keeps no actions. With ``markEmitted(through:)``, an owner that hands
+    /// actions on at different times marks only those it has handed on.
+    var committedMark: Int64 { get }
+    /// Marks the actions committed up to `mark` (a ``committedMark``) as emitted; the
+    /// mark never moves back.
+    func markEmitted(through mark: Int64) throws
     /// Saves a snapshot covering everything committed so far; older journal entries may go.
     func save(_ snapshot: EngineSnapshot) throws
     /// Work run again during recovery (with the actions it produced again), for stores
@@ -63,6 +70,10 @@ public protocol EngineStore: AnyObject {
 
 extension EngineStore {
     public func recount(_ entries: [JournalEntry]) {}
+
+    public var committedMark: Int64 { 0 }
+
+    public func markEmitted(through mark: Int64) throws { try markEmitted() }
 
     /// Whether an event with this id was already processed.
     public func contains(eventID: String) throws -> Bool {

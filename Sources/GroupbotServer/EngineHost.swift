@@ -13,6 +13,9 @@ public struct HandledEvents: Sendable {
     public var processed: Int
     /// Events skipped because their id was already processed.
     public var duplicates: Int
+    /// Give back to ``EngineHost/handedOff(_:)`` once the response is written and the
+    /// later actions are queued.
+    public var handOff: HandOff
 }
 
 /// The engine behind `serve`.
@@ -29,11 +32,10 @@ public actor EngineHost {
     private let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var commitQueued = false
-    /// Requests, ticks and the recovery whose actions are not yet out of the engine's hands
-    /// (response written, or delivery in the ledger). Committed actions are marked emitted
-    /// only when none is left, so a crash before that delivers them again after the restart
-    /// instead of losing them.
-    private var awaitingHandOff = 0
+    /// Which committed actions are out of the engine's hands (response written, or delivery
+    /// in the ledger) and may be marked emitted; the others are delivered again after a crash.
+    private var marks: EmittedMarks
+    private let now: @Sendable () -> ContinuousClock.Instant
     /// Waits for snapshots written in the background (SQLite) and empties the log, at shutdown.
     private let waitForSnapshots: (() throws -> Void)?
     private let reloader: RuleReloader?
@@ -43,8 +45,14 @@ public actor EngineHost {
     /// - Parameters:
     ///   - store: the durable store, or nil to keep state in memory.
     ///   - reloadFrom: the rules directory to watch for changes, or nil not to reload.
-    public init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger) {
+    ///   - settleDelay: how long after its hand-off an action is marked emitted (a response
+    ///     handed to the network stack is not on the wire yet).
+    ///   - now: the clock for that delay.
+    public init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger,
+                settleDelay: Duration = .seconds(2), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.logger = logger
+        marks = EmittedMarks(settleDelay: settleDelay)
+        self.now = now
         if let sqlite = store as? SQLiteStore {
             waitForSnapshots = {
                 try sqlite.waitForSnapshots()
@@ -64,21 +72,22 @@ public actor EngineHost {
     }
 
     /// Picks up the state the last process left; returns the actions it had committed
-    /// but not handed on, to be delivered now. Call ``handedOff()`` once they are queued.
-    public func recover() throws -> [Action] {
-        awaitingHandOff += 1
+    /// but not handed on, to be delivered now. Give the hand-off back once they are queued.
+    public func recover() throws -> (actions: [Action], handOff: HandOff) {
+        // The actions to deliver are in the outbox already: nothing is marked until they are queued.
+        let handOff = marks.open(committedMark: pipeline.committedMark, firstRow: 0)
         let rerun = try pipeline.recover()
         if rerun > 0 { logger.notice("state recovered: \(rerun) journaled event(s) run again") }
-        return sink.drainUnclaimed()
+        return (sink.drainUnclaimed(), handOff)
     }
 
     /// Runs a request's events (after the timers due before them) and returns once
     /// their work is committed. Call ``handedOff()`` once the response is written and
     /// the later actions are queued.
     public func handle(_ events: [Event]) async -> HandledEvents {
-        // Counted from the start: while this request waits for its commit, another one's
-        // hand-off must not mark this one's actions as emitted.
-        awaitingHandOff += 1
+        // Opened before anything runs: while this request waits for its commit, another
+        // one's hand-off must not mark this one's actions as emitted.
+        let handOff = marks.open(committedMark: pipeline.committedMark)
         pipeline.fireDueTimers()
         let ids = events.map(\.id)
         let ticket = sink.open(eventIDs: ids)
@@ -88,7 +97,7 @@ public actor EngineHost {
         let duplicates = pipeline.summary.duplicates - before.duplicates
         await committed()
         return HandledEvents(actions: sink.close(ticket: ticket, eventIDs: ids), later: sink.drainUnclaimed(),
-                             processed: processed, duplicates: duplicates)
+                             processed: processed, duplicates: duplicates, handOff: handOff)
     }
 
     /// Waits for the next commit, queueing one if none is queued yet.
@@ -109,21 +118,23 @@ public actor EngineHost {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Says that the actions of one ``handle(_:)``, ``tick()`` or ``recover()`` are out of the
-    /// engine's hands: written in a response or held by the delivery ledger.
-    public func handedOff() {
-        awaitingHandOff -= 1
-        if awaitingHandOff == 0 { pipeline.markEmitted() }
+    /// Says that the actions of one ``handle(_:)``, ``tick()``, ``recover()`` or ``finish()``
+    /// are out of the engine's hands: written in a response or held by the delivery ledger.
+    public func handedOff(_ handOff: HandOff) {
+        if let mark = marks.settle(handOff, committedMark: pipeline.committedMark, now: now()) {
+            pipeline.markEmitted(through: mark)
+        }
     }
 
     /// Fires the timers that are due and looks for changed rules; returns the actions to
-    /// deliver. Call ``handedOff()`` once they are queued.
-    public func tick() -> [Action] {
-        awaitingHandOff += 1
+    /// deliver. Give the hand-off back once they are queued.
+    public func tick() -> (actions: [Action], handOff: HandOff) {
+        if let mark = marks.due(now: now()) { pipeline.markEmitted(through: mark) }
+        let handOff = marks.open(committedMark: pipeline.committedMark)
         if reloader?.check() == true { pipeline.snapshotNow() }
         pipeline.fireDueTimers()
         pipeline.flush()
-        return sink.drainUnclaimed()
+        return (sink.drainUnclaimed(), handOff)
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.
@@ -137,14 +148,16 @@ public actor EngineHost {
 
     /// Commits what is pending and saves a snapshot so the next start is quick; returns the
     /// actions that work produced (call ``handedOff()`` once they are queued, then ``close()``).
-    public func finish() -> [Action] {
-        awaitingHandOff += 1
+    public func finish() -> (actions: [Action], handOff: HandOff) {
+        let handOff = marks.open(committedMark: pipeline.committedMark)
         pipeline.finish()
-        return sink.drainUnclaimed()
+        return (sink.drainUnclaimed(), handOff)
     }
 
-    /// Waits for the store's background work at shutdown.
+    /// Marks what was handed off as emitted, whatever the delay (the server has written its
+    /// last response), and waits for the store's background work.
     public func close() {
+        if let mark = marks.all() { pipeline.markEmitted(through: mark) }
         do {
             try waitForSnapshots?()
         } catch {

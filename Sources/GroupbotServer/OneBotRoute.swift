@@ -33,7 +33,7 @@ extension ServerRoutes {
         }
         // The API calls are in the ledger; the quick operation's actions are out once it is written.
         let handOff = ResponseHandOff(host: dependencies.host, outbound: dependencies.outbound,
-                                      actions: response.quickOperation == nil ? [] : handled.actions)
+                                      actions: response.quickOperation == nil ? [] : handled.actions, handOff: handled.handOff)
         guard let quick = response.quickOperation else {
             return Response(status: .noContent, body: handOff.body([]))
         }

@@ -62,10 +62,10 @@ public struct EngineTicker: Service {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let actions = await host.tick()
+            let (actions, handOff) = await host.tick()
             metrics.actionsOut(actions)
             outbound.enqueue(actions)
-            await host.handedOff()
+            await host.handedOff(handOff)
             // Reloading looks at the files once a second; a timer due sooner wakes it sooner.
             let wait = min(await host.millisecondsUntilNextTimer ?? 1_000, 1_000)
             do {
@@ -74,10 +74,10 @@ public struct EngineTicker: Service {
                 break
             }
         }
-        let last = await host.finish()
+        let (last, handOff) = await host.finish()
         metrics.actionsOut(last)
         outbound.enqueue(last)
-        await host.handedOff()
+        await host.handedOff(handOff)
         await host.close()
     }
 }

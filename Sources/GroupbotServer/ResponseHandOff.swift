@@ -4,19 +4,21 @@ import Synchronization
 
 /// One request's actions until they are out of the engine's hands: written in the
 /// response, or (when the response cannot be written) queued as deliveries. Only then
-/// may the engine mark them as emitted (``EngineHost/handedOff()``), so a `kill -9`
+/// may the engine mark them as emitted (``EngineHost/handedOff(_:)``), so a `kill -9`
 /// between the commit and the response loses nothing: the restarted server delivers
 /// what was never marked.
 final class ResponseHandOff: Sendable {
     private let host: EngineHost
     private let outbound: Outbound
     private let actions: [Action]
+    private let handOff: HandOff
     private let settled = Mutex(false)
 
-    init(host: EngineHost, outbound: Outbound, actions: [Action]) {
+    init(host: EngineHost, outbound: Outbound, actions: [Action], handOff: HandOff) {
         self.host = host
         self.outbound = outbound
         self.actions = actions
+        self.handOff = handOff
     }
 
     /// A body that writes `bytes`, then settles the hand-off.
@@ -37,7 +39,7 @@ final class ResponseHandOff: Sendable {
     func settle(written: Bool) async {
         guard takeSettlement() else { return }
         if !written { outbound.enqueue(actions) }
-        await host.handedOff()
+        await host.handedOff(handOff)
     }
 
     private func takeSettlement() -> Bool {
@@ -50,10 +52,10 @@ final class ResponseHandOff: Sendable {
     deinit {
         // The body was never written (the connection closed before the response began).
         guard takeSettlement() else { return }
-        let host = host, outbound = outbound, actions = actions
+        let host = host, outbound = outbound, actions = actions, handOff = handOff
         Task {
             outbound.enqueue(actions)
-            await host.handedOff()
+            await host.handedOff(handOff)
         }
     }
 }

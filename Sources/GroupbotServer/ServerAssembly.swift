@@ -62,8 +62,9 @@ public enum ServerAssembly {
             host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger)
         }
         let outbound = Outbound(ledger: ledger, channels: channels(configuration), logger: logger)
-        outbound.enqueue(try await host.recover())
-        await host.handedOff()
+        let (recovered, handOff) = try await host.recover()
+        outbound.enqueue(recovered)
+        await host.handedOff(handOff)
         return ServerDependencies(
             host: host, outbound: outbound, verification: InboundVerification(secrets: configuration.secrets),
             metrics: ServerMetrics(), configuration: configuration, logger: logger)

@@ -124,7 +124,8 @@ public enum ServerRoutes {
             output.removeLast()  // the line's newline
         }
         output.append(contentsOf: Array("]}".utf8))
-        let handOff = ResponseHandOff(host: dependencies.host, outbound: dependencies.outbound, actions: handled.actions)
+        let handOff = ResponseHandOff(host: dependencies.host, outbound: dependencies.outbound, actions: handled.actions,
+                                      handOff: handled.handOff)
         return Response(status: .ok, headers: [.contentType: "application/json"], body: handOff.body(output))
     }
 

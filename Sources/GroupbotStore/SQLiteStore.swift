@@ -42,6 +42,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     private let backgroundFailure = FailureSlot()
     /// The journal's last row: what a snapshot taken now covers.
     private var journalSeq: Int64 = 0
+    /// The outbox's last row: ``committedMark``. Read by `serve`'s actor, written by commits.
+    private let outboxSeq = Mutex<Int64>(0)
 
     /// Opens (creating and migrating when needed) the store at `path`.
     public init(path: String) throws(StoreError) {
@@ -65,6 +67,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             journalSeq = try pool.read { db in
                 try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
             }
+            let lastOutbox = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM outbox") ?? 0 }
+            outboxSeq.withLock { $0 = lastOutbox }
         } catch {
             throw StoreError(path: path, reason: "\(error)")
         }
@@ -134,6 +138,8 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
             }
             if !outbox.isEmpty {
                 try db.cachedStatement(sql: "INSERT INTO outbox (actions) VALUES (?)").execute(arguments: [outbox.data])
+                let seq = db.lastInsertedRowID
+                outboxSeq.withLock { $0 = seq }
             }
         }
         processed.withLock { set in for id in ids { set.insert(id) } }
@@ -151,6 +157,14 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         try pool.write { db in
             try db.cachedStatement(sql: "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
                 .execute()
+        }
+    }
+
+    public var committedMark: Int64 { outboxSeq.withLock { $0 } }
+
+    public func markEmitted(through mark: Int64) throws {
+        try pool.write { db in
+            try db.cachedStatement(sql: "UPDATE meta SET value = MAX(value, ?) WHERE key = 'emitted_seq'").execute(arguments: [mark])
         }
     }
 

@@ -91,10 +91,13 @@ public final class EventPipeline {
     /// response is written or the delivery ledger holds it (docs/adapters.md).
     public var defersEmittedMark = false
 
-    /// Marks every committed action as emitted (for an owner that ``defersEmittedMark``).
-    public func markEmitted() {
+    /// The store's position after the last committed actions (``EngineStore/committedMark``).
+    public var committedMark: Int64 { store?.committedMark ?? 0 }
+
+    /// Marks the actions committed up to `mark` as emitted (for an owner that ``defersEmittedMark``).
+    public func markEmitted(through mark: Int64) {
         do {
-            try store?.markEmitted()
+            try store?.markEmitted(through: mark)
         } catch {
             report("state: \(error)")
         }

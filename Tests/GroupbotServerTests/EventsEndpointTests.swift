@@ -40,7 +40,7 @@ import Testing
         }
         // The delayed send is a timer: after it falls due, the ticker's work queues it as a callback.
         try await Task.sleep(for: .milliseconds(1_100))
-        let later = await dependencies.host.tick()
+        let later = await dependencies.host.tick().actions
         #expect(later.map(\.text) == ["稍后回复您"])
         dependencies.outbound.enqueue(later)
         let pending = try dependencies.outbound.ledger.due(at: Instant(milliseconds: Int64.max / 2), limit: 10)
