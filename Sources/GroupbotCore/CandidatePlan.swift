@@ -15,6 +15,8 @@ struct CandidatePlan: Sendable {
     let usesSlots: Bool
     /// Whether the trigger has any rule at all.
     let isEmpty: Bool
+    /// Every rule of the trigger, candidate or not (for `explain`, which gives each a verdict).
+    let everyRule: [UInt64]
 
     init(rules: [Rule], trigger: EventType, slotCount: Int) {
         var always = [UInt64](repeating: 0, count: (rules.count + 63) / 64)
@@ -29,6 +31,9 @@ struct CandidatePlan: Sendable {
             }
         }
         self.always = always
+        var every = always
+        for rule in bySlot.joined() { every[Int(rule) / 64] |= 1 << UInt64(rule % 64) }
+        everyRule = every
         rulesBySlot = bySlot
         usesSlots = bySlot.contains { !$0.isEmpty }
         isEmpty = !any

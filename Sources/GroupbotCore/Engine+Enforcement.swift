@@ -15,16 +15,16 @@ extension Engine {
     @discardableResult
     func fire(
         _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
-        into actions: inout [Action]
+        into actions: inout [Action], trace: DecisionTrace? = nil
     ) -> Outcome {
         let enforcement = rule.enforcement
         if !enforcement.allowedDomains.isEmpty, Self.linksAllAllowed(event.text, allowed: enforcement.allowedDomains) {
             return .notApplicable
         }
         if enforcement.shadow {
-            return fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions)
+            return fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions, trace: trace)
         }
-        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: true) { return .allowedInSlot }
+        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: true, trace: trace) { return .allowedInSlot }
         var context: [String: String] = [:]
         if rule.needsContext {
             context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
@@ -56,24 +56,37 @@ extension Engine {
 
     /// Whether a rule that honours ad slots should let this ad pass: inside a slot,
     /// within the member's quota, after the red packet the slot asks for.
-    private func adSlotAllows(type: GroupType, event: Event, record: Bool) -> Bool {
+    private func adSlotAllows(type: GroupType, event: Event, record: Bool, trace: DecisionTrace?) -> Bool {
         let offset = type.timeZone.utcOffsetSeconds(at: event.time)
         let local = LocalTime(event.time, utcOffsetSeconds: offset)
         for (index, slot) in type.community.adSlots.enumerated() {
             guard let startDay = slot.window.occurrenceStartDay(containing: local) else { continue }
             let start = Instant(seconds: Int64(startDay) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
             let member = CommunityState.key(event.group, event.user)
+            let window = TimeWindow.clockText(slot.window.fromMinute) + "–" + TimeWindow.clockText(slot.window.toMinute)
+            var packetNote = ""
             if let minimum = slot.minimumRedPacket {
-                let packets = community.redPackets[member] ?? []
-                guard packets.contains(where: { $0.time >= start && $0.time <= event.time && $0.amount >= minimum })
-                else { return false }
+                let packets = (community.redPackets[member] ?? []).filter { $0.time >= start && $0.time <= event.time }
+                guard let packet = packets.first(where: { $0.amount >= minimum }) else {
+                    let largest = packets.map(\.amount).max()
+                    trace?.slotNote = "inside the ad slot \(window), but " + (largest.map {
+                        "the largest red packet since it opened is \(Template.amountText($0)), less than \(Template.amountText(minimum))"
+                    } ?? "no red packet of at least \(Template.amountText(minimum)) was sent since it opened")
+                    return false
+                }
+                packetNote = ", after a red packet of \(Template.amountText(packet.amount))"
             }
             let useKey = member + "|\(index)@\(startDay)"
             let used = community.slotUse[useKey, default: 0]
-            guard used < slot.quota else { return false }
+            guard used < slot.quota else {
+                trace?.slotNote = "inside the ad slot \(window), but the member's quota of \(slot.quota) is used"
+                return false
+            }
             if record { community.slotUse[useKey] = used + 1 }
+            trace?.slotNote = "an ad inside the slot \(window)\(packetNote): ad \(used + 1) of \(slot.quota) allowed, nothing done"
             return true
         }
+        if trace != nil, !type.community.adSlots.isEmpty { trace?.slotNote = "outside every ad slot" }
         return false
     }
 
@@ -81,9 +94,11 @@ extension Engine {
     /// (its id ends in `:shadow`); no strike, no quota used, nothing else.
     private func fireInShadow(
         _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
-        into actions: inout [Action]
+        into actions: inout [Action], trace: DecisionTrace?
     ) -> Outcome {
-        if rule.enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: false) { return .allowedInSlot }
+        if rule.enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: false, trace: trace) {
+            return .allowedInSlot
+        }
         var steps = rule.steps
         if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
             let key = event.user + "|" + name

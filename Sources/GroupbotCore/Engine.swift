@@ -92,6 +92,12 @@ public final class Engine {
     /// Runs `event` through its group type's flows and rules; returns the actions due now.
     /// Delayed actions wait on the timer queue for ``fireDueTimers()``.
     public func handle(_ event: Event) -> [Action] {
+        handle(event, trace: nil)
+    }
+
+    /// ``handle(_:)``, writing each rule's verdict into `trace` when there is one (`explain`):
+    /// then every rule of the trigger gets a verdict, not only the candidates.
+    func handle(_ event: Event, trace: DecisionTrace?) -> [Action] {
         startSchedulesIfNeeded()
         guard event.type != .tick else { return [] }
         let (typeName, resolved) = resolveType(group: event.group, name: event.groupName)
@@ -99,7 +105,10 @@ public final class Engine {
         let now = clock.now
         var actions: [Action] = []
         community.recordGroupSeen(event)
-        if runFlows(for: event, type: type, now: now, into: &actions) { return actions }
+        if runFlows(for: event, type: type, now: now, into: &actions) {
+            trace?.handledByFlow = "an admin command: no rule sees it"
+            return actions
+        }
 
         let plan = type.plan(for: event.type)
         guard !plan.isEmpty else { return actions }
@@ -111,34 +120,62 @@ public final class Engine {
         } else {
             plan.candidates(hitSlots: [], into: &candidateBits)
         }
-        var stopped = false
+        if trace != nil {
+            evaluation.countKeywords(event)
+            candidateBits = plan.everyRule
+        }
+        var stoppedBy: String?
         let textNeeds = type.textNeeds
-        for word in candidateBits.indices where !stopped {
+        for word in candidateBits.indices where stoppedBy == nil || trace != nil {
             var bits = candidateBits[word]
-            while bits != 0, !stopped {
+            while bits != 0, stoppedBy == nil || trace != nil {
                 let index = word * 64 + bits.trailingZeroBitCount
                 bits &= bits - 1
-                if textNeeds[index].restricts, !evaluation.mightMeet(textNeeds[index], event: event) { continue }
                 let rule = type.rules[index]
-                guard !evaluation.isExempt(event, from: rule), evaluation.holds(rule, for: event) else { continue }
+                if let stopper = stoppedBy {
+                    trace?.record(rule.id, fired: false, "not reached: \(stopper) fired with stop")
+                    continue
+                }
+                // The needs only skip work that the conditions would refuse too; a trace asks them why.
+                if trace == nil, textNeeds[index].restricts, !evaluation.mightMeet(textNeeds[index], event: event) { continue }
+                if evaluation.isExempt(event, from: rule) {
+                    trace?.record(rule.id, fired: false, evaluation.exemption(of: event, from: rule))
+                    continue
+                }
+                guard evaluation.holds(rule, for: event) else {
+                    if let trace { trace.record(rule.id, fired: false, evaluation.firstFailure(of: rule, for: event)) }
+                    continue
+                }
                 if rule.sparesTrusted, !community.trusted.isEmpty,
-                   community.trusted.contains(CommunityState.key(event.group, event.user)) { continue }
+                   community.trusted.contains(CommunityState.key(event.group, event.user)) {
+                    trace?.record(rule.id, fired: false, "conditions hold, but an admin trusts the sender")
+                    continue
+                }
                 var cooldownKey: CooldownKey?
                 if let cooldown = rule.cooldown {
                     let key = CooldownKey(type: typeName, rule: rule.id, group: event.group,
                                           user: cooldown.scope == .user ? event.user : nil)
-                    if let until = cooldownUntil[key], now < until { continue }
+                    if let until = cooldownUntil[key], now < until {
+                        trace?.record(rule.id, fired: false, "conditions hold, but the cooldown lasts until "
+                                      + Timestamp.format(until, utcOffsetSeconds: event.utcOffsetSeconds))
+                        continue
+                    }
                     cooldownKey = key
                 }
                 // A rule whose links are all allowed does not apply: no cooldown, no stop. An ad
                 // allowed in its slot was handled: it stops as the rule says, but starts no cooldown.
-                let outcome = fire(rule, type: type, event: event, captures: evaluation.captures, now: now, into: &actions)
-                if outcome == .notApplicable { continue }
+                let outcome = fire(rule, type: type, event: event, captures: evaluation.captures, now: now,
+                                   into: &actions, trace: trace)
+                if outcome == .notApplicable {
+                    trace?.record(rule.id, fired: false, "conditions hold, but every link is to an allowed domain")
+                    continue
+                }
                 if outcome == .acted, let cooldownKey, let cooldown = rule.cooldown {
                     cooldownUntil[cooldownKey] = now.adding(seconds: cooldown.seconds)
                 }
+                if let trace { trace.record(rule.id, fired: true, evaluation.success(of: rule, outcome: outcome, trace: trace, for: event)) }
                 // A rule on trial must not change what members see: it never stops the rules after it.
-                stopped = rule.stop && !rule.enforcement.shadow
+                if rule.stop && !rule.enforcement.shadow { stoppedBy = rule.id }
             }
         }
         problems.append(contentsOf: evaluation.problems)

@@ -65,6 +65,35 @@ struct RuleEvaluation {
         }
     }
 
+    /// The first of `rule`'s conditions that does not hold (for `explain`), decided by the
+    /// same checks as ``holds(_:for:)``.
+    mutating func firstFailingCondition(of rule: Rule, for event: Event) -> Condition? {
+        for condition in rule.conditions where !holds(condition, event: event, rule: rule.id, collectCaptures: false) {
+            return condition
+        }
+        return nil
+    }
+
+    /// Whether all of `conditions` hold (for describing a `not`).
+    mutating func allHold(_ conditions: [Condition], for event: Event, rule: String) -> Bool {
+        allHold(conditions, event: event, rule: rule, collectCaptures: false)
+    }
+
+    /// The text a regex condition is matched against.
+    @inline(__always)
+    mutating func subject(of regex: RegexCondition, event: Event) -> String {
+        switch regex.field {
+        case .text: event.text
+        case .nick: event.nick ?? ""
+        case .normalizedText: normalized(event)
+        }
+    }
+
+    /// Hits of a keyword slot in the text (the pass runs at most once per event).
+    mutating func hits(slot: Int, event: Event) -> Int {
+        keywordHits(slot: slot, event: event)
+    }
+
     /// Whether all of `rule`'s conditions hold; on success, captures hold its named captures.
     mutating func holds(_ rule: Rule, for event: Event) -> Bool {
         if !captures.isEmpty { captures = [:] }
@@ -92,12 +121,7 @@ struct RuleEvaluation {
         case .regex(let regex):
             if regex.gate != nil, !mightMatch(regex, event: event) { return false }
             let field = regex.field, pattern = regex.pattern
-            let subject: String
-            switch field {
-            case .text: subject = event.text
-            case .nick: subject = event.nick ?? ""
-            case .normalizedText: subject = normalized(event)
-            }
+            let subject = subject(of: regex, event: event)
             do {
                 guard collectCaptures, field != .nick, !pattern.captureNames.isEmpty else {
                     return try pattern.matches(subject, scratch: matchScratch, budget: &matchBudget)

@@ -125,6 +125,11 @@ public struct Template: Sendable, Equatable {
         return output
     }
 
+    /// An amount as members read it: whole amounts without a decimal point.
+    static func amountText(_ amount: Double) -> String {
+        amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
+    }
+
     static func value(of field: TemplateField, in event: Event) -> String {
         switch field {
         case .nick: return event.nick ?? event.user
@@ -135,8 +140,7 @@ public struct Template: Sendable, Equatable {
         case .inviter: return event.inviter ?? ""
         case .oldNick: return event.oldNick ?? ""
         case .amount:
-            guard let amount = event.amount else { return "" }
-            return amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
+            return event.amount.map(amountText) ?? ""
         case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason:
             return ""
         }

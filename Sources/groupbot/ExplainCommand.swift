@@ -78,7 +78,11 @@ struct ExplainCommand: ParsableCommand {
         output.writeLine("group type: \(paint(explanation.type, "1")) — \(explanation.mappingReason)")
         if !timers.isEmpty { output.writeLine("(\(timers.count) delayed action(s) fell due before it)") }
         output.writeLine("rules, in the order they run:")
-        if explanation.verdicts.isEmpty { output.writeLine("  no rule of this type reacts to \(subject.type.rawValue) events") }
+        if let flow = explanation.handledByFlow {
+            output.writeLine("  handled as \(flow)")
+        } else if explanation.verdicts.isEmpty {
+            output.writeLine("  no rule of this type reacts to \(subject.type.rawValue) events")
+        }
         for verdict in explanation.verdicts {
             let mark = verdict.fired ? paint("✔", "32") : paint("✘", "31")
             output.writeLine("  \(mark) \(verdict.rule): \(verdict.reason)")

@@ -1,0 +1,115 @@
+import PCRE2
+
+/// The words of `explain`'s verdicts. The engine decides (``RuleEvaluation``); these only
+/// describe what it decided, with what a rule author needs to fix a near miss: the closest
+/// keyword, the literal a regex needed, the normalised text, the part that matched.
+extension RuleEvaluation {
+    /// Why an exempt sender's message is not for `rule`.
+    func exemption(of event: Event, from rule: Rule) -> String {
+        rule.exemptRoles.contains(event.role)
+            ? "the sender's role \(event.role.rawValue) is exempt" : "the sender \(event.user) is listed under except"
+    }
+
+    /// The first condition of `rule` that does not hold, described.
+    mutating func firstFailure(of rule: Rule, for event: Event) -> String {
+        guard let condition = firstFailingCondition(of: rule, for: event) else { return "its conditions do not hold" }
+        return failure(of: condition, event: event, rule: rule.id)
+    }
+
+    /// Why `rule` fired: how, in shadow, or which ad slot let the ad pass; the part of the
+    /// text its regexes matched.
+    mutating func success(of rule: Rule, outcome: Engine.Outcome, trace: DecisionTrace, for event: Event) -> String {
+        defer { trace.slotNote = nil }
+        if outcome == .allowedInSlot { return "conditions hold; " + (trace.slotNote ?? "an ad inside its slot, nothing done") }
+        var how = "all conditions hold"
+        for case .regex(let regex) in rule.conditions {
+            let text = subject(of: regex, event: event)
+            if let match = try? regex.pattern.firstMatch(in: text, scratch: matchScratch) {
+                how += "; /\(regex.pattern.source)/ matched «\(match.matchedText)»"
+                    + (regex.field == .normalizedText && text != event.text ? " in the normalised text «\(text)»" : "")
+            }
+        }
+        if rule.enforcement.shadow { how += " (shadow: only the admins are told)" }
+        if let note = trace.slotNote, rule.enforcement.honoursAdSlots { how += "; \(note)" }
+        return how
+    }
+
+    private mutating func failure(of condition: Condition, event: Event, rule: String) -> String {
+        switch condition {
+        case .keywords(let slot, let requirement):
+            return keywordFailure(type.keywords.lists[slot], requirement, hits: hits(slot: slot, event: event), text: event.text)
+        case .normalizedKeywords(let slot, let requirement):
+            let text = normalized(event)
+            return keywordFailure(type.normalizedKeywords.lists[slot], requirement, hits: normalizedScratch.hits(slot: slot), text: text)
+                + " (normalised text: \(text))"
+        case .regex(let regex):
+            let text = subject(of: regex, event: event)
+            var reason = "regex /\(regex.pattern.source)/ does not match the \(regex.field == .nick ? "nickname" : "text")"
+            if regex.field == .normalizedText { reason += " (normalised text: \(text))" }
+            if let gate = regex.gate {
+                if let slot = gate.slot, hits(slot: slot, event: event) == 0 {
+                    let literals = type.keywords.lists[slot].words
+                    reason += "; a match needs one of " + literals.prefix(6).map { "«\($0)»" }.joined(separator: " ")
+                        + (literals.count > 6 ? " …" : "") + ", and the text has none"
+                } else if gate.minimumDigits > 0, DecimalDigits.count(in: event.text) < gate.minimumDigits {
+                    reason += "; it needs \(gate.minimumDigits) digits, the text has \(DecimalDigits.count(in: event.text))"
+                }
+            }
+            return reason
+        case .kind(let kinds):
+            return "the message kind is \(event.kind), not \(kinds.sorted().joined(separator: " or "))"
+        case .role(let roles):
+            return "the sender's role is \(event.role.rawValue), not \(roles.map(\.rawValue).sorted().joined(separator: " or "))"
+        case .time(let window):
+            let local = LocalTime(event.time, utcOffsetSeconds: type.timeZone.utcOffsetSeconds(at: event.time))
+            return "local time \(local.weekday.chineseName) \(TimeWindow.clockText(local.minuteOfDay)) is outside "
+                + "\(TimeWindow.clockText(window.fromMinute))–\(TimeWindow.clockText(window.toMinute))"
+                + (window.days.isEmpty ? "" : " on " + window.days.sorted { $0.rawValue < $1.rawValue }.map(\.chineseName).joined(separator: "、"))
+        case .not:
+            return "the conditions under 'not' all hold"
+        case .repeated(let count, let window, let across):
+            let key = across ? "*|" + event.user : CommunityState.key(event.group, event.user)
+            guard let fingerprint = CommunityState.fingerprint(event.text) else {
+                return "the text has no letters or digits, so it is never the same text"
+            }
+            let seen = community.count(key: key, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
+            return "the same text was posted \(seen) time(s), fewer than \(count) within \(window)s"
+        case .memberships(let limit, let types):
+            let count = (community.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
+            return "the member is in \(count) such group(s), not more than \(limit)"
+        case .invites(let reach):
+            guard let inviter = event.inviter else { return "the join names no inviter" }
+            let count = community.invites[CommunityState.key(event.group, inviter)] ?? 0
+            return "\(inviter) has invited \(count), the rule waits for \(reach)"
+        }
+    }
+
+    private func keywordFailure(_ list: KeywordList, _ requirement: KeywordRequirement, hits: Int, text: String) -> String {
+        let shown = list.words.prefix(6).joined(separator: "、") + (list.words.count > 6 ? "…" : "")
+        switch requirement {
+        case .any:
+            return "none of the keywords [\(shown)] occurs" + (Self.nearMiss(list, in: text).map { "; closest: \($0)" } ?? "")
+        case .all(let count):
+            return "\(hits) of the \(count) keywords [\(shown)] occur; all are needed"
+        case .none:
+            return "an excluded keyword of [\(shown)] occurs"
+        }
+    }
+
+    /// The keyword of which the longest beginning occurs in the text (at least half of it),
+    /// e.g. «微信» when the text has «微» and «信» apart: `normalize` or another spelling
+    /// may be what the rule misses.
+    static func nearMiss(_ list: KeywordList, in text: String) -> String? {
+        let haystack = list.caseSensitive ? text : KeywordIndex.foldASCII(text)
+        var best: (word: String, prefix: Int)?
+        for word in list.words.prefix(200) {
+            let needle = Array(list.caseSensitive ? word : KeywordIndex.foldASCII(word))
+            guard needle.count > 1 else { continue }
+            var length = needle.count - 1
+            while length > 0, !haystack.contains(String(needle[..<length])) { length -= 1 }
+            if length * 2 >= needle.count, length > (best?.prefix ?? 0) { best = (word, length) }
+        }
+        guard let best else { return nil }
+        return "«\(best.word)» (the text has «\(String(Array(best.word)[..<best.prefix]))»)"
+    }
+}
