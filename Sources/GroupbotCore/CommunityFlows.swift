@@ -166,13 +166,17 @@ public struct CommunitySettings: Sendable {
     /// No scheduled post goes out inside this window.
     public var quietHours: TimeWindow?
     public var quietAlert: QuietAlert?
+    /// The texts the engine writes by itself for this type (notices, formats, units).
+    public var texts: BuiltInTexts
 
     /// Creates settings; the defaults configure nothing.
     public init(
         welcome: WelcomeScript? = nil, nickname: NicknameTemplate? = nil, adSlots: [AdSlot] = [],
         ladders: [String: Ladder] = [:], normalizer: (any TextNormalizing)? = nil,
-        adminCommands: AdminCommands = .standard, quietHours: TimeWindow? = nil, quietAlert: QuietAlert? = nil
+        adminCommands: AdminCommands = .standard, quietHours: TimeWindow? = nil, quietAlert: QuietAlert? = nil,
+        texts: BuiltInTexts = .standard
     ) {
+        self.texts = texts
         self.quietHours = quietHours
         self.quietAlert = quietAlert
         self.welcome = welcome

@@ -22,7 +22,8 @@ extension Engine {
             return false
         }
         let member = CommunityState.key(event.group, target)
-        let name = community.nicks[member].map { "\($0)（\(target)）" } ?? target
+        let texts = type.community.texts
+        let name = community.nicks[member].map { texts.render(.memberName, ["nick": $0, "user": target]) } ?? target
         var log: String
         var pardoned: String?
         var steps: [(ActionStep, String?)] = []
@@ -38,14 +39,16 @@ extension Engine {
             for key in keys { for entry in community.strikes[key]!.history { perRule[entry.rule, default: 0] += 1 } }
             pardoned = "pardoned:" + perRule.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
             for key in keys { community.strikes[key] = nil }
-            log = "赦免了 \(name)" + (rules.isEmpty ? "" : "，撤销 \(count) 条记录（\(rules.joined(separator: "、"))）")
+            log = texts.render(.pardoned, ["member": name]) + (rules.isEmpty ? "" : texts.render(.pardonedRecords, [
+                "count": String(count), "rules": rules.joined(separator: texts.render(.listSeparator)),
+            ]))
             if let until = community.mutedUntil[member], until > now { steps.append((ActionStep(kind: .unmute), nil)) }
         case .approve:
             community.trusted.insert(member)
-            log = "信任 \(name)：广告与刷屏类规则不再处理其消息"
+            log = texts.render(.trusted, ["member": name])
         case .revoke:
             community.trusted.remove(member)
-            log = "取消了对 \(name) 的信任"
+            log = texts.render(.untrusted, ["member": name])
         }
         let ruleID = "admin-" + command.rawValue
         for (index, step) in steps.enumerated() {
@@ -54,7 +57,7 @@ extension Engine {
             noteEnforcement(action)
             actions.append(action)
         }
-        let notice = Template(segments: [.literal("管理员 "), .field(.nick), .literal(" " + log)])
+        let notice = Template(segments: [.literal(texts.render(.adminNotice, ["admin": event.nick ?? event.user, "what": log]))])
         var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: steps.count, ruleID: ruleID,
                                 event: event, captures: [:], context: [:], now: now)
         action.user = target

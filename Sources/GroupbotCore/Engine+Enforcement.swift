@@ -42,7 +42,7 @@ extension Engine {
         emit(steps, ruleID: rule.id, event: event, captures: captures, context: context, now: now, into: &actions)
         // The figures count strikes from this mark on the firing's first action.
         if struck, first < actions.count { actions[first].note = "strike" }
-        if enforcement.notifyAdmins, let notice = adminNotice(for: steps, rule: rule, event: event) {
+        if enforcement.notifyAdmins, let notice = adminNotice(for: steps, rule: rule, event: event, texts: type.community.texts) {
             let step = ActionStep(kind: .notify, texts: [notice])
             emit([step], firstIndex: steps.count, ruleID: rule.id, event: event, captures: captures, context: context,
                  now: now, into: &actions)
@@ -109,24 +109,15 @@ extension Engine {
         }
         let context = ["rule": rule.id, "reason": rule.enforcement.reason ?? rule.id,
                        "next_slot": type.community.adSlots.isEmpty ? "" : nextSlotDescription(type: type, after: now)]
+        let texts = type.community.texts
         let would = steps.map { step -> String in
             let text = step.texts.first.map { "「" + $0.render(event: event, captures: captures, context: context) + "」" } ?? ""
-            switch step.kind {
-            case .send: return "在群里发" + text
-            case .dm: return "私信" + text
-            case .delete: return "撤回消息"
-            case .mute: return "禁言" + Self.duration(step.seconds ?? 0)
-            case .unmute: return "解除禁言"
-            case .kick: return "移出群"
-            case .approve: return "通过入群申请"
-            case .reject: return "拒绝入群申请" + text
-            case .notify: return "通知管理员" + text
-            }
+            return texts.deed(step.kind, text: text, seconds: step.seconds ?? 0)
         }
-        let notice = Template(segments: [
-            .literal("【试运行 \(rule.id)】本应：\(would.joined(separator: "；")) — "), .field(.nick), .literal("（"),
-            .field(.user), .literal("）原文：" + event.text),
-        ])
+        let notice = Template(segments: [.literal(texts.render(.shadowNotice, [
+            "rule": rule.id, "would": would.joined(separator: texts.render(.stepSeparator)),
+            "nick": event.nick ?? event.user, "user": event.user, "text": event.text,
+        ]))])
         var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: 0, ruleID: rule.id, event: event,
                                 captures: [:], context: [:], now: now)
         action.id = event.id + ":" + rule.id + ":shadow"
@@ -159,8 +150,11 @@ extension Engine {
         }
         guard let best else { return "" }
         let date = Timestamp.civil(fromDays: best.day)
-        let weekday = Weekday(dayNumber: best.day)
-        return "\(date.month)月\(date.day)日（\(weekday.chineseName)）\(TimeWindow.clockText(best.slot.window.fromMinute))–\(TimeWindow.clockText(best.slot.window.toMinute))"
+        let texts = type.community.texts
+        return texts.render(.nextSlot, [
+            "month": String(date.month), "day": String(date.day), "weekday": texts.name(of: Weekday(dayNumber: best.day)),
+            "from": TimeWindow.clockText(best.slot.window.fromMinute), "to": TimeWindow.clockText(best.slot.window.toMinute),
+        ])
     }
 
     /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).
@@ -172,34 +166,18 @@ extension Engine {
     }
 
     /// The admins' notice for a rule that deleted, muted or removed, unless it notifies by itself.
-    private func adminNotice(for steps: [ActionStep], rule: Rule, event: Event) -> Template? {
+    private func adminNotice(for steps: [ActionStep], rule: Rule, event: Event, texts: BuiltInTexts) -> Template? {
         guard !steps.contains(where: { $0.kind == .notify }) else { return nil }
-        var done: [String] = []
-        for step in steps {
-            switch step.kind {
-            case .delete: done.append("撤回消息")
-            case .mute: done.append("禁言" + Self.duration(step.seconds ?? 0))
-            case .kick: done.append("移出群")
-            default: continue
-            }
-        }
+        let done = steps.filter { [.delete, .mute, .kick].contains($0.kind) }.map { texts.deed($0.kind, seconds: $0.seconds ?? 0) }
         guard !done.isEmpty else { return nil }
-        let reason = rule.enforcement.reason ?? rule.id
-        return Template(segments: [
-            .literal("【\(rule.id)】\(reason)：\(done.joined(separator: "、")) — "), .field(.nick), .literal("（"),
-            .field(.user), .literal("）原文：" + event.text),
-        ])
-    }
-
-    private static func duration(_ seconds: Int64) -> String {
-        if seconds % 86_400 == 0 { return "\(seconds / 86_400)天" }
-        if seconds % 3600 == 0 { return "\(seconds / 3600)小时" }
-        if seconds % 60 == 0 { return "\(seconds / 60)分钟" }
-        return "\(seconds)秒"
+        return Template(segments: [.literal(texts.render(.enforcementNotice, [
+            "rule": rule.id, "reason": rule.enforcement.reason ?? rule.id, "done": done.joined(separator: texts.render(.listSeparator)),
+            "nick": event.nick ?? event.user, "user": event.user, "text": event.text,
+        ]))])
     }
 }
 
 extension Weekday {
     /// 周一 … 周日.
-    var chineseName: String { ["周一", "周二", "周三", "周四", "周五", "周六", "周日"][rawValue - 1] }
+    var chineseName: String { BuiltInTexts.standard.name(of: self) }
 }

@@ -393,8 +393,11 @@ public final class Engine {
                 action.replyTo = nil
                 if rule.enforcement.shadow {
                     // On trial: the admins see what would have been posted, and when.
-                    action.text = "【试运行 \(rule.id)】本应\(action.kind == .send ? "在群里发" : "通知管理员")：「\(action.text ?? "")」"
-                        + (template.delaySeconds > 0 ? "（\(Timestamp.format(action.due, utcOffsetSeconds: offset))）" : "")
+                    let texts = type.community.texts
+                    action.text = texts.render(.shadowPost, [
+                        "rule": rule.id, "verb": texts.deed(action.kind == .send ? .send : .notify), "text": action.text ?? "",
+                    ]) + (template.delaySeconds > 0
+                        ? texts.render(.shadowPostAt, ["time": Timestamp.format(action.due, utcOffsetSeconds: offset)]) : "")
                     action.kind = .notify
                     action.id += ":shadow"
                     action.due = due
@@ -427,12 +430,15 @@ public final class Engine {
             guard community.quietGroups.insert(group).inserted else { continue }
             var totals: [String: Int] = [:]
             for day in days { for (user, count) in byDay[day] ?? [:] { totals[user, default: 0] += count } }
+            let texts = type.community.texts
             let top = totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(alert.top).map { user, count in
-                "\(community.nicks[CommunityState.key(group, user)] ?? user)（\(user)，\(count) 条）"
+                texts.render(.quietMember, ["nick": community.nicks[CommunityState.key(group, user)] ?? user, "user": user,
+                                            "count": String(count)])
             }
             let name = groups[group]?.name ?? group
-            let text = "「\(name)」已连续 \(alert.days) 天每天发言人数少于 \(alert.activeBelow) 人，进入冷清期。"
-                + (top.isEmpty ? "这几天没有人发言。" : "最活跃的成员：\(top.joined(separator: "、"))，可以考虑邀请他们转到新群。")
+            let text = texts.render(.quietAlert, ["group": name, "days": String(alert.days), "below": String(alert.activeBelow)])
+                + (top.isEmpty ? texts.render(.quietAlertNobody)
+                    : texts.render(.quietAlertMembers, ["members": top.joined(separator: texts.render(.listSeparator))]))
             let cause = "quiet-group@\(Timestamp.format(due, utcOffsetSeconds: offset))"
             actions.append(Action(id: "\(cause):\(group)", kind: .notify, group: group, text: text, rule: "quiet-group",
                                   cause: cause, due: due, utcOffsetSeconds: offset))

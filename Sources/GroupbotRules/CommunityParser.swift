@@ -13,6 +13,9 @@ struct CommunitySpec {
     var adminCommands: AdminCommands?
     var quietHours: TimeWindow?
     var quietAlert: QuietAlert?
+    /// `texts:`: the language of the built-in texts, and texts of the type's own.
+    var textLanguage: BuiltInTexts.Language?
+    var texts: [BuiltInTexts.Key: String] = [:]
 }
 
 /// Parses `welcome:`, `nickname:`, `ad_slots:`, `ladders:`, `normalize:` and
@@ -31,7 +34,35 @@ struct CommunityParser {
         if let node = top["admin_commands"] { spec.adminCommands = adminCommands(node) }
         if let node = top["quiet_hours"] { spec.quietHours = ConditionParser(reader: reader).window(node, what: "quiet_hours") }
         if let node = top["quiet_alert"] { spec.quietAlert = quietAlert(node) }
+        if let node = top["texts"] { texts(node, into: &spec) }
         return spec
+    }
+
+    // MARK: - Built-in texts
+
+    /// `texts: { language: en, pardoned: "…{member}…" }`: each text's placeholders are checked
+    /// against what that text offers, like a template's.
+    private func texts(_ node: Node, into spec: inout CommunitySpec) {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.texts, what: "texts") else { return }
+        for (name, value) in keys.sorted(by: { $0.key < $1.key }) {
+            guard let text = reader.string(value, what: name) else { continue }
+            guard let key = BuiltInTexts.Key(rawValue: name) else {
+                guard let language = BuiltInTexts.Language(rawValue: text) else {
+                    reader.fail(value, "no built-in texts in '\(text)'",
+                                expected: BuiltInTexts.Language.allCases.map(\.rawValue).joined(separator: " or "))
+                    continue
+                }
+                spec.textLanguage = language
+                continue
+            }
+            for unknown in BuiltInTexts.unknownPlaceholders(in: text, for: key) {
+                let offered = key.placeholders
+                reader.fail(value, "the text uses {\(unknown)}, which \(name) does not offer",
+                            expected: offered.isEmpty ? "no placeholders" : "one of " + offered.map { "{\($0)}" }.joined(separator: ", "),
+                            suggestion: Spelling.suggestion(for: unknown, among: offered))
+            }
+            spec.texts[key] = text
+        }
     }
 
     // MARK: - Welcome

@@ -113,6 +113,8 @@ struct RuleBookCompiler {
         guard case .success(let chain) = ancestry(of: name) else { return CommunitySettings() }
         var settings = CommunitySettings()
         var normalizer: EvasionNormalizer?
+        var language = BuiltInTexts.Language.zhCN
+        var texts: [BuiltInTexts.Key: String] = [:]
         for typeName in chain.reversed() {
             let spec = files[typeName]!.community
             if let welcome = spec.welcome { settings.welcome = welcome }
@@ -123,7 +125,11 @@ struct RuleBookCompiler {
             if let commands = spec.adminCommands { settings.adminCommands = commands }
             if let quiet = spec.quietHours { settings.quietHours = quiet }
             if let alert = spec.quietAlert { settings.quietAlert = alert }
+            // A child that names a language starts from that set: its ancestors' texts were in another.
+            if let own = spec.textLanguage, own != language { language = own; texts = [:] }
+            texts.merge(spec.texts) { _, child in child }
         }
+        settings.texts = BuiltInTexts(language: language, overrides: texts)
         settings.normalizer = normalizer ?? EvasionNormalizer(words: [:], strip: EvasionNormalizer.defaultStrip)
         return settings
     }

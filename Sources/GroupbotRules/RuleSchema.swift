@@ -178,6 +178,9 @@ public enum RuleSchema {
             "welcome": welcome, "nickname": nickname, "ad_slots": ["type": "array", "items": adSlot],
             "ladders": ["type": "object", "additionalProperties": ladder], "normalize": normalize,
             "admin_commands": adminCommands, "quiet_hours": time,
+            "texts": object(Vocabulary.texts, Dictionary(uniqueKeysWithValues: Vocabulary.texts.map {
+                ($0, $0 == "language" ? ["enum": BuiltInTexts.Language.allCases.map(\.rawValue)] as Schema : text)
+            }), missing: &missing),
             "quiet_alert": object(Vocabulary.quietAlert, ["at": clock, "active_below": integer, "days": integer, "top": integer],
                                   required: ["active_below", "days"], missing: &missing),
         ], missing: &missing, description: "A groupbot group type file (rules/<type>.yaml).")

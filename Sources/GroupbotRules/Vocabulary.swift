@@ -1,10 +1,13 @@
+import GroupbotCore
+
 /// Every key the rule-file parsers accept, in one place: the parsers read
 /// their allowed keys from here and `groupbot schema` builds the JSON Schema
 /// from the same lists, so the two cannot drift apart.
 enum Vocabulary {
     static let file = (["description", "extends", "rules", "shadow", "tests", "timezone"] + community).sorted()
     static let community = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "quiet_alert", "quiet_hours",
-                            "welcome"]
+                            "texts", "welcome"]
+    static let texts = (["language"] + BuiltInTexts.Key.allCases.map(\.rawValue)).sorted()
     static let rule = ["actions", "ad_slot", "allowed_domains", "at", "cooldown", "days", "description", "disabled", "except", "group_days",
                        "id", "ladder", "monthdays", "normalize", "notify_admins", "on", "only_if_silent", "priority",
                        "reason", "rotate", "shadow", "skip_if_silent", "stop", "when"]
