@@ -36,12 +36,15 @@ let package = Package(
         ),
         // A small, safe Swift wrapper over PCRE2: no C pointer leaves it.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
+        // What a regex needs of a text before it is worth running (required literals,
+        // character classes, counts): groupbot's prefilter, read from the pattern's source.
+        .target(name: "RegexPrefilter"),
         // Events, actions, the engine, clocks and timers. No I/O.
-        .target(name: "GroupbotCore", dependencies: ["PCRE2"]),
+        .target(name: "GroupbotCore", dependencies: ["PCRE2", "RegexPrefilter"]),
         // The rule DSL: YAML files → validated, compiled rule sets.
         .target(
             name: "GroupbotRules",
-            dependencies: ["GroupbotCore", "PCRE2", .product(name: "Yams", package: "Yams")]
+            dependencies: ["GroupbotCore", "PCRE2", "RegexPrefilter", .product(name: "Yams", package: "Yams")]
         ),
         // Wire format (JSON lines), stdin/stdout transport, replay driver.
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
@@ -85,6 +88,7 @@ let package = Package(
             dependencies: ["CLibFuzzer", "GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
+        .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "GroupbotStoreTests", dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"]),

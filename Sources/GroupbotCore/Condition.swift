@@ -1,4 +1,5 @@
 import PCRE2
+import RegexPrefilter
 
 /// The text a regex condition looks at.
 public enum TextField: String, Sendable {

@@ -1,4 +1,5 @@
 import PCRE2
+import RegexPrefilter
 
 /// Evaluates rules' conditions against one event. Keyword counting runs at
 /// most once per event and group type, and only when a rule asks for it.

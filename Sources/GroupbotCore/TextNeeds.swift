@@ -1,4 +1,5 @@
 import PCRE2
+import RegexPrefilter
 
 /// What a rule's gated `text` regexes need of a message, kept in a flat array beside the
 /// rules (``GroupType/textNeeds``), so that most candidates that cannot fire are dropped

@@ -1,5 +1,6 @@
 import GroupbotCore
 import PCRE2
+import RegexPrefilter
 
 /// Turns parsed type files into compiled ``GroupType``s: resolves `extends`
 /// (detecting cycles), applies overrides and `disabled`, and gives every

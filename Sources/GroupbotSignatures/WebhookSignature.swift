@@ -98,13 +98,11 @@ public struct WebhookVerifier: Sendable {
         return (id, seconds, signatures)
     }
 
-    /// Compares without returning early, so timing does not tell how much matched.
+    /// Compares in constant time, length included: swift-crypto compares the two SHA-256
+    /// digests with its constant-time comparison, so timing tells neither how much of a
+    /// guess matched nor how long the secret is.
     static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
-        let left = Array(left.utf8), right = Array(right.utf8)
-        guard left.count == right.count else { return false }
-        var difference: UInt8 = 0
-        for index in left.indices { difference |= left[index] ^ right[index] }
-        return difference == 0
+        SHA256.hash(data: Array(left.utf8)) == SHA256.hash(data: Array(right.utf8))
     }
 }
 

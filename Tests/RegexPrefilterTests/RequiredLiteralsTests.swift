@@ -1,4 +1,5 @@
 import PCRE2
+import RegexPrefilter
 import Testing
 
 @Suite struct RequiredLiteralsTests {
