@@ -72,7 +72,7 @@ public enum RuleBookLoader {
         for (path, contents) in files {
             let reader = YAMLNodeReader(file: path)
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-            guard let root = compose(contents, reader: reader) else {
+            guard let root = reader.compose(contents, empty: "rules: followed by a list of rules") else {
                 errors += reader.errors
                 warnings += reader.warnings
                 continue
@@ -117,37 +117,5 @@ public enum RuleBookLoader {
         }
         return Loaded(book: RuleBook(types: types, mapping: resolvedMapping), tests: typeFiles.flatMap(\.tests),
                       warnings: warnings.sorted(by: order))
-    }
-
-    private static func compose(_ contents: String, reader: YAMLNodeReader) -> Node? {
-        do {
-            guard let root = try Yams.compose(yaml: contents) else {
-                reader.fail(nil, "the file is empty", expected: "rules: followed by a list of rules")
-                return nil
-            }
-            if let node = YAMLExpansionLimit.firstNodePastLimit(in: root) {
-                reader.fail(node, YAMLExpansionLimit.reason, expected: "fewer aliases, or the repeated part written once")
-                return nil
-            }
-            return root
-        } catch let error as YamlError {
-            switch error {
-            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-                 .composer(let context, let problem, let mark, _):
-                let detail = context.map { "\($0.text), " } ?? ""
-                reader.record(RuleError(at: SourceLocation(file: reader.file, line: mark.line, column: mark.column),
-                                        "not valid YAML: \(detail)\(problem)"))
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                reader.record(RuleError(at: SourceLocation(file: reader.file, line: context.mark.line, column: context.mark.column),
-                                        "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping",
-                                        expected: "each key once"))
-            default:
-                reader.fail(nil, "not valid YAML: \(error)")
-            }
-            return nil
-        } catch {
-            reader.fail(nil, "not valid YAML: \(error)")
-            return nil
-        }
     }
 }

@@ -43,9 +43,9 @@ public struct RuleErrors: Error, Sendable, CustomStringConvertible {
 }
 
 /// Finds the closest name to a misspelt one, for "did you mean".
-enum Spelling {
+package enum Spelling {
     /// The candidate within a small edit distance of `word`, if any.
-    static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
+    package static func suggestion(for word: String, among candidates: some Sequence<String>) -> String? {
         let limit = word.count <= 3 ? 1 : max(2, word.count / 3)
         var best: (String, Int)?
         for candidate in candidates {

@@ -6,35 +6,70 @@ import Yams
 ///
 /// Readers return `nil` after recording an error, so one pass reports every
 /// mistake in a file instead of stopping at the first.
-final class YAMLNodeReader {
-    let file: String
-    private(set) var errors: [RuleError] = []
+package final class YAMLNodeReader {
+    package let file: String
+    package private(set) var errors: [RuleError] = []
     /// Things that work but are probably not what the author meant (lint).
-    private(set) var warnings: [RuleError] = []
+    package private(set) var warnings: [RuleError] = []
 
-    init(file: String) {
+    package init(file: String) {
         self.file = file
     }
 
-    func location(of node: Node?) -> SourceLocation {
+    /// The document's root, or nil (the mistake recorded with its line and column) when the
+    /// text is not valid YAML, repeats a key, or expands past ``YAMLExpansionLimit``. An
+    /// empty document is nil too, recorded as a mistake only when `empty` says what was expected.
+    package func compose(_ contents: String, empty expected: String?) -> Node? {
+        do {
+            guard let root = try Yams.compose(yaml: contents) else {
+                if let expected { fail(nil, "the file is empty", expected: expected) }
+                return nil
+            }
+            if let node = YAMLExpansionLimit.firstNodePastLimit(in: root) {
+                fail(node, YAMLExpansionLimit.reason, expected: "fewer aliases, or the repeated part written once")
+                return nil
+            }
+            return root
+        } catch let error as YamlError {
+            switch error {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                 .composer(let context, let problem, let mark, _):
+                let detail = context.map { "\($0.text), " } ?? ""
+                record(RuleError(at: SourceLocation(file: file, line: mark.line, column: mark.column),
+                                 "not valid YAML: \(detail)\(problem)"))
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                record(RuleError(at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column),
+                                 "key '\(duplicates.joined(separator: "', '"))' appears twice in one mapping",
+                                 expected: "each key once"))
+            default:
+                fail(nil, "not valid YAML: \(error)")
+            }
+            return nil
+        } catch {
+            fail(nil, "not valid YAML: \(error)")
+            return nil
+        }
+    }
+
+    package func location(of node: Node?) -> SourceLocation {
         let mark = node?.mark
         return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    func fail(_ node: Node?, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
+    package func fail(_ node: Node?, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
         errors.append(RuleError(at: location(of: node), problem, expected: expected, suggestion: suggestion))
     }
 
-    func record(_ error: RuleError) {
+    package func record(_ error: RuleError) {
         errors.append(error)
     }
 
-    func warn(_ node: Node?, _ problem: String, expected: String? = nil) {
+    package func warn(_ node: Node?, _ problem: String, expected: String? = nil) {
         warnings.append(RuleError(at: location(of: node), problem, expected: expected))
     }
 
     /// A mapping whose keys are all in `allowed`; unknown keys are reported with a did-you-mean.
-    func mapping(_ node: Node, allowed: [String], what: String) -> [String: Node]? {
+    package func mapping(_ node: Node, allowed: [String], what: String) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             fail(node, "\(what) should be a mapping", expected: "keys such as \(allowed.prefix(4).joined(separator: ", "))")
             return nil
@@ -57,7 +92,7 @@ final class YAMLNodeReader {
         return result
     }
 
-    func string(_ node: Node, what: String) -> String? {
+    package func string(_ node: Node, what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             fail(node, "\(what) should be a single value", expected: "text")
             return nil
@@ -66,7 +101,7 @@ final class YAMLNodeReader {
     }
 
     /// A list of strings; a single scalar counts as a list of one.
-    func strings(_ node: Node, what: String) -> [String]? {
+    package func strings(_ node: Node, what: String) -> [String]? {
         switch node {
         case .scalar(let scalar):
             return [scalar.string]
@@ -83,7 +118,7 @@ final class YAMLNodeReader {
         }
     }
 
-    func integer(_ node: Node, what: String) -> Int? {
+    package func integer(_ node: Node, what: String) -> Int? {
         guard let text = string(node, what: what) else { return nil }
         guard let value = Int(text) else {
             fail(node, "\(what) '\(text)' is not a whole number", expected: "a number such as 10")
@@ -92,7 +127,7 @@ final class YAMLNodeReader {
         return value
     }
 
-    func bool(_ node: Node, what: String) -> Bool? {
+    package func bool(_ node: Node, what: String) -> Bool? {
         guard let text = string(node, what: what) else { return nil }
         switch text.lowercased() {
         case "true", "yes", "on": return true
@@ -107,7 +142,7 @@ final class YAMLNodeReader {
     static let longestDuration: Int64 = 3650 * 86_400
 
     /// `30s`, `10m`, `2h`, `1d` or a number of seconds.
-    func duration(_ node: Node, what: String) -> Int64? {
+    package func duration(_ node: Node, what: String) -> Int64? {
         guard let text = string(node, what: what) else { return nil }
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
         var digits = Substring(text.trimmingSpaces), unit: Int64 = 1
@@ -128,7 +163,7 @@ final class YAMLNodeReader {
     }
 
     /// `HH:MM` as minutes after midnight.
-    func timeOfDay(_ node: Node, what: String) -> Int? {
+    package func timeOfDay(_ node: Node, what: String) -> Int? {
         guard let text = string(node, what: what) else { return nil }
         let parts = text.split(separator: ":")
         guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]),
@@ -140,7 +175,7 @@ final class YAMLNodeReader {
         return hour * 60 + minute
     }
 
-    func weekdays(_ node: Node, what: String) -> Set<Weekday>? {
+    package func weekdays(_ node: Node, what: String) -> Set<Weekday>? {
         guard let names = strings(node, what: what) else { return nil }
         var days: Set<Weekday> = []
         for name in names {

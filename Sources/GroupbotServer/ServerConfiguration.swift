@@ -1,4 +1,5 @@
 import Foundation
+import GroupbotCore
 import GroupbotRules
 import GroupbotSignatures
 import Yams
@@ -112,14 +113,18 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 }
 
-/// A mistake in the configuration file, with where it is.
+/// The mistakes in a configuration file: every one found, each with its line and column,
+/// read by the same YAML reader as the rule files.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
-    public let path: String
-    public let line: Int
-    public let column: Int
-    public let reason: String
+    /// Every mistake, in the order found.
+    public let problems: [RuleError]
 
-    public var description: String { line > 0 ? "\(path):\(line):\(column): \(reason)" : "\(path): \(reason)" }
+    /// Creates the list.
+    public init(_ problems: [RuleError]) {
+        self.problems = problems
+    }
+
+    public var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
 extension ServerConfiguration {
@@ -129,134 +134,128 @@ extension ServerConfiguration {
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigurationError(path: path, line: 0, column: 0, reason: "cannot be read (\(error.localizedDescription))")
+            throw ConfigurationError([RuleError(at: SourceLocation(file: path, line: 1, column: 1),
+                                                "cannot be read (\(error.localizedDescription))")])
         }
         return try parse(text, path: path)
     }
 
-    /// Reads configuration text over the defaults.
+    /// Reads configuration text over the defaults, reporting every mistake at once.
     public static func parse(_ text: String, path: String) throws(ConfigurationError) -> ServerConfiguration {
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: text)
-        } catch let error as YamlError {
-            throw ConfigurationError(path: path, line: 0, column: 0, reason: "not valid YAML: \(error)")
-        } catch {
-            throw ConfigurationError(path: path, line: 0, column: 0, reason: "not valid YAML: \(error)")
-        }
+        let reader = YAMLNodeReader(file: path)
         var configuration = ServerConfiguration()
-        guard let root else { return configuration }
-        if let node = YAMLExpansionLimit.firstNodePastLimit(in: root) {
-            throw ConfigurationError(path: path, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0,
-                                     reason: YAMLExpansionLimit.reason)
+        if let root = reader.compose(text, empty: nil) {
+            ConfigReader(reader: reader).read(root, into: &configuration)
         }
-        var reader = ConfigReader(path: path)
-        try reader.read(root, into: &configuration)
+        guard reader.errors.isEmpty else {
+            throw ConfigurationError(reader.errors.sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) })
+        }
         return configuration
     }
 }
 
-/// Walks the YAML tree by hand so every mistake names its line and column.
+/// Reads the settings with the rule files' ``YAMLNodeReader``: a setting of the wrong shape
+/// is recorded with its line and column and the others are still read.
 private struct ConfigReader {
-    let path: String
+    let reader: YAMLNodeReader
 
     static let secretWords = ["secret", "token", "password"]
 
-    func fail(_ node: Node, _ reason: String) -> ConfigurationError {
-        ConfigurationError(path: path, line: node.mark.map { $0.line } ?? 0, column: node.mark.map { $0.column } ?? 0, reason: reason)
-    }
-
-    func members(of node: Node, known: [String], section: String) throws(ConfigurationError) -> [(String, Node, Node)] {
-        guard let mapping = node.mapping else { throw fail(node, "\(section) should be a mapping of settings") }
-        var result: [(String, Node, Node)] = []
+    /// The settings of a section; secrets and unknown names are mistakes.
+    func settings(of node: Node, known: [String], section: String) -> [(String, Node)] {
+        guard case .mapping(let mapping) = node else {
+            reader.fail(node, "\(section) should be a mapping of settings", expected: "keys such as \(known.prefix(4).joined(separator: ", "))")
+            return []
+        }
+        var result: [(String, Node)] = []
         for (keyNode, value) in mapping {
-            guard let key = keyNode.string else { throw fail(keyNode, "a setting name should be text") }
+            guard let key = keyNode.scalar?.string else {
+                reader.fail(keyNode, "a setting name should be text")
+                continue
+            }
             if Self.secretWords.contains(where: key.lowercased().contains) {
-                throw fail(keyNode, "'\(key)': secrets are not read from the configuration file; set them in the environment (see docs/adapters.md)")
+                reader.fail(keyNode, "'\(key)': secrets are not read from the configuration file; set them in the environment (see docs/adapters.md)")
+                continue
             }
             guard known.contains(key) else {
-                throw fail(keyNode, "unknown setting '\(key)' in \(section); expected one of: \(known.joined(separator: ", "))")
+                reader.fail(keyNode, "unknown setting '\(key)' in \(section)", expected: "one of \(known.joined(separator: ", "))",
+                            suggestion: Spelling.suggestion(for: key, among: known))
+                continue
             }
-            result.append((key, keyNode, value))
+            result.append((key, value))
         }
         return result
     }
 
-    func string(_ node: Node, _ key: String) throws(ConfigurationError) -> String {
-        guard let text = node.scalar?.string else { throw fail(node, "'\(key)' should be text") }
-        return text
-    }
-
-    func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) throws(ConfigurationError) -> Int {
-        guard let text = node.scalar?.string, let value = Int(text), range.contains(value) else {
-            throw fail(node, "'\(key)' should be a whole number from \(range.lowerBound) to \(range.upperBound)")
+    func integer(_ node: Node, _ key: String, range: ClosedRange<Int>) -> Int? {
+        guard let value = reader.integer(node, what: key) else { return nil }
+        guard range.contains(value) else {
+            reader.fail(node, "'\(key)' is \(value)", expected: "a whole number from \(range.lowerBound) to \(range.upperBound)")
+            return nil
         }
         return value
     }
 
-    func boolean(_ node: Node, _ key: String) throws(ConfigurationError) -> Bool {
-        switch node.scalar?.string.lowercased() {
-        case "true", "yes", "on": return true
-        case "false", "no", "off": return false
-        default: throw fail(node, "'\(key)' should be true or false")
-        }
-    }
-
-    func url(_ node: Node, _ key: String) throws(ConfigurationError) -> String {
-        let text = try string(node, key)
+    func url(_ node: Node, _ key: String) -> String? {
+        guard let text = reader.string(node, what: key) else { return nil }
         guard let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
-            throw fail(node, "'\(key)' should be an http:// or https:// URL, got '\(text)'")
+            reader.fail(node, "'\(key)' is '\(text)'", expected: "an http:// or https:// URL")
+            return nil
         }
         return text
     }
 
-    mutating func read(_ root: Node, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
+    func read(_ root: Node, into configuration: inout ServerConfiguration) {
         let known = ["host", "port", "rules", "state", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
                      "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes"]
-        for (key, _, value) in try members(of: root, known: known, section: "the configuration") {
+        for (key, value) in settings(of: root, known: known, section: "the configuration") {
             switch key {
-            case "host": configuration.host = try string(value, key)
-            case "port": configuration.port = try integer(value, key, range: 1...65_535)
-            case "rules": configuration.rules = try string(value, key)
-            case "state": configuration.state = try string(value, key)
-            case "sync_commits": configuration.syncCommits = try boolean(value, key)
-            case "max_body_bytes": configuration.maxBodyBytes = try integer(value, key, range: 1_024...(64 << 20))
-            case "reload": configuration.reload = try boolean(value, key)
-            case "max_connections": configuration.limits.maxConnections = try integer(value, key, range: 1...100_000)
-            case "idle_timeout_ms": configuration.limits.idleTimeoutMilliseconds = Int64(try integer(value, key, range: 100...3_600_000))
-            case "body_timeout_ms": configuration.limits.bodyTimeoutMilliseconds = Int64(try integer(value, key, range: 100...3_600_000))
-            case "bodies_in_flight_bytes": configuration.limits.bodiesInFlightBytes = try integer(value, key, range: 1_024...(1 << 30))
-            case "callback": try readCallback(value, into: &configuration)
-            default: try readOneBot(value, into: &configuration.oneBot)
+            case "host": reader.string(value, what: key).map { configuration.host = $0 }
+            case "port": integer(value, key, range: 1...65_535).map { configuration.port = $0 }
+            case "rules": reader.string(value, what: key).map { configuration.rules = $0 }
+            case "state": reader.string(value, what: key).map { configuration.state = $0 }
+            case "sync_commits": reader.bool(value, what: key).map { configuration.syncCommits = $0 }
+            case "max_body_bytes": integer(value, key, range: 1_024...(64 << 20)).map { configuration.maxBodyBytes = $0 }
+            case "reload": reader.bool(value, what: key).map { configuration.reload = $0 }
+            case "max_connections": integer(value, key, range: 1...100_000).map { configuration.limits.maxConnections = $0 }
+            case "idle_timeout_ms":
+                integer(value, key, range: 100...3_600_000).map { configuration.limits.idleTimeoutMilliseconds = Int64($0) }
+            case "body_timeout_ms":
+                integer(value, key, range: 100...3_600_000).map { configuration.limits.bodyTimeoutMilliseconds = Int64($0) }
+            case "bodies_in_flight_bytes":
+                integer(value, key, range: 1_024...(1 << 30)).map { configuration.limits.bodiesInFlightBytes = $0 }
+            case "callback": readCallback(value, into: &configuration)
+            default: readOneBot(value, into: &configuration.oneBot)
             }
         }
     }
 
-    func readCallback(_ node: Node, into configuration: inout ServerConfiguration) throws(ConfigurationError) {
+    func readCallback(_ node: Node, into configuration: inout ServerConfiguration) {
         let known = ["url", "max_attempts", "first_delay_ms", "max_delay_ms", "timeout_ms"]
-        for (key, _, value) in try members(of: node, known: known, section: "callback") {
+        for (key, value) in settings(of: node, known: known, section: "callback") {
             switch key {
-            case "url": configuration.callbackURL = try url(value, key)
-            case "max_attempts": configuration.retry.maxAttempts = try integer(value, key, range: 1...100)
-            case "first_delay_ms": configuration.retry.firstDelayMilliseconds = Int64(try integer(value, key, range: 1...3_600_000))
-            case "max_delay_ms": configuration.retry.maxDelayMilliseconds = Int64(try integer(value, key, range: 1...86_400_000))
-            default: configuration.retry.timeoutMilliseconds = Int64(try integer(value, key, range: 100...600_000))
+            case "url": url(value, key).map { configuration.callbackURL = $0 }
+            case "max_attempts": integer(value, key, range: 1...100).map { configuration.retry.maxAttempts = $0 }
+            case "first_delay_ms": integer(value, key, range: 1...3_600_000).map { configuration.retry.firstDelayMilliseconds = Int64($0) }
+            case "max_delay_ms": integer(value, key, range: 1...86_400_000).map { configuration.retry.maxDelayMilliseconds = Int64($0) }
+            default: integer(value, key, range: 100...600_000).map { configuration.retry.timeoutMilliseconds = Int64($0) }
             }
         }
     }
 
-    func readOneBot(_ node: Node, into settings: inout ServerConfiguration.OneBotSettings) throws(ConfigurationError) {
+    func readOneBot(_ node: Node, into settings: inout ServerConfiguration.OneBotSettings) {
         let known = ["api_url", "admins", "admin_group", "utc_offset"]
-        for (key, _, value) in try members(of: node, known: known, section: "onebot") {
+        for (key, value) in self.settings(of: node, known: known, section: "onebot") {
             switch key {
-            case "api_url": settings.apiURL = try url(value, key)
-            case "admins":
-                guard let items = value.sequence else { throw fail(value, "'admins' should be a list of QQ numbers") }
-                settings.admins = try items.map { (item: Node) throws(ConfigurationError) -> String in try string(item, key) }
-            case "admin_group": settings.adminGroup = try string(value, key)
+            case "api_url": url(value, key).map { settings.apiURL = $0 }
+            case "admins": reader.strings(value, what: key).map { settings.admins = $0 }
+            case "admin_group": reader.string(value, what: key).map { settings.adminGroup = $0 }
             default:
-                let text = try string(value, key)
-                guard let offset = Self.offsetSeconds(text) else { throw fail(value, "'utc_offset' should look like +08:00") }
+                guard let text = reader.string(value, what: key) else { continue }
+                guard let offset = Self.offsetSeconds(text) else {
+                    reader.fail(value, "'utc_offset' is '\(text)'", expected: "an offset such as +08:00")
+                    continue
+                }
                 settings.utcOffsetSeconds = offset
             }
         }

@@ -52,27 +52,42 @@ import Testing
         #expect(configuration.bindsLoopbackOnly)
     }
 
-    @Test func mistakesNameTheLineAndColumn() {
-        #expect(throws: ConfigurationError(path: "g.yaml", line: 3, column: 3, reason:
-            "unknown setting 'attempts' in callback; expected one of: url, max_attempts, first_delay_ms, max_delay_ms, timeout_ms")) {
-            try ServerConfiguration.parse("port: 8080\ncallback:\n  attempts: 3\n", path: "g.yaml")
-        }
-        #expect(throws: ConfigurationError(path: "g.yaml", line: 1, column: 7, reason:
-            "'port' should be a whole number from 1 to 65535")) {
-            try ServerConfiguration.parse("port: eighty\n", path: "g.yaml")
-        }
-        #expect(throws: ConfigurationError(path: "g.yaml", line: 2, column: 8, reason:
-            "'url' should be an http:// or https:// URL, got 'ftp://x'")) {
-            try ServerConfiguration.parse("callback:\n  url: ftp://x\n", path: "g.yaml")
+    func problems(_ text: String) -> [String] {
+        do {
+            _ = try ServerConfiguration.parse(text, path: "g.yaml")
+            return []
+        } catch {
+            return error.problems.map(\.description)
         }
     }
 
+    @Test func mistakesNameTheLineAndColumn() {
+        #expect(problems("port: 8080\ncallback:\n  attempts: 3\n") == [
+            "g.yaml:3:3: unknown setting 'attempts' in callback; expected one of url, max_attempts, first_delay_ms, max_delay_ms, timeout_ms",
+        ])
+        #expect(problems("port: eighty\n") == ["g.yaml:1:7: port 'eighty' is not a whole number; expected a number such as 10"])
+        #expect(problems("port: 99999\n") == ["g.yaml:1:7: 'port' is 99999; expected a whole number from 1 to 65535"])
+        #expect(problems("callback:\n  url: ftp://x\n") == ["g.yaml:2:8: 'url' is 'ftp://x'; expected an http:// or https:// URL"])
+    }
+
+    @Test func everyMistakeIsReportedAtOnce() {
+        let found = problems("port: 0\nhost: [a]\nreload: maybe\nonebot:\n  utc_offset: 8\n  api_token: x\nmax_conections: 5\n")
+        #expect(found.count == 6)
+        #expect(found.map { $0.split(separator: ":").prefix(2).joined(separator: ":") } == [
+            "g.yaml:1", "g.yaml:2", "g.yaml:3", "g.yaml:5", "g.yaml:6", "g.yaml:7",
+        ])
+        #expect(found.last?.hasSuffix("(did you mean 'max_connections'?)") == true)
+    }
+
     @Test func secretsAreRefusedInTheFile() throws {
-        let error = try #require(throws: ConfigurationError.self) {
-            try ServerConfiguration.parse("onebot:\n  access_token: abc\n", path: "g.yaml")
-        }
-        #expect(error.line == 2)
-        #expect(error.reason.contains("secrets are not read from the configuration file"))
+        let found = problems("onebot:\n  access_token: abc\n")
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("g.yaml:2:3: 'access_token': secrets are not read from the configuration file") == true)
+    }
+
+    @Test func invalidYAMLAndAliasBombsAreOneMistakeEach() {
+        #expect(problems("port: [8080\n").first?.contains("not valid YAML") == true)
+        #expect(problems("").isEmpty)
     }
 
     @Test func secretsComeFromTheEnvironment() {

@@ -80,7 +80,7 @@ import Testing
         #expect {
             try ServerConfiguration.parse(text, path: "groupbot.yaml")
         } throws: { error in
-            (error as? ConfigurationError)?.reason.contains("expands to more than") == true
+            (error as? ConfigurationError)?.description.contains("expands to more than") == true
         }
     }
 }
