@@ -53,7 +53,8 @@ sanitize: deps
 	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
 		$(SWIFT) test --skip-build --scratch-path .build-asan --sanitize=address
 	$(SWIFT) build --build-tests --scratch-path .build-tsan --sanitize=thread
-	$(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
+	TSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/tsan.supp \
+		$(SWIFT) test --skip-build --scratch-path .build-tsan --sanitize=thread
 
 # Crash test of `groupbot serve`: the same seeded workload once undisturbed, once while
 # serve is killed with SIGKILL (at least 100 times) and restarted on the same state file;
