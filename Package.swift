@@ -82,13 +82,15 @@ let package = Package(
         ),
         // The fuzz targets (docs/security.md): built with libFuzzer by `make fuzz`; in an
         // ordinary build, a runner that replays the seed corpus and mutates it for a while.
+        // What tests, fuzzing and workloads share: a seeded random generator.
+        .target(name: "GroupbotTestSupport"),
         .target(name: "CLibFuzzer"),
         .executableTarget(
             name: "groupbot-fuzz",
-            dependencies: ["CLibFuzzer", "GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
+            dependencies: ["CLibFuzzer", "GroupbotTestSupport", "GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
-        .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2"]),
+        .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2", "GroupbotTestSupport"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
         .testTarget(name: "GroupbotStoreTests", dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"]),
@@ -103,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GroupbotTransportsTests",
-            dependencies: ["GroupbotTransports", "GroupbotRules"],
+            dependencies: ["GroupbotTransports", "GroupbotRules", "GroupbotTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 #if !FUZZING
 import Foundation
+import GroupbotTestSupport
 
 /// Without libFuzzer (an ordinary build, as `make test` makes): replays each target's
 /// seed corpus, then feeds it seeded mutations of the seeds for a while. Not coverage-
@@ -16,7 +17,7 @@ enum MutationRunner {
         }
         let corpus = arguments[1]
         let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 1 : 1
-        var random = SeededRandom(seed: arguments.count > 3 ? UInt64(arguments[3]) ?? 1 : 1)
+        var random = SplitMix(seed: arguments.count > 3 ? UInt64(arguments[3]) ?? 1 : 1)
         var failed = 0
         for target in FuzzTarget.allCases {
             let seeds = readSeeds(corpus + "/" + target.rawValue)
@@ -46,20 +47,6 @@ enum MutationRunner {
     }
 }
 
-/// SplitMix64: the same mutations for the same seed on every machine.
-struct SeededRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Byte-level mutations in the manner of libFuzzer's: flips, inserts of interesting
 /// bytes and tokens, deletions, duplications and splices with another seed.
@@ -68,7 +55,7 @@ enum Mutator {
                                     "null", "true", "9223372036854775808", "-9223372036854775808", "[CQ:", "&#91;", "&amp;",
                                     "*a", "&a ", "\n", "\t", "\u{00}", "\u{FEFF}", "鱼油", "微信", "\u{200B}"].map { Array($0.utf8) }
 
-    static func mutate(_ input: [UInt8], with seeds: [[UInt8]], random: inout SeededRandom) -> [UInt8] {
+    static func mutate(_ input: [UInt8], with seeds: [[UInt8]], random: inout SplitMix) -> [UInt8] {
         var bytes = input
         for _ in 0..<(1 + Int(random.next() % 4)) {
             let position = bytes.isEmpty ? 0 : Int(random.next() % UInt64(bytes.count + 1))

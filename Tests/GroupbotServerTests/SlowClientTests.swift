@@ -26,6 +26,12 @@ import Glibc
 
         deinit { close(descriptor) }
 
+        /// Waits at most `seconds` for the next reads (then a read gives up).
+        func timeout(_ seconds: Int, microseconds: Int = 0) {
+            var timeout = timeval(tv_sec: seconds, tv_usec: microseconds)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
         func send(_ text: String) {
             let bytes = Array(text.utf8)
             _ = bytes.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, 0) }
@@ -44,9 +50,10 @@ import Glibc
         }
     }
 
-    func server(idleMilliseconds: Int = 300, bodyMilliseconds: Int = 500) async throws -> ServeProcessTests.Server {
+    func server(idleMilliseconds: Int = 300, bodyMilliseconds: Int = 500, maxConnections: Int = 512) async throws -> ServeProcessTests.Server {
         let config = ServerFixture.temporaryPath(".yaml")
-        try "idle_timeout_ms: \(idleMilliseconds)\nbody_timeout_ms: \(bodyMilliseconds)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "idle_timeout_ms: \(idleMilliseconds)\nbody_timeout_ms: \(bodyMilliseconds)\nmax_connections: \(maxConnections)\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
         let rules = try ServeProcessTests().rulesDirectory(reply: "x")
         let server = try ServeProcessTests.Server(arguments: ["--rules", rules, "--state", "memory", "--config", config])
         try await server.ready()
@@ -88,5 +95,17 @@ import Glibc
         let (status, log) = server.stop()
         #expect(status == 0)
         #expect(!log.contains("500"))
+    }
+
+    @Test func aConnectionPastTheCapWaitsUntilOneCloses() async throws {
+        // One connection at a time: the health check's pooled connection holds it until it idles out.
+        let server = try await server(idleMilliseconds: 1_500, maxConnections: 1)
+        defer { _ = server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        connection.timeout(0, microseconds: 500_000)
+        #expect(connection.readToEnd().isEmpty)  // not accepted yet
+        connection.timeout(10)
+        #expect(connection.readToEnd().hasPrefix("HTTP/1.1 200"))  // accepted once the other one closed
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import GroupbotTestSupport
 
 /// The `groupbot` executable end to end: exit statuses, stderr, live pipes.
 @Suite(.serialized) struct CommandLineTests {
@@ -269,18 +270,5 @@ import Testing
         // A line cut short by the kill is no action (a consumer drops it); keep whole lines only.
         return String(decoding: output, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
             .map(String.init).filter { $0.hasSuffix("}") }
-    }
-}
-
-/// A small deterministic random generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

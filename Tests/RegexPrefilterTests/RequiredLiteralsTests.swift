@@ -1,6 +1,7 @@
 import PCRE2
 import RegexPrefilter
 import Testing
+import GroupbotTestSupport
 
 @Suite struct RequiredLiteralsTests {
     @Test(arguments: [
@@ -138,18 +139,5 @@ import Testing
                 #expect(WhiteSpaceCount.count(in: text) >= needs.minimumSpaces, "\(source) matched \(text)")
             }
         }
-    }
-}
-
-/// A small deterministic random generator for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
