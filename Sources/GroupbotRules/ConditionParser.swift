@@ -140,7 +140,7 @@ struct ConditionParser {
             if Self.hasNestedQuantifier(source) {
                 reader.warn(node, "\(what) /\(source)/ repeats a group that itself repeats, which can backtrack catastrophically",
                             expected: "a pattern without nested quantifiers such as (a+)+ or (\\w*)*")
-            } else if BacktrackingProbe.exhaustsBudget(pattern) {
+            } else if reader.lintsDeeply, BacktrackingProbe.exhaustsBudget(pattern) {
                 reader.warn(node, "\(what) /\(source)/ backtracks so much on a long text that it runs out of its matching budget (it then never matches such texts)",
                             expected: "alternatives that cannot match the same text, e.g. \\w instead of (?:\\w|\\w)")
             }

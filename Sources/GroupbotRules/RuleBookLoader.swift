@@ -19,7 +19,7 @@ public enum RuleBookLoader {
     /// Loads every rule file in `directory`.
     /// - Throws: ``RuleErrors`` listing every mistake found.
     public static func load(directory: String) throws(RuleErrors) -> RuleBook {
-        try loadWithTests(directory: directory).book
+        try loadWithTests(directory: directory, lintsDeeply: false).book
     }
 
     /// A loaded rule set with what came with it: the files' tests and lint warnings.
@@ -31,7 +31,9 @@ public enum RuleBookLoader {
     }
 
     /// Loads every rule file in `directory`, with the tests the files carry and lint warnings.
-    public static func loadWithTests(directory: String) throws(RuleErrors) -> Loaded {
+    /// `lintsDeeply: false` skips the warnings that cost time (trying each regex on long
+    /// probe texts): `run` and `serve` load rules without showing warnings.
+    public static func loadWithTests(directory: String, lintsDeeply: Bool = true) throws(RuleErrors) -> Loaded {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -51,7 +53,7 @@ public enum RuleBookLoader {
             }
             files.append((path, text))
         }
-        switch Result(catching: { () throws(RuleErrors) in try loadWithTests(files: files) }) {
+        switch Result(catching: { () throws(RuleErrors) in try loadWithTests(files: files, lintsDeeply: lintsDeeply) }) {
         case .success(let loaded) where errors.isEmpty: return loaded
         case .success: throw RuleErrors(errors)
         case .failure(let failure): throw RuleErrors(errors + failure.errors)
@@ -60,17 +62,17 @@ public enum RuleBookLoader {
 
     /// Loads rule files given as (path, contents) pairs; the file named `groups.yaml` is the mapping.
     public static func load(files: [(path: String, contents: String)]) throws(RuleErrors) -> RuleBook {
-        try loadWithTests(files: files).book
+        try loadWithTests(files: files, lintsDeeply: false).book
     }
 
     /// Loads rule files given as (path, contents) pairs, with the tests they carry.
-    public static func loadWithTests(files: [(path: String, contents: String)]) throws(RuleErrors) -> Loaded {
+    public static func loadWithTests(files: [(path: String, contents: String)], lintsDeeply: Bool = true) throws(RuleErrors) -> Loaded {
         var warnings: [RuleError] = []
         var errors: [RuleError] = []
         var typeFiles: [TypeFile] = []
         var mapping: (GroupMapping, [(type: String, location: SourceLocation)])?
         for (path, contents) in files {
-            let reader = YAMLNodeReader(file: path)
+            let reader = YAMLNodeReader(file: path, lintsDeeply: lintsDeeply)
             let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
             guard let root = reader.compose(contents, empty: "rules: followed by a list of rules") else {
                 errors += reader.errors

@@ -12,8 +12,12 @@ package final class YAMLNodeReader {
     /// Things that work but are probably not what the author meant (lint).
     package private(set) var warnings: [RuleError] = []
 
-    package init(file: String) {
+    /// Whether to give the warnings that cost time (see ``RuleBookLoader/loadWithTests(files:lintsDeeply:)``).
+    package let lintsDeeply: Bool
+
+    package init(file: String, lintsDeeply: Bool = true) {
         self.file = file
+        self.lintsDeeply = lintsDeeply
     }
 
     /// The document's root, or nil (the mistake recorded with its line and column) when the
