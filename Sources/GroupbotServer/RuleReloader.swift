@@ -13,24 +13,41 @@ public final class RuleReloader {
     private let log: (String) -> Void
     private var fingerprint: [String: String]
     private var lastLook = Date.distantPast
-    private let signalSource: any DispatchSourceSignal
-    /// Set from the signal handler's queue, read by the run loop.
-    private static let hangUp = Atomic<Bool>(false)
+    private let now: () -> Date
+    private let signalSource: (any DispatchSourceSignal)?
+    /// Set by ``requestReload()`` (from the SIGHUP handler's queue), read by the run loop.
+    private let asked = Atomic<Bool>(false)
 
     /// Starts watching `directory` for `engine`; `log` receives one line per reload or failure.
-    public init(directory: String, engine: Engine, log: @escaping (String) -> Void) {
+    /// - Parameters:
+    ///   - reloadsOnHangUp: whether SIGHUP asks for a reload (the commands); tests ask with
+    ///     ``requestReload()`` instead.
+    ///   - now: the clock that spaces the looks at the files (a second apart).
+    public init(directory: String, engine: Engine, log: @escaping (String) -> Void, reloadsOnHangUp: Bool = true,
+                now: @escaping () -> Date = Date.init) {
         self.directory = directory
         self.engine = engine
         self.log = log
+        self.now = now
         fingerprint = Self.fingerprint(of: directory)
+        guard reloadsOnHangUp else {
+            signalSource = nil
+            return
+        }
         signal(SIGHUP, SIG_IGN)
-        signalSource = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        signalSource.setEventHandler { RuleReloader.hangUp.store(true, ordering: .relaxed) }
-        signalSource.resume()
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        signalSource = source
+        source.resume()
+        source.setEventHandler { [weak self] in self?.requestReload() }
     }
 
     deinit {
-        signalSource.cancel()
+        signalSource?.cancel()
+    }
+
+    /// Asks for a reload at the next ``check()``, whether or not the files changed (SIGHUP).
+    public func requestReload() {
+        asked.store(true, ordering: .relaxed)
     }
 
     /// Called by the run loop between reads: reloads when asked to or when the files changed.
@@ -38,10 +55,11 @@ public final class RuleReloader {
     /// recovery never runs the work done under the old rules again under the new ones).
     @discardableResult
     public func check() -> Bool {
-        let asked = Self.hangUp.exchange(false, ordering: .relaxed)
+        let asked = asked.exchange(false, ordering: .relaxed)
         // Looking at the files costs a few system calls: at most once a second unless asked.
-        guard asked || Date().timeIntervalSince(lastLook) >= 1 else { return false }
-        lastLook = Date()
+        let now = now()
+        guard asked || now.timeIntervalSince(lastLook) >= 1 else { return false }
+        lastLook = now
         let current = Self.fingerprint(of: directory)
         guard asked || current != fingerprint else { return false }
         fingerprint = current

@@ -68,31 +68,26 @@ import Testing
         "rules:\n  - id: price\n    on: message\n    when: { keywords: { any: [价格] } }\n    actions: [{ reply: \"\(reply)\" }]\n"
     }
 
-    @Test func rulesReloadOnChangeAndOnSIGHUPAndABadFileKeepsTheOldOnes() async throws {
+    /// Which changes are picked up, and when, is RuleReloaderTests' business (injected clock and
+    /// trigger); here only the wiring: SIGHUP reaches `serve`, whose ticker reloads between requests.
+    @Test func rulesReloadOnSIGHUP() async throws {
         let rules = try rulesDirectory(reply: "旧的回复")
-        let state = ServerFixture.temporaryPath()
-        let server = try Server(arguments: ["--rules", rules, "--state", state])
+        let server = try Server(arguments: ["--rules", rules, "--state", ServerFixture.temporaryPath()])
         try await server.ready()
         #expect(try await server.post(ServerFixture.message("m1", "价格")).contains("旧的回复"))
 
-        try rule(reply: "新的回复").write(toFile: rules + "/general.yaml", atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(2_200))
-        #expect(try await server.post(ServerFixture.message("m2", "价格")).contains("新的回复"))
-
-        try "rules:\n  - id: price\n    on: mesage\n".write(toFile: rules + "/general.yaml", atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(2_200))
-        #expect(try await server.post(ServerFixture.message("m3", "价格")).contains("新的回复"))
-
         try rule(reply: "第三版回复").write(toFile: rules + "/general.yaml", atomically: true, encoding: .utf8)
         kill(server.process.processIdentifier, SIGHUP)
-        try await Task.sleep(for: .milliseconds(1_500))
-        #expect(try await server.post(ServerFixture.message("m4", "价格")).contains("第三版回复"))
+        var answer = ""
+        for attempt in 0..<50 where !answer.contains("第三版回复") {
+            if attempt > 0 { try await Task.sleep(for: .milliseconds(100)) }  // until the ticker's next round
+            answer = try await server.post(ServerFixture.message("r\(attempt)", "价格"))
+        }
+        #expect(answer.contains("第三版回复"))
 
         let (status, log) = server.stop(SIGTERM)
         #expect(status == 0)
-        #expect(log.contains("rules reloaded from \(rules)"))
-        #expect(log.contains("general.yaml:3:9"))  // the bad file's mistake, with its place
-        #expect(log.contains("the old rules keep running"))
+        #expect(log.contains("rules reloaded from \(rules) (SIGHUP)"))
     }
 
     @Test func aPublicAddressWithoutSecretsIsRefused() throws {

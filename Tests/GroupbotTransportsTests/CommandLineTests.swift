@@ -119,8 +119,7 @@ import GroupbotTestSupport
         #expect(text.hasSuffix("\(files.count) files checked, 0 problems\n"))
     }
 
-    /// A running `groupbot run` picks up edited rules, keeps the old ones when the new file is broken,
-    /// and reloads on SIGHUP.
+    /// A running `groupbot run` reloads its rules on SIGHUP.
     @Test func liveRunReloadsRules() throws {
         let rule = { (reply: String) in "rules:\n  - id: faq\n    on: message\n    actions: [{ send: \"\(reply)\" }]\n" }
         let directory = try temporaryDirectory(["general.yaml": rule("旧的回复")])
@@ -141,22 +140,17 @@ import GroupbotTestSupport
             return String(decoding: data, as: UTF8.self)
         }
         #expect(ask().contains("旧的回复"))
-        Thread.sleep(forTimeInterval: 1.1)
-        try rule("新的回复").write(toFile: directory + "/general.yaml", atomically: true, encoding: .utf8)
-        Thread.sleep(forTimeInterval: 2.5)
-        #expect(ask().contains("新的回复"))
-        try "rules: [\n".write(toFile: directory + "/general.yaml", atomically: true, encoding: .utf8)
-        Thread.sleep(forTimeInterval: 2.5)
-        #expect(ask().contains("新的回复"))
+        // Which changes are picked up, and when, is RuleReloaderTests' business (injected clock and
+        // trigger); here only the wiring: SIGHUP reaches the running command, which reloads between reads.
         try rule("第三版").write(toFile: directory + "/general.yaml", atomically: true, encoding: .utf8)
         kill(process.processIdentifier, SIGHUP)
-        Thread.sleep(forTimeInterval: 1.5)
-        #expect(ask().contains("第三版"))
+        var answers: [String] = []
+        while answers.count < 50, !(answers.last ?? "").contains("第三版") { answers.append(ask()) }
+        #expect(answers.last?.contains("第三版") == true)
         try stdin.fileHandleForWriting.close()
         process.waitUntilExit()
         let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(log.contains("rules reloaded from \(directory): 1 group type"))
-        #expect(log.contains("not reloaded, the old rules keep running:\n\(directory)/general.yaml:2:1: not valid YAML"))
+        #expect(log.contains("rules reloaded from \(directory) (SIGHUP): 1 group type"))
         #expect(log.contains("(SIGHUP)"))
     }
 
