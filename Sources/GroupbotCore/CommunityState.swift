@@ -49,8 +49,8 @@ final class CommunityState: Codable {
 
     // MARK: Enforcement
 
-    /// Per `user|ladder`, strikes still counting and their history.
-    var strikes: [String: StrikeRecord] = [:]
+    /// Per member and ladder, strikes still counting and their history.
+    var strikes: [StrikeKey: StrikeRecord] = [:]
     /// Per `group|user|slot occurrence`, ads posted.
     var slotUse: [String: Int] = [:]
 
@@ -140,7 +140,9 @@ final class CommunityState: Codable {
         // A durable store keeps these apart, as bytes (`EngineSnapshot.takeRecentTexts()`).
         recentTexts = try values.decode([String: [TextSighting]].self, forKey: .recentTexts)
         repeatHorizonSeconds = try values.decode(Int64.self, forKey: .repeatHorizonSeconds)
-        strikes = try values.decode([String: StrikeRecord].self, forKey: .strikes)
+        let storedStrikes = try values.decode([String: StrikeRecord].self, forKey: .strikes)
+        strikes = Dictionary(storedStrikes.compactMap { key, record in StrikeKey(stored: key).map { ($0, record) } },
+                             uniquingKeysWith: { $1 })
         slotUse = try values.decode([String: Int].self, forKey: .slotUse)
         welcomeBatches = try values.decode([String: WelcomeBatch].self, forKey: .welcomeBatches)
         welcomedBatches = try values.decode([String: [WelcomedBatch]].self, forKey: .welcomedBatches)
@@ -166,7 +168,7 @@ final class CommunityState: Codable {
         try values.encode(redPackets, forKey: .redPackets)
         try values.encode(recentTexts, forKey: .recentTexts)
         try values.encode(repeatHorizonSeconds, forKey: .repeatHorizonSeconds)
-        try values.encode(strikes, forKey: .strikes)
+        try values.encode(Dictionary(strikes.map { ($0.key.stored, $0.value) }, uniquingKeysWith: { $1 }), forKey: .strikes)
         try values.encode(slotUse, forKey: .slotUse)
         try values.encode(welcomeBatches, forKey: .welcomeBatches)
         try values.encode(welcomedBatches, forKey: .welcomedBatches)

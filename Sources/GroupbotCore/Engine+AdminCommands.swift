@@ -29,7 +29,7 @@ extension Engine {
         var steps: [(ActionStep, String?)] = []
         switch command {
         case .pardon:
-            let keys = community.strikes.keys.filter { $0.hasPrefix(target + "|") }.sorted()
+            let keys = community.strikes.keys.filter { $0.user == target }.sorted()
             var rules: [String] = []
             for rule in keys.flatMap({ community.strikes[$0]!.history.map(\.rule) }) where !rules.contains(rule) {
                 rules.append(rule)

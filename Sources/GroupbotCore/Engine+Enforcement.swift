@@ -101,8 +101,7 @@ extension Engine {
         }
         var steps = rule.steps
         if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
-            let key = event.user + "|" + name
-            let record = community.strikes[key]
+            let record = community.strikes[StrikeKey(user: event.user, ladder: name)]
             var count = (record?.count ?? 0) + 1
             if let record, record.count > 0, now.milliseconds - record.last.milliseconds >= ladder.decaySeconds * 1000 { count = 1 }
             steps += ladder.steps[min(count, ladder.steps.count) - 1]
@@ -159,7 +158,7 @@ extension Engine {
 
     /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).
     private func strike(_ user: String, ladder: Ladder, rule: String, event: Event, now: Instant) -> Int {
-        let key = user + "|" + ladder.name
+        let key = StrikeKey(user: user, ladder: ladder.name)
         // Changed in place: a copy of the record would copy its whole history on every strike.
         return community.strikes[key, default: StrikeRecord(count: 0, last: now, history: [])].add(
             StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id), decaySeconds: ladder.decaySeconds)

@@ -20,10 +20,7 @@ extension Engine {
     /// Every member's strikes, by user then ladder.
     public func strikeSummaries() -> [StrikeSummary] {
         community.strikes.keys.sorted().compactMap { key in
-            guard let record = community.strikes[key], let separator = key.lastIndex(of: "|") else { return nil }
-            return StrikeSummary(
-                user: String(key[..<separator]), ladder: String(key[key.index(after: separator)...]), count: record.count,
-                history: record.history)
+            community.strikes[key].map { StrikeSummary(user: key.user, ladder: key.ladder, count: $0.count, history: $0.history) }
         }
     }
 

@@ -1,0 +1,29 @@
+@testable import GroupbotCore
+import Foundation
+import Testing
+
+/// Strike records are keyed by member and ladder in memory, and stored as `user|ladder`
+/// in snapshots, as before the key was typed.
+@Suite struct StrikeKeyTests {
+    @Test func theStoredFormRoundTripsEvenWhenAUserIdHoldsABar() throws {
+        let key = StrikeKey(user: "wx|u1", ladder: "ads")
+        #expect(key.stored == "wx|u1|ads")
+        #expect(StrikeKey(stored: key.stored) == key)
+        #expect(StrikeKey(stored: "no-bar") == nil)
+    }
+
+    @Test func aSnapshotStoresStrikesAsBeforeAndReadsThemBack() throws {
+        let state = CommunityState()
+        state.strikes[StrikeKey(user: "u1", ladder: "ads")] = StrikeRecord(count: 1, last: Instant(milliseconds: 5), history: [])
+        let data = try JSONEncoder().encode(state)
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect((json["strikes"] as? [String: Any])?.keys.sorted() == ["u1|ads"])
+        let back = try JSONDecoder().decode(CommunityState.self, from: data)
+        #expect(back.strikes[StrikeKey(user: "u1", ladder: "ads")]?.count == 1)
+    }
+
+    @Test func listingsKeepTheOrderOfTheStoredForm() {
+        let keys = [StrikeKey(user: "u1", ladder: "ads"), StrikeKey(user: "u10", ladder: "ads")].sorted()
+        #expect(keys.map(\.stored) == ["u10|ads", "u1|ads"])
+    }
+}
