@@ -52,7 +52,7 @@ final class CommunityState: Codable {
     /// Per member and ladder, strikes still counting and their history.
     var strikes: [StrikeKey: StrikeRecord] = [:]
     /// Per `group|user|slot occurrence`, ads posted.
-    var slotUse: [String: Int] = [:]
+    var slotUse: [SlotUseKey: Int] = [:]
 
     // MARK: Pending flow steps
 
@@ -97,10 +97,7 @@ final class CommunityState: Codable {
             return recent.isEmpty ? nil : recent
         }
         let today = Int(now.milliseconds / day)
-        slotUse = slotUse.filter { key, _ in
-            guard let at = key.lastIndex(of: "@"), let start = Int(key[key.index(after: at)...]) else { return false }
-            return today - start <= 14
-        }
+        slotUse = slotUse.filter { key, _ in today - key.day <= 14 }
         mutedUntil = mutedUntil.filter { $0.value > now }
         for key in strikes.keys where strikes[key]!.history.count > 50 {
             strikes[key]!.history.removeFirst(strikes[key]!.history.count - 50)
@@ -143,7 +140,9 @@ final class CommunityState: Codable {
         let storedStrikes = try values.decode([String: StrikeRecord].self, forKey: .strikes)
         strikes = Dictionary(storedStrikes.compactMap { key, record in StrikeKey(stored: key).map { ($0, record) } },
                              uniquingKeysWith: { $1 })
-        slotUse = try values.decode([String: Int].self, forKey: .slotUse)
+        let storedSlotUse = try values.decode([String: Int].self, forKey: .slotUse)
+        slotUse = Dictionary(storedSlotUse.compactMap { key, count in SlotUseKey(stored: key).map { ($0, count) } },
+                             uniquingKeysWith: { $1 })
         welcomeBatches = try values.decode([String: WelcomeBatch].self, forKey: .welcomeBatches)
         welcomedBatches = try values.decode([String: [WelcomedBatch]].self, forKey: .welcomedBatches)
         welcomeTokens = try values.decode([String: [UInt64]].self, forKey: .welcomeTokens)
@@ -169,7 +168,7 @@ final class CommunityState: Codable {
         try values.encode(recentTexts, forKey: .recentTexts)
         try values.encode(repeatHorizonSeconds, forKey: .repeatHorizonSeconds)
         try values.encode(Dictionary(strikes.map { ($0.key.stored, $0.value) }, uniquingKeysWith: { $1 }), forKey: .strikes)
-        try values.encode(slotUse, forKey: .slotUse)
+        try values.encode(Dictionary(slotUse.map { ($0.key.stored, $0.value) }, uniquingKeysWith: { $1 }), forKey: .slotUse)
         try values.encode(welcomeBatches, forKey: .welcomeBatches)
         try values.encode(welcomedBatches, forKey: .welcomedBatches)
         try values.encode(welcomeTokens, forKey: .welcomeTokens)

@@ -76,7 +76,7 @@ extension Engine {
                 }
                 packetNote = ", after a red packet of \(Template.amountText(packet.amount))"
             }
-            let useKey = member + "|\(index)@\(startDay)"
+            let useKey = SlotUseKey(group: event.group, user: event.user, slot: index, day: startDay)
             let used = community.slotUse[useKey, default: 0]
             guard used < slot.quota else {
                 trace?.slotNote = "inside the ad slot \(window), but the member's quota of \(slot.quota) is used"

@@ -27,3 +27,22 @@ import Testing
         #expect(keys.map(\.stored) == ["u10|ads", "u1|ads"])
     }
 }
+
+/// Ad-slot quota counts are keyed by member, slot and occurrence, stored as before.
+@Suite struct SlotUseKeyTests {
+    @Test func theStoredFormRoundTrips() {
+        let key = SlotUseKey(group: "g-fans-01", user: "wx|u1", slot: 0, day: 20_415)
+        #expect(key.stored == "g-fans-01|wx|u1|0@20415")
+        #expect(SlotUseKey(stored: key.stored) == key)
+        #expect(SlotUseKey(stored: "g1|u1|x@5") == nil)
+    }
+
+    @Test func pruningForgetsOccurrencesOlderThanTwoWeeks() {
+        let state = CommunityState()
+        let day: Int64 = 86_400_000
+        state.slotUse[SlotUseKey(group: "g1", user: "u1", slot: 0, day: 100)] = 1
+        state.slotUse[SlotUseKey(group: "g1", user: "u1", slot: 0, day: 90)] = 1
+        state.prune(now: Instant(milliseconds: 110 * day), isLive: { _ in false })
+        #expect(state.slotUse.keys.map(\.day) == [100])
+    }
+}
