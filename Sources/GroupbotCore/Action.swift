@@ -43,9 +43,8 @@ public struct Action: Sendable, Equatable, Codable {
     public var due: Instant
     /// The UTC offset used to write `due`.
     public var utcOffsetSeconds: Int
-    /// Bookkeeping for the audit log and figures, not sent to platforms: for a pardon,
-    /// the rules whose strikes it cleared (`pardoned:` followed by rule ids and counts).
-    public var note: String?
+    /// Bookkeeping for the audit log and figures, not sent to platforms (a strike, a pardon).
+    public var note: ActionNote?
 
     /// Creates an action.
     @inlinable

@@ -25,7 +25,7 @@ extension Engine {
         let texts = type.community.texts
         let name = community.nicks[member].map { texts.render(.memberName, ["nick": $0, "user": target]) } ?? target
         var log: String
-        var pardoned: String?
+        var pardoned: ActionNote?
         var steps: [(ActionStep, String?)] = []
         switch command {
         case .pardon:
@@ -37,7 +37,7 @@ extension Engine {
             let count = keys.reduce(0) { $0 + community.strikes[$1]!.history.count }
             var perRule: [String: Int] = [:]
             for key in keys { for entry in community.strikes[key]!.history { perRule[entry.rule, default: 0] += 1 } }
-            pardoned = "pardoned:" + perRule.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
+            pardoned = .pardoned(perRule)
             for key in keys { community.strikes[key] = nil }
             log = texts.render(.pardoned, ["member": name]) + (rules.isEmpty ? "" : texts.render(.pardonedRecords, [
                 "count": String(count), "rules": rules.joined(separator: texts.render(.listSeparator)),

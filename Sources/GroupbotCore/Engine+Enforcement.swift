@@ -41,7 +41,7 @@ extension Engine {
         let first = actions.count
         emit(steps, ruleID: rule.id, event: event, captures: captures, context: context, now: now, into: &actions)
         // The figures count strikes from this mark on the firing's first action.
-        if struck, first < actions.count { actions[first].note = "strike" }
+        if struck, first < actions.count { actions[first].note = .strike }
         if enforcement.notifyAdmins, let notice = adminNotice(for: steps, rule: rule, event: event, texts: type.community.texts) {
             let step = ActionStep(kind: .notify, texts: [notice])
             emit([step], firstIndex: steps.count, ruleID: rule.id, event: event, captures: captures, context: context,

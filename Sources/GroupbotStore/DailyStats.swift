@@ -64,13 +64,10 @@ struct DailyStats {
         }
         // A rule's first action (step 0, or its shadow notice) counts one hit.
         if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow") { counts.hits[action.rule, default: 0] += 1 }
-        guard let note = action.note else { return }
-        if note == "strike" { counts.strikes += 1 }
-        if note.hasPrefix("pardoned:") {
-            for item in note.dropFirst("pardoned:".count).split(separator: ",") {
-                let parts = item.split(separator: "=")
-                if parts.count == 2, let count = Int(parts[1]) { counts.falsePositives[String(parts[0]), default: 0] += count }
-            }
+        switch action.note {
+        case .strike: counts.strikes += 1
+        case .pardoned(let perRule): counts.falsePositives.merge(perRule, uniquingKeysWith: +)
+        case nil: break
         }
     }
 

@@ -53,7 +53,7 @@ enum RecordCoding {
         writer.string(11, action.cause)
         writer.number(12, action.due.milliseconds)
         writer.number(13, Int64(action.utcOffsetSeconds))
-        writer.string(14, action.note)
+        writer.string(14, action.note?.stored)
     }
 
     static func encode(_ event: Event) -> Data {
@@ -146,7 +146,9 @@ enum RecordCoding {
             case 11: action.cause = try reader.string()
             case 12: action.due = Instant(milliseconds: try reader.signed())
             case 13: action.utcOffsetSeconds = Int(try reader.signed())
-            case 14: action.note = try reader.string()
+            case 14:
+                // An unknown note is bookkeeping lost, not an action lost: the action still loads.
+                action.note = ActionNote(stored: try reader.string())
             default: throw Corrupt()
             }
         }

@@ -46,3 +46,16 @@ import Testing
         #expect(state.slotUse.keys.map(\.day) == [100])
     }
 }
+
+/// An action's bookkeeping note is a typed value, stored in its old text form.
+@Suite struct ActionNoteTests {
+    @Test func notesRoundTripThroughTheirStoredForm() throws {
+        let pardon = ActionNote.pardoned(["flood": 1, "ad-contact": 2])
+        #expect(pardon.stored == "pardoned:ad-contact=2,flood=1")
+        #expect(ActionNote(stored: pardon.stored) == pardon)
+        #expect(ActionNote(stored: "strike") == .strike)
+        #expect(ActionNote(stored: "pardoned:x") == nil)
+        let data = try JSONEncoder().encode([ActionNote.strike])
+        #expect(String(decoding: data, as: UTF8.self) == #"["strike"]"#)
+    }
+}
