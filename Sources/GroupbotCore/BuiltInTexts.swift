@@ -89,28 +89,32 @@ public struct BuiltInTexts: Sendable, Equatable {
     public func render(_ key: Key, _ values: [String: String] = [:]) -> String {
         let text = texts[key] ?? ""
         guard text.contains("{") else { return text }
-        var output = ""
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{") {
-            output += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
-            let name = String(rest[rest.index(after: open)..<close])
-            output += values[name] ?? String(rest[open...close])
-            rest = rest[rest.index(after: close)...]
+        return Self.pieces(of: text).reduce(into: "") { output, piece in
+            output += piece.literal
+            if let name = piece.name { output += values[name] ?? "{" + name + "}" }
         }
-        return output + rest
     }
 
     /// The placeholders of `text` that `key` does not offer (for `check`).
     public static func unknownPlaceholders(in text: String, for key: Key) -> [String] {
         var unknown: [String] = []
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            let name = String(rest[rest.index(after: open)..<close])
-            if !key.placeholders.contains(name), !unknown.contains(name) { unknown.append(name) }
-            rest = rest[rest.index(after: close)...]
+        for case let name? in pieces(of: text).map(\.name) where !key.placeholders.contains(name) && !unknown.contains(name) {
+            unknown.append(name)
         }
         return unknown
+    }
+
+    /// `text` cut at its `{name}` placeholders: each literal run with the name after it (an
+    /// unclosed `{` is literal).
+    private static func pieces(of text: String) -> [(literal: Substring, name: String?)] {
+        var pieces: [(literal: Substring, name: String?)] = []
+        var rest = Substring(text)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            pieces.append((rest[..<open], String(rest[rest.index(after: open)..<close])))
+            rest = rest[rest.index(after: close)...]
+        }
+        pieces.append((rest, nil))
+        return pieces
     }
 
     /// A duration in the largest whole unit: 10分钟, 2天.

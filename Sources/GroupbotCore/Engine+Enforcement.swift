@@ -63,27 +63,32 @@ extension Engine {
             guard let startDay = slot.window.occurrenceStartDay(containing: local) else { continue }
             let start = Instant(seconds: Int64(startDay) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
             let member = CommunityState.key(event.group, event.user)
-            let window = TimeWindow.clockText(slot.window.fromMinute) + "–" + TimeWindow.clockText(slot.window.toMinute)
-            var packetNote = ""
+            // The trace's words are only made when there is a trace: this runs for every ad.
+            let window = { TimeWindow.clockText(slot.window.fromMinute) + "–" + TimeWindow.clockText(slot.window.toMinute) }
+            var packet: RedPacket?
             if let minimum = slot.minimumRedPacket {
-                let packets = (community.redPackets[member] ?? []).filter { $0.time >= start && $0.time <= event.time }
-                guard let packet = packets.first(where: { $0.amount >= minimum }) else {
-                    let largest = packets.map(\.amount).max()
-                    trace?.slotNote = "inside the ad slot \(window), but " + (largest.map {
-                        "the largest red packet since it opened is \(Template.amountText($0)), less than \(Template.amountText(minimum))"
-                    } ?? "no red packet of at least \(Template.amountText(minimum)) was sent since it opened")
+                let packets = (community.redPackets[member] ?? []).lazy.filter { $0.time >= start && $0.time <= event.time }
+                packet = packets.first { $0.amount >= minimum }
+                guard packet != nil else {
+                    if let trace {
+                        trace.slotNote = "inside the ad slot \(window()), but " + (packets.map(\.amount).max().map {
+                            "the largest red packet since it opened is \(Template.amountText($0)), less than \(Template.amountText(minimum))"
+                        } ?? "no red packet of at least \(Template.amountText(minimum)) was sent since it opened")
+                    }
                     return false
                 }
-                packetNote = ", after a red packet of \(Template.amountText(packet.amount))"
             }
             let useKey = SlotUseKey(group: event.group, user: event.user, slot: index, day: startDay)
             let used = community.slotUse[useKey, default: 0]
             guard used < slot.quota else {
-                trace?.slotNote = "inside the ad slot \(window), but the member's quota of \(slot.quota) is used"
+                trace?.slotNote = "inside the ad slot \(window()), but the member's quota of \(slot.quota) is used"
                 return false
             }
             if record { community.slotUse[useKey] = used + 1 }
-            trace?.slotNote = "an ad inside the slot \(window)\(packetNote): ad \(used + 1) of \(slot.quota) allowed, nothing done"
+            if let trace {
+                let paid = packet.map { ", after a red packet of \(Template.amountText($0.amount))" } ?? ""
+                trace.slotNote = "an ad inside the slot \(window())\(paid): ad \(used + 1) of \(slot.quota) allowed, nothing done"
+            }
             return true
         }
         if trace != nil, !type.community.adSlots.isEmpty { trace?.slotNote = "outside every ad slot" }

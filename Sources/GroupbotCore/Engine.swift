@@ -114,15 +114,13 @@ public final class Engine {
         guard !plan.isEmpty else { return actions }
         var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch,
                                         normalizedScratch: normalizedScratch, community: community)
-        if plan.usesSlots {
+        if trace != nil {
+            candidateBits = plan.everyRule  // a trace gives every rule of the trigger a verdict
+        } else if plan.usesSlots {
             evaluation.countKeywords(event)
             plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
         } else {
             plan.candidates(hitSlots: [], into: &candidateBits)
-        }
-        if trace != nil {
-            evaluation.countKeywords(event)
-            candidateBits = plan.everyRule
         }
         var stoppedBy: String?
         let textNeeds = type.textNeeds
@@ -296,9 +294,8 @@ public final class Engine {
                 actions.append(action)
             case .schedule(let typeName, let index, let generation):
                 guard generation == scheduleGeneration, let type = book.types[typeName] else { continue }
-                let catchUpFrom = Schedule.catchUpStart(before: clock.now)
-                if due >= catchUpFrom { actions.append(contentsOf: runSchedule(type: type, rule: index, at: due)) }
-                let next = type.rules[index].schedule!.nextOccurrence(after: max(due, catchUpFrom), in: type.timeZone)
+                let (posts, next) = type.rules[index].schedule!.catchingUp(from: due, now: clock.now, in: type.timeZone)
+                if posts { actions.append(contentsOf: runSchedule(type: type, rule: index, at: due)) }
                 timers.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
             case .welcomeBatch(let group):
                 closeWelcomeBatch(group: group, at: due, into: &actions)
@@ -306,9 +303,8 @@ public final class Engine {
                 guard generation == scheduleGeneration, let type = book.types[typeName],
                       let alert = type.community.quietAlert
                 else { continue }
-                let catchUpFrom = Schedule.catchUpStart(before: clock.now)
-                if due >= catchUpFrom { checkQuietGroups(type: type, alert: alert, at: due, into: &actions) }
-                let next = Schedule(minuteOfDay: alert.minuteOfDay).nextOccurrence(after: max(due, catchUpFrom), in: type.timeZone)
+                let (checks, next) = Schedule(minuteOfDay: alert.minuteOfDay).catchingUp(from: due, now: clock.now, in: type.timeZone)
+                if checks { checkQuietGroups(type: type, alert: alert, at: due, into: &actions) }
                 timers.schedule(.quietCheck(type: typeName, generation: generation), at: next)
             }
         }

@@ -70,9 +70,11 @@ public struct Schedule: Sendable, Equatable {
     /// costs at most a week of posts, not one per day skipped (docs/security.md).
     public static let catchUpSeconds: Int64 = 7 * 86_400
 
-    /// The earliest occurrence still posted when the clock reads `now`.
-    public static func catchUpStart(before now: Instant) -> Instant {
-        now.adding(seconds: -catchUpSeconds)
+    /// For an occurrence due at `due` that fires with the clock at `now`: whether it is still
+    /// posted (within the catch-up window) and the next occurrence to wait for.
+    public func catchingUp(from due: Instant, now: Instant, in zone: any TimeZoneRule) -> (posts: Bool, next: Instant) {
+        let start = now.adding(seconds: -Self.catchUpSeconds)
+        return (due >= start, nextOccurrence(after: max(due, start), in: zone))
     }
 
     /// The first occurrence strictly after `instant` in `zone`.

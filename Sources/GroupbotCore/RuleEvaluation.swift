@@ -75,11 +75,6 @@ struct RuleEvaluation {
         return nil
     }
 
-    /// Whether all of `conditions` hold (for describing a `not`).
-    mutating func allHold(_ conditions: [Condition], for event: Event, rule: String) -> Bool {
-        allHold(conditions, event: event, rule: rule, collectCaptures: false)
-    }
-
     /// The text a regex condition is matched against.
     @inline(__always)
     mutating func subject(of regex: RegexCondition, event: Event) -> String {
@@ -88,11 +83,6 @@ struct RuleEvaluation {
         case .nick: event.nick ?? ""
         case .normalizedText: normalized(event)
         }
-    }
-
-    /// Hits of a keyword slot in the text (the pass runs at most once per event).
-    mutating func hits(slot: Int, event: Event) -> Int {
-        keywordHits(slot: slot, event: event)
     }
 
     /// Whether all of `rule`'s conditions hold; on success, captures hold its named captures.
@@ -166,7 +156,8 @@ struct RuleEvaluation {
         }
     }
 
-    private mutating func keywordHits(slot: Int, event: Event) -> Int {
+    /// Hits of a keyword slot in the text (the pass runs at most once per event).
+    mutating func keywordHits(slot: Int, event: Event) -> Int {
         countKeywords(event)
         return keywordScratch.hits(slot: slot)
     }

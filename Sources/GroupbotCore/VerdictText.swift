@@ -37,7 +37,7 @@ extension RuleEvaluation {
     private mutating func failure(of condition: Condition, event: Event, rule: String) -> String {
         switch condition {
         case .keywords(let slot, let requirement):
-            return keywordFailure(type.keywords.lists[slot], requirement, hits: hits(slot: slot, event: event), text: event.text)
+            return keywordFailure(type.keywords.lists[slot], requirement, hits: keywordHits(slot: slot, event: event), text: event.text)
         case .normalizedKeywords(let slot, let requirement):
             let text = normalized(event)
             return keywordFailure(type.normalizedKeywords.lists[slot], requirement, hits: normalizedScratch.hits(slot: slot), text: text)
@@ -47,12 +47,12 @@ extension RuleEvaluation {
             var reason = "regex /\(regex.pattern.source)/ does not match the \(regex.field == .nick ? "nickname" : "text")"
             if regex.field == .normalizedText { reason += " (normalised text: \(text))" }
             if let gate = regex.gate {
-                if let slot = gate.slot, hits(slot: slot, event: event) == 0 {
+                if let slot = gate.slot, keywordHits(slot: slot, event: event) == 0 {
                     let literals = type.keywords.lists[slot].words
                     reason += "; a match needs one of " + literals.prefix(6).map { "«\($0)»" }.joined(separator: " ")
                         + (literals.count > 6 ? " …" : "") + ", and the text has none"
-                } else if gate.minimumDigits > 0, DecimalDigits.count(in: event.text) < gate.minimumDigits {
-                    reason += "; it needs \(gate.minimumDigits) digits, the text has \(DecimalDigits.count(in: event.text))"
+                } else if gate.minimumDigits > 0, case let digits = DecimalDigits.count(in: event.text), digits < gate.minimumDigits {
+                    reason += "; it needs \(gate.minimumDigits) digits, the text has \(digits)"
                 }
             }
             return reason

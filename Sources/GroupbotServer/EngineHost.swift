@@ -82,8 +82,8 @@ public actor EngineHost {
     }
 
     /// Runs a request's events (after the timers due before them) and returns once
-    /// their work is committed. Call ``handedOff()`` once the response is written and
-    /// the later actions are queued.
+    /// their work is committed. Give ``HandledEvents/handOff`` back to ``handedOff(_:)`` once
+    /// the response is written and the later actions are queued.
     public func handle(_ events: [Event]) async -> HandledEvents {
         // Opened before anything runs: while this request waits for its commit, another
         // one's hand-off must not mark this one's actions as emitted.
@@ -147,7 +147,7 @@ public actor EngineHost {
     }
 
     /// Commits what is pending and saves a snapshot so the next start is quick; returns the
-    /// actions that work produced (call ``handedOff()`` once they are queued, then ``close()``).
+    /// actions that work produced (give the hand-off back once they are queued, then ``close()``).
     public func finish() -> (actions: [Action], handOff: HandOff) {
         let handOff = marks.open(committedMark: pipeline.committedMark)
         pipeline.finish()

@@ -18,22 +18,27 @@ public struct InboundVerification: Sendable {
     /// `/v1/events`: a Standard Webhooks signature or the bearer token, whichever is configured
     /// (a signed request is checked by its signature). Nothing configured: anything goes.
     public func verifyEvents(headers: HTTPFields, body: [UInt8], now: Date = Date()) throws(VerificationFailure) {
-        let signature = headers[HTTPField.Name("webhook-signature")!]
-        if let webhooks, signature != nil || bearer == nil {
-            try webhooks.verify(id: headers[HTTPField.Name("webhook-id")!], timestamp: headers[HTTPField.Name("webhook-timestamp")!],
-                                signatures: signature, body: body, now: Int64(now.timeIntervalSince1970))
-        } else if let bearer {
-            try bearer.verify(authorization: headers[.authorization])
-        }
+        try checkEvents(headers: headers, body: body, now: now)
     }
 
     /// `/v1/events` before its body is read: what the headers alone can settle (the bearer
     /// token, the presence and age of a signature), so an unsigned client cannot make the
     /// server hold its body in memory.
     public func precheckEvents(headers: HTTPFields, now: Date = Date()) throws(VerificationFailure) {
-        if let webhooks, headers[HTTPField.Name("webhook-signature")!] != nil || bearer == nil {
-            try webhooks.precheck(id: headers[HTTPField.Name("webhook-id")!], timestamp: headers[HTTPField.Name("webhook-timestamp")!],
-                                  signatures: headers[HTTPField.Name("webhook-signature")!], now: Int64(now.timeIntervalSince1970))
+        try checkEvents(headers: headers, body: nil, now: now)
+    }
+
+    /// The one credential rule of `/v1/events`, with the body (all of it) or before it (the headers' part).
+    private func checkEvents(headers: HTTPFields, body: [UInt8]?, now: Date) throws(VerificationFailure) {
+        let signature = headers[HTTPField.Name("webhook-signature")!]
+        if let webhooks, signature != nil || bearer == nil {
+            let id = headers[HTTPField.Name("webhook-id")!], timestamp = headers[HTTPField.Name("webhook-timestamp")!]
+            let seconds = Int64(now.timeIntervalSince1970)
+            if let body {
+                try webhooks.verify(id: id, timestamp: timestamp, signatures: signature, body: body, now: seconds)
+            } else {
+                try webhooks.precheck(id: id, timestamp: timestamp, signatures: signature, now: seconds)
+            }
         } else if let bearer {
             try bearer.verify(authorization: headers[.authorization])
         }
