@@ -93,7 +93,11 @@ let package = Package(
         .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2", "GroupbotTestSupport"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
-        .testTarget(name: "GroupbotStoreTests", dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"]),
+        .testTarget(
+            name: "GroupbotStoreTests",
+            dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"],
+            exclude: ["Fixtures"]
+        ),
         .testTarget(
             name: "GroupbotServerTests",
             dependencies: [

@@ -18,43 +18,35 @@ extension Engine {
         } else {
             return false
         }
-        guard let target = event.replyTo.flatMap({ community.authors[$0] }) ?? event.mentions.first else {
+        guard let target = event.replyTo.flatMap({ state.trust.authors[$0] }) ?? event.mentions.first else {
             return false
         }
-        let member = CommunityState.key(event.group, target)
+        let member = MemberKey(group: event.group, user: target)
         let texts = type.community.texts
-        let name = community.nicks[member].map { texts.render(.memberName, ["nick": $0, "user": target]) } ?? target
+        let name = state.members.nicks[member].map { texts.render(.memberName, ["nick": $0, "user": target]) } ?? target
         var log: String
         var pardoned: ActionNote?
         var steps: [(ActionStep, String?)] = []
         switch command {
         case .pardon:
-            let keys = community.strikes.keys.filter { $0.user == target }.sorted()
-            var rules: [String] = []
-            for rule in keys.flatMap({ community.strikes[$0]!.history.map(\.rule) }) where !rules.contains(rule) {
-                rules.append(rule)
-            }
-            let count = keys.reduce(0) { $0 + community.strikes[$1]!.history.count }
-            var perRule: [String: Int] = [:]
-            for key in keys { for entry in community.strikes[key]!.history { perRule[entry.rule, default: 0] += 1 } }
+            let (rules, perRule, count) = state.ladders.pardon(target)
             pardoned = .pardoned(perRule)
-            for key in keys { community.strikes[key] = nil }
             log = texts.render(.pardoned, ["member": name]) + (rules.isEmpty ? "" : texts.render(.pardonedRecords, [
                 "count": String(count), "rules": rules.joined(separator: texts.render(.listSeparator)),
             ]))
-            if let until = community.mutedUntil[member], until > now { steps.append((ActionStep(kind: .unmute), nil)) }
+            if let until = state.trust.mutedUntil[member], until > now { steps.append((ActionStep(kind: .unmute), nil)) }
         case .approve:
-            community.trusted.insert(member)
+            state.trust.trusted.insert(member)
             log = texts.render(.trusted, ["member": name])
         case .revoke:
-            community.trusted.remove(member)
+            state.trust.trusted.remove(member)
             log = texts.render(.untrusted, ["member": name])
         }
         let ruleID = "admin-" + command.rawValue
         for (index, step) in steps.enumerated() {
             var action = makeAction(step.0, step: index, ruleID: ruleID, event: event, captures: [:], context: [:], now: now)
             action.user = target
-            noteEnforcement(action)
+            state.trust.note(action)
             actions.append(action)
         }
         let notice = Template(segments: [.literal(texts.render(.adminNotice, ["admin": event.nick ?? event.user, "what": log]))])

@@ -48,8 +48,8 @@ extension Engine {
                  now: now, into: &actions)
         }
         if rule.actsOnMember {
-            community.recordNick(of: event)
-            if event.type == .message { community.rememberAuthor(message: event.id, user: event.user) }
+            state.members.recordNick(of: event)
+            if event.type == .message { state.trust.rememberAuthor(message: event.id, user: event.user) }
         }
         return .acted
     }
@@ -62,12 +62,12 @@ extension Engine {
         for (index, slot) in type.community.adSlots.enumerated() {
             guard let startDay = slot.window.occurrenceStartDay(containing: local) else { continue }
             let start = Instant(seconds: Int64(startDay) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
-            let member = CommunityState.key(event.group, event.user)
+            let member = MemberKey(event)
             // The trace's words are only made when there is a trace: this runs for every ad.
             let window = { TimeWindow.clockText(slot.window.fromMinute) + "–" + TimeWindow.clockText(slot.window.toMinute) }
             var packet: RedPacket?
             if let minimum = slot.minimumRedPacket {
-                let packets = (community.redPackets[member] ?? []).lazy.filter { $0.time >= start && $0.time <= event.time }
+                let packets = (state.adSlots.redPackets[member] ?? []).lazy.filter { $0.time >= start && $0.time <= event.time }
                 packet = packets.first { $0.amount >= minimum }
                 guard packet != nil else {
                     if let trace {
@@ -79,12 +79,12 @@ extension Engine {
                 }
             }
             let useKey = SlotUseKey(group: event.group, user: event.user, slot: index, day: startDay)
-            let used = community.slotUse[useKey, default: 0]
+            let used = state.adSlots.used[useKey, default: 0]
             guard used < slot.quota else {
                 trace?.slotNote = "inside the ad slot \(window()), but the member's quota of \(slot.quota) is used"
                 return false
             }
-            if record { community.slotUse[useKey] = used + 1 }
+            if record { state.adSlots.used[useKey] = used + 1 }
             if let trace {
                 let paid = packet.map { ", after a red packet of \(Template.amountText($0.amount))" } ?? ""
                 trace.slotNote = "an ad inside the slot \(window())\(paid): ad \(used + 1) of \(slot.quota) allowed, nothing done"
@@ -106,7 +106,7 @@ extension Engine {
         }
         var steps = rule.steps
         if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
-            let record = community.strikes[StrikeKey(user: event.user, ladder: name)]
+            let record = state.ladders.strikes[StrikeKey(user: event.user, ladder: name)]
             var count = (record?.count ?? 0) + 1
             if let record, record.count > 0, now.milliseconds - record.last.milliseconds >= ladder.decaySeconds * 1000 { count = 1 }
             steps += ladder.steps[min(count, ladder.steps.count) - 1]
@@ -163,10 +163,9 @@ extension Engine {
 
     /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).
     private func strike(_ user: String, ladder: Ladder, rule: String, event: Event, now: Instant) -> Int {
-        let key = StrikeKey(user: user, ladder: ladder.name)
-        // Changed in place: a copy of the record would copy its whole history on every strike.
-        return community.strikes[key, default: StrikeRecord(count: 0, last: now, history: [])].add(
-            StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id), decaySeconds: ladder.decaySeconds)
+        state.ladders.strike(StrikeKey(user: user, ladder: ladder.name),
+                             StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id),
+                             decaySeconds: ladder.decaySeconds)
     }
 
     /// The admins' notice for a rule that deleted, muted or removed, unless it notifies by itself.

@@ -29,7 +29,7 @@ extension Engine {
     /// it did: the verdicts are written by the engine while it decides, so they cannot
     /// disagree with the actions.
     public func explain(_ event: Event) -> Explanation {
-        let (name, reason) = book.mapping.explain(group: event.group, named: event.groupName ?? groups[event.group]?.name,
+        let (name, reason) = book.mapping.explain(group: event.group, named: event.groupName ?? state.groups.name(of: event.group),
                                                   scratch: matchScratch)
         let trace = DecisionTrace()
         let actions = handle(event, trace: trace)

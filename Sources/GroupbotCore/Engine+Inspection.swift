@@ -19,26 +19,25 @@ public struct StrikeSummary: Sendable, Equatable {
 extension Engine {
     /// Every member's strikes, by user then ladder.
     public func strikeSummaries() -> [StrikeSummary] {
-        community.strikes.keys.sorted().compactMap { key in
-            community.strikes[key].map { StrikeSummary(user: key.user, ladder: key.ladder, count: $0.count, history: $0.history) }
+        state.ladders.strikes.keys.sorted().compactMap { key in
+            state.ladders.strikes[key].map { StrikeSummary(user: key.user, ladder: key.ladder, count: $0.count, history: $0.history) }
         }
     }
 
     /// Maps `group` to `type` whatever the mapping says (rule-file tests run this way).
     public func pin(group: String, toType type: String) {
-        groups[group] = (nil, type, book.types[type])
-        groupsOfType[type, default: []].insert(group)
+        state.groups.set(group, name: nil, typeName: type, type: book.types[type])
     }
 
     /// The type a group was mapped to, once an event of the group has been seen.
     public func typeName(ofGroup group: String) -> String? {
-        groups[group]?.typeName
+        state.groups[group]?.typeName
     }
 
     /// The group's type name and its time zone's UTC offset at `instant` (the offset its local
     /// days are counted in), with one lookup.
     public func groupType(ofGroup group: String, at instant: Instant) -> (name: String, utcOffsetSeconds: Int?)? {
-        guard let record = groups[group] else { return nil }
+        guard let record = state.groups[group] else { return nil }
         return (record.typeName, record.type?.timeZone.utcOffsetSeconds(at: instant))
     }
 }

@@ -7,20 +7,20 @@ extension Engine {
     /// fits, cancel what is pending and say thank you.
     func checkNickname(_ event: Event, type: GroupType, now: Instant, into actions: inout [Action]) {
         guard let template = type.community.nickname, !template.exemptions.exempt(event) else { return }
-        let key = CommunityState.key(event.group, event.user)
+        let key = MemberKey(event)
         let context = ["template": template.display, "example": template.example]
         let fits = (try? template.pattern.matches(event.nick ?? "", scratch: matchScratch)) == true
         if fits {
-            guard let watch = community.nicknameWatches.removeValue(forKey: key) else { return }
+            guard let watch = state.nickname.watches.removeValue(forKey: key) else { return }
             cancel(watch.tokens)
             emit(template.thanks, firstIndex: template.reminders.count, ruleID: Self.nicknameRuleID, event: event,
                  captures: [:], context: context, now: now, into: &actions)
             return
         }
-        guard var watch = community.nicknameWatches[key] else {
+        guard var watch = state.nickname.watches[key] else {
             let tokens = emit(template.reminders, ruleID: Self.nicknameRuleID, event: event, captures: [:],
                               context: context, now: now, into: &actions)
-            community.nicknameWatches[key] = NicknameWatch(cause: event, tokens: tokens)
+            state.nickname.watches[key] = NicknameWatch(cause: event, tokens: tokens)
             return
         }
         // Still wrong: the reminders not yet sent keep their deadlines and ids, with the new nickname.
@@ -34,6 +34,6 @@ extension Engine {
                                     context: context, now: start)
             watch.tokens.append(schedule(action))
         }
-        community.nicknameWatches[key] = watch
+        state.nickname.watches[key] = watch
     }
 }

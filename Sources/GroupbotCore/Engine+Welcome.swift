@@ -10,17 +10,17 @@ extension Engine {
             welcome([member], script: script, group: event.group, at: now, into: &actions)
             return
         }
-        if community.welcomeBatches[event.group] == nil {
-            community.welcomeBatches[event.group] = WelcomeBatch(members: [])
-            timers.schedule(.welcomeBatch(group: event.group), at: now.adding(seconds: script.batchSeconds))
+        if state.welcome.batches[event.group] == nil {
+            state.welcome.batches[event.group] = WelcomeBatch(members: [])
+            state.timers.queue.schedule(.welcomeBatch(group: event.group), at: now.adding(seconds: script.batchSeconds))
         }
-        community.welcomeBatches[event.group]!.members.append(member)
+        state.welcome.batches[event.group]!.members.append(member)
     }
 
     /// The batching window of a group closed: welcome everyone still in it.
     func closeWelcomeBatch(group: String, at due: Instant, into actions: inout [Action]) {
-        guard let batch = community.welcomeBatches.removeValue(forKey: group), !batch.members.isEmpty,
-              let script = groups[group]?.type?.community.welcome
+        guard let batch = state.welcome.batches.removeValue(forKey: group), !batch.members.isEmpty,
+              let script = state.groups[group]?.type?.community.welcome
         else { return }
         welcome(batch.members, script: script, group: group, at: due, into: &actions)
     }
@@ -32,7 +32,7 @@ extension Engine {
     ) {
         let first = members[0].event
         let names = members.map(\.nick).joined(separator: "、")
-        let count = community.memberCount[group].map(String.init) ?? ""
+        let count = state.members.memberCount[group].map(String.init) ?? ""
         var groupTokens: [UInt64] = []
         for (index, step) in script.steps.enumerated() {
             if step.kind == .dm {
@@ -40,7 +40,7 @@ extension Engine {
                     let context = ["names": names, "count": count]
                     let tokens = emit([step], firstIndex: index, ruleID: Self.welcomeRuleID, event: member.event,
                                       captures: [:], context: context, now: now, into: &actions)
-                    community.welcomeTokens[CommunityState.key(group, member.user), default: []] += tokens
+                    state.welcome.tokens[MemberKey(group: group, user: member.user), default: []] += tokens
                 }
             } else {
                 var action = makeAction(step, step: index, ruleID: Self.welcomeRuleID, event: first, captures: [:],
@@ -56,7 +56,7 @@ extension Engine {
             }
         }
         if !groupTokens.isEmpty {
-            community.welcomedBatches[group, default: []].append(
+            state.welcome.welcomed[group, default: []].append(
                 WelcomedBatch(members: Set(members.map(\.user)), tokens: groupTokens))
         }
     }
@@ -64,11 +64,11 @@ extension Engine {
     /// A member left: drop them from the open batch, cancel what is pending for them,
     /// and cancel a welcome's group steps once everyone it names has left.
     func memberLeft(_ event: Event) {
-        let key = CommunityState.key(event.group, event.user)
-        cancel(community.welcomeTokens.removeValue(forKey: key) ?? [])
-        cancel(community.nicknameWatches.removeValue(forKey: key)?.tokens ?? [])
-        community.welcomeBatches[event.group]?.members.removeAll { $0.user == event.user }
-        guard var batches = community.welcomedBatches[event.group] else { return }
+        let key = MemberKey(event)
+        cancel(state.welcome.tokens.removeValue(forKey: key) ?? [])
+        cancel(state.nickname.watches.removeValue(forKey: key)?.tokens ?? [])
+        state.welcome.batches[event.group]?.members.removeAll { $0.user == event.user }
+        guard var batches = state.welcome.welcomed.removeValue(forKey: event.group) else { return }
         for index in batches.indices.reversed() where batches[index].members.contains(event.user) {
             batches[index].members.remove(event.user)
             if batches[index].members.isEmpty {
@@ -76,6 +76,6 @@ extension Engine {
                 batches.remove(at: index)
             }
         }
-        community.welcomedBatches[event.group] = batches.isEmpty ? nil : batches
+        if !batches.isEmpty { state.welcome.welcomed[event.group] = batches }
     }
 }

@@ -15,50 +15,17 @@ import PCRE2
 /// templates (`Engine+Nickname`), ad slots, ladders and admin notices
 /// (`Engine+Enforcement`), admin commands (`Engine+AdminCommands`).
 public final class Engine {
-    /// Something waiting on the timer queue.
-    enum Pending: Codable {
-        /// A delayed action; its token lets a flow cancel it.
-        case action(Action, token: UInt64)
-        /// The next occurrence of a schedule rule (of the rules as loaded in `generation`).
-        case schedule(type: String, rule: Int, generation: Int)
-        /// The end of a welcome batching window in a group.
-        case welcomeBatch(group: String)
-        /// The daily quiet-stage check of a group type.
-        case quietCheck(type: String, generation: Int)
-    }
-
-    /// Cooldowns are kept by rule id, so they survive a reload of the rules.
-    struct CooldownKey: Hashable, Codable {
-        let type: String
-        let rule: String
-        let group: String
-        let user: String?
-    }
-
     public private(set) var book: RuleBook
-    /// Bumped by each reload; schedule timers of an older generation are dropped.
-    var scheduleGeneration = 0
     let clock: any EngineClock
-    var timers = TimerQueue<Pending>()
-    var nextToken: UInt64 = 0
-    /// Tokens of delayed actions still waiting, and of those cancelled before they were due.
-    var liveTokens: Set<UInt64> = []
-    var cancelledTokens: Set<UInt64> = []
-    var cooldownUntil: [CooldownKey: Instant] = [:]
-    /// Per group id: its last known name and its type.
-    var groups: [String: (name: String?, typeName: String, type: GroupType?)] = [:]
+    /// Everything the engine remembers (a value: a snapshot is a copy of it).
+    var state = EngineState()
     /// Reused per event: the candidate rules as a bit set (one task drives an engine).
     @exclusivity(unchecked) private var candidateBits: [UInt64] = []
-    var groupsOfType: [String: Set<String>] = [:]
-    var schedulesStarted = false
     private var lastPrune = Instant(milliseconds: 0)
-    var pendingActions = 0
     var problems: [String] = []
     let keywordScratch = KeywordScratch()
     let normalizedScratch = KeywordScratch()
     let matchScratch = MatchScratch()
-    /// What the community flows remember about members and groups.
-    let community = CommunityState()
 
     /// Creates an engine running `book`, reading time from `clock`.
     public init(book: RuleBook, clock: any EngineClock) {
@@ -69,11 +36,11 @@ public final class Engine {
     /// When the earliest pending timer (delayed action, welcome or schedule) is due.
     public var nextTimerDue: Instant? {
         startSchedulesIfNeeded()
-        return timers.nextDue
+        return state.timers.queue.nextDue
     }
 
     /// The number of delayed actions waiting for their time (schedules not counted).
-    public var pendingActionCount: Int { pendingActions }
+    public var pendingActionCount: Int { state.timers.pendingActions }
 
     /// Problems met since the last call (e.g. a regex that hit its match limit), then forgets them.
     public func drainProblems() -> [String] {
@@ -100,11 +67,12 @@ public final class Engine {
     func handle(_ event: Event, trace: DecisionTrace?) -> [Action] {
         startSchedulesIfNeeded()
         guard event.type != .tick else { return [] }
-        let (typeName, resolved) = resolveType(group: event.group, name: event.groupName)
-        guard let type = resolved else { return [] }
+        let known = resolveType(group: event.group, name: event.groupName)
+        guard let type = known.type else { return [] }
+        let typeName = known.typeName
         let now = clock.now
         var actions: [Action] = []
-        community.recordGroupSeen(event)
+        state.activity.recordSeen(event)
         if runFlows(for: event, type: type, now: now, into: &actions) {
             trace?.handledByFlow = "an admin command: no rule sees it"
             return actions
@@ -113,7 +81,7 @@ public final class Engine {
         let plan = type.plan(for: event.type)
         guard !plan.isEmpty else { return actions }
         var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch,
-                                        normalizedScratch: normalizedScratch, community: community)
+                                        normalizedScratch: normalizedScratch, engine: self)
         if trace != nil {
             candidateBits = plan.everyRule  // a trace gives every rule of the trigger a verdict
         } else if plan.usesSlots {
@@ -144,16 +112,15 @@ public final class Engine {
                     if let trace { trace.record(rule.id, fired: false, evaluation.firstFailure(of: rule, for: event)) }
                     continue
                 }
-                if rule.sparesTrusted, !community.trusted.isEmpty,
-                   community.trusted.contains(CommunityState.key(event.group, event.user)) {
+                if rule.sparesTrusted, !state.trust.trusted.isEmpty, state.trust.trusted.contains(MemberKey(event)) {
                     trace?.record(rule.id, fired: false, "conditions hold, but an admin trusts the sender")
                     continue
                 }
-                var cooldownKey: CooldownKey?
+                var cooldownKey: Cooldowns.Key?
                 if let cooldown = rule.cooldown {
-                    let key = CooldownKey(type: typeName, rule: rule.id, group: event.group,
-                                          user: cooldown.scope == .user ? event.user : nil)
-                    if let until = cooldownUntil[key], now < until {
+                    let key = Cooldowns.Key(type: typeName, rule: rule.id, group: event.group,
+                                            user: cooldown.scope == .user ? event.user : nil)
+                    if let until = state.cooldowns.until[key], now < until {
                         trace?.record(rule.id, fired: false, "conditions hold, but the cooldown lasts until "
                                       + Timestamp.format(until, utcOffsetSeconds: event.utcOffsetSeconds))
                         continue
@@ -169,7 +136,7 @@ public final class Engine {
                     continue
                 }
                 if outcome == .acted, let cooldownKey, let cooldown = rule.cooldown {
-                    cooldownUntil[cooldownKey] = now.adding(seconds: cooldown.seconds)
+                    state.cooldowns.until[cooldownKey] = now.adding(seconds: cooldown.seconds)
                 }
                 if let trace { trace.record(rule.id, fired: true, evaluation.success(of: rule, outcome: outcome, trace: trace, for: event)) }
                 // A rule on trial must not change what members see: it never stops the rules after it.
@@ -187,23 +154,28 @@ public final class Engine {
         case .message:
             // Nicknames are kept only where they are used (the quiet alert names members);
             // members the bot acts on are remembered when it acts.
-            if type.community.quietAlert != nil { community.recordNick(of: event) }
+            if type.community.quietAlert != nil { state.members.recordNick(of: event) }
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
-            community.repeatHorizonSeconds = max(community.repeatHorizonSeconds, type.repeatHorizonSeconds)
-            community.recordMessage(event, now: now, tracksRepeats: type.usesRepeatCondition)
+            state.activity.lastMessage[event.group] = event.time
+            state.adSlots.recordRedPacket(event)
+            if type.usesRepeatCondition {
+                state.recentTexts.horizonSeconds = max(state.recentTexts.horizonSeconds, type.repeatHorizonSeconds)
+                state.recentTexts.record(event)
+            }
             if let alert = type.community.quietAlert {
-                community.recordActivity(event, days: alert.days, offset: type.timeZone.utcOffsetSeconds(at: event.time))
+                state.quiet.observe(event, days: alert.days, offset: type.timeZone.utcOffsetSeconds(at: event.time))
             }
         case .join:
-            community.recordNick(of: event)
-            community.recordJoin(event, typeName: type.name)
+            state.members.recordNick(of: event)
+            state.members.recordJoin(event, typeName: type.name)
             welcomeJoin(event, type: type, now: now, into: &actions)
             checkNickname(event, type: type, now: now, into: &actions)
         case .rename:
-            community.recordNick(of: event)
+            state.members.recordNick(of: event)
             checkNickname(event, type: type, now: now, into: &actions)
         case .leave:
-            community.recordLeave(event)
+            state.members.recordLeave(event)
+            state.trust.trusted.remove(MemberKey(event))
             memberLeft(event)
         case .joinRequest, .tick:
             break
@@ -225,9 +197,9 @@ public final class Engine {
             let action = makeAction(step, step: firstIndex + offset, ruleID: ruleID, event: event,
                                     captures: captures, context: context, now: now)
             if step.delaySeconds > 0 {
-                tokens.append(schedule(action))
+                tokens.append(state.timers.schedule(action))
             } else {
-                noteEnforcement(action)
+                state.trust.note(action)
                 actions.append(action)
             }
         }
@@ -240,37 +212,17 @@ public final class Engine {
         let now = clock.now
         guard now.milliseconds - lastPrune.milliseconds >= 3_600_000 else { return }
         lastPrune = now
-        cooldownUntil = cooldownUntil.filter { $0.value > now }
-        let live = liveTokens
-        community.prune(now: now, isLive: { live.contains($0) })
-    }
-
-    /// Remembers mutes (so a pardon lifts only a mute the bot gave) and removals.
-    func noteEnforcement(_ action: Action) {
-        guard let user = action.user else { return }
-        let key = CommunityState.key(action.group, user)
-        switch action.kind {
-        case .mute: community.mutedUntil[key] = action.due.adding(seconds: action.seconds ?? 0)
-        case .unmute, .kick: community.mutedUntil[key] = nil
-        default: break
-        }
+        state.prune(now: now)
     }
 
     /// Puts a delayed action on the timer queue; returns its cancellation token.
     func schedule(_ action: Action) -> UInt64 {
-        nextToken += 1
-        timers.schedule(.action(action, token: nextToken), at: action.due)
-        liveTokens.insert(nextToken)
-        pendingActions += 1
-        return nextToken
+        state.timers.schedule(action)
     }
 
     /// Cancels delayed actions that have not fired yet.
     func cancel(_ tokens: [UInt64]) {
-        for token in tokens where liveTokens.remove(token) != nil {
-            cancelledTokens.insert(token)
-            pendingActions -= 1
-        }
+        state.timers.cancel(tokens)
     }
 
     // MARK: - Timers
@@ -280,32 +232,29 @@ public final class Engine {
         startSchedulesIfNeeded()
         pruneIfDue()
         var actions: [Action] = []
-        while let (due, pending) = timers.popDue(at: clock.now) {
+        while let (due, pending) = state.timers.popDue(at: clock.now) {
             switch pending {
-            case .action(let action, let token):
-                if cancelledTokens.remove(token) != nil { continue }
-                liveTokens.remove(token)
-                pendingActions -= 1
+            case .action(let action, _):
                 guard ruleStillExists(action.rule) else {
                     problems.append("a delayed \(action.kind.rawValue) (\(action.id)) was dropped: rule '\(action.rule)' no longer exists")
                     continue
                 }
-                noteEnforcement(action)
+                state.trust.note(action)
                 actions.append(action)
             case .schedule(let typeName, let index, let generation):
-                guard generation == scheduleGeneration, let type = book.types[typeName] else { continue }
+                guard generation == state.schedules.generation, let type = book.types[typeName] else { continue }
                 let (posts, next) = type.rules[index].schedule!.catchingUp(from: due, now: clock.now, in: type.timeZone)
                 if posts { actions.append(contentsOf: runSchedule(type: type, rule: index, at: due)) }
-                timers.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
+                state.timers.queue.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
             case .welcomeBatch(let group):
                 closeWelcomeBatch(group: group, at: due, into: &actions)
             case .quietCheck(let typeName, let generation):
-                guard generation == scheduleGeneration, let type = book.types[typeName],
+                guard generation == state.schedules.generation, let type = book.types[typeName],
                       let alert = type.community.quietAlert
                 else { continue }
                 let (checks, next) = Schedule(minuteOfDay: alert.minuteOfDay).catchingUp(from: due, now: clock.now, in: type.timeZone)
                 if checks { checkQuietGroups(type: type, alert: alert, at: due, into: &actions) }
-                timers.schedule(.quietCheck(type: typeName, generation: generation), at: next)
+                state.timers.queue.schedule(.quietCheck(type: typeName, generation: generation), at: next)
             }
         }
         return actions
@@ -316,16 +265,9 @@ public final class Engine {
     /// problem line). Groups are mapped again and schedules restart from now.
     public func replaceBook(_ newBook: RuleBook) {
         book = newBook
-        for (group, known) in groups {
-            let typeName = newBook.mapping.type(ofGroup: group, named: known.name, scratch: matchScratch)
-            if typeName != known.typeName {
-                groupsOfType[known.typeName]?.remove(group)
-                groupsOfType[typeName, default: []].insert(group)
-            }
-            groups[group] = (known.name, typeName, newBook.types[typeName])
-        }
-        scheduleGeneration += 1
-        schedulesStarted = false
+        state.groups.remap(to: newBook, scratch: matchScratch)
+        state.schedules.generation += 1
+        state.schedules.started = false
         startSchedulesIfNeeded()
     }
 
@@ -336,18 +278,19 @@ public final class Engine {
     }
 
     private func startSchedulesIfNeeded() {
-        guard !schedulesStarted else { return }
-        schedulesStarted = true
+        guard !state.schedules.started else { return }
+        state.schedules.started = true
+        let generation = state.schedules.generation
         let now = clock.now
         for typeName in book.types.keys.sorted() {
             let type = book.types[typeName]!
             for index in type.scheduleRules {
                 let next = type.rules[index].schedule!.nextOccurrence(after: now, in: type.timeZone)
-                timers.schedule(.schedule(type: typeName, rule: index, generation: scheduleGeneration), at: next)
+                state.timers.queue.schedule(.schedule(type: typeName, rule: index, generation: generation), at: next)
             }
             if let alert = type.community.quietAlert {
                 let next = Schedule(minuteOfDay: alert.minuteOfDay).nextOccurrence(after: now, in: type.timeZone)
-                timers.schedule(.quietCheck(type: typeName, generation: scheduleGeneration), at: next)
+                state.timers.queue.schedule(.quietCheck(type: typeName, generation: generation), at: next)
             }
         }
     }
@@ -362,24 +305,22 @@ public final class Engine {
         if let quiet = type.community.quietHours, quiet.contains(LocalTime(due, utcOffsetSeconds: offset)) { return [] }
         let cause = "\(rule.id)@\(Timestamp.format(due, utcOffsetSeconds: offset))"
         var actions: [Action] = []
-        for group in (groupsOfType[type.name] ?? []).sorted() {
-            let silentFor = due.milliseconds - (community.lastMessage[group] ?? community.firstSeen[group] ?? due).milliseconds
+        for group in state.groups.members(ofType: type.name) {
+            let silentFor = due.milliseconds - (state.activity.lastMessage[group] ?? state.activity.firstSeen[group] ?? due).milliseconds
             if let limit = timing.skipIfSilentSeconds, silentFor >= limit * 1000 { continue }
             if let limit = timing.onlyIfSilentSeconds, silentFor < limit * 1000 { continue }
             if !timing.groupDays.isEmpty {
-                let first = community.firstSeen[group] ?? due
+                let first = state.activity.firstSeen[group] ?? due
                 let age = LocalTime(due, utcOffsetSeconds: offset).dayNumber - LocalTime(first, utcOffsetSeconds: offset).dayNumber + 1
                 guard timing.groupDays.contains(age) else { continue }
             }
             let event = Event(type: .tick, id: cause, time: due, utcOffsetSeconds: offset,
-                              group: group, groupName: groups[group]?.name)
+                              group: group, groupName: state.groups.name(of: group))
             for (step, template) in rule.steps.enumerated() {
                 var chosen = template
                 if timing.rotate, template.texts.count > 1 {
-                    let key = rule.id + "|" + group + "|\(step)"
-                    let turn = community.rotation[key, default: 0]
+                    let turn = state.rotations.take(rule: rule.id, group: group, step: step)
                     chosen.texts = [template.texts[turn % template.texts.count]]
-                    community.rotation[key] = turn + 1
                 }
                 var action = makeAction(chosen, step: step, ruleID: rule.id, event: event, captures: [:],
                                         context: [:], now: due)
@@ -408,52 +349,11 @@ public final class Engine {
         return actions
     }
 
-    /// The quiet stage: a group whose active members stayed under the threshold for the
-    /// alert's days gets one notice to its admins, listing its most active members.
-    private func checkQuietGroups(type: GroupType, alert: QuietAlert, at due: Instant, into actions: inout [Action]) {
-        let offset = type.timeZone.utcOffsetSeconds(at: due)
-        let today = LocalTime(due, utcOffsetSeconds: offset).dayNumber
-        let days = (1...alert.days).map { Timestamp.dayText(today - $0) }
-        for group in (groupsOfType[type.name] ?? []).sorted() {
-            let first = LocalTime(community.firstSeen[group] ?? due, utcOffsetSeconds: offset).dayNumber
-            guard today - first >= alert.days else { continue }  // too young to judge
-            let byDay = community.activity[group] ?? [:]
-            let quiet = days.allSatisfy { (byDay[$0]?.count ?? 0) < alert.activeBelow }
-            guard quiet else {
-                community.quietGroups.remove(group)
-                continue
-            }
-            guard community.quietGroups.insert(group).inserted else { continue }
-            var totals: [String: Int] = [:]
-            for day in days { for (user, count) in byDay[day] ?? [:] { totals[user, default: 0] += count } }
-            let texts = type.community.texts
-            let top = totals.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(alert.top).map { user, count in
-                texts.render(.quietMember, ["nick": community.nicks[CommunityState.key(group, user)] ?? user, "user": user,
-                                            "count": String(count)])
-            }
-            let name = groups[group]?.name ?? group
-            let text = texts.render(.quietAlert, ["group": name, "days": String(alert.days), "below": String(alert.activeBelow)])
-                + (top.isEmpty ? texts.render(.quietAlertNobody)
-                    : texts.render(.quietAlertMembers, ["members": top.joined(separator: texts.render(.listSeparator))]))
-            let cause = "quiet-group@\(Timestamp.format(due, utcOffsetSeconds: offset))"
-            actions.append(Action(id: "\(cause):\(group)", kind: .notify, group: group, text: text, rule: "quiet-group",
-                                  cause: cause, due: due, utcOffsetSeconds: offset))
-        }
-    }
-
     // MARK: - Helpers
 
-    /// The type name of a group, mapping it again when its name changes, and
-    /// keeping the per-type group lists (for schedules) up to date.
-    func resolveType(group: String, name: String?) -> (name: String, type: GroupType?) {
-        if let known = groups[group], name == nil || name == known.name { return (known.typeName, known.type) }
-        let groupName = name ?? groups[group]?.name
-        let typeName = book.mapping.type(ofGroup: group, named: groupName, scratch: matchScratch)
-        if let previous = groups[group]?.typeName, previous != typeName { groupsOfType[previous]?.remove(group) }
-        let type = book.types[typeName]
-        groups[group] = (groupName, typeName, type)
-        groupsOfType[typeName, default: []].insert(group)
-        return (typeName, type)
+    /// The group's record, mapping it again when its name changes.
+    func resolveType(group: String, name: String?) -> GroupDirectory.Known {
+        state.groups.resolve(group: group, name: name, book: book, scratch: matchScratch)
     }
 
     private static let stepNames = (0..<16).map { ":" + String($0) }
@@ -477,12 +377,12 @@ public final class Engine {
             let pick = step.texts.count == 1
                 ? 0 : Int(StableHash.of(event.id, ruleID, String(index)) % UInt64(step.texts.count))
             let template = step.texts[pick]
-            let inviterNick = template.usesInviter ? event.inviter.flatMap { community.nicks[CommunityState.key(event.group, $0)] } : nil
+            let inviterNick = template.usesInviter ? event.inviter.flatMap { state.members.nicks[MemberKey(group: event.group, user: $0)] } : nil
             if (template.usesGroupName && event.groupName == nil) || inviterNick != nil {
                 // Events often omit the group's name: use the one last seen for the group;
                 // and name the inviter by their nickname when it is known.
                 var named = event
-                if named.groupName == nil { named.groupName = groups[event.group]?.name }
+                if named.groupName == nil { named.groupName = state.groups.name(of: event.group) }
                 if let inviterNick { named.inviter = inviterNick }
                 text = template.render(event: named, captures: captures, context: context)
             } else {

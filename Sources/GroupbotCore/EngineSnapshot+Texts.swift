@@ -11,8 +11,8 @@
 extension EngineSnapshot {
     /// Removes the recent texts from the snapshot and returns them as bytes.
     public mutating func takeRecentTexts() -> [UInt8] {
-        let lists = community.recentTexts
-        community.recentTexts = [:]
+        let lists = Dictionary(state.recentTexts.lists.map { ($0.key.stored, $0.value) }, uniquingKeysWith: { $1 })
+        state.recentTexts.lists = [:]
         var bytes: [UInt8] = []
         bytes.reserveCapacity(4 + lists.reduce(0) { $0 + 8 + $1.key.utf8.count + $1.value.count * 16 })
         Self.append(UInt32(lists.count), to: &bytes)
@@ -31,10 +31,10 @@ extension EngineSnapshot {
     /// Puts recent texts taken by ``takeRecentTexts()`` back; damaged bytes throw.
     public mutating func putRecentTexts(_ bytes: [UInt8]) throws(SnapshotTextsError) {
         var reader = ByteReader(bytes: bytes)
-        var lists: [String: [TextSighting]] = [:]
+        var lists: [RepeatScope: [TextSighting]] = [:]
         let listCount = try reader.uint32()
         for _ in 0..<listCount {
-            let key = String(decoding: try reader.bytes(Int(try reader.uint32())), as: UTF8.self)
+            let stored = String(decoding: try reader.bytes(Int(try reader.uint32())), as: UTF8.self)
             let count = Int(try reader.uint32())
             guard count <= reader.remaining / 16 else { throw SnapshotTextsError(offset: reader.offset) }
             var sightings: [TextSighting] = []
@@ -43,10 +43,10 @@ extension EngineSnapshot {
                 let time = Int64(bitPattern: try reader.uint64())
                 sightings.append(TextSighting(time: Instant(milliseconds: time), fingerprint: try reader.uint64()))
             }
-            lists[key] = sightings
+            if let scope = RepeatScope(stored: stored) { lists[scope] = sightings }
         }
         guard reader.remaining == 0 else { throw SnapshotTextsError(offset: reader.offset) }
-        community.recentTexts.merge(lists) { _, new in new }
+        state.recentTexts.lists.merge(lists) { _, new in new }
     }
 
     private static func append<Value: FixedWidthInteger>(_ value: Value, to bytes: inout [UInt8]) {

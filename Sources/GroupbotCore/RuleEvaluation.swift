@@ -10,7 +10,9 @@ struct RuleEvaluation {
     let type: GroupType
     let keywordScratch: KeywordScratch
     let matchScratch: MatchScratch
-    let community: CommunityState
+    /// The engine evaluating (for the memory `repeated`, `memberships` and `invites` read);
+    /// unowned: an evaluation lives only while its engine handles one event.
+    unowned(unsafe) let engine: Engine
     private var normalizedText: String?
     private var normalizedCounted = false
     let normalizedScratch: KeywordScratch
@@ -27,12 +29,12 @@ struct RuleEvaluation {
     private var matchBudget: MatchBudget
 
     init(type: GroupType, keywordScratch: KeywordScratch, matchScratch: MatchScratch,
-         normalizedScratch: KeywordScratch, community: CommunityState) {
+         normalizedScratch: KeywordScratch, engine: Engine) {
         self.type = type
         self.normalizedScratch = normalizedScratch
         self.keywordScratch = keywordScratch
         self.matchScratch = matchScratch
-        self.community = community
+        self.engine = engine
         matchBudget = MatchBudget(patterns: type.regexCount)
     }
 
@@ -136,15 +138,15 @@ struct RuleEvaluation {
         case .not(let nested):
             return !allHold(nested, event: event, rule: rule, collectCaptures: false)
         case .repeated(let count, let window, let acrossGroups):
-            let key = acrossGroups ? "*|" + event.user : CommunityState.key(event.group, event.user)
-            guard let fingerprint = CommunityState.fingerprint(event.text) else { return false }
-            return community.count(key: key, fingerprint: fingerprint, since: event.time.adding(seconds: -window)) >= count
+            let scope: RepeatScope = acrossGroups ? .acrossGroups(user: event.user) : .inGroup(MemberKey(event))
+            guard let fingerprint = RecentTexts.fingerprint(event.text) else { return false }
+            return engine.state.recentTexts.count(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window)) >= count
         case .memberships(let limit, let types):
-            let groups = community.groupsOfUser[event.user] ?? [:]
+            let groups = engine.state.members.groupsOfUser[event.user] ?? [:]
             return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit
         case .invites(let reach):
             guard let inviter = event.inviter else { return false }
-            return community.invites[CommunityState.key(event.group, inviter)] == reach
+            return engine.state.members.invites[MemberKey(group: event.group, user: inviter)] == reach
         }
     }
 

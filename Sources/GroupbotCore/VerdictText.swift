@@ -68,18 +68,18 @@ extension RuleEvaluation {
         case .not:
             return "the conditions under 'not' all hold"
         case .repeated(let count, let window, let across):
-            let key = across ? "*|" + event.user : CommunityState.key(event.group, event.user)
-            guard let fingerprint = CommunityState.fingerprint(event.text) else {
+            let scope: RepeatScope = across ? .acrossGroups(user: event.user) : .inGroup(MemberKey(event))
+            guard let fingerprint = RecentTexts.fingerprint(event.text) else {
                 return "the text has no letters or digits, so it is never the same text"
             }
-            let seen = community.count(key: key, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
+            let seen = engine.state.recentTexts.count(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
             return "the same text was posted \(seen) time(s), fewer than \(count) within \(window)s"
         case .memberships(let limit, let types):
-            let count = (community.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
+            let count = (engine.state.members.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
             return "the member is in \(count) such group(s), not more than \(limit)"
         case .invites(let reach):
             guard let inviter = event.inviter else { return "the join names no inviter" }
-            let count = community.invites[CommunityState.key(event.group, inviter)] ?? 0
+            let count = engine.state.members.invites[MemberKey(group: event.group, user: inviter)] ?? 0
             return "\(inviter) has invited \(count), the rule waits for \(reach)"
         }
     }

@@ -5,21 +5,21 @@ import Testing
 /// State that grows with traffic stays bounded, and forgetting costs O(1) per message.
 @Suite struct BoundedStateTests {
     @Test func authorsOfOldMessagesAreForgottenOldestFirst() throws {
-        let state = CommunityState()
-        let total = CommunityState.authorLimit + 30_000
-        for index in 0..<total { state.rememberAuthor(message: "m\(index)", user: "u\(index % 7)") }
-        #expect(state.authors.count == CommunityState.authorLimit)
-        #expect(state.authorOrder.count == CommunityState.authorLimit)
-        #expect(state.authors["m29999"] == nil)
-        #expect(state.authors["m30000"] == "u\(30_000 % 7)")
-        #expect(state.authorOrder.first == "m30000")
-        #expect(state.authorOrder.last == "m\(total - 1)")
+        var state = EngineState()
+        let total = AdminTrust.authorLimit + 30_000
+        for index in 0..<total { state.trust.rememberAuthor(message: "m\(index)", user: "u\(index % 7)") }
+        #expect(state.trust.authors.count == AdminTrust.authorLimit)
+        #expect(state.trust.authorOrder.count == AdminTrust.authorLimit)
+        #expect(state.trust.authors["m29999"] == nil)
+        #expect(state.trust.authors["m30000"] == "u\(30_000 % 7)")
+        #expect(state.trust.authorOrder.first == "m30000")
+        #expect(state.trust.authorOrder.last == "m\(total - 1)")
         // A snapshot keeps exactly the remembered ids, in order.
-        let copy = try JSONDecoder().decode(CommunityState.self, from: JSONEncoder().encode(state))
-        #expect(Array(copy.authorOrder) == Array(state.authorOrder))
-        copy.rememberAuthor(message: "new", user: "u1")
-        #expect(copy.authors["m30000"] == nil)
-        #expect(copy.authors["m30001"] != nil)
+        var copy = try JSONDecoder().decode(EngineState.self, from: JSONEncoder().encode(state))
+        #expect(Array(copy.trust.authorOrder) == Array(state.trust.authorOrder))
+        copy.trust.rememberAuthor(message: "new", user: "u1")
+        #expect(copy.trust.authors["m30000"] == nil)
+        #expect(copy.trust.authors["m30001"] != nil)
     }
 
     @Test func strikeHistoryKeepsTheMostRecentEntries() {
@@ -40,30 +40,32 @@ import Testing
     }
 
     @Test func snapshotsWrittenBeforeTheTextsColumnStillLoad() throws {
-        let state = CommunityState()
-        var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(state)) as? [String: Any])
+        var object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(EngineState())) as? [String: Any])
+        var community = try #require(object["community"] as? [String: Any])
         let old = [TextSighting(time: Instant(milliseconds: 1_000), fingerprint: 42)]
-        object["recentTexts"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(["g1|u1": old]))
-        let loaded = try JSONDecoder().decode(CommunityState.self, from: JSONSerialization.data(withJSONObject: object))
-        #expect(loaded.count(key: "g1|u1", fingerprint: 42, since: Instant(milliseconds: 0)) == 1)
+        community["recentTexts"] = try JSONSerialization.jsonObject(with: JSONEncoder().encode(["g1|u1": old]))
+        object["community"] = community
+        let loaded = try JSONDecoder().decode(EngineState.self, from: JSONSerialization.data(withJSONObject: object))
+        let member = RepeatScope.inGroup(MemberKey(group: "g1", user: "u1"))
+        #expect(loaded.recentTexts.count(member, fingerprint: 42, since: Instant(milliseconds: 0)) == 1)
     }
 
     @Test func recentTextsTravelAsBytesBesideTheSnapshot() throws {
-        var snapshot = EngineSnapshot(
-            version: 1, timers: TimerQueue(), nextToken: 0, liveTokens: [], cancelledTokens: [], pendingActions: 0,
-            cooldownTable: [:], groups: [], schedulesStarted: false, scheduleGeneration: 0, community: CommunityState())
-        snapshot.community.recentTexts = [
-            "g1|u1": [TextSighting(time: Instant(milliseconds: 1_000), fingerprint: 7), TextSighting(time: Instant(milliseconds: -2), fingerprint: .max)],
-            "*|用户": [TextSighting(time: Instant(milliseconds: 5), fingerprint: 9)],
+        var snapshot = EngineSnapshot(state: EngineState())
+        let member = RepeatScope.inGroup(MemberKey(group: "g1", user: "u1"))
+        let everywhere = RepeatScope.acrossGroups(user: "用户")
+        snapshot.state.recentTexts.lists = [
+            member: [TextSighting(time: Instant(milliseconds: 1_000), fingerprint: 7), TextSighting(time: Instant(milliseconds: -2), fingerprint: .max)],
+            everywhere: [TextSighting(time: Instant(milliseconds: 5), fingerprint: 9)],
         ]
         let bytes = snapshot.takeRecentTexts()
-        #expect(snapshot.community.recentTexts.isEmpty)
+        #expect(snapshot.state.recentTexts.lists.isEmpty)
         #expect(bytes.count == 4 + (4 + 5 + 4 + 32) + (4 + 8 + 4 + 16))
         var restored = snapshot
-        restored.community = CommunityState()
+        restored.state = EngineState()
         try restored.putRecentTexts(bytes)
-        #expect(restored.community.count(key: "g1|u1", fingerprint: .max, since: Instant(milliseconds: -10)) == 1)
-        #expect(restored.community.count(key: "*|用户", fingerprint: 9, since: Instant(milliseconds: 0)) == 1)
+        #expect(restored.state.recentTexts.count(member, fingerprint: .max, since: Instant(milliseconds: -10)) == 1)
+        #expect(restored.state.recentTexts.count(everywhere, fingerprint: 9, since: Instant(milliseconds: 0)) == 1)
         #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts(Array(bytes.dropLast())) }
         #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts([255, 255, 255, 255]) }
     }

@@ -13,13 +13,14 @@ import Testing
     }
 
     @Test func aSnapshotStoresStrikesAsBeforeAndReadsThemBack() throws {
-        let state = CommunityState()
-        state.strikes[StrikeKey(user: "u1", ladder: "ads")] = StrikeRecord(count: 1, last: Instant(milliseconds: 5), history: [])
+        var state = EngineState()
+        state.ladders.strikes[StrikeKey(user: "u1", ladder: "ads")] = StrikeRecord(count: 1, last: Instant(milliseconds: 5), history: [])
         let data = try JSONEncoder().encode(state)
         let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect((json["strikes"] as? [String: Any])?.keys.sorted() == ["u1|ads"])
-        let back = try JSONDecoder().decode(CommunityState.self, from: data)
-        #expect(back.strikes[StrikeKey(user: "u1", ladder: "ads")]?.count == 1)
+        let community = try #require(json["community"] as? [String: Any])
+        #expect((community["strikes"] as? [String: Any])?.keys.sorted() == ["u1|ads"])
+        let back = try JSONDecoder().decode(EngineState.self, from: data)
+        #expect(back.ladders.strikes[StrikeKey(user: "u1", ladder: "ads")]?.count == 1)
     }
 
     @Test func listingsKeepTheOrderOfTheStoredForm() {
@@ -38,12 +39,12 @@ import Testing
     }
 
     @Test func pruningForgetsOccurrencesOlderThanTwoWeeks() {
-        let state = CommunityState()
+        var state = EngineState()
         let day: Int64 = 86_400_000
-        state.slotUse[SlotUseKey(group: "g1", user: "u1", slot: 0, day: 100)] = 1
-        state.slotUse[SlotUseKey(group: "g1", user: "u1", slot: 0, day: 90)] = 1
-        state.prune(now: Instant(milliseconds: 110 * day), isLive: { _ in false })
-        #expect(state.slotUse.keys.map(\.day) == [100])
+        state.adSlots.used[SlotUseKey(group: "g1", user: "u1", slot: 0, day: 100)] = 1
+        state.adSlots.used[SlotUseKey(group: "g1", user: "u1", slot: 0, day: 90)] = 1
+        state.prune(now: Instant(milliseconds: 110 * day))
+        #expect(state.adSlots.used.keys.map(\.day) == [100])
     }
 }
 

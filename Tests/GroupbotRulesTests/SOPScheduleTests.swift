@@ -146,10 +146,10 @@ import Testing
             """])
         harness.send(.join, at: "2026-11-20T10:00:00+08:00", nick: "小美")
         harness.send("发货了吗", at: "2026-11-20T10:00:30+08:00")
-        #expect(harness.engine.snapshot().cooldownTable.count == 1)
+        #expect(harness.engine.snapshot().state.cooldowns.until.count == 1)
         _ = harness.advance(to: "2026-11-20T12:00:00+08:00")
         harness.send("你好", at: "2026-11-20T13:30:00+08:00")
-        #expect(harness.engine.snapshot().cooldownTable.isEmpty)
+        #expect(harness.engine.snapshot().state.cooldowns.until.isEmpty)
         #expect(harness.engine.pendingActionCount == 0)
     }
 }

@@ -80,3 +80,6 @@ extension TimerQueue: Codable where Payload: Codable {
         try values.encode(nextSequence, forKey: .nextSequence)
     }
 }
+
+extension TimerQueue: Sendable where Payload: Sendable {}
+extension TimerQueue.Entry: Sendable where Payload: Sendable {}

@@ -1,0 +1,103 @@
+/// Whose recent texts a `repeated` condition counts: a member's in one group, or a
+/// user's across every group.
+enum RepeatScope: Hashable, Sendable {
+    case inGroup(MemberKey)
+    case acrossGroups(user: String)
+
+    /// The form snapshots store: `group|user`, or `*|user` across groups.
+    var stored: String {
+        switch self {
+        case .inGroup(let member): member.stored
+        case .acrossGroups(let user): "*|" + user
+        }
+    }
+
+    init?(stored: String) {
+        if stored.hasPrefix("*|") {
+            self = .acrossGroups(user: String(stored.dropFirst(2)))
+        } else if let member = MemberKey(stored: stored) {
+            self = .inGroup(member)
+        } else {
+            return nil
+        }
+    }
+}
+
+/// The memory of the `repeated` condition: fingerprints of members' latest messages.
+struct RecentTexts: FlowState {
+    /// Per scope, recent message fingerprints.
+    var lists: [RepeatScope: [TextSighting]] = [:]
+    /// How long fingerprints are kept (the longest repeat window of any type).
+    var horizonSeconds: Int64 = 0
+
+    /// How many of a member's latest messages `repeated` compares (per group, and across
+    /// groups): the memory of a busy day stays bounded however long the rule's `within`.
+    static let limit = Condition.repeatedMemory
+
+    init() {}
+
+    init(from stored: StoredFlows) throws {
+        // A durable store keeps the lists apart, as bytes (`EngineSnapshot.takeRecentTexts()`).
+        lists = try stored.table("recentTexts", key: RepeatScope.init(stored:))
+        horizonSeconds = try stored.value("repeatHorizonSeconds", or: 0)
+    }
+
+    func encode(to stored: inout StoredFlowsEncoder) throws {
+        try stored.putTable(lists, "recentTexts", key: \.stored)
+        try stored.put(horizonSeconds, "repeatHorizonSeconds")
+    }
+
+    /// Notes a message's fingerprint in the member's and the user's lists.
+    mutating func record(_ event: Event) {
+        guard let fingerprint = Self.fingerprint(event.text) else { return }
+        let oldest = event.time.milliseconds - horizonSeconds * 1000
+        let sighting = TextSighting(time: event.time, fingerprint: fingerprint)
+        Self.add(sighting, after: oldest, to: &lists[.inGroup(MemberKey(event)), default: []])
+        Self.add(sighting, after: oldest, to: &lists[.acrossGroups(user: event.user), default: []])
+    }
+
+    /// Changed in place (one look-up, no copy of the list).
+    private static func add(_ sighting: TextSighting, after oldest: Int64, to list: inout [TextSighting]) {
+        list.removeAll { $0.time.milliseconds < oldest }
+        list.append(sighting)
+        if list.count > limit { list.removeFirst(list.count - limit) }
+    }
+
+    /// How many messages with `fingerprint`'s text `scope` posted since `since`.
+    func count(_ scope: RepeatScope, fingerprint: UInt64, since: Instant) -> Int {
+        (lists[scope] ?? []).reduce(0) { $0 + ($1.fingerprint == fingerprint && $1.time >= since ? 1 : 0) }
+    }
+
+    /// The text with white space and punctuation removed and Latin letters in lower case,
+    /// hashed: "near-same" copies of a message share it. Nil when nothing is left (emoji,
+    /// stickers, images without a caption): those are not "the same text".
+    static func fingerprint(_ text: String) -> UInt64? {
+        var kept = ""
+        for scalar in text.unicodeScalars {
+            let properties = scalar.properties
+            if properties.isWhitespace || properties.generalCategory.isPunctuation { continue }
+            let value = scalar.value
+            kept.unicodeScalars.append((65...90).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
+        }
+        return kept.isEmpty ? nil : StableHash.of(kept)
+    }
+}
+
+/// A message's fingerprint, seen at a time (for repeat counting).
+struct TextSighting: Codable, Sendable {
+    var time: Instant
+    var fingerprint: UInt64
+}
+
+extension Unicode.GeneralCategory {
+    var isPunctuation: Bool {
+        switch self {
+        case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
+             .initialPunctuation, .finalPunctuation, .otherPunctuation, .mathSymbol, .currencySymbol,
+             .modifierSymbol, .otherSymbol:
+            return true
+        default:
+            return false
+        }
+    }
+}

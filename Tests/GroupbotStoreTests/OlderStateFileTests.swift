@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+import GroupbotCore
+import GroupbotRules
+import GroupbotStore
+import GroupbotTransports
+import Testing
+
+/// State files written before the engine's state became one value made of a state per
+/// flow keep working: the flows read the keys the old layout wrote.
+@Suite struct OlderStateFileTests {
+    static let repository: String = {
+        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        components.removeLast(3)  // Tests/GroupbotStoreTests/OlderStateFileTests.swift
+        return components.joined(separator: "/")
+    }()
+
+    /// `Fixtures/demo-first-80-events.sqlite` was written by the release build of 2026-12-07
+    /// before the change (`head -80 examples/demo.jsonl | groupbot run --rules rules/
+    /// --clock events --state …`): strikes, nicknames, memberships, invites, trust, red
+    /// packets, ad-slot use, cooldowns, nickname watches, a welcome batch and delayed
+    /// actions on the timer queue.
+    @Test func theRestOfTheDemoActsAsInOneUninterruptedRun() throws {
+        let book = try RuleBookLoader.load(directory: Self.repository + "/rules")
+        let lines = try String(contentsOfFile: Self.repository + "/examples/demo.jsonl", encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let events = try lines.map { line throws(EventDecodingError) in try EventDecoder.decode(line: line) }
+        #expect(events.count == 100)
+
+        let whole = CollectingSink()
+        let uninterrupted = EventPipeline(book: book, clock: .events, sink: whole, store: nil, report: { Issue.record("\($0)") })
+        for event in events.prefix(80) { uninterrupted.handle(event) }
+        uninterrupted.flush()
+        let before = whole.actions.count
+        for event in events.dropFirst(80) { uninterrupted.handle(event) }
+        uninterrupted.finish()
+
+        let path = NSTemporaryDirectory() + "groupbot-older-\(UUID().uuidString).sqlite"
+        try FileManager.default.copyItem(atPath: Self.repository + "/Tests/GroupbotStoreTests/Fixtures/demo-first-80-events.sqlite",
+                                         toPath: path)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let resumed = CollectingSink()
+        let pipeline = EventPipeline(book: book, clock: .events, sink: resumed, store: try SQLiteStore(path: path),
+                                     report: { Issue.record("\($0)") })
+        #expect(try pipeline.recover() == 0)
+        for event in events.dropFirst(80) { pipeline.handle(event) }
+        pipeline.finish()
+
+        let expected = Array(whole.actions[before...])
+        #expect(!expected.isEmpty)
+        #expect(expected.contains { $0.rule == "welcome-script" })
+        #expect(resumed.actions == expected)
+    }
+
+    /// Every key the old layout wrote is read into a flow's state and written back as it was.
+    @Test func theOldLayoutReadsAndWritesBackKeyForKey() throws {
+        let queue = try DatabaseQueue(path: Self.repository + "/Tests/GroupbotStoreTests/Fixtures/demo-first-80-events.sqlite",
+                                      configuration: { var options = Configuration(); options.readonly = true; return options }())
+        let stored = try #require(try queue.read { try Data.fetchOne($0, sql: "SELECT data FROM snapshots ORDER BY rowid DESC LIMIT 1") })
+        let snapshot = try JSONDecoder().decode(EngineSnapshot.self, from: stored)
+        let written = try JSONEncoder().encode(snapshot)
+        let old = try #require(try JSONSerialization.jsonObject(with: stored) as? NSDictionary)
+        let new = try #require(try JSONSerialization.jsonObject(with: written) as? NSDictionary)
+        let community = try #require(old["community"] as? [String: Any])
+        #expect(community.count == 22)
+        #expect(new.isEqual(old))
+    }
+}
