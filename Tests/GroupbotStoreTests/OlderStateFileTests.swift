@@ -15,6 +15,14 @@ import Testing
         return components.joined(separator: "/")
     }()
 
+    /// The fixture in a temporary file (SQLite writes beside a file it opens).
+    static func copyOfTheFixture() throws -> String {
+        let path = NSTemporaryDirectory() + "groupbot-older-\(UUID().uuidString).sqlite"
+        try FileManager.default.copyItem(atPath: repository + "/Tests/GroupbotStoreTests/Fixtures/demo-first-80-events.sqlite",
+                                         toPath: path)
+        return path
+    }
+
     /// `Fixtures/demo-first-80-events.sqlite` was written by the release build of 2026-12-07
     /// before the change (`head -80 examples/demo.jsonl | groupbot run --rules rules/
     /// --clock events --state …`): strikes, nicknames, memberships, invites, trust, red
@@ -35,9 +43,7 @@ import Testing
         for event in events.dropFirst(80) { uninterrupted.handle(event) }
         uninterrupted.finish()
 
-        let path = NSTemporaryDirectory() + "groupbot-older-\(UUID().uuidString).sqlite"
-        try FileManager.default.copyItem(atPath: Self.repository + "/Tests/GroupbotStoreTests/Fixtures/demo-first-80-events.sqlite",
-                                         toPath: path)
+        let path = try Self.copyOfTheFixture()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let resumed = CollectingSink()
         let pipeline = EventPipeline(book: book, clock: .events, sink: resumed, store: try SQLiteStore(path: path),
@@ -54,8 +60,9 @@ import Testing
 
     /// Every key the old layout wrote is read into a flow's state and written back as it was.
     @Test func theOldLayoutReadsAndWritesBackKeyForKey() throws {
-        let queue = try DatabaseQueue(path: Self.repository + "/Tests/GroupbotStoreTests/Fixtures/demo-first-80-events.sqlite",
-                                      configuration: { var options = Configuration(); options.readonly = true; return options }())
+        let path = try Self.copyOfTheFixture()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let queue = try DatabaseQueue(path: path)
         let stored = try #require(try queue.read { try Data.fetchOne($0, sql: "SELECT data FROM snapshots ORDER BY rowid DESC LIMIT 1") })
         let snapshot = try JSONDecoder().decode(EngineSnapshot.self, from: stored)
         let written = try JSONEncoder().encode(snapshot)
