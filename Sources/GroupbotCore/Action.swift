@@ -20,21 +20,30 @@ public enum ActionKind: String, Sendable, CaseIterable, Hashable, Codable {
 }
 
 /// One action of the wire format. See docs/wire-format.md.
-public struct Action: Sendable, Equatable, Codable {
+///
+/// What an action does is its ``Body``, one case per kind with exactly the fields that
+/// kind has (a mute always has a duration, a DM always a recipient); the flat fields of
+/// the wire format (`user`, `text`, `seconds`…) are read from it.
+public struct Action: Sendable, Equatable {
+    /// What to do, with the fields of its kind.
+    public enum Body: Sendable, Equatable {
+        case send(text: String, replyTo: String? = nil, mention: String? = nil)
+        case dm(user: String, text: String)
+        /// `user` wrote the message.
+        case delete(message: String, user: String)
+        case mute(user: String, seconds: Int64)
+        case unmute(user: String)
+        case kick(user: String)
+        case approve(user: String)
+        case reject(user: String, reason: String? = nil)
+        /// `about` is the member the notice concerns, when there is one.
+        case notify(text: String, about: String? = nil)
+    }
+
     /// Stable id derived from cause, rule and step, so a consumer can drop repeats.
     public var id: String
-    public var kind: ActionKind
     public var group: String
-    public var user: String?
-    public var text: String?
-    /// The message this one replies to (`send`).
-    public var replyTo: String?
-    /// The member mentioned (`send`).
-    public var mention: String?
-    /// The message acted on (`delete`).
-    public var message: String?
-    /// Mute duration.
-    public var seconds: Int64?
+    public var body: Body
     /// The rule that produced the action.
     public var rule: String
     /// The event (or schedule occurrence) that caused it.
@@ -48,23 +57,175 @@ public struct Action: Sendable, Equatable, Codable {
 
     /// Creates an action.
     @inlinable
-    public init(
-        id: String, kind: ActionKind, group: String, user: String? = nil, text: String? = nil,
-        replyTo: String? = nil, mention: String? = nil, message: String? = nil, seconds: Int64? = nil,
-        rule: String, cause: String, due: Instant, utcOffsetSeconds: Int
-    ) {
+    public init(id: String, group: String, body: Body, rule: String, cause: String, due: Instant, utcOffsetSeconds: Int,
+                note: ActionNote? = nil) {
         self.id = id
-        self.kind = kind
         self.group = group
-        self.user = user
-        self.text = text
-        self.replyTo = replyTo
-        self.mention = mention
-        self.message = message
-        self.seconds = seconds
+        self.body = body
         self.rule = rule
         self.cause = cause
         self.due = due
         self.utcOffsetSeconds = utcOffsetSeconds
+        self.note = note
+    }
+
+    public var kind: ActionKind { body.kind }
+    /// The member acted on or addressed.
+    public var user: String? { body.user }
+    /// The message's text (`send`, `dm`, `notify`), or a refusal's reason.
+    public var text: String? { body.text }
+    /// The message this one replies to (`send`).
+    public var replyTo: String? {
+        if case .send(_, let replyTo, _) = body { return replyTo }
+        return nil
+    }
+    /// The member mentioned (`send`).
+    public var mention: String? {
+        if case .send(_, _, let mention) = body { return mention }
+        return nil
+    }
+    /// The message acted on (`delete`).
+    public var message: String? {
+        if case .delete(let message, _) = body { return message }
+        return nil
+    }
+    /// Mute duration.
+    public var seconds: Int64? {
+        if case .mute(_, let seconds) = body { return seconds }
+        return nil
+    }
+}
+
+extension Action.Body {
+    public var kind: ActionKind {
+        switch self {
+        case .send: .send
+        case .dm: .dm
+        case .delete: .delete
+        case .mute: .mute
+        case .unmute: .unmute
+        case .kick: .kick
+        case .approve: .approve
+        case .reject: .reject
+        case .notify: .notify
+        }
+    }
+
+    public var user: String? {
+        switch self {
+        case .send: nil
+        case .dm(let user, _), .delete(_, let user), .mute(let user, _), .unmute(let user), .kick(let user),
+             .approve(let user), .reject(let user, _):
+            user
+        case .notify(_, let about): about
+        }
+    }
+
+    public var text: String? {
+        switch self {
+        case .send(let text, _, _), .dm(_, let text), .notify(let text, _): text
+        case .reject(_, let reason): reason
+        case .delete, .mute, .unmute, .kick, .approve: nil
+        }
+    }
+
+    /// The body a kind's flat fields describe (as the wire format, the state file and
+    /// snapshots write them); nil when a field the kind needs is missing.
+    public init?(kind: ActionKind, user: String?, text: String?, replyTo: String?, mention: String?,
+                 message: String?, seconds: Int64?) {
+        switch kind {
+        case .send:
+            guard let text else { return nil }
+            self = .send(text: text, replyTo: replyTo, mention: mention)
+        case .dm:
+            guard let user, let text else { return nil }
+            self = .dm(user: user, text: text)
+        case .delete:
+            guard let message, let user else { return nil }
+            self = .delete(message: message, user: user)
+        case .mute:
+            guard let user, let seconds else { return nil }
+            self = .mute(user: user, seconds: seconds)
+        case .unmute, .kick, .approve:
+            guard let user else { return nil }
+            self = kind == .unmute ? .unmute(user: user) : kind == .kick ? .kick(user: user) : .approve(user: user)
+        case .reject:
+            guard let user else { return nil }
+            self = .reject(user: user, reason: text)
+        case .notify:
+            guard let text else { return nil }
+            self = .notify(text: text, about: user)
+        }
+    }
+
+    /// The same action addressed to no member: a schedule's post, or a welcome naming several.
+    var withoutMember: Action.Body {
+        switch self {
+        case .send(let text, _, _): .send(text: text)
+        case .notify(let text, _): .notify(text: text)
+        default: self
+        }
+    }
+}
+
+/// Snapshots keep delayed actions in the layout they always had: the flat fields, absent when empty.
+extension Action: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, group, user, text, replyTo, mention, message, seconds, rule, cause, due, utcOffsetSeconds, note
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try values.decode(ActionKind.self, forKey: .kind)
+        guard let body = Body(
+            kind: kind, user: try values.decodeIfPresent(String.self, forKey: .user),
+            text: try values.decodeIfPresent(String.self, forKey: .text),
+            replyTo: try values.decodeIfPresent(String.self, forKey: .replyTo),
+            mention: try values.decodeIfPresent(String.self, forKey: .mention),
+            message: try values.decodeIfPresent(String.self, forKey: .message),
+            seconds: try values.decodeIfPresent(Int64.self, forKey: .seconds))
+        else {
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: values, debugDescription: "a \(kind.rawValue) lacks a field it needs")
+        }
+        self.init(id: try values.decode(String.self, forKey: .id), group: try values.decode(String.self, forKey: .group),
+                  body: body, rule: try values.decode(String.self, forKey: .rule), cause: try values.decode(String.self, forKey: .cause),
+                  due: try values.decode(Instant.self, forKey: .due),
+                  utcOffsetSeconds: try values.decode(Int.self, forKey: .utcOffsetSeconds),
+                  note: try values.decodeIfPresent(ActionNote.self, forKey: .note))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var values = encoder.container(keyedBy: CodingKeys.self)
+        try values.encode(id, forKey: .id)
+        try values.encode(kind, forKey: .kind)
+        try values.encode(group, forKey: .group)
+        try values.encodeIfPresent(user, forKey: .user)
+        try values.encodeIfPresent(text, forKey: .text)
+        try values.encodeIfPresent(replyTo, forKey: .replyTo)
+        try values.encodeIfPresent(mention, forKey: .mention)
+        try values.encodeIfPresent(message, forKey: .message)
+        try values.encodeIfPresent(seconds, forKey: .seconds)
+        try values.encode(rule, forKey: .rule)
+        try values.encode(cause, forKey: .cause)
+        try values.encode(due, forKey: .due)
+        try values.encode(utcOffsetSeconds, forKey: .utcOffsetSeconds)
+        try values.encodeIfPresent(note, forKey: .note)
+    }
+}
+
+extension Action.Body {
+    /// The same action for `user` (an admin command acts on the member it names, not on the admin).
+    func addressed(to user: String) -> Action.Body {
+        switch self {
+        case .send: self
+        case .dm(_, let text): .dm(user: user, text: text)
+        case .delete(let message, _): .delete(message: message, user: user)
+        case .mute(_, let seconds): .mute(user: user, seconds: seconds)
+        case .unmute: .unmute(user: user)
+        case .kick: .kick(user: user)
+        case .approve: .approve(user: user)
+        case .reject(_, let reason): .reject(user: user, reason: reason)
+        case .notify(let text, _): .notify(text: text, about: user)
+        }
     }
 }

@@ -45,14 +45,14 @@ extension Engine {
         let ruleID = "admin-" + command.rawValue
         for (index, step) in steps.enumerated() {
             var action = makeAction(step.0, step: index, ruleID: ruleID, event: event, captures: [:], context: [:], now: now)
-            action.user = target
+            action.body = action.body.addressed(to: target)
             state.trust.note(action)
             actions.append(action)
         }
         let notice = Template(segments: [.literal(texts.render(.adminNotice, ["admin": event.nick ?? event.user, "what": log]))])
         var action = makeAction(ActionStep(kind: .notify, texts: [notice]), step: steps.count, ruleID: ruleID,
                                 event: event, captures: [:], context: [:], now: now)
-        action.user = target
+        action.body = action.body.addressed(to: target)
         action.note = pardoned
         actions.append(action)
         return true

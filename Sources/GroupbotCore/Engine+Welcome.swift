@@ -46,8 +46,7 @@ extension Engine {
                 var action = makeAction(step, step: index, ruleID: Self.welcomeRuleID, event: first, captures: [:],
                                         context: ["names": names, "count": count], now: now)
                 // Several newcomers: the text names them; a single mention would single one out.
-                if members.count > 1 { action.mention = nil }
-                if step.kind == .notify, members.count > 1 { action.user = nil }
+                if members.count > 1 { action.body = action.body.withoutMember }
                 if step.delaySeconds > 0 {
                     groupTokens.append(schedule(action))
                 } else {

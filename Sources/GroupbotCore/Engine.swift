@@ -325,17 +325,14 @@ public final class Engine {
                 var action = makeAction(chosen, step: step, ruleID: rule.id, event: event, captures: [:],
                                         context: [:], now: due)
                 action.id = "\(cause):\(group):\(step)"
-                action.user = nil
-                action.mention = nil
-                action.replyTo = nil
+                action.body = action.body.withoutMember
                 if rule.enforcement.shadow {
                     // On trial: the admins see what would have been posted, and when.
                     let texts = type.community.texts
-                    action.text = texts.render(.shadowPost, [
+                    action.body = .notify(text: texts.render(.shadowPost, [
                         "rule": rule.id, "verb": texts.deed(action.kind == .send ? .send : .notify), "text": action.text ?? "",
                     ]) + (template.delaySeconds > 0
-                        ? texts.render(.shadowPostAt, ["time": Timestamp.format(action.due, utcOffsetSeconds: offset)]) : "")
-                    action.kind = .notify
+                        ? texts.render(.shadowPostAt, ["time": Timestamp.format(action.due, utcOffsetSeconds: offset)]) : ""))
                     action.id += ":shadow"
                     action.due = due
                 }
@@ -389,24 +386,24 @@ public final class Engine {
                 text = template.render(event: event, captures: captures, context: context)
             }
         }
-        var action = Action(
-            id: Self.actionID(cause: event.id, rule: ruleID, step: index), kind: step.kind, group: event.group,
-            text: text, rule: ruleID, cause: event.id, due: now.adding(seconds: step.delaySeconds),
-            utcOffsetSeconds: event.utcOffsetSeconds)
+        // The rule files give send, dm and notify a text, and a mute its duration (`check`).
+        let body: Action.Body
         switch step.kind {
         case .send:
             // Only a message can be replied to; on other events a reply mentions the member.
-            if step.replyToEvent, event.type == .message { action.replyTo = event.id }
-            if step.mention || step.replyToEvent { action.mention = event.user }
-        case .delete:
-            action.user = event.user
-            action.message = event.id
-        case .mute:
-            action.user = event.user
-            action.seconds = step.seconds
-        case .dm, .unmute, .kick, .approve, .reject, .notify:
-            action.user = event.user
+            body = .send(text: text ?? "", replyTo: step.replyToEvent && event.type == .message ? event.id : nil,
+                         mention: step.mention || step.replyToEvent ? event.user : nil)
+        case .dm: body = .dm(user: event.user, text: text ?? "")
+        case .delete: body = .delete(message: event.id, user: event.user)
+        case .mute: body = .mute(user: event.user, seconds: step.seconds ?? 0)
+        case .unmute: body = .unmute(user: event.user)
+        case .kick: body = .kick(user: event.user)
+        case .approve: body = .approve(user: event.user)
+        case .reject: body = .reject(user: event.user, reason: text)
+        case .notify: body = .notify(text: text ?? "", about: event.user)
         }
-        return action
+        return Action(id: Self.actionID(cause: event.id, rule: ruleID, step: index), group: event.group, body: body,
+                      rule: ruleID, cause: event.id, due: now.adding(seconds: step.delaySeconds),
+                      utcOffsetSeconds: event.utcOffsetSeconds)
     }
 }

@@ -9,8 +9,8 @@ struct QuickOperation {
     private var reply: String?
     private var delete = false
     private var kick = false
-    /// Outer nil: no ban; inner nil: ban for OneBot's default duration.
-    private var ban: Int64??
+    /// The ban's duration; nil: no ban.
+    private var ban: Int64?
     private var approve: Bool?
     private var reason: String?
 
@@ -39,7 +39,7 @@ struct QuickOperation {
             kick = true
         case (.message, .mute):
             guard ban == nil, action.user == event.user else { return false }
-            ban = .some(action.seconds)
+            ban = action.seconds
         case (.joinRequest, .approve), (.joinRequest, .reject):
             guard approve == nil, action.user == event.user else { return false }
             approve = action.kind == .approve
@@ -64,7 +64,7 @@ struct QuickOperation {
         if kick { writer.bool("kick", true); empty = false }
         if let ban {
             writer.bool("ban", true)
-            if let seconds = ban { writer.integer("ban_duration", seconds) }
+            writer.integer("ban_duration", ban)
             empty = false
         }
         if let approve {

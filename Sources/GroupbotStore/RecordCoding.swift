@@ -130,29 +130,36 @@ enum RecordCoding {
 
     static func decodeAction(_ data: Data) throws -> Action {
         var reader = Reader(bytes: Array(data))
-        var action = Action(id: "", kind: .send, group: "", rule: "", cause: "", due: Instant(milliseconds: 0), utcOffsetSeconds: 0)
+        var id = "", group = "", rule = "", cause = "", kind = ActionKind.notify
+        var user: String?, text: String?, replyTo: String?, mention: String?, message: String?, seconds: Int64?
+        var due = Instant(milliseconds: 0), utcOffsetSeconds = 0
+        var note: ActionNote?
         try reader.fields { tag, reader in
             switch tag {
-            case 1: action.id = try reader.string()
-            case 2: action.kind = ActionKind(rawValue: try reader.string()) ?? .notify
-            case 3: action.group = try reader.string()
-            case 4: action.user = try reader.string()
-            case 5: action.text = try reader.string()
-            case 6: action.replyTo = try reader.string()
-            case 7: action.mention = try reader.string()
-            case 8: action.message = try reader.string()
-            case 9: action.seconds = try reader.signed()
-            case 10: action.rule = try reader.string()
-            case 11: action.cause = try reader.string()
-            case 12: action.due = Instant(milliseconds: try reader.signed())
-            case 13: action.utcOffsetSeconds = Int(try reader.signed())
+            case 1: id = try reader.string()
+            case 2: kind = ActionKind(rawValue: try reader.string()) ?? .notify
+            case 3: group = try reader.string()
+            case 4: user = try reader.string()
+            case 5: text = try reader.string()
+            case 6: replyTo = try reader.string()
+            case 7: mention = try reader.string()
+            case 8: message = try reader.string()
+            case 9: seconds = try reader.signed()
+            case 10: rule = try reader.string()
+            case 11: cause = try reader.string()
+            case 12: due = Instant(milliseconds: try reader.signed())
+            case 13: utcOffsetSeconds = Int(try reader.signed())
             case 14:
                 // An unknown note is bookkeeping lost, not an action lost: the action still loads.
-                action.note = ActionNote(stored: try reader.string())
+                note = ActionNote(stored: try reader.string())
             default: throw Corrupt()
             }
         }
-        return action
+        guard let body = Action.Body(kind: kind, user: user, text: text, replyTo: replyTo, mention: mention,
+                                     message: message, seconds: seconds)
+        else { throw Corrupt() }
+        return Action(id: id, group: group, body: body, rule: rule, cause: cause, due: due,
+                      utcOffsetSeconds: utcOffsetSeconds, note: note)
     }
 
     static func decodeEvent(_ data: Data) throws -> Event {

@@ -8,8 +8,9 @@ func action(
     text: String? = nil, replyTo: String? = nil, mention: String? = nil, message: String? = nil,
     seconds: Int64? = nil, cause: String = "504"
 ) -> Action {
-    Action(id: id, kind: kind, group: group, user: user, text: text, replyTo: replyTo, mention: mention,
-           message: message, seconds: seconds, rule: "ad-contact", cause: cause, due: at(20), utcOffsetSeconds: 28_800)
+    // Built from the flat fields as the state file stores them; the test lists give each kind its fields.
+    let body = Action.Body(kind: kind, user: user, text: text, replyTo: replyTo, mention: mention, message: message, seconds: seconds)
+    return Action(id: id, group: group, body: body!, rule: "ad-contact", cause: cause, due: at(20), utcOffsetSeconds: 28_800)
 }
 
 /// Calls as `endpoint body` lines, easy to compare whole.
@@ -34,7 +35,6 @@ func lines(_ calls: [OneBotAPICall]) -> [String] {
         (action(.delete, user: "2004", message: "-2147483000"), #"delete_msg {"message_id":-2147483000}"#),
         (action(.delete, user: "2004", message: "0504"), #"delete_msg {"message_id":"0504"}"#),
         (action(.mute, user: "2004", seconds: 600), #"set_group_ban {"group_id":7770001,"user_id":2004,"duration":600}"#),
-        (action(.mute, user: "2004"), #"set_group_ban {"group_id":7770001,"user_id":2004}"#),
         (action(.unmute, user: "2004"), #"set_group_ban {"group_id":7770001,"user_id":2004,"duration":0}"#),
         (action(.kick, user: "2004"), #"set_group_kick {"group_id":7770001,"user_id":2004,"reject_add_request":false}"#),
         (action(.approve, group: "7770002", user: "2020", cause: "add:flag-2020-add"),
@@ -62,7 +62,6 @@ func lines(_ calls: [OneBotAPICall]) -> [String] {
         action(.dm, user: "anonymous:7|小鲸鱼", text: "hi"),       // or write to one
         action(.notify, user: "2004", text: "no admins configured"),
         action(.send, group: "", text: "no group"),
-        action(.delete, user: "2004"),
     ])
     func noCall(action: Action) {
         #expect(OneBotEncoder.calls(for: [action], options: OneBotOptions()).isEmpty)
@@ -97,7 +96,7 @@ func lines(_ calls: [OneBotAPICall]) -> [String] {
     @Test(arguments: [14, 15])
     func decodedRequestsCanBeAnsweredWithoutState(line: Int) throws {
         let request = try #require(event(FixtureTests.lines()[line]))
-        let approve = Action(id: request.id + ":join-with-order:0", kind: .approve, group: request.group, user: request.user,
+        let approve = Action(id: request.id + ":join-with-order:0", group: request.group, body: .approve(user: request.user),
                              rule: "join-with-order", cause: request.id, due: request.time, utcOffsetSeconds: 28_800)
         let expected = line == 14
             ? #"set_group_add_request {"flag":"flag-2020-add","sub_type":"add","approve":true}"#

@@ -42,9 +42,9 @@ import Testing
         ])
     }
 
-    @Test func kickAndBanWithTheDefaultDuration() {
-        let (quick, calls) = respond([action(.kick, user: "2004"), action(.mute, user: "2004")])
-        #expect(quick == #"{"kick":true,"ban":true}"#)
+    @Test func kickAndBanTogether() {
+        let (quick, calls) = respond([action(.kick, user: "2004"), action(.mute, user: "2004", seconds: 600)])
+        #expect(quick == #"{"kick":true,"ban":true,"ban_duration":600}"#)
         #expect(calls.isEmpty)
     }
 

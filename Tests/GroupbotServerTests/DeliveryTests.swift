@@ -43,7 +43,7 @@ actor FakeReceiver {
 }
 
 @Suite struct DeliveryTests {
-    static let action = Action(id: "a-1", kind: .send, group: "7770001", text: "早安，今天的分享话题是护眼", rule: "morning",
+    static let action = Action(id: "a-1", group: "7770001", body: .send(text: "早安，今天的分享话题是护眼"), rule: "morning",
                                cause: "schedule@1", due: Instant(milliseconds: 1_784_000_000_000), utcOffsetSeconds: 28_800)
 
     func worker(_ ledger: any DeliveryLedger, _ channel: any DeliveryChannel, policy: RetryPolicy = RetryPolicy()) -> DeliveryWorker {

@@ -31,3 +31,19 @@ import Testing
         #expect(throws: RecordCoding.Corrupt.self) { try RecordCoding.decodeEvent(Data(damaged)) }
     }
 }
+
+/// The state file's action records rebuild an action's body only when it is complete.
+@Suite struct ActionRecordTests {
+    @Test func anIncompleteActionRecordIsCorruptNotAGuess() throws {
+        let mute = Action(id: "a", group: "g1", body: .mute(user: "u1", seconds: 600), rule: "r", cause: "c",
+                          due: Instant(seconds: 1), utcOffsetSeconds: 0)
+        #expect(try RecordCoding.decodeAction(RecordCoding.encode(mute)) == mute)
+        // A kick's record with its kind changed to "mute" (same length): a mute without a duration.
+        let kick = Action(id: "a", group: "g1", body: .kick(user: "u1"), rule: "r", cause: "c", due: Instant(seconds: 1), utcOffsetSeconds: 0)
+        var bytes = Array(RecordCoding.encode(kick))
+        let word = Array("kick".utf8)
+        let at = try #require((0...(bytes.count - word.count)).first { Array(bytes[$0..<$0 + word.count]) == word })
+        bytes.replaceSubrange(at..<at + word.count, with: Array("mute".utf8))
+        #expect(throws: RecordCoding.Corrupt.self) { try RecordCoding.decodeAction(Data(bytes)) }
+    }
+}

@@ -107,7 +107,7 @@ import Testing
         let path = temporaryPath()
         do {
             let store = try SQLiteStore(path: path)
-            let action = Action(id: "x:r:0", kind: .send, group: "g1", text: "hi", rule: "r", cause: "x",
+            let action = Action(id: "x:r:0", group: "g1", body: .send(text: "hi"), rule: "r", cause: "x",
                                 due: Instant(seconds: 1), utcOffsetSeconds: 0)
             try store.commit([JournalEntry(event: event("x", "hi", at: 0), time: Instant(seconds: 1), actions: [action])])
             // The process dies here, before emitting.

@@ -30,7 +30,7 @@ import Testing
     @Test func everyBatchIsCommittedBeforeItIsEmittedAndMarksAreNeverSkippedTwiceRunning() {
         let store = RecordingStore()
         let writer = StoreWriter(store: store, sink: RecordingSink(store: store))
-        let action = Action(id: "a", kind: .send, group: "g1", rule: "r", cause: "e", due: Instant(milliseconds: 0), utcOffsetSeconds: 0)
+        let action = Action(id: "a", group: "g1", body: .send(text: "hi"), rule: "r", cause: "e", due: Instant(milliseconds: 0), utcOffsetSeconds: 0)
         for _ in 0..<12 {
             writer.commit([JournalEntry(event: nil, time: Instant(milliseconds: 0), actions: [action])])
         }

@@ -102,17 +102,17 @@ import Testing
 
 @Suite struct ActionEncoderTests {
     @Test func writesKeysInFixedOrderAndOmitsAbsentOnes() {
-        let action = Action(id: "m1:faq:0", kind: .send, group: "g1", text: "第一行\n\"引号\"\t\u{1}",
-                            replyTo: "m1", mention: "u1", rule: "faq", cause: "m1",
+        let action = Action(id: "m1:faq:0", group: "g1", body: .send(text: "第一行\n\"引号\"\t\u{1}", replyTo: "m1", mention: "u1"),
+                            rule: "faq", cause: "m1",
                             due: Instant(seconds: 1_795_137_301), utcOffsetSeconds: 28_800)
         #expect(ActionEncoder.line(for: action) == #"{"id":"m1:faq:0","action":"send","group":"g1","text":"第一行\n\"引号\"\t\u0001","reply_to":"m1","mention":"u1","rule":"faq","cause":"m1","ts":"2026-11-20T09:15:01+08:00"}"#)
-        let mute = Action(id: "m2:ad:1", kind: .mute, group: "g1", user: "u2", seconds: 600, rule: "ad", cause: "m2",
+        let mute = Action(id: "m2:ad:1", group: "g1", body: .mute(user: "u2", seconds: 600), rule: "ad", cause: "m2",
                           due: Instant(seconds: 0), utcOffsetSeconds: 0)
         #expect(ActionEncoder.line(for: mute) == #"{"id":"m2:ad:1","action":"mute","group":"g1","user":"u2","seconds":600,"rule":"ad","cause":"m2","ts":"1970-01-01T00:00:00Z"}"#)
     }
 
     @Test func encodedActionsParseBackAsJSON() throws {
-        let action = Action(id: "x", kind: .notify, group: "g", user: "u", text: "控制字符\u{7}和表情😀", rule: "r",
+        let action = Action(id: "x", group: "g", body: .notify(text: "控制字符\u{7}和表情😀", about: "u"), rule: "r",
                             cause: "c", due: Instant(seconds: 5), utcOffsetSeconds: 0)
         let value = try JSONParser.parse(ActionEncoder.line(for: action))
         guard case .object(let object) = value else { Issue.record("not an object"); return }

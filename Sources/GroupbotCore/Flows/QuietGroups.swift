@@ -62,7 +62,7 @@ extension Engine {
                 + (top.isEmpty ? texts.render(.quietAlertNobody)
                     : texts.render(.quietAlertMembers, ["members": top.joined(separator: texts.render(.listSeparator))]))
             let cause = "quiet-group@\(Timestamp.format(due, utcOffsetSeconds: offset))"
-            actions.append(Action(id: "\(cause):\(group)", kind: .notify, group: group, text: text, rule: "quiet-group",
+            actions.append(Action(id: "\(cause):\(group)", group: group, body: .notify(text: text), rule: "quiet-group",
                                   cause: cause, due: due, utcOffsetSeconds: offset))
         }
     }

@@ -55,10 +55,9 @@ struct AdminTrust: FlowState {
 
     /// Remembers mutes (so a pardon lifts only a mute the bot gave) and removals.
     mutating func note(_ action: Action) {
-        guard let user = action.user else { return }
-        switch action.kind {
-        case .mute: mutedUntil[MemberKey(group: action.group, user: user)] = action.due.adding(seconds: action.seconds ?? 0)
-        case .unmute, .kick: mutedUntil[MemberKey(group: action.group, user: user)] = nil
+        switch action.body {
+        case .mute(let user, let seconds): mutedUntil[MemberKey(group: action.group, user: user)] = action.due.adding(seconds: seconds)
+        case .unmute(let user), .kick(let user): mutedUntil[MemberKey(group: action.group, user: user)] = nil
         default: break
         }
     }
