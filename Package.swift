@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "groupbot", targets: ["groupbot"]),
         .library(name: "GroupbotCore", targets: ["GroupbotCore"]),
         .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
+        .library(name: "GroupbotWire", targets: ["GroupbotWire"]),
+        .library(name: "GroupbotRuntime", targets: ["GroupbotRuntime"]),
         .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
         .library(name: "GroupbotStore", targets: ["GroupbotStore"]),
         .library(name: "GroupbotOneBot", targets: ["GroupbotOneBot"]),
@@ -46,20 +48,28 @@ let package = Package(
             name: "GroupbotRules",
             dependencies: ["GroupbotCore", "PCRE2", "RegexPrefilter", .product(name: "Yams", package: "Yams")]
         ),
-        // Wire format (JSON lines), stdin/stdout transport, replay driver.
-        .target(name: "GroupbotTransports", dependencies: ["GroupbotCore"]),
+        // The wire format: JSON lines framed and parsed, events decoded, actions encoded.
+        .target(name: "GroupbotWire", dependencies: ["GroupbotCore"]),
+        // What `run` and `serve` share without HTTP: the event pipeline, the store seam
+        // (`EngineStore`) and its writer thread, the pipeline's clock, the rule reloader.
+        .target(name: "GroupbotRuntime", dependencies: ["GroupbotCore", "GroupbotRules", "GroupbotWire"]),
+        // The stdin/stdout transport: file descriptors in and out, the stream runner, the JSON-lines sink.
+        .target(name: "GroupbotTransports", dependencies: ["GroupbotCore", "GroupbotWire", "GroupbotRuntime"]),
+        // Replay tooling for the CLI: reports, rule-set diffs, line diffs.
+        .target(name: "GroupbotReplay", dependencies: ["GroupbotCore", "GroupbotWire", "GroupbotRuntime", "GroupbotTransports"]),
         // Request signatures and tokens: Standard Webhooks, OneBot's X-Signature, bearer tokens.
         .target(name: "GroupbotSignatures", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.
-        .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotTransports"]),
+        .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotWire"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
-        .target(name: "GroupbotStore", dependencies: ["GroupbotCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GroupbotStore", dependencies: ["GroupbotCore", "GroupbotRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
         // callback delivery with retries (async-http-client), metrics and the OneBot v11 endpoint.
         .target(
             name: "GroupbotServer",
             dependencies: [
-                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore", "GroupbotOneBot", "GroupbotSignatures",
+                "GroupbotCore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime", "GroupbotStore", "GroupbotOneBot",
+                "GroupbotSignatures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -75,7 +85,8 @@ let package = Package(
         .executableTarget(
             name: "groupbot",
             dependencies: [
-                "GroupbotCore", "GroupbotRules", "GroupbotTransports", "GroupbotStore", "GroupbotServer",
+                "GroupbotCore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime", "GroupbotTransports", "GroupbotReplay",
+                "GroupbotStore", "GroupbotServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -87,7 +98,7 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .executableTarget(
             name: "groupbot-fuzz",
-            dependencies: ["CLibFuzzer", "GroupbotTestSupport", "GroupbotCore", "GroupbotTransports", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
+            dependencies: ["CLibFuzzer", "GroupbotTestSupport", "GroupbotCore", "GroupbotWire", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2", "GroupbotTestSupport"]),
@@ -95,13 +106,14 @@ let package = Package(
         .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "GroupbotStoreTests",
-            dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotTransports"],
+            dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime"],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GroupbotServerTests",
             dependencies: [
-                "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotTransports", "GroupbotSignatures",
+                "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotWire", "GroupbotRuntime",
+                "GroupbotSignatures",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -109,12 +121,14 @@ let package = Package(
         ),
         .testTarget(
             name: "GroupbotTransportsTests",
-            dependencies: ["GroupbotTransports", "GroupbotRules", "GroupbotTestSupport"],
+            dependencies: [
+                "GroupbotWire", "GroupbotRuntime", "GroupbotTransports", "GroupbotReplay", "GroupbotRules", "GroupbotTestSupport",
+            ],
             exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "GroupbotOneBotTests",
-            dependencies: ["GroupbotOneBot", "GroupbotCore", "GroupbotTransports"],
+            dependencies: ["GroupbotOneBot", "GroupbotCore", "GroupbotWire"],
             exclude: ["Fixtures"]
         ),
     ],

@@ -1,4 +1,4 @@
-import GroupbotTransports
+import GroupbotWire
 
 /// Writes one flat JSON object with keys in the order they are added, so the
 /// same parameters always give the same bytes. Strings are UTF-8 with only

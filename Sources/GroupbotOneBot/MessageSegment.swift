@@ -1,4 +1,4 @@
-import GroupbotTransports
+import GroupbotWire
 
 /// One piece of a OneBot message: text, an @-mention, a reply, an image…
 /// Both message formats (CQ-code strings and segment arrays) are read into

@@ -1,4 +1,4 @@
-import GroupbotTransports
+import GroupbotWire
 
 /// What the rules see of a OneBot message: its plain text, its kind, who it
 /// mentions and which message it replies to.

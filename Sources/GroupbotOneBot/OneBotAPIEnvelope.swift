@@ -1,4 +1,4 @@
-import GroupbotTransports
+import GroupbotWire
 
 /// Why a OneBot API call did not succeed.
 public struct OneBotAPIFailure: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,5 +1,5 @@
 import GroupbotCore
-import GroupbotTransports
+import GroupbotWire
 
 /// What a OneBot v11 report turned into.
 public enum OneBotDecoded: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import GroupbotCore
-import GroupbotTransports
+import GroupbotWire
 
 /// Turns OneBot v11 report bodies (what an implementation POSTs to the bot)
 /// into wire-format events. Pure: no I/O, no clock, no state; the same body

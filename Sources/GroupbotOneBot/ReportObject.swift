@@ -1,5 +1,5 @@
 import GroupbotCore
-import GroupbotTransports
+import GroupbotWire
 
 /// One JSON object of a report, read field by field. Every accessor names the
 /// field in its error, with the path of the enclosing object (`sender.card`).

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotSignatures
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import NIOCore
 
 /// How one attempt of a delivery ended, as its channel judges the response.

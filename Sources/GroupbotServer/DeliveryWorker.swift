@@ -1,8 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import Logging
 import NIOCore
 import ServiceLifecycle

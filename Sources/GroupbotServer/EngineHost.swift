@@ -1,6 +1,7 @@
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import Logging
 
 /// What the engine did with the events of one request.

@@ -1,7 +1,8 @@
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import Logging
 import ServiceLifecycle
 

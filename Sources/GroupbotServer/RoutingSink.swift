@@ -1,5 +1,6 @@
 import GroupbotCore
-import GroupbotTransports
+import GroupbotRuntime
+import GroupbotWire
 
 /// Hands each action to the request whose event caused it; the rest (timers that
 /// fell due, recovered actions) wait as "unclaimed" for the outbound channels.

@@ -1,7 +1,8 @@
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotSignatures
-import GroupbotTransports
+import GroupbotWire
 import Hummingbird
 import Logging
 

@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotRuntime
 import Synchronization
 
 /// A store that keeps nothing across restarts, only the ids of recently processed

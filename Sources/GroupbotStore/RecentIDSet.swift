@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotRuntime
 
 /// The hashes of recently processed event ids, for de-duplication, in bounded memory.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 
 /// A compact, fast binary form for events and actions in the journal and the
 /// outbox: each field a tag, a length and its UTF-8 bytes. JSON coding of every

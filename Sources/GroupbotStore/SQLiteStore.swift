@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GroupbotCore
+import GroupbotRuntime
 import Synchronization
 
 /// The default durable store: one SQLite file in WAL mode.

@@ -103,15 +103,3 @@ public final class FileInput {
         }
     }
 }
-
-/// The system's wall clock, for `groupbot run`.
-public final class WallClock: EngineClock {
-    /// Creates the clock.
-    public init() {}
-
-    public var now: Instant {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        return Instant(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)
-    }
-}

@@ -1,4 +1,6 @@
 import GroupbotCore
+import GroupbotRuntime
+import GroupbotWire
 
 /// Runs a stream of JSON lines through a pipeline until the input ends.
 ///

@@ -2,7 +2,7 @@ import GroupbotCore
 import GroupbotOneBot
 import GroupbotRules
 import GroupbotSignatures
-import GroupbotTransports
+import GroupbotWire
 
 /// The inputs an attacker controls, each with one entry point. A target must never
 /// trap, hang or read out of bounds, whatever the bytes; a wrong answer is not its

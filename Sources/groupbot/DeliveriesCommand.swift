@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotStore
 import GroupbotTransports
 

@@ -1,3 +1,4 @@
+import GroupbotRuntime
 import GroupbotTransports
 
 extension EventPipeline {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotTransports
+import GroupbotWire
 
 /// `groupbot explain`: why one event leads to what it does.
 struct ExplainCommand: ParsableCommand {

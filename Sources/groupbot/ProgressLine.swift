@@ -1,5 +1,4 @@
 import Foundation
-import GroupbotTransports
 
 /// A progress line on stderr for long replays (events, rate, ETA), shown only
 /// when stderr is a terminal and the log is a file whose size is known.

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import GroupbotCore
+import GroupbotReplay
+import GroupbotRuntime
 import GroupbotStore
 import GroupbotTransports
+import GroupbotWire
 
 /// `groupbot replay log.jsonl`: run a recorded log on a virtual clock.
 struct ReplayCommand: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import GroupbotCore
+import GroupbotReplay
 import GroupbotRules
+import GroupbotRuntime
 import GroupbotTransports
 
 /// The `--rules` option shared by the commands that run rules.

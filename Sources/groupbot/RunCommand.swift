@@ -1,6 +1,6 @@
 import ArgumentParser
 import GroupbotCore
-import GroupbotServer
+import GroupbotRuntime
 import GroupbotStore
 import GroupbotTransports
 

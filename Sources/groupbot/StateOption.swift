@@ -1,5 +1,6 @@
 import ArgumentParser
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotStore
 import GroupbotTransports
 

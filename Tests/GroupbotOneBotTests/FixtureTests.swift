@@ -1,7 +1,7 @@
 import Foundation
 import GroupbotCore
 import GroupbotOneBot
-import GroupbotTransports
+import GroupbotWire
 import Testing
 
 /// Every report in Fixtures/events.jsonl decodes to the exact event, or is

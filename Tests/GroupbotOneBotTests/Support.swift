@@ -1,6 +1,6 @@
 import GroupbotCore
 import GroupbotOneBot
-import GroupbotTransports
+import GroupbotWire
 
 /// Paths inside the repository, found from this file's location so tests run from any directory.
 enum Paths {

@@ -1,10 +1,10 @@
 import AsyncHTTPClient
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 @testable import GroupbotServer
 import GroupbotSignatures
 import GroupbotStore
-import GroupbotTransports
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -2,7 +2,7 @@ import Foundation
 import GroupbotCore
 import GroupbotServer
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import Synchronization
 import Testing
 

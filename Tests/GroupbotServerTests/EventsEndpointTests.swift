@@ -3,7 +3,7 @@ import GroupbotCore
 @testable import GroupbotServer
 import GroupbotSignatures
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting

@@ -1,6 +1,7 @@
 import Foundation
 import GroupbotCore
 import GroupbotRules
+import GroupbotRuntime
 @testable import GroupbotServer
 import Testing
 

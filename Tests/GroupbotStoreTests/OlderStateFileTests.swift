@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import GroupbotCore
 import GroupbotRules
+import GroupbotRuntime
 import GroupbotStore
-import GroupbotTransports
+import GroupbotWire
 import Testing
 
 /// State files written before the engine's state became one value made of a state per

@@ -2,8 +2,8 @@ import Foundation
 import GRDB
 import GroupbotCore
 import GroupbotRules
+import GroupbotRuntime
 @testable import GroupbotStore
-import GroupbotTransports
 import Testing
 
 @Suite struct SQLiteStoreTests {

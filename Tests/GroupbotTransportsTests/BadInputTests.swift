@@ -1,6 +1,7 @@
 import GroupbotCore
 import GroupbotRules
-import GroupbotTransports
+import GroupbotRuntime
+import GroupbotWire
 import Testing
 
 /// Bad input never stops the stream: each bad line is reported as `line N: reason`.

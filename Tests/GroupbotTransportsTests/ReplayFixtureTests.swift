@@ -1,6 +1,9 @@
 import Foundation
+import GroupbotReplay
 import GroupbotRules
+import GroupbotRuntime
 import GroupbotTransports
+import GroupbotWire
 import Testing
 
 /// Realistic Chinese logs replayed through the shipped rules: `<name>.jsonl` in,

@@ -1,7 +1,10 @@
 import Foundation
 import GroupbotCore
+import GroupbotReplay
 import GroupbotRules
+import GroupbotRuntime
 import GroupbotTransports
+import GroupbotWire
 import Testing
 
 /// The replay report and the rule-set diff, on small inline rule sets.

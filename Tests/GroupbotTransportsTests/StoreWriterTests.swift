@@ -1,6 +1,6 @@
 import Foundation
 import GroupbotCore
-@testable import GroupbotTransports
+@testable import GroupbotRuntime
 import Synchronization
 import Testing
 

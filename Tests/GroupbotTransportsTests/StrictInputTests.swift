@@ -1,5 +1,5 @@
 import GroupbotCore
-import GroupbotTransports
+import GroupbotWire
 import Testing
 
 /// The wire format's strictness (docs/security.md): one answer for each doubtful input.

@@ -1,6 +1,7 @@
 import GroupbotCore
 import GroupbotRules
-import GroupbotTransports
+import GroupbotRuntime
+import GroupbotWire
 import Testing
 
 /// A commit that fails (a full disk) is counted, so `run` can exit non-zero: the actions

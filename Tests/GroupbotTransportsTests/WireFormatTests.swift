@@ -1,5 +1,6 @@
 import GroupbotCore
-import GroupbotTransports
+import GroupbotReplay
+import GroupbotWire
 import Testing
 
 @Suite struct JSONParserTests {

@@ -1,4 +1,7 @@
 import GroupbotCore
+import GroupbotRuntime
+import GroupbotTransports
+import GroupbotWire
 
 /// Runs one log through two rule sets side by side and reports the lines
 /// (events) on which they act differently: the review tool for a rule change.

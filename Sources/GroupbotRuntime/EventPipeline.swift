@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotWire
 
 /// How the engine's clock moves.
 public enum ClockMode: String, Sendable, CaseIterable {

@@ -1,3 +1,5 @@
+import GroupbotCore
+
 /// One unit of work the engine did, as a durable store keeps it: an event (or,
 /// on the wall clock, a firing of due timers) and the actions it produced.
 public struct JournalEntry: Sendable {

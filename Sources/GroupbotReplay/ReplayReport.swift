@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotRuntime
 
 /// What a replayed log did, rule by rule: the author's view of "what would
 /// this rule set have done to last month's traffic".

@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotWire
 
 /// Writes a ``ReplayReport`` as a text table, JSON or a self-contained HTML page.
 public enum ReplayReportFormat: String, Sendable, CaseIterable {
