@@ -11,9 +11,11 @@ import PCRE2
 /// ```
 ///
 /// Not thread-safe: one engine belongs to one task, which feeds it in order.
-/// The flows live in extensions: welcome scripts (`Engine+Welcome`), nickname
+/// The flows live in `Flows/`: welcome scripts (`Engine+Welcome`), nickname
 /// templates (`Engine+Nickname`), ad slots, ladders and admin notices
-/// (`Engine+Enforcement`), admin commands (`Engine+AdminCommands`).
+/// (`Engine+Enforcement`), admin commands (`Engine+AdminCommands`), the quiet-group
+/// alert (`QuietGroups`, state and behaviour in one file). What they remember is
+/// `state` (`State/EngineState.swift`).
 public final class Engine {
     public private(set) var book: RuleBook
     let clock: any EngineClock
