@@ -6,14 +6,6 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "groupbot", targets: ["groupbot"]),
-        .library(name: "GroupbotCore", targets: ["GroupbotCore"]),
-        .library(name: "GroupbotRules", targets: ["GroupbotRules"]),
-        .library(name: "GroupbotWire", targets: ["GroupbotWire"]),
-        .library(name: "GroupbotRuntime", targets: ["GroupbotRuntime"]),
-        .library(name: "GroupbotTransports", targets: ["GroupbotTransports"]),
-        .library(name: "GroupbotStore", targets: ["GroupbotStore"]),
-        .library(name: "GroupbotOneBot", targets: ["GroupbotOneBot"]),
-        .library(name: "GroupbotServer", targets: ["GroupbotServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

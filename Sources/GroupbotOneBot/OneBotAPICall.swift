@@ -1,18 +1,18 @@
 /// One OneBot v11 API call to make: POST `body` to `/<endpoint>` of the
 /// implementation's HTTP API.
-public struct OneBotAPICall: Sendable, Equatable {
+package struct OneBotAPICall: Sendable, Equatable {
     /// The API name: `send_group_msg`, `send_private_msg`, `delete_msg`,
     /// `set_group_ban`, `set_group_anonymous_ban`, `set_group_kick` or `set_group_add_request`.
-    public var endpoint: String
+    package var endpoint: String
     /// The parameters as one JSON object, keys in a fixed order; ids that are
     /// plain integers are JSON numbers.
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// The id of the groupbot action this call carries out (several calls may
     /// share one, e.g. a `notify` sent to several admins).
-    public var actionID: String
+    package var actionID: String
 
     /// Creates a call.
-    public init(endpoint: String, body: [UInt8], actionID: String) {
+    package init(endpoint: String, body: [UInt8], actionID: String) {
         self.endpoint = endpoint
         self.body = body
         self.actionID = actionID
@@ -21,15 +21,15 @@ public struct OneBotAPICall: Sendable, Equatable {
 
 /// How to answer one report: what goes into the HTTP response (the quick
 /// operation) and which API calls to make besides.
-public struct OneBotResponse: Sendable, Equatable {
+package struct OneBotResponse: Sendable, Equatable {
     /// The JSON object to send as the report's HTTP response body, or nil when
     /// there is nothing to do in it (answer with HTTP 204).
-    public var quickOperation: [UInt8]?
+    package var quickOperation: [UInt8]?
     /// The actions the quick operation cannot express, in the order of the actions.
-    public var calls: [OneBotAPICall]
+    package var calls: [OneBotAPICall]
 
     /// Creates a response.
-    public init(quickOperation: [UInt8]?, calls: [OneBotAPICall]) {
+    package init(quickOperation: [UInt8]?, calls: [OneBotAPICall]) {
         self.quickOperation = quickOperation
         self.calls = calls
     }

@@ -1,31 +1,31 @@
 import GroupbotWire
 
 /// Why a OneBot API call did not succeed.
-public struct OneBotAPIFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package struct OneBotAPIFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// The implementation's return code, when the response had one.
-    public var retcode: Int?
+    package var retcode: Int?
     /// What went wrong: the implementation's own message when it gave one.
-    public var reason: String
+    package var reason: String
 
     /// Creates a failure.
-    public init(retcode: Int?, reason: String) {
+    package init(retcode: Int?, reason: String) {
         self.retcode = retcode
         self.reason = reason
     }
 
     /// `retcode 100: <reason>`, or the reason alone when there is no code.
-    public var description: String {
+    package var description: String {
         retcode.map { "retcode \($0): \(reason)" } ?? reason
     }
 }
 
 /// Reads the `{"status", "retcode", "data"}` envelope of OneBot v11 API responses.
-public enum OneBotAPIEnvelope {
+package enum OneBotAPIEnvelope {
     /// Checks an API response body (HTTP 200). `ok` (retcode 0) succeeds, and
     /// so does `async` (retcode 1): the call was accepted and its outcome will
     /// never be known. Anything else is a failure, with the implementation's
     /// `wording` or `msg` as the reason when it sends one.
-    public static func check(_ body: [UInt8]) -> Result<Void, OneBotAPIFailure> {
+    package static func check(_ body: [UInt8]) -> Result<Void, OneBotAPIFailure> {
         guard body.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
             return .failure(OneBotAPIFailure(retcode: nil, reason: "the response body is empty"))
         }

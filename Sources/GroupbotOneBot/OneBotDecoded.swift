@@ -2,7 +2,7 @@ import GroupbotCore
 import GroupbotWire
 
 /// What a OneBot v11 report turned into.
-public enum OneBotDecoded: Sendable, Equatable {
+package enum OneBotDecoded: Sendable, Equatable {
     /// The report maps onto one wire-format event.
     case event(Event)
     /// A valid report that a moderation bot skips on purpose (a heartbeat, a
@@ -12,17 +12,17 @@ public enum OneBotDecoded: Sendable, Equatable {
 
 /// Why a report body could not be decoded: invalid JSON, a missing field or a
 /// field of the wrong type. The reason names the field concerned.
-public struct OneBotDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct OneBotDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, e.g. `field 'group_id' should be a number, got a string`.
-    public let reason: String
+    package let reason: String
 
     /// Creates an error with the given reason.
-    public init(reason: String) {
+    package init(reason: String) {
         self.reason = reason
     }
 
     /// The reason, as is.
-    public var description: String { reason }
+    package var description: String { reason }
 
     static func missing(_ field: String) -> OneBotDecodingError {
         OneBotDecodingError(reason: "missing required field '\(field)'")

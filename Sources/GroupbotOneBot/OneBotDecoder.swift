@@ -4,7 +4,7 @@ import GroupbotWire
 /// Turns OneBot v11 report bodies (what an implementation POSTs to the bot)
 /// into wire-format events. Pure: no I/O, no clock, no state; the same body
 /// and options always give the same result. See docs/adapters.md.
-public enum OneBotDecoder {
+package enum OneBotDecoder {
     /// Decodes one report body.
     ///
     /// Group messages, member joins, leaves and card changes, and group join
@@ -13,7 +13,7 @@ public enum OneBotDecoder {
     /// ``OneBotDecoded/ignored(reason:)``. A body that is not JSON, not an
     /// object, or lacks a field the mapping needs (or has it with the wrong
     /// type) throws, with a reason that names the field. It never traps.
-    public static func decode(_ body: [UInt8], options: OneBotOptions) throws(OneBotDecodingError) -> OneBotDecoded {
+    package static func decode(_ body: [UInt8], options: OneBotOptions) throws(OneBotDecodingError) -> OneBotDecoded {
         guard body.contains(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) else {
             throw OneBotDecodingError(reason: "the body is empty")
         }

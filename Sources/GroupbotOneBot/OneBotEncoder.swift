@@ -4,7 +4,7 @@ import GroupbotCore
 /// a quick operation in the report's HTTP response where the report allows
 /// one, and API calls for everything else. Pure and stateless: approvals find
 /// their request in the cause's id, anonymous senders their flag in the user id.
-public enum OneBotEncoder {
+package enum OneBotEncoder {
     /// Splits the actions caused by the report's event into a quick operation
     /// (where OneBot allows it: `reply`, `at_sender`, `delete`, `kick`, `ban`,
     /// `ban_duration` for group messages; `approve` and `reason` for group
@@ -15,7 +15,7 @@ public enum OneBotEncoder {
     /// first `send` becomes the reply, later ones are calls. Calls come in the
     /// order of `actions`. Private messages are ignored by the decoder, so no
     /// event stands for them and their `reply` is never used.
-    public static func respond(to event: Event, actions: [Action], options: OneBotOptions) -> OneBotResponse {
+    package static func respond(to event: Event, actions: [Action], options: OneBotOptions) -> OneBotResponse {
         var quick = QuickOperation(event: event)
         var calls: [OneBotAPICall] = []
         for action in actions where !quick.take(action) {
@@ -28,7 +28,7 @@ public enum OneBotEncoder {
     /// schedules, retries), in order. An action OneBot cannot carry out gives
     /// no call: a `notify` with no admin configured, a kick, unmute or private
     /// message for an anonymous sender, an approval whose cause is not a join request.
-    public static func calls(for actions: [Action], options: OneBotOptions) -> [OneBotAPICall] {
+    package static func calls(for actions: [Action], options: OneBotOptions) -> [OneBotAPICall] {
         actions.flatMap { APICalls.make(for: $0, options: options) }
     }
 }

@@ -1,16 +1,16 @@
 /// Settings the OneBot v11 dialect needs that the reports themselves do not carry.
-public struct OneBotOptions: Sendable, Equatable {
+package struct OneBotOptions: Sendable, Equatable {
     /// The UTC offset, in seconds, written into decoded events. OneBot reports
     /// give epoch seconds only; QQ groups live in China, hence +08:00 by default.
-    public var utcOffsetSeconds: Int
+    package var utcOffsetSeconds: Int
     /// QQ numbers that receive every `notify` action as a private message.
-    public var adminUsers: [String]
+    package var adminUsers: [String]
     /// A group (QQ group number) that receives every `notify` action, if any.
-    public var adminGroup: String?
+    package var adminGroup: String?
 
     /// Creates options; with no arguments, events are written in +08:00 and
     /// `notify` actions go nowhere.
-    public init(utcOffsetSeconds: Int = 28_800, adminUsers: [String] = [], adminGroup: String? = nil) {
+    package init(utcOffsetSeconds: Int = 28_800, adminUsers: [String] = [], adminGroup: String? = nil) {
         self.utcOffsetSeconds = utcOffsetSeconds
         self.adminUsers = adminUsers
         self.adminGroup = adminGroup

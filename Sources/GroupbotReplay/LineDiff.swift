@@ -1,9 +1,9 @@
 /// A readable, line-based diff between expected and actual output, in the
 /// unified format people know from `diff -u` and code review.
-public enum LineDiff {
+package enum LineDiff {
     /// The diff of `actual` against `expected`, or nil when they are equal.
     /// - Parameter context: unchanged lines shown around each change.
-    public static func unified(
+    package static func unified(
         expected: [String], actual: [String], expectedName: String, actualName: String, context: Int = 2
     ) -> String? {
         guard expected != actual else { return nil }

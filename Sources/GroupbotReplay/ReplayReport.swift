@@ -3,40 +3,40 @@ import GroupbotRuntime
 
 /// What a replayed log did, rule by rule: the author's view of "what would
 /// this rule set have done to last month's traffic".
-public struct ReplayReport: Sendable {
+package struct ReplayReport: Sendable {
     /// One rule's activity.
-    public struct RuleActivity: Sendable, Equatable {
-        public let rule: String
+    package struct RuleActivity: Sendable, Equatable {
+        package let rule: String
         /// Group types that include the rule.
-        public let types: [String]
+        package let types: [String]
         /// Events (or schedule occurrences) on which it acted.
-        public var hits: Int
+        package var hits: Int
         /// Actions it produced.
-        public var actions: Int
+        package var actions: Int
         /// Of which shadow notices (what the rule would have done).
-        public var shadowed: Int
+        package var shadowed: Int
         /// The first few causes, to look them up in the log.
-        public var examples: [String]
+        package var examples: [String]
     }
 
     /// Per rule, in name order; rules that never acted have zero hits.
-    public var rules: [RuleActivity]
+    package var rules: [RuleActivity]
     /// Actions per group type.
-    public var actionsByType: [String: Int]
+    package var actionsByType: [String: Int]
     /// Events per group, busiest first.
-    public var busiestGroups: [(group: String, events: Int)]
+    package var busiestGroups: [(group: String, events: Int)]
     /// Members with strikes.
-    public var strikes: [StrikeSummary]
-    public var events: Int
-    public var actions: Int
+    package var strikes: [StrikeSummary]
+    package var events: Int
+    package var actions: Int
 
     /// The rules that never acted.
-    public var silentRules: [String] { rules.filter { $0.hits == 0 }.map(\.rule) }
+    package var silentRules: [String] { rules.filter { $0.hits == 0 }.map(\.rule) }
 }
 
 /// Collects a ``ReplayReport`` while a pipeline runs: as an action sink in front
 /// of another sink, and as the pipeline's event observer.
-public final class ReplayReportCollector: ActionSink {
+package final class ReplayReportCollector: ActionSink {
     private let inner: (any ActionSink)?
     private let book: RuleBook
     private var activity: [String: ReplayReport.RuleActivity] = [:]
@@ -46,10 +46,10 @@ public final class ReplayReportCollector: ActionSink {
     private var events = 0
     private var actions = 0
     /// How many example causes are kept per rule.
-    public static let exampleCount = 3
+    package static let exampleCount = 3
 
     /// Creates a collector passing actions on to `inner` (nil: keep none).
-    public init(book: RuleBook, passingTo inner: (any ActionSink)? = nil) {
+    package init(book: RuleBook, passingTo inner: (any ActionSink)? = nil) {
         self.book = book
         self.inner = inner
         var typesOfRule: [String: [String]] = [:]
@@ -62,12 +62,12 @@ public final class ReplayReportCollector: ActionSink {
     }
 
     /// Counts an event (the pipeline calls this for every decoded event).
-    public func observe(_ event: Event) {
+    package func observe(_ event: Event) {
         events += 1
         if !event.group.isEmpty { eventsByGroup[event.group, default: 0] += 1 }
     }
 
-    public func deliver(_ batch: [Action]) {
+    package func deliver(_ batch: [Action]) {
         for action in batch {
             actions += 1
             actionsByGroup[action.group, default: 0] += 1
@@ -87,12 +87,12 @@ public final class ReplayReportCollector: ActionSink {
         inner?.deliver(batch)
     }
 
-    public func flush() {
+    package func flush() {
         inner?.flush()
     }
 
     /// The report, with the engine's strike records and its group-to-type mapping.
-    public func report(engine: Engine) -> ReplayReport {
+    package func report(engine: Engine) -> ReplayReport {
         var byType: [String: Int] = [:]
         for (group, count) in actionsByGroup {
             byType[engine.typeName(ofGroup: group) ?? "?", default: 0] += count

@@ -2,11 +2,11 @@ import GroupbotCore
 import GroupbotWire
 
 /// Writes a ``ReplayReport`` as a text table, JSON or a self-contained HTML page.
-public enum ReplayReportFormat: String, Sendable, CaseIterable {
+package enum ReplayReportFormat: String, Sendable, CaseIterable {
     case table, json, html
 
     /// The report in this format.
-    public func render(_ report: ReplayReport) -> String {
+    package func render(_ report: ReplayReport) -> String {
         switch self {
         case .table: return Self.table(report)
         case .json: return Self.json(report)

@@ -5,21 +5,21 @@ import GroupbotWire
 
 /// Runs one log through two rule sets side by side and reports the lines
 /// (events) on which they act differently: the review tool for a rule change.
-public struct RuleSetDiff {
+package struct RuleSetDiff {
     /// One event whose actions differ.
-    public struct Difference: Sendable, Equatable {
-        public let line: Int
-        public let event: String
+    package struct Difference: Sendable, Equatable {
+        package let line: Int
+        package let event: String
         /// Actions only the old rules produce, then only the new ones, as JSON lines.
-        public let removed: [String]
-        public let added: [String]
+        package let removed: [String]
+        package let added: [String]
     }
 
     private let old: RuleBook
     private let new: RuleBook
 
     /// Creates a comparison of `old` with `new`.
-    public init(old: RuleBook, new: RuleBook) {
+    package init(old: RuleBook, new: RuleBook) {
         self.old = old
         self.new = new
     }
@@ -27,7 +27,7 @@ public struct RuleSetDiff {
     /// Replays `input` through both; calls `body` for each event that differs and returns
     /// how many events were compared. Problems go to `report`.
     @discardableResult
-    public func run(input: FileInput, report: @escaping (String) -> Void, _ body: (Difference) -> Void) -> Int {
+    package func run(input: FileInput, report: @escaping (String) -> Void, _ body: (Difference) -> Void) -> Int {
         let oldSink = CollectingSink(), newSink = CollectingSink()
         let oldPipeline = EventPipeline(book: old, clock: .events, sink: oldSink, report: report)
         let newPipeline = EventPipeline(book: new, clock: .events, sink: newSink, report: { _ in })

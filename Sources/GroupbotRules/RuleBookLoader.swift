@@ -7,9 +7,9 @@ import Yams
 /// `groups.yaml` maps groups to types; every other `*.yaml` / `*.yml` file is
 /// a group type named after the file. Every mistake in every file is reported
 /// at once, each with file:line:column.
-public enum RuleBookLoader {
+package enum RuleBookLoader {
     /// The name of the mapping file inside a rules directory (`groups.yml` works too).
-    public static let mappingFile = "groups.yaml"
+    package static let mappingFile = "groups.yaml"
 
     static func isMapping(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
@@ -18,22 +18,22 @@ public enum RuleBookLoader {
 
     /// Loads every rule file in `directory`.
     /// - Throws: ``RuleErrors`` listing every mistake found.
-    public static func load(directory: String) throws(RuleErrors) -> RuleBook {
+    package static func load(directory: String) throws(RuleErrors) -> RuleBook {
         try loadWithTests(directory: directory, lintsDeeply: false).book
     }
 
     /// A loaded rule set with what came with it: the files' tests and lint warnings.
-    public struct Loaded: Sendable {
-        public let book: RuleBook
-        public let tests: [RuleTestCase]
+    package struct Loaded: Sendable {
+        package let book: RuleBook
+        package let tests: [RuleTestCase]
         /// Probable mistakes that do not stop the rules from loading, in file and line order.
-        public let warnings: [RuleError]
+        package let warnings: [RuleError]
     }
 
     /// Loads every rule file in `directory`, with the tests the files carry and lint warnings.
     /// `lintsDeeply: false` skips the warnings that cost time (trying each regex on long
     /// probe texts): `run` and `serve` load rules without showing warnings.
-    public static func loadWithTests(directory: String, lintsDeeply: Bool = true) throws(RuleErrors) -> Loaded {
+    package static func loadWithTests(directory: String, lintsDeeply: Bool = true) throws(RuleErrors) -> Loaded {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue,
@@ -61,12 +61,12 @@ public enum RuleBookLoader {
     }
 
     /// Loads rule files given as (path, contents) pairs; the file named `groups.yaml` is the mapping.
-    public static func load(files: [(path: String, contents: String)]) throws(RuleErrors) -> RuleBook {
+    package static func load(files: [(path: String, contents: String)]) throws(RuleErrors) -> RuleBook {
         try loadWithTests(files: files, lintsDeeply: false).book
     }
 
     /// Loads rule files given as (path, contents) pairs, with the tests they carry.
-    public static func loadWithTests(files: [(path: String, contents: String)], lintsDeeply: Bool = true) throws(RuleErrors) -> Loaded {
+    package static func loadWithTests(files: [(path: String, contents: String)], lintsDeeply: Bool = true) throws(RuleErrors) -> Loaded {
         var warnings: [RuleError] = []
         var errors: [RuleError] = []
         var typeFiles: [TypeFile] = []

@@ -4,25 +4,25 @@ import GroupbotCore
 ///
 /// Its description reads like a compiler's:
 /// `rules/vip.yaml:12:7: unknown key 'acions' in a rule; expected one of actions, cooldown, … (did you mean 'actions'?)`
-public struct RuleError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct RuleError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Where the mistake is.
-    public let location: SourceLocation
+    package let location: SourceLocation
     /// What was wrong.
-    public let problem: String
+    package let problem: String
     /// What would have been right, when it can be said.
-    public let expected: String?
+    package let expected: String?
     /// A close, valid name for a misspelt one.
-    public let suggestion: String?
+    package let suggestion: String?
 
     /// Creates an error.
-    public init(at location: SourceLocation, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
+    package init(at location: SourceLocation, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
         self.location = location
         self.problem = problem
         self.expected = expected
         self.suggestion = suggestion
     }
 
-    public var description: String {
+    package var description: String {
         var text = "\(location): \(problem)"
         if let expected { text += "; expected \(expected)" }
         if let suggestion { text += " (did you mean '\(suggestion)'?)" }
@@ -31,15 +31,15 @@ public struct RuleError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Every mistake found while loading a set of rule files, in file and line order.
-public struct RuleErrors: Error, Sendable, CustomStringConvertible {
-    public let errors: [RuleError]
+package struct RuleErrors: Error, Sendable, CustomStringConvertible {
+    package let errors: [RuleError]
 
     /// Creates the list.
-    public init(_ errors: [RuleError]) {
+    package init(_ errors: [RuleError]) {
         self.errors = errors
     }
 
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
+    package var description: String { errors.map(\.description).joined(separator: "\n") }
 }
 
 /// Finds the closest name to a misspelt one, for "did you mean".

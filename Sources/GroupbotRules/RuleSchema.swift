@@ -6,15 +6,15 @@ import GroupbotCore
 ///
 /// Editors that speak yaml-language-server use it for completion and inline
 /// errors; see docs/rules.md.
-public enum RuleSchema {
+package enum RuleSchema {
     /// The schema of a group type file (`rules/<type>.yaml`).
-    public static func typeFile() -> String { render(typeFileSchema()) }
+    package static func typeFile() -> String { render(typeFileSchema()) }
 
     /// The schema of the group mapping (`rules/groups.yaml`).
-    public static func mappingFile() -> String { render(mappingSchema()) }
+    package static func mappingFile() -> String { render(mappingSchema()) }
 
     /// Keys of the vocabulary that have no typed schema (a test keeps this empty).
-    public static var untypedKeys: [String] {
+    package static var untypedKeys: [String] {
         var missing: [String] = []
         _ = typeFileSchema(missing: &missing)
         _ = mappingSchema(missing: &missing)

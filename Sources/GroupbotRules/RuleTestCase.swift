@@ -1,35 +1,35 @@
 import GroupbotCore
 
 /// A test written in a rule file (`tests:`): events in, the actions expected out.
-public struct RuleTestCase: Sendable {
+package struct RuleTestCase: Sendable {
     /// One expected action; fields left out match anything.
-    public struct Expected: Sendable, Equatable {
-        public var kind: ActionKind?
-        public var rule: String?
-        public var text: String?
-        public var textContains: String?
-        public var user: String?
-        public var seconds: Int64?
+    package struct Expected: Sendable, Equatable {
+        package var kind: ActionKind?
+        package var rule: String?
+        package var text: String?
+        package var textContains: String?
+        package var user: String?
+        package var seconds: Int64?
     }
 
-    public let name: String
+    package let name: String
     /// The group type whose rules the case runs (the file's).
-    public let type: String
-    public let location: SourceLocation
-    public let events: [Event]
+    package let type: String
+    package let location: SourceLocation
+    package let events: [Event]
     /// Seconds the clock runs on after the last event, so delayed actions can fire.
-    public let waitSeconds: Int64
+    package let waitSeconds: Int64
     /// Expected actions in order; empty means none.
-    public let expected: [Expected]
+    package let expected: [Expected]
 }
 
 /// The outcome of one ``RuleTestCase``.
-public struct RuleTestResult: Sendable {
-    public let testCase: RuleTestCase
-    public let actions: [Action]
+package struct RuleTestResult: Sendable {
+    package let testCase: RuleTestCase
+    package let actions: [Action]
 
     /// Whether every expected action matched, in order, and nothing else happened.
-    public var passed: Bool {
+    package var passed: Bool {
         actions.count == testCase.expected.count && zip(testCase.expected, actions).allSatisfy(Self.matches)
     }
 
@@ -44,11 +44,11 @@ public struct RuleTestResult: Sendable {
 }
 
 /// Runs rule-file tests, each on a fresh engine whose test group is pinned to the file's type.
-public enum RuleTestRunner {
+package enum RuleTestRunner {
     /// The group id test events use.
-    public static func group(for type: String) -> String { "test-" + type }
+    package static func group(for type: String) -> String { "test-" + type }
 
-    public static func run(_ cases: [RuleTestCase], book: RuleBook) -> [RuleTestResult] {
+    package static func run(_ cases: [RuleTestCase], book: RuleBook) -> [RuleTestResult] {
         cases.map { testCase in
             let clock = VirtualClock(start: testCase.events.first?.time ?? Instant(milliseconds: 0))
             let engine = Engine(book: book, clock: clock)
@@ -64,7 +64,7 @@ public enum RuleTestRunner {
     }
 
     /// A readable account of a failure: what was expected, what happened.
-    public static func explainFailure(_ result: RuleTestResult) -> String {
+    package static func explainFailure(_ result: RuleTestResult) -> String {
         func describe(_ expected: RuleTestCase.Expected) -> String {
             var parts: [String] = [expected.kind?.rawValue ?? "any action"]
             if let rule = expected.rule { parts.append("by \(rule)") }

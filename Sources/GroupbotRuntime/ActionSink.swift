@@ -2,7 +2,7 @@ import GroupbotCore
 
 /// Where actions go: the outbound half of a transport. Platform dialects
 /// (OneBot v11, webhooks) implement it as stdin/stdout does.
-public protocol ActionSink: AnyObject {
+package protocol ActionSink: AnyObject {
     /// Takes actions in the order the engine produced them.
     func deliver(_ actions: [Action])
     /// Pushes out anything buffered; called when the input has nothing more for now.
@@ -10,21 +10,21 @@ public protocol ActionSink: AnyObject {
 }
 
 /// Keeps actions in memory (replay with `--expect`, tests).
-public final class CollectingSink: ActionSink {
+package final class CollectingSink: ActionSink {
     /// Every action delivered so far.
-    public private(set) var actions: [Action] = []
+    package private(set) var actions: [Action] = []
 
     /// Creates an empty sink.
-    public init() {}
+    package init() {}
 
-    public func deliver(_ actions: [Action]) {
+    package func deliver(_ actions: [Action]) {
         self.actions.append(contentsOf: actions)
     }
 
-    public func flush() {}
+    package func flush() {}
 
     /// The actions delivered since the last call, forgetting them.
-    public func drain() -> [Action] {
+    package func drain() -> [Action] {
         defer { actions.removeAll(keepingCapacity: true) }
         return actions
     }

@@ -2,21 +2,21 @@ import GroupbotCore
 
 /// One unit of work the engine did, as a durable store keeps it: an event (or,
 /// on the wall clock, a firing of due timers) and the actions it produced.
-public struct JournalEntry: Sendable {
+package struct JournalEntry: Sendable {
     /// The event; nil for a firing of timers with no event.
-    public var event: Event?
+    package var event: Event?
     /// The engine's clock when the work was done.
-    public var time: Instant
+    package var time: Instant
     /// The actions it produced, in order.
-    public var actions: [Action]
+    package var actions: [Action]
     /// The group type the event's group maps to (for the group registry).
-    public var groupType: String?
+    package var groupType: String?
     /// The UTC offset of that group type's time zone at the event's time: the daily
     /// figures count the event's group in this local day (nil: the event's own offset).
-    public var typeUTCOffsetSeconds: Int?
+    package var typeUTCOffsetSeconds: Int?
 
     /// Creates an entry.
-    public init(event: Event?, time: Instant, actions: [Action], groupType: String? = nil, typeUTCOffsetSeconds: Int? = nil) {
+    package init(event: Event?, time: Instant, actions: [Action], groupType: String? = nil, typeUTCOffsetSeconds: Int? = nil) {
         self.event = event
         self.time = time
         self.actions = actions
@@ -27,13 +27,13 @@ public struct JournalEntry: Sendable {
 
 /// What a store hands back after a restart: the last snapshot, the work done
 /// after it (to run again, silently), and actions committed but never emitted.
-public struct Recovery {
-    public var snapshot: EngineSnapshot?
-    public var tail: [JournalEntry]
-    public var unemitted: [Action]
+package struct Recovery {
+    package var snapshot: EngineSnapshot?
+    package var tail: [JournalEntry]
+    package var unemitted: [Action]
 
     /// Creates a recovery.
-    public init(snapshot: EngineSnapshot?, tail: [JournalEntry], unemitted: [Action]) {
+    package init(snapshot: EngineSnapshot?, tail: [JournalEntry], unemitted: [Action]) {
         self.snapshot = snapshot
         self.tail = tail
         self.unemitted = unemitted
@@ -47,7 +47,7 @@ public struct Recovery {
 /// a crash, actions committed but not marked are emitted again (at most once
 /// more, with the same ids), and the journal since the last snapshot is run
 /// again to rebuild the state.
-public protocol EngineStore: AnyObject {
+package protocol EngineStore: AnyObject {
     /// What the last process left, or nil for a new store.
     func recover() throws -> Recovery?
     /// Whether an event whose id has this ``StableHash/of(id:)`` was already processed.
@@ -71,20 +71,20 @@ public protocol EngineStore: AnyObject {
 }
 
 extension EngineStore {
-    public func recount(_ entries: [JournalEntry]) {}
+    package func recount(_ entries: [JournalEntry]) {}
 
-    public var committedMark: Int64 { 0 }
+    package var committedMark: Int64 { 0 }
 
-    public func markEmitted(through mark: Int64) throws { try markEmitted() }
+    package func markEmitted(through mark: Int64) throws { try markEmitted() }
 
     /// Whether an event with this id was already processed.
-    public func contains(eventID: String) throws -> Bool {
+    package func contains(eventID: String) throws -> Bool {
         try contains(eventIDHash: StableHash.of(id: eventID))
     }
 }
 
 /// A store that decides by itself when a snapshot is worth taking.
-public protocol SnapshotPolicy {
+package protocol SnapshotPolicy {
     /// Whether enough work was committed since the last snapshot.
     var wantsSnapshot: Bool { get }
 }

@@ -2,7 +2,7 @@ import GroupbotCore
 import GroupbotWire
 
 /// How the engine's clock moves.
-public enum ClockMode: String, Sendable, CaseIterable {
+package enum ClockMode: String, Sendable, CaseIterable {
     /// The system's wall clock: live groups.
     case wall
     /// The events' own timestamps: replaying a recorded log. Timers due
@@ -11,7 +11,7 @@ public enum ClockMode: String, Sendable, CaseIterable {
 }
 
 /// When buffered actions are written out.
-public enum FlushPolicy: String, Sendable, CaseIterable {
+package enum FlushPolicy: String, Sendable, CaseIterable {
     /// Whenever the input has nothing more ready: a live pipe sees each action at once,
     /// a file or a busy pipe is written in large blocks.
     case auto
@@ -22,23 +22,23 @@ public enum FlushPolicy: String, Sendable, CaseIterable {
 }
 
 /// Counts kept while a stream is processed.
-public struct StreamSummary: Sendable, Equatable {
+package struct StreamSummary: Sendable, Equatable {
     /// Lines read, blank ones included.
-    public var lines: Int
+    package var lines: Int
     /// Events decoded and run.
-    public var events: Int
+    package var events: Int
     /// Lines reported as bad and skipped.
-    public var rejectedLines: Int
+    package var rejectedLines: Int
     /// Actions delivered.
-    public var actions: Int
+    package var actions: Int
     /// Events skipped because their id was already processed (with a durable store).
-    public var duplicates = 0
+    package var duplicates = 0
     /// Events run whose commit to the store failed (a full disk): their actions went out,
     /// but a re-sent copy would act again. `run` exits non-zero when this is not zero.
-    public var unsavedEvents = 0
+    package var unsavedEvents = 0
 
     /// Creates a summary.
-    public init(lines: Int = 0, events: Int = 0, rejectedLines: Int = 0, actions: Int = 0) {
+    package init(lines: Int = 0, events: Int = 0, rejectedLines: Int = 0, actions: Int = 0) {
         self.lines = lines
         self.events = events
         self.rejectedLines = rejectedLines
@@ -49,8 +49,8 @@ public struct StreamSummary: Sendable, Equatable {
 /// The shared middle of every line-based transport: decode a line, move the
 /// clock, run the engine, hand the actions to the sink. A bad line is reported
 /// as `line N: reason` and the stream goes on.
-public final class EventPipeline {
-    public let engine: Engine
+package final class EventPipeline {
+    package let engine: Engine
     private let clock: PipelineClock
     private let mode: ClockMode
     private let sink: any ActionSink
@@ -65,14 +65,14 @@ public final class EventPipeline {
     private var batchesHandedOver = 0
     private let report: (String) -> Void
     /// When the sink is flushed.
-    public let flushPolicy: FlushPolicy
+    package let flushPolicy: FlushPolicy
     /// Called with every decoded event before it runs (reports, progress).
-    public var onEvent: ((Event) -> Void)?
-    public private(set) var summary = StreamSummary()
+    package var onEvent: ((Event) -> Void)?
+    package private(set) var summary = StreamSummary()
 
     /// Creates a pipeline over a fresh engine for `book`.
     /// - Parameter report: receives one line per problem (bad input line, regex that gave up).
-    public init(
+    package init(
         book: RuleBook, clock mode: ClockMode, sink: any ActionSink, flush: FlushPolicy = .auto,
         store: (any EngineStore)? = nil, report: @escaping (String) -> Void
     ) {
@@ -90,13 +90,13 @@ public final class EventPipeline {
     /// out of its hands, instead of the pipeline marking them when the sink has them.
     /// `serve` does: its sink is only a hand-over, and an action is emitted when its
     /// response is written or the delivery ledger holds it (docs/adapters.md).
-    public var defersEmittedMark = false
+    package var defersEmittedMark = false
 
     /// The store's position after the last committed actions (``EngineStore/committedMark``).
-    public var committedMark: Int64 { store?.committedMark ?? 0 }
+    package var committedMark: Int64 { store?.committedMark ?? 0 }
 
     /// Marks the actions committed up to `mark` as emitted (for an owner that ``defersEmittedMark``).
-    public func markEmitted(through mark: Int64) {
+    package func markEmitted(through mark: Int64) {
         do {
             try store?.markEmitted(through: mark)
         } catch {
@@ -109,7 +109,7 @@ public final class EventPipeline {
     /// times), then emits the actions that were committed but never emitted.
     /// Returns how many journal entries were run again.
     @discardableResult
-    public func recover() throws -> Int {
+    package func recover() throws -> Int {
         guard let store, let recovery = try store.recover() else { return 0 }
         clock.usesWall = false
         if let snapshot = recovery.snapshot { engine.restore(snapshot) }
@@ -133,7 +133,7 @@ public final class EventPipeline {
     }
 
     /// Processes one item from a ``LineSplitter``.
-    public func process(_ item: LineSplitter.Item) {
+    package func process(_ item: LineSplitter.Item) {
         switch item {
         case .tooLong(let number, let length):
             summary.lines += 1
@@ -155,7 +155,7 @@ public final class EventPipeline {
     }
 
     /// Runs one decoded event (after firing the timers due before it, on a virtual clock).
-    public func handle(_ event: Event) {
+    package func handle(_ event: Event) {
         // The store and the batches not yet committed know events by a hash of their id.
         let idHash = store == nil ? 0 : StableHash.of(id: event.id)
         if let store {
@@ -181,7 +181,7 @@ public final class EventPipeline {
     }
 
     /// Fires the timers due now (on the wall clock, between events).
-    public func fireDueTimers() {
+    package func fireDueTimers() {
         let now = clock.now
         let actions = engine.fireDueTimers()
         guard !actions.isEmpty else { return }
@@ -189,7 +189,7 @@ public final class EventPipeline {
     }
 
     /// Flushes the sink if the policy writes out whenever the input pauses.
-    public func inputPaused() {
+    package func inputPaused() {
         guard flushPolicy != .buffered else { return }
         if writer != nil {
             handOver()  // the writer emits as soon as it has committed
@@ -202,13 +202,13 @@ public final class EventPipeline {
     /// with the next events (`groupbot run` with a state file). Call after ``recover()``.
     /// The store and the sink must not be used by anyone else until ``finish()``; ``flush()``
     /// waits for the writer.
-    public func commitInBackground() {
+    package func commitInBackground() {
         guard let store, writer == nil else { return }
         writer = StoreWriter(store: store, sink: sink)
     }
 
     /// Lets timers and schedules run on until `instant` (replay after the last event).
-    public func run(until instant: Instant) {
+    package func run(until instant: Instant) {
         clock.advance(to: instant)
         let actions = engine.fireDueTimers()
         if !actions.isEmpty { record(event: nil, actions: actions, at: instant) }
@@ -217,14 +217,14 @@ public final class EventPipeline {
     }
 
     /// The input ended: everything out, and (with a store) a snapshot for a quick restart.
-    public func finish() {
+    package func finish() {
         snapshotNow()
     }
 
     /// Commits and emits everything pending and (with a store) saves a snapshot covering it:
     /// at the end, and when the rules were replaced, so a recovery never runs work done under
     /// the old rules again under the new ones.
-    public func snapshotNow() {
+    package func snapshotNow() {
         if let writer {
             handOver(savingRequestedSnapshot: false)
             _ = writer.takeSnapshotRequest()  // this snapshot serves it
@@ -299,20 +299,20 @@ public final class EventPipeline {
     /// and asks it again, since an input that has gone quiet hands over no batch that would
     /// ask, and the store's time-based rule (a snapshot a minute while there is work) must
     /// still write the daily figures.
-    public func idle() {
+    package func idle() {
         guard let writer else { return }
         handOver()
         writer.askWhetherSnapshotIsDue()
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.
-    public var millisecondsUntilNextTimer: Int64? {
+    package var millisecondsUntilNextTimer: Int64? {
         engine.nextTimerDue.map { max(0, $0.milliseconds - clock.now.milliseconds) }
     }
 
     /// Commits pending work (with a store), then hands its actions to the sink and flushes it.
     /// With a writer, returns when it has written everything.
-    public func flush() {
+    package func flush() {
         if let writer {
             handOver()
             waitForWriter(writer)

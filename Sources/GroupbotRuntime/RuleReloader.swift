@@ -7,7 +7,7 @@ import Synchronization
 /// Reloads the rules of a running engine on SIGHUP and when a file in the
 /// rules directory changes. The new set is compiled and checked first; a bad
 /// file keeps the old rules running and the error is logged with file:line:column.
-public final class RuleReloader {
+package final class RuleReloader {
     private let directory: String
     private let engine: Engine
     private let log: (String) -> Void
@@ -23,7 +23,7 @@ public final class RuleReloader {
     ///   - reloadsOnHangUp: whether SIGHUP asks for a reload (the commands); tests ask with
     ///     ``requestReload()`` instead.
     ///   - now: the clock that spaces the looks at the files (a second apart).
-    public init(directory: String, engine: Engine, log: @escaping (String) -> Void, reloadsOnHangUp: Bool = true,
+    package init(directory: String, engine: Engine, log: @escaping (String) -> Void, reloadsOnHangUp: Bool = true,
                 now: @escaping () -> Date = Date.init) {
         self.directory = directory
         self.engine = engine
@@ -46,7 +46,7 @@ public final class RuleReloader {
     }
 
     /// Asks for a reload at the next ``check()``, whether or not the files changed (SIGHUP).
-    public func requestReload() {
+    package func requestReload() {
         asked.store(true, ordering: .relaxed)
     }
 
@@ -54,7 +54,7 @@ public final class RuleReloader {
     /// Returns whether new rules are now running (the caller then takes a snapshot, so that a
     /// recovery never runs the work done under the old rules again under the new ones).
     @discardableResult
-    public func check() -> Bool {
+    package func check() -> Bool {
         let asked = asked.exchange(false, ordering: .relaxed)
         // Looking at the files costs a few system calls: at most once a second unless asked.
         let now = now()

@@ -8,11 +8,11 @@ import Darwin
 #endif
 
 /// The system's wall clock, for `run` and `serve`.
-public final class WallClock: EngineClock {
+package final class WallClock: EngineClock {
     /// Creates the clock.
-    public init() {}
+    package init() {}
 
-    public var now: Instant {
+    package var now: Instant {
         var spec = timespec()
         clock_gettime(CLOCK_REALTIME, &spec)
         return Instant(milliseconds: Int64(spec.tv_sec) * 1000 + Int64(spec.tv_nsec) / 1_000_000)

@@ -4,22 +4,22 @@ import Synchronization
 /// Reads request bodies within the ``ConnectionLimits``: a size limit per body (413),
 /// a deadline per body (408), and a bound on the bytes all bodies being read may take
 /// at once (503), reserved up front from the body's declared or maximum size.
-public final class BodyReader: Sendable {
+package final class BodyReader: Sendable {
     private let limits: ConnectionLimits
     private let maxBodyBytes: Int
     private let inFlight = Mutex(0)
 
     /// Creates a reader.
-    public init(limits: ConnectionLimits, maxBodyBytes: Int) {
+    package init(limits: ConnectionLimits, maxBodyBytes: Int) {
         self.limits = limits
         self.maxBodyBytes = maxBodyBytes
     }
 
     /// Bytes reserved by bodies being read now.
-    public var bytesInFlight: Int { inFlight.withLock { $0 } }
+    package var bytesInFlight: Int { inFlight.withLock { $0 } }
 
     /// The request's body, or an HTTP error that says why not.
-    public func read(_ request: Request) async throws -> [UInt8] {
+    package func read(_ request: Request) async throws -> [UInt8] {
         let declared = request.headers[.contentLength].flatMap { Int($0) }
         if let declared, declared > maxBodyBytes {
             throw HTTPError(.contentTooLarge, message: "the body is \(declared) bytes; the limit is \(maxBodyBytes)")

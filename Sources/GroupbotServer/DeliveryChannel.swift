@@ -8,7 +8,7 @@ import GroupbotWire
 import NIOCore
 
 /// How one attempt of a delivery ended, as its channel judges the response.
-public enum DeliveryVerdict: Sendable, Equatable {
+package enum DeliveryVerdict: Sendable, Equatable {
     case delivered
     /// Worth trying again (network error, 5xx, 429, 408), after at least `retryAfterSeconds` if given.
     case retry(reason: String, retryAfterSeconds: Int64?)
@@ -17,7 +17,7 @@ public enum DeliveryVerdict: Sendable, Equatable {
 }
 
 /// One outbound channel: turns actions into deliveries, and a delivery into an HTTP request.
-public protocol DeliveryChannel: Sendable {
+package protocol DeliveryChannel: Sendable {
     /// The `target` name its deliveries carry in the ledger.
     var target: String { get }
     /// The deliveries that carry out `actions`.
@@ -30,7 +30,7 @@ public protocol DeliveryChannel: Sendable {
 
 extension DeliveryChannel {
     /// The usual HTTP reading: 2xx delivered, 408/429/5xx retried, other statuses rejected.
-    public func statusVerdict(status: Int, retryAfter: String?, now: Date) -> DeliveryVerdict {
+    package func statusVerdict(status: Int, retryAfter: String?, now: Date) -> DeliveryVerdict {
         switch status {
         case 200..<300: .delivered
         case 408, 425, 429, 500...599:
@@ -42,26 +42,26 @@ extension DeliveryChannel {
 
 /// Posts actions to the configured callback URL, one action per request, signed with
 /// Standard Webhooks (the action's id is the `webhook-id`, so a receiver drops repeats).
-public struct CallbackChannel: DeliveryChannel {
-    public let target = "callback"
+package struct CallbackChannel: DeliveryChannel {
+    package let target = "callback"
     /// The callback URL.
-    public let url: String
+    package let url: String
     private let signer: WebhookSigner?
 
     /// Creates the channel; without a secret the requests go unsigned.
-    public init(url: String, secret: String?) {
+    package init(url: String, secret: String?) {
         self.url = url
         signer = secret.map(WebhookSigner.init(secret:))
     }
 
-    public func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
+    package func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
         actions.map { action in
             Delivery(id: action.id, target: target, endpoint: url,
                      body: Array("{\"actions\":[\(ActionEncoder.line(for: action))]}".utf8), created: now)
         }
     }
 
-    public func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
+    package func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
         var request = HTTPClientRequest(url: delivery.endpoint)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -75,7 +75,7 @@ public struct CallbackChannel: DeliveryChannel {
         return request
     }
 
-    public func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
+    package func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
         statusVerdict(status: status, retryAfter: retryAfter, now: now)
     }
 }

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// Deliveries are written to the ledger before the first attempt, so a stop or a
 /// crash loses none: the next start sends what was pending. On graceful shutdown
 /// the worker stops between attempts.
-public struct DeliveryWorker: Service {
+package struct DeliveryWorker: Service {
     private let ledger: any DeliveryLedger
     private let channels: [String: any DeliveryChannel]
     private let client: HTTPClient
@@ -25,7 +25,7 @@ public struct DeliveryWorker: Service {
     private let pollMilliseconds: Int64
 
     /// Creates a worker for the channels' deliveries.
-    public init(ledger: any DeliveryLedger, channels: [any DeliveryChannel], client: HTTPClient, policy: RetryPolicy,
+    package init(ledger: any DeliveryLedger, channels: [any DeliveryChannel], client: HTTPClient, policy: RetryPolicy,
                 metrics: ServerMetrics, logger: Logger, pollMilliseconds: Int64 = 100) {
         self.ledger = ledger
         self.channels = Dictionary(channels.map { ($0.target, $0) }, uniquingKeysWith: { first, _ in first })
@@ -36,7 +36,7 @@ public struct DeliveryWorker: Service {
         self.pollMilliseconds = pollMilliseconds
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let attempted = await sendDue()
             if attempted == 0 {
@@ -51,7 +51,7 @@ public struct DeliveryWorker: Service {
 
     /// Makes one attempt of every delivery due now; returns how many were attempted.
     @discardableResult
-    public func sendDue(limit: Int = 64) async -> Int {
+    package func sendDue(limit: Int = 64) async -> Int {
         let due: [Delivery]
         do {
             due = try ledger.due(at: WallClock().now, limit: limit)

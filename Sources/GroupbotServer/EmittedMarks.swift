@@ -55,6 +55,6 @@ struct EmittedMarks {
 /// One piece of `serve`'s work (a request, a tick, the recovery) whose actions are not
 /// yet out of the engine's hands: give it back to ``EngineHost/handedOff(_:)`` once
 /// they are (the response written, or the deliveries in the ledger).
-public struct HandOff: Sendable, Hashable {
+package struct HandOff: Sendable, Hashable {
     let id: UInt64
 }

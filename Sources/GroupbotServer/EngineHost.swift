@@ -5,18 +5,18 @@ import GroupbotWire
 import Logging
 
 /// What the engine did with the events of one request.
-public struct HandledEvents: Sendable {
+package struct HandledEvents: Sendable {
     /// The actions the request's events caused, in order: they go back in the response.
-    public var actions: [Action]
+    package var actions: [Action]
     /// Actions of timers that fell due meanwhile: they go out as deliveries.
-    public var later: [Action]
+    package var later: [Action]
     /// Events run.
-    public var processed: Int
+    package var processed: Int
     /// Events skipped because their id was already processed.
-    public var duplicates: Int
+    package var duplicates: Int
     /// Give back to ``EngineHost/handedOff(_:)`` once the response is written and the
     /// later actions are queued.
-    public var handOff: HandOff
+    package var handOff: HandOff
 }
 
 /// The engine behind `serve`.
@@ -28,7 +28,7 @@ public struct HandledEvents: Sendable {
 /// together share one commit: a request runs its events at once, then waits for a
 /// commit that is queued behind the requests already waiting, so under load one
 /// transaction carries many requests.
-public actor EngineHost {
+package actor EngineHost {
     private let pipeline: EventPipeline
     private let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
@@ -49,7 +49,7 @@ public actor EngineHost {
     ///   - settleDelay: how long after its hand-off an action is marked emitted (a response
     ///     handed to the network stack is not on the wire yet).
     ///   - now: the clock for that delay.
-    public init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger,
+    package init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger,
                 settleDelay: Duration = .seconds(2), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.logger = logger
         marks = EmittedMarks(settleDelay: settleDelay)
@@ -74,7 +74,7 @@ public actor EngineHost {
 
     /// Picks up the state the last process left; returns the actions it had committed
     /// but not handed on, to be delivered now. Give the hand-off back once they are queued.
-    public func recover() throws -> (actions: [Action], handOff: HandOff) {
+    package func recover() throws -> (actions: [Action], handOff: HandOff) {
         // The actions to deliver are in the outbox already: nothing is marked until they are queued.
         let handOff = marks.open(committedMark: pipeline.committedMark, firstRow: 0)
         let rerun = try pipeline.recover()
@@ -85,7 +85,7 @@ public actor EngineHost {
     /// Runs a request's events (after the timers due before them) and returns once
     /// their work is committed. Give ``HandledEvents/handOff`` back to ``handedOff(_:)`` once
     /// the response is written and the later actions are queued.
-    public func handle(_ events: [Event]) async -> HandledEvents {
+    package func handle(_ events: [Event]) async -> HandledEvents {
         // Opened before anything runs: while this request waits for its commit, another
         // one's hand-off must not mark this one's actions as emitted.
         let handOff = marks.open(committedMark: pipeline.committedMark)
@@ -121,7 +121,7 @@ public actor EngineHost {
 
     /// Says that the actions of one ``handle(_:)``, ``tick()``, ``recover()`` or ``finish()``
     /// are out of the engine's hands: written in a response or held by the delivery ledger.
-    public func handedOff(_ handOff: HandOff) {
+    package func handedOff(_ handOff: HandOff) {
         if let mark = marks.settle(handOff, committedMark: pipeline.committedMark, now: now()) {
             pipeline.markEmitted(through: mark)
         }
@@ -129,7 +129,7 @@ public actor EngineHost {
 
     /// Fires the timers that are due and looks for changed rules; returns the actions to
     /// deliver. Give the hand-off back once they are queued.
-    public func tick() -> (actions: [Action], handOff: HandOff) {
+    package func tick() -> (actions: [Action], handOff: HandOff) {
         if let mark = marks.due(now: now()) { pipeline.markEmitted(through: mark) }
         let handOff = marks.open(committedMark: pipeline.committedMark)
         if reloader?.check() == true { pipeline.snapshotNow() }
@@ -139,17 +139,17 @@ public actor EngineHost {
     }
 
     /// Milliseconds until the next timer is due, or nil when none is pending.
-    public var millisecondsUntilNextTimer: Int64? { pipeline.millisecondsUntilNextTimer }
+    package var millisecondsUntilNextTimer: Int64? { pipeline.millisecondsUntilNextTimer }
 
     /// The number of group types and rules running now.
-    public var ruleCounts: (types: Int, rules: Int) {
+    package var ruleCounts: (types: Int, rules: Int) {
         let book = pipeline.engine.book
         return (book.types.count, book.ruleCount)
     }
 
     /// Commits what is pending and saves a snapshot so the next start is quick; returns the
     /// actions that work produced (give the hand-off back once they are queued, then ``close()``).
-    public func finish() -> (actions: [Action], handOff: HandOff) {
+    package func finish() -> (actions: [Action], handOff: HandOff) {
         let handOff = marks.open(committedMark: pipeline.committedMark)
         pipeline.finish()
         return (sink.drainUnclaimed(), handOff)
@@ -157,7 +157,7 @@ public actor EngineHost {
 
     /// Marks what was handed off as emitted, whatever the delay (the server has written its
     /// last response), and waits for the store's background work.
-    public func close() {
+    package func close() {
         if let mark = marks.all() { pipeline.markEmitted(through: mark) }
         do {
             try waitForSnapshots?()

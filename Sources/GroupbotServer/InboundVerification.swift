@@ -3,13 +3,13 @@ import GroupbotSignatures
 import HTTPTypes
 
 /// Which credentials each endpoint accepts, from the configured secrets.
-public struct InboundVerification: Sendable {
+package struct InboundVerification: Sendable {
     private let webhooks: WebhookVerifier?
     private let bearer: BearerToken?
     private let oneBot: OneBotSignature?
 
     /// Creates the checks for a set of secrets.
-    public init(secrets: ServerConfiguration.Secrets) {
+    package init(secrets: ServerConfiguration.Secrets) {
         webhooks = secrets.webhookSecrets.isEmpty ? nil : WebhookVerifier(secrets: secrets.webhookSecrets)
         bearer = secrets.bearerToken.map(BearerToken.init)
         oneBot = secrets.oneBotSecret.map(OneBotSignature.init(secret:))
@@ -17,14 +17,14 @@ public struct InboundVerification: Sendable {
 
     /// `/v1/events`: a Standard Webhooks signature or the bearer token, whichever is configured
     /// (a signed request is checked by its signature). Nothing configured: anything goes.
-    public func verifyEvents(headers: HTTPFields, body: [UInt8], now: Date = Date()) throws(VerificationFailure) {
+    package func verifyEvents(headers: HTTPFields, body: [UInt8], now: Date = Date()) throws(VerificationFailure) {
         try checkEvents(headers: headers, body: body, now: now)
     }
 
     /// `/v1/events` before its body is read: what the headers alone can settle (the bearer
     /// token, the presence and age of a signature), so an unsigned client cannot make the
     /// server hold its body in memory.
-    public func precheckEvents(headers: HTTPFields, now: Date = Date()) throws(VerificationFailure) {
+    package func precheckEvents(headers: HTTPFields, now: Date = Date()) throws(VerificationFailure) {
         try checkEvents(headers: headers, body: nil, now: now)
     }
 
@@ -45,7 +45,7 @@ public struct InboundVerification: Sendable {
     }
 
     /// `/onebot/v11` before its body is read (see ``precheckEvents(headers:now:)``).
-    public func precheckOneBot(headers: HTTPFields) throws(VerificationFailure) {
+    package func precheckOneBot(headers: HTTPFields) throws(VerificationFailure) {
         if oneBot != nil {
             guard headers[HTTPField.Name("x-signature")!] != nil else {
                 throw VerificationFailure(status: 401, reason: "missing X-Signature header")
@@ -57,7 +57,7 @@ public struct InboundVerification: Sendable {
 
     /// `/onebot/v11`: the `X-Signature` HMAC when `ONEBOT_SECRET` is set, else the bearer
     /// token when one is configured (OneBot implementations can send one too).
-    public func verifyOneBot(headers: HTTPFields, body: [UInt8]) throws(VerificationFailure) {
+    package func verifyOneBot(headers: HTTPFields, body: [UInt8]) throws(VerificationFailure) {
         if let oneBot {
             try oneBot.verify(header: headers[HTTPField.Name("x-signature")!], body: body)
         } else if let bearer {

@@ -7,28 +7,28 @@ import NIOCore
 
 /// Calls of a OneBot v11 implementation's HTTP API (`POST <api_url>/<action>`, bearer
 /// access token), checked by their `{status, retcode, data}` envelope.
-public struct OneBotAPIChannel: DeliveryChannel {
-    public let target = "onebot"
+package struct OneBotAPIChannel: DeliveryChannel {
+    package let target = "onebot"
     /// The implementation's API base URL.
-    public let apiURL: String
+    package let apiURL: String
     private let accessToken: String?
     private let options: OneBotOptions
 
     /// Creates the channel.
-    public init(apiURL: String, accessToken: String?, options: OneBotOptions) {
+    package init(apiURL: String, accessToken: String?, options: OneBotOptions) {
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         self.accessToken = accessToken
         self.options = options
     }
 
-    public func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
+    package func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
         deliveries(for: OneBotEncoder.calls(for: actions, options: options), at: now)
     }
 
     /// Deliveries for calls already built (those a quick operation could not carry). An
     /// action that needs several calls (a notice to several admins) numbers them, so
     /// each has its own stable id.
-    public func deliveries(for calls: [OneBotAPICall], at now: Instant) -> [Delivery] {
+    package func deliveries(for calls: [OneBotAPICall], at now: Instant) -> [Delivery] {
         var seen: [String: Int] = [:]
         return calls.map { call in
             let index = seen[call.actionID, default: 0]
@@ -37,7 +37,7 @@ public struct OneBotAPIChannel: DeliveryChannel {
         }
     }
 
-    public func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
+    package func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
         var request = HTTPClientRequest(url: apiURL + "/" + delivery.endpoint)
         request.method = .POST
         request.headers.add(name: "content-type", value: "application/json")
@@ -46,7 +46,7 @@ public struct OneBotAPIChannel: DeliveryChannel {
         return request
     }
 
-    public func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
+    package func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
         let byStatus = statusVerdict(status: status, retryAfter: retryAfter, now: now)
         guard byStatus == .delivered else { return byStatus }
         switch OneBotAPIEnvelope.check(body) {

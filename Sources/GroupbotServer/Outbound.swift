@@ -8,22 +8,22 @@ import ServiceLifecycle
 
 /// Where actions that no response can carry go: every configured channel gets
 /// them, as deliveries written to the ledger before any attempt.
-public struct Outbound: Sendable {
+package struct Outbound: Sendable {
     /// The ledger the deliveries are kept in.
-    public let ledger: any DeliveryLedger
+    package let ledger: any DeliveryLedger
     /// The configured channels (callback, OneBot API, …); empty: actions are only logged.
-    public let channels: [any DeliveryChannel]
+    package let channels: [any DeliveryChannel]
     private let logger: Logger
 
     /// Creates the outbound side.
-    public init(ledger: any DeliveryLedger, channels: [any DeliveryChannel], logger: Logger) {
+    package init(ledger: any DeliveryLedger, channels: [any DeliveryChannel], logger: Logger) {
         self.ledger = ledger
         self.channels = channels
         self.logger = logger
     }
 
     /// Queues `actions` on every channel.
-    public func enqueue(_ actions: [Action]) {
+    package func enqueue(_ actions: [Action]) {
         guard !actions.isEmpty else { return }
         guard !channels.isEmpty else {
             logger.warning("\(actions.count) action(s) due later have no channel to go to (configure callback.url or onebot.api_url)")
@@ -38,7 +38,7 @@ public struct Outbound: Sendable {
     }
 
     /// Queues deliveries that are already built (API calls of a dialect).
-    public func enqueue(deliveries: [Delivery]) {
+    package func enqueue(deliveries: [Delivery]) {
         do {
             try ledger.enqueue(deliveries)
         } catch {
@@ -49,19 +49,19 @@ public struct Outbound: Sendable {
 
 /// Fires the engine's timers and schedules on the wall clock, looks for changed rules,
 /// and queues what they produce; at shutdown it saves the engine's snapshot.
-public struct EngineTicker: Service {
+package struct EngineTicker: Service {
     private let host: EngineHost
     private let outbound: Outbound
     private let metrics: ServerMetrics
 
     /// Creates the ticker.
-    public init(host: EngineHost, outbound: Outbound, metrics: ServerMetrics) {
+    package init(host: EngineHost, outbound: Outbound, metrics: ServerMetrics) {
         self.host = host
         self.outbound = outbound
         self.metrics = metrics
     }
 
-    public func run() async throws {
+    package func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let (actions, handOff) = await host.tick()
             metrics.actionsOut(actions)

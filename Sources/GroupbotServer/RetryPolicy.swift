@@ -2,23 +2,23 @@ import Foundation
 
 /// How a failed delivery is tried again: exponential backoff with full jitter, a
 /// server's `Retry-After` honoured, and a dead letter after the last attempt.
-public struct RetryPolicy: Sendable, Equatable {
+package struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included.
-    public var maxAttempts = 8
+    package var maxAttempts = 8
     /// The delay before the second attempt; it doubles with each further one.
-    public var firstDelayMilliseconds: Int64 = 1_000
+    package var firstDelayMilliseconds: Int64 = 1_000
     /// No delay grows past this.
-    public var maxDelayMilliseconds: Int64 = 600_000
+    package var maxDelayMilliseconds: Int64 = 600_000
     /// How long one attempt may take.
-    public var timeoutMilliseconds: Int64 = 10_000
+    package var timeoutMilliseconds: Int64 = 10_000
 
     /// Creates the defaults.
-    public init() {}
+    package init() {}
 
     /// The delay before the next attempt after `attempts` failed ones, or nil when
     /// that was the last. `retryAfter` (seconds, from the receiver) wins when longer;
     /// `random` is a number in 0..<1 that spreads retries of many deliveries apart.
-    public func delay(afterAttempts attempts: Int, retryAfterSeconds retryAfter: Int64?, random: Double) -> Int64? {
+    package func delay(afterAttempts attempts: Int, retryAfterSeconds retryAfter: Int64?, random: Double) -> Int64? {
         guard attempts < maxAttempts else { return nil }
         let exponent = min(attempts - 1, 40)
         let ceiling = min(maxDelayMilliseconds, firstDelayMilliseconds << Int64(max(0, exponent)))
@@ -29,7 +29,7 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// Reads a `Retry-After` header: seconds, or an HTTP date.
-    public static func retryAfterSeconds(_ header: String?, now: Date) -> Int64? {
+    package static func retryAfterSeconds(_ header: String?, now: Date) -> Int64? {
         guard let header = header?.trimmingCharacters(in: .whitespaces), !header.isEmpty else { return nil }
         if let seconds = Int64(header) { return max(0, seconds) }
         let formatter = DateFormatter()

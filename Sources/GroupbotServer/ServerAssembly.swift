@@ -7,18 +7,18 @@ import Logging
 import ServiceLifecycle
 
 /// Why `serve` refuses to start.
-public struct ServeError: Error, Sendable, CustomStringConvertible {
-    public let reason: String
+package struct ServeError: Error, Sendable, CustomStringConvertible {
+    package let reason: String
 
-    public var description: String { reason }
+    package var description: String { reason }
 }
 
 /// Puts `groupbot serve` together: state, engine, channels, worker, ticker and routes.
-public enum ServerAssembly {
-    /// Refuses malformed secrets anywhere, and a public address where an inbound endpoint
+package enum ServerAssembly {
+    /// Refuses malformed secrets anywhere, and a package address where an inbound endpoint
     /// has no credential of its own (unless `insecure`): one rule per endpoint, so a
     /// OneBot secret alone does not leave `/v1/events` open, nor the reverse.
-    public static func checkExposure(_ configuration: ServerConfiguration, insecure: Bool) throws(ServeError) {
+    package static func checkExposure(_ configuration: ServerConfiguration, insecure: Bool) throws(ServeError) {
         if let problem = configuration.secrets.problems.first { throw ServeError(reason: problem) }
         let open = configuration.secrets.unguardedEndpoints
         guard !configuration.bindsLoopbackOnly, !open.isEmpty, !insecure else { return }
@@ -30,7 +30,7 @@ public enum ServerAssembly {
     }
 
     /// The outbound channels the configuration asks for.
-    public static func channels(_ configuration: ServerConfiguration) -> [any DeliveryChannel] {
+    package static func channels(_ configuration: ServerConfiguration) -> [any DeliveryChannel] {
         var channels: [any DeliveryChannel] = []
         if let url = configuration.callbackURL {
             channels.append(CallbackChannel(url: url, secret: configuration.secrets.callbackSecret))
@@ -43,7 +43,7 @@ public enum ServerAssembly {
     }
 
     /// Opens the state, recovers it, and queues what the last process left undelivered.
-    public static func makeDependencies(
+    package static func makeDependencies(
         configuration: ServerConfiguration, book: RuleBook, logger: Logger
     ) async throws -> ServerDependencies {
         let ledger: any DeliveryLedger
@@ -71,7 +71,7 @@ public enum ServerAssembly {
     }
 
     /// Builds the application: the routes, the delivery worker and the engine's ticker.
-    public static func build(
+    package static func build(
         configuration: ServerConfiguration, book: RuleBook, logger: Logger, client: HTTPClient = .shared
     ) async throws -> some ApplicationProtocol {
         let dependencies = try await makeDependencies(configuration: configuration, book: book, logger: logger)
@@ -86,7 +86,7 @@ public enum ServerAssembly {
 
     /// The services that run beside the HTTP server: the delivery worker and the ticker
     /// (listed in start order; they stop in reverse, after the server).
-    public static func backgroundServices(_ dependencies: ServerDependencies, client: HTTPClient = .shared) -> [any Service] {
+    package static func backgroundServices(_ dependencies: ServerDependencies, client: HTTPClient = .shared) -> [any Service] {
         let worker = DeliveryWorker(
             ledger: dependencies.outbound.ledger, channels: dependencies.outbound.channels, client: client,
             policy: dependencies.configuration.retry, metrics: dependencies.metrics, logger: dependencies.logger)
@@ -95,7 +95,7 @@ public enum ServerAssembly {
 
     /// Builds the application and runs it until SIGTERM or SIGINT; requests in flight
     /// finish, pending deliveries stay in the ledger, and a snapshot is saved.
-    public static func serve(configuration: ServerConfiguration, book: RuleBook, logger: Logger) async throws {
+    package static func serve(configuration: ServerConfiguration, book: RuleBook, logger: Logger) async throws {
         let application = try await build(configuration: configuration, book: book, logger: logger)
         try await application.runService()
     }

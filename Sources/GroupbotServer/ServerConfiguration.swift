@@ -9,69 +9,69 @@ import Yams
 ///
 /// A secret never goes in the file (a key such as `secret` or `token` is refused),
 /// so the file can be committed and reviewed like the rules.
-public struct ServerConfiguration: Sendable, Equatable {
+package struct ServerConfiguration: Sendable, Equatable {
     /// The address to listen on.
-    public var host = "127.0.0.1"
-    public var port = 8080
+    package var host = "127.0.0.1"
+    package var port = 8080
     /// The rules directory.
-    public var rules = "rules"
+    package var rules = "rules"
     /// The state file, or `memory`.
-    public var state = "groupbot.sqlite"
+    package var state = "groupbot.sqlite"
     /// Whether the state file is synced at every commit (SQLite `synchronous = FULL`).
-    public var syncCommits = false
+    package var syncCommits = false
     /// Request bodies larger than this get 413.
-    public var maxBodyBytes = 1 << 20
+    package var maxBodyBytes = 1 << 20
     /// Limits that keep slow or idle clients from taking the server (docs/security.md).
-    public var limits = ConnectionLimits()
+    package var limits = ConnectionLimits()
     /// Whether to reload the rules on SIGHUP and when a rule file changes.
-    public var reload = true
+    package var reload = true
     /// Where actions due later (timers, schedules) are posted, signed; nil: nowhere.
-    public var callbackURL: String?
+    package var callbackURL: String?
     /// How deliveries are retried.
-    public var retry = RetryPolicy()
+    package var retry = RetryPolicy()
     /// The OneBot v11 endpoint's settings.
-    public var oneBot = OneBotSettings()
+    package var oneBot = OneBotSettings()
     /// Secrets, read from the environment (see ``Secrets``).
-    public var secrets = Secrets()
+    package var secrets = Secrets()
 
     /// Creates the defaults.
-    public init() {}
+    package init() {}
 
     /// The OneBot v11 dialect's settings.
-    public struct OneBotSettings: Sendable, Equatable {
+    package struct OneBotSettings: Sendable, Equatable {
         /// The implementation's HTTP API (`http://127.0.0.1:5700`), for actions that a
         /// quick operation cannot carry; nil: such actions are dropped with a log line.
-        public var apiURL: String?
+        package var apiURL: String?
         /// QQ numbers that receive `notify` actions privately.
-        public var admins: [String] = []
+        package var admins: [String] = []
         /// A group that receives `notify` actions.
-        public var adminGroup: String?
+        package var adminGroup: String?
         /// The UTC offset written into decoded events (OneBot times are epoch seconds).
-        public var utcOffsetSeconds = 28_800
+        package var utcOffsetSeconds = 28_800
 
         /// Creates the defaults.
-        public init() {}
+        package init() {}
     }
 
     /// Secrets, only ever from the environment.
-    public struct Secrets: Sendable, Equatable {
+    package struct Secrets: Sendable, Equatable {
         /// `GROUPBOT_WEBHOOK_SECRETS`: Standard Webhooks secrets accepted on `/v1/events`,
         /// separated by spaces or commas (several while rotating).
-        public var webhookSecrets: [String] = []
+        package var webhookSecrets: [String] = []
         /// `GROUPBOT_TOKEN`: a bearer token accepted on `/v1/events` (and `/onebot/v11`).
-        public var bearerToken: String?
+        package var bearerToken: String?
         /// `GROUPBOT_CALLBACK_SECRET`: signs callbacks (Standard Webhooks).
-        public var callbackSecret: String?
+        package var callbackSecret: String?
         /// `ONEBOT_SECRET`: checks `X-Signature` on `/onebot/v11`.
-        public var oneBotSecret: String?
+        package var oneBotSecret: String?
         /// `ONEBOT_ACCESS_TOKEN`: sent as a bearer token to the OneBot HTTP API.
-        public var oneBotAccessToken: String?
+        package var oneBotAccessToken: String?
 
         /// Creates an empty set.
-        public init() {}
+        package init() {}
 
         /// Reads the secrets from an environment.
-        public init(environment: [String: String]) {
+        package init(environment: [String: String]) {
             func value(_ name: String) -> String? {
                 guard let text = environment[name]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
                 return text
@@ -85,19 +85,19 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
 
         /// Whether `/v1/events` has a credential: a Standard Webhooks secret or the bearer token.
-        public var guardsEvents: Bool { !webhookSecrets.isEmpty || bearerToken != nil }
+        package var guardsEvents: Bool { !webhookSecrets.isEmpty || bearerToken != nil }
         /// Whether `/onebot/v11` has a credential: `ONEBOT_SECRET` or the bearer token.
-        public var guardsOneBot: Bool { oneBotSecret != nil || bearerToken != nil }
+        package var guardsOneBot: Bool { oneBotSecret != nil || bearerToken != nil }
 
         /// The inbound endpoints that no credential guards, in route order.
-        public var unguardedEndpoints: [String] {
+        package var unguardedEndpoints: [String] {
             (guardsEvents ? [] : ["/v1/events"]) + (guardsOneBot ? [] : ["/onebot/v11"])
         }
 
         /// Secrets that cannot be used as written: a `whsec_` secret whose rest is not
         /// valid base64 (or is empty) would otherwise be used as its raw text, and the
         /// sender's signatures would never match.
-        public var problems: [String] {
+        package var problems: [String] {
             let named = webhookSecrets.map { ("GROUPBOT_WEBHOOK_SECRETS", $0) } + (callbackSecret.map { [("GROUPBOT_CALLBACK_SECRET", $0)] } ?? [])
             return named.compactMap { name, secret in
                 WebhookSigner.keyBytes(secret) == nil
@@ -108,28 +108,28 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// Whether `host` is a loopback address (the only kind allowed without secrets).
-    public var bindsLoopbackOnly: Bool {
+    package var bindsLoopbackOnly: Bool {
         host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 }
 
 /// The mistakes in a configuration file: every one found, each with its line and column,
 /// read by the same YAML reader as the rule files.
-public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Every mistake, in the order found.
-    public let problems: [RuleError]
+    package let problems: [RuleError]
 
     /// Creates the list.
-    public init(_ problems: [RuleError]) {
+    package init(_ problems: [RuleError]) {
         self.problems = problems
     }
 
-    public var description: String { problems.map(\.description).joined(separator: "\n") }
+    package var description: String { problems.map(\.description).joined(separator: "\n") }
 }
 
 extension ServerConfiguration {
     /// Reads a configuration file over the defaults. Unknown keys are mistakes, not ignored.
-    public static func load(path: String) throws(ConfigurationError) -> ServerConfiguration {
+    package static func load(path: String) throws(ConfigurationError) -> ServerConfiguration {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -141,7 +141,7 @@ extension ServerConfiguration {
     }
 
     /// Reads configuration text over the defaults, reporting every mistake at once.
-    public static func parse(_ text: String, path: String) throws(ConfigurationError) -> ServerConfiguration {
+    package static func parse(_ text: String, path: String) throws(ConfigurationError) -> ServerConfiguration {
         let reader = YAMLNodeReader(file: path)
         var configuration = ServerConfiguration()
         if let root = reader.compose(text, empty: nil) {

@@ -5,9 +5,9 @@ import Synchronization
 
 /// The figures `GET /metrics` shows, in the Prometheus text format. Each server has
 /// its own registry, so tests (and several servers in one process) do not mix counts.
-public final class ServerMetrics: Sendable {
+package final class ServerMetrics: Sendable {
     /// The registry the figures live in.
-    public let registry: PrometheusCollectorRegistry
+    package let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     /// The counters and timers made so far, by label and dimension values: making one through
     /// the factory on every event costs more than the engine's work for it.
@@ -15,7 +15,7 @@ public final class ServerMetrics: Sendable {
     private let timers = Mutex<[MetricKey: CoreMetrics.Timer]>([:])
 
     /// Creates an empty set of figures.
-    public init() {
+    package init() {
         registry = PrometheusCollectorRegistry()
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
@@ -26,14 +26,14 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Counts events taken in, by type and by transport.
-    public func eventsIn(_ events: [Event], transport: String) {
+    package func eventsIn(_ events: [Event], transport: String) {
         for event in events {
             counter("groupbot_events_total", ("type", event.type.rawValue), ("transport", transport)).increment()
         }
     }
 
     /// Counts actions produced, by kind, and the rule hits behind them.
-    public func actionsOut(_ actions: [Action]) {
+    package func actionsOut(_ actions: [Action]) {
         for action in actions {
             counter("groupbot_actions_total", ("kind", action.kind.rawValue)).increment()
             counter("groupbot_rule_hits_total", ("rule", action.rule)).increment()
@@ -41,13 +41,13 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Counts events skipped as repeats.
-    public func duplicates(_ count: Int) {
+    package func duplicates(_ count: Int) {
         guard count > 0 else { return }
         counter("groupbot_duplicate_events_total").increment(by: count)
     }
 
     /// Records one request's handling time, by route and status.
-    public func request(route: String, status: Int, nanoseconds: Int64) {
+    package func request(route: String, status: Int, nanoseconds: Int64) {
         let key = MetricKey(label: "groupbot_request_duration_seconds", first: route, second: String(status))
         Self.handle(key, in: timers) {
             CoreMetrics.Timer(label: key.label, dimensions: [("route", route), ("status", key.second)], factory: factory)
@@ -55,12 +55,12 @@ public final class ServerMetrics: Sendable {
     }
 
     /// Counts a delivery outcome (`sent`, `retried`, `dead`) by target.
-    public func delivery(_ outcome: String, target: String) {
+    package func delivery(_ outcome: String, target: String) {
         counter("groupbot_deliveries_total", ("outcome", outcome), ("target", target)).increment()
     }
 
     /// Sets the number of pending and dead deliveries.
-    public func deliveryBacklog(pending: Int, dead: Int) {
+    package func deliveryBacklog(pending: Int, dead: Int) {
         Gauge(label: "groupbot_deliveries_pending", factory: factory).record(pending)
         Gauge(label: "groupbot_dead_letters", factory: factory).record(dead)
     }
@@ -86,7 +86,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// The Prometheus text exposition of every figure.
-    public func exposition() -> [UInt8] {
+    package func exposition() -> [UInt8] {
         registry.emitToBuffer()
     }
 }

@@ -7,18 +7,18 @@ import Hummingbird
 import Logging
 
 /// What the routes need: the engine, the outbound side, the checks and the figures.
-public struct ServerDependencies: Sendable {
-    public let host: EngineHost
-    public let outbound: Outbound
-    public let verification: InboundVerification
-    public let metrics: ServerMetrics
-    public let configuration: ServerConfiguration
-    public let logger: Logger
+package struct ServerDependencies: Sendable {
+    package let host: EngineHost
+    package let outbound: Outbound
+    package let verification: InboundVerification
+    package let metrics: ServerMetrics
+    package let configuration: ServerConfiguration
+    package let logger: Logger
     /// Reads request bodies within the configured limits.
-    public let bodies: BodyReader
+    package let bodies: BodyReader
 
     /// Bundles the dependencies.
-    public init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
+    package init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
                 configuration: ServerConfiguration, logger: Logger) {
         self.logger = logger
         self.host = host
@@ -45,12 +45,12 @@ extension ServerDependencies {
 
 /// The HTTP routes of `groupbot serve`. Built apart from the command so tests drive
 /// them in-process.
-public enum ServerRoutes {
+package enum ServerRoutes {
     /// The paths served (anything else is 404).
-    public static let known: Set<String> = ["/v1/events", "/onebot/v11", "/healthz", "/metrics"]
+    package static let known: Set<String> = ["/v1/events", "/onebot/v11", "/healthz", "/metrics"]
 
     /// Builds the router.
-    public static func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestContext> {
+    package static func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: RequestLogMiddleware(metrics: dependencies.metrics))
         router.post("/v1/events") { request, context in

@@ -7,12 +7,12 @@ import Foundation
 /// Secrets are written `whsec_<base64 bytes>`, as the specification suggests; a secret
 /// without that prefix is used as raw UTF-8 bytes. A `whsec_` secret that is not valid
 /// base64 is refused at start-up (``ServerConfiguration/Secrets/problems``).
-public struct WebhookSigner: Sendable {
+package struct WebhookSigner: Sendable {
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// The key bytes of a secret; nil for a `whsec_` secret that is not valid, non-empty base64.
-    public static func keyBytes(_ secret: String) -> [UInt8]? {
+    package static func keyBytes(_ secret: String) -> [UInt8]? {
         guard secret.hasPrefix("whsec_") else { return Array(secret.utf8) }
         guard let bytes = Data(base64Encoded: String(secret.dropFirst(6))), !bytes.isEmpty else { return nil }
         return [UInt8](bytes)
@@ -20,12 +20,12 @@ public struct WebhookSigner: Sendable {
 
     /// Creates a signer for one secret (checked with ``keyBytes(_:)`` first: an invalid
     /// `whsec_` secret gets a signer whose signatures match nothing anyone can send).
-    public init(secret: String) {
+    package init(secret: String) {
         keyBytes = Self.keyBytes(secret) ?? Array("invalid secret \(secret)".utf8)
     }
 
     /// The `v1,<base64>` signature of a message.
-    public func signature(id: String, timestamp: Int64, body: some Sequence<UInt8>) -> String {
+    package func signature(id: String, timestamp: Int64, body: some Sequence<UInt8>) -> String {
         var content = Array("\(id).\(timestamp).".utf8)
         content.append(contentsOf: body)
         let mac = HMAC<SHA256>.authenticationCode(for: content, using: key)
@@ -33,42 +33,42 @@ public struct WebhookSigner: Sendable {
     }
 
     /// The three headers of a signed request.
-    public func headers(id: String, timestamp: Int64, body: [UInt8]) -> [(name: String, value: String)] {
+    package func headers(id: String, timestamp: Int64, body: [UInt8]) -> [(name: String, value: String)] {
         [("webhook-id", id), ("webhook-timestamp", String(timestamp)),
          ("webhook-signature", signature(id: id, timestamp: timestamp, body: body))]
     }
 }
 
 /// Why an inbound request was not accepted.
-public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+package struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// 401 when credentials are missing or wrong, 403 when they are valid but not allowed.
-    public let status: Int
-    public let reason: String
+    package let status: Int
+    package let reason: String
 
     /// Creates a failure.
-    public init(status: Int, reason: String) {
+    package init(status: Int, reason: String) {
         self.status = status
         self.reason = reason
     }
 
-    public var description: String { reason }
+    package var description: String { reason }
 }
 
 /// Checks Standard Webhooks signatures against every configured secret, so a secret
 /// can be rotated: the new one is added, senders switch, the old one is removed.
-public struct WebhookVerifier: Sendable {
+package struct WebhookVerifier: Sendable {
     private let signers: [WebhookSigner]
     /// Messages older or newer than this are refused (replay protection).
-    public let tolerance: Int64
+    package let tolerance: Int64
 
     /// Creates a verifier accepting a signature made with any of `secrets`.
-    public init(secrets: [String], toleranceSeconds: Int64 = 300) {
+    package init(secrets: [String], toleranceSeconds: Int64 = 300) {
         signers = secrets.map(WebhookSigner.init(secret:))
         tolerance = toleranceSeconds
     }
 
     /// Accepts the request or says why not.
-    public func verify(id: String?, timestamp: String?, signatures: String?, body: [UInt8], now: Int64) throws(VerificationFailure) {
+    package func verify(id: String?, timestamp: String?, signatures: String?, body: [UInt8], now: Int64) throws(VerificationFailure) {
         let (id, seconds, signatures) = try precheck(id: id, timestamp: timestamp, signatures: signatures, now: now)
         let offered = signatures.split(separator: " ").map(String.init)
         for signer in signers {
@@ -81,7 +81,7 @@ public struct WebhookVerifier: Sendable {
     /// What can be checked before the body is read: the headers are there and the
     /// timestamp is recent. Returns the id, the timestamp and the signatures.
     @discardableResult
-    public func precheck(id: String?, timestamp: String?, signatures: String?, now: Int64) throws(VerificationFailure)
+    package func precheck(id: String?, timestamp: String?, signatures: String?, now: Int64) throws(VerificationFailure)
         -> (id: String, seconds: Int64, signatures: String) {
         guard let id, !id.isEmpty, let timestamp, let signatures else {
             throw VerificationFailure(status: 401, reason: "missing webhook-id, webhook-timestamp or webhook-signature header")
@@ -107,22 +107,22 @@ public struct WebhookVerifier: Sendable {
 }
 
 /// OneBot v11's HTTP POST signature: `X-Signature: sha1=<hex HMAC-SHA1 of the body>`.
-public struct OneBotSignature: Sendable {
+package struct OneBotSignature: Sendable {
     private let keyBytes: [UInt8]
     private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
 
     /// Creates a checker for the implementation's `secret`.
-    public init(secret: String) {
+    package init(secret: String) {
         keyBytes = Array(secret.utf8)
     }
 
     /// The header value for `body`.
-    public func header(for body: [UInt8]) -> String {
+    package func header(for body: [UInt8]) -> String {
         "sha1=" + HMAC<Insecure.SHA1>.authenticationCode(for: body, using: key).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Accepts the body or says why not.
-    public func verify(header: String?, body: [UInt8]) throws(VerificationFailure) {
+    package func verify(header: String?, body: [UInt8]) throws(VerificationFailure) {
         guard let header else { throw VerificationFailure(status: 401, reason: "missing X-Signature header") }
         guard WebhookVerifier.constantTimeEqual(header.lowercased(), self.header(for: body)) else {
             throw VerificationFailure(status: 403, reason: "X-Signature does not match the body")
@@ -131,16 +131,16 @@ public struct OneBotSignature: Sendable {
 }
 
 /// A static bearer token (`Authorization: Bearer <token>`).
-public struct BearerToken: Sendable {
+package struct BearerToken: Sendable {
     private let token: String
 
     /// Creates a checker for `token`.
-    public init(_ token: String) {
+    package init(_ token: String) {
         self.token = token
     }
 
     /// Accepts the header or says why not.
-    public func verify(authorization: String?) throws(VerificationFailure) {
+    package func verify(authorization: String?) throws(VerificationFailure) {
         guard let authorization, authorization.lowercased().hasPrefix("bearer ") else {
             throw VerificationFailure(status: 401, reason: "missing 'Authorization: Bearer …' header")
         }

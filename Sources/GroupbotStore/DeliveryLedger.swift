@@ -3,29 +3,29 @@ import Synchronization
 
 /// One outbound HTTP call waiting to be made (or given up on): a signed callback
 /// carrying actions, or a call of a platform's API.
-public struct Delivery: Sendable, Equatable {
+package struct Delivery: Sendable, Equatable {
     /// Unique and stable: the same work always gets the same id, so enqueueing it twice
     /// keeps one copy and the receiver can drop repeats (it is the `webhook-id`).
-    public var id: String
+    package var id: String
     /// Which outbound channel carries it (`callback`, `onebot`, …).
-    public var target: String
+    package var target: String
     /// Where on that channel it goes: a URL path or an API name.
-    public var endpoint: String
+    package var endpoint: String
     /// The request body, exactly as it is sent (and signed).
-    public var body: [UInt8]
+    package var body: [UInt8]
     /// Attempts made so far.
-    public var attempts: Int
+    package var attempts: Int
     /// When the next attempt is due.
-    public var nextAttempt: Instant
+    package var nextAttempt: Instant
     /// Why the last attempt failed.
-    public var lastError: String?
+    package var lastError: String?
     /// Whether it was given up on (the dead-letter list).
-    public var dead: Bool
+    package var dead: Bool
     /// When it was first enqueued.
-    public var created: Instant
+    package var created: Instant
 
     /// Creates a delivery that has not been tried yet.
-    public init(id: String, target: String, endpoint: String, body: [UInt8], created: Instant) {
+    package init(id: String, target: String, endpoint: String, body: [UInt8], created: Instant) {
         self.id = id
         self.target = target
         self.endpoint = endpoint
@@ -39,7 +39,7 @@ public struct Delivery: Sendable, Equatable {
 }
 
 /// Where pending and dead deliveries are kept. Safe to use from any thread.
-public protocol DeliveryLedger: Sendable {
+package protocol DeliveryLedger: Sendable {
     /// Adds deliveries; one whose id is already known is left as it is.
     func enqueue(_ deliveries: [Delivery]) throws
     /// Pending deliveries due at or before `now`, oldest first.
@@ -60,33 +60,33 @@ public protocol DeliveryLedger: Sendable {
 }
 
 /// Deliveries kept in memory (`--state memory`, tests): lost on restart.
-public final class MemoryDeliveryLedger: DeliveryLedger {
+package final class MemoryDeliveryLedger: DeliveryLedger {
     private let deliveries = Mutex<[String: Delivery]>([:])
 
     /// Creates an empty ledger.
-    public init() {}
+    package init() {}
 
-    public func enqueue(_ new: [Delivery]) {
+    package func enqueue(_ new: [Delivery]) {
         deliveries.withLock { all in
             for delivery in new where all[delivery.id] == nil { all[delivery.id] = delivery }
         }
     }
 
-    public func due(at now: Instant, limit: Int) -> [Delivery] {
+    package func due(at now: Instant, limit: Int) -> [Delivery] {
         deliveries.withLock { all in
             Array(all.values.filter { !$0.dead && $0.nextAttempt <= now }.sorted(by: Self.order).prefix(limit))
         }
     }
 
-    public func nextDue() -> Instant? {
+    package func nextDue() -> Instant? {
         deliveries.withLock { all in all.values.filter { !$0.dead }.map(\.nextAttempt).min() }
     }
 
-    public func complete(id: String) {
+    package func complete(id: String) {
         _ = deliveries.withLock { $0.removeValue(forKey: id) }
     }
 
-    public func fail(id: String, error: String, retryAt: Instant?) {
+    package func fail(id: String, error: String, retryAt: Instant?) {
         deliveries.withLock { all in
             guard var delivery = all[id] else { return }
             delivery.attempts += 1
@@ -96,11 +96,11 @@ public final class MemoryDeliveryLedger: DeliveryLedger {
         }
     }
 
-    public func deadLetters() -> [Delivery] {
+    package func deadLetters() -> [Delivery] {
         deliveries.withLock { all in all.values.filter(\.dead).sorted(by: Self.order) }
     }
 
-    public func revive(ids: [String]?, at now: Instant) -> Int {
+    package func revive(ids: [String]?, at now: Instant) -> Int {
         deliveries.withLock { all in
             var revived = 0
             for (id, var delivery) in all where delivery.dead && (ids?.contains(id) ?? true) {
@@ -114,7 +114,7 @@ public final class MemoryDeliveryLedger: DeliveryLedger {
         }
     }
 
-    public func counts() -> (pending: Int, dead: Int) {
+    package func counts() -> (pending: Int, dead: Int) {
         deliveries.withLock { all in
             let dead = all.values.count(where: \.dead)
             return (all.count - dead, dead)

@@ -5,24 +5,24 @@ import Synchronization
 /// A store that keeps nothing across restarts, only the ids of recently processed
 /// events, so that `serve --state memory` still acts once on an event delivered twice
 /// (a sender retrying a request). Bounded like the SQLite store's set.
-public final class MemoryStore: EngineStore {
+package final class MemoryStore: EngineStore {
     /// Behind a mutex, as in the SQLite store: a background writer remembers ids on its thread.
     private let processed = Mutex(RecentIDSet(capacity: SQLiteStore.processedMemory))
 
     /// Creates an empty store.
-    public init() {}
+    package init() {}
 
-    public func recover() -> Recovery? { nil }
+    package func recover() -> Recovery? { nil }
 
-    public func contains(eventIDHash: UInt64) -> Bool {
+    package func contains(eventIDHash: UInt64) -> Bool {
         processed.withLock { $0.contains(eventIDHash) }
     }
 
-    public func commit(_ entries: [JournalEntry]) {
+    package func commit(_ entries: [JournalEntry]) {
         processed.withLock { $0.remember(entries) }
     }
 
-    public func markEmitted() {}
+    package func markEmitted() {}
 
-    public func save(_ snapshot: EngineSnapshot) {}
+    package func save(_ snapshot: EngineSnapshot) {}
 }

@@ -3,7 +3,7 @@ import GRDB
 import GroupbotCore
 
 /// The delivery ledger in the state file, next to the engine's state (table `deliveries`).
-public final class SQLiteDeliveryLedger: DeliveryLedger {
+package final class SQLiteDeliveryLedger: DeliveryLedger {
     private let pool: DatabasePool
     private let path: String
 
@@ -12,7 +12,7 @@ public final class SQLiteDeliveryLedger: DeliveryLedger {
         self.path = path
     }
 
-    public func enqueue(_ deliveries: [Delivery]) throws {
+    package func enqueue(_ deliveries: [Delivery]) throws {
         guard !deliveries.isEmpty else { return }
         try write { db in
             for delivery in deliveries {
@@ -26,7 +26,7 @@ public final class SQLiteDeliveryLedger: DeliveryLedger {
         }
     }
 
-    public func due(at now: Instant, limit: Int) throws -> [Delivery] {
+    package func due(at now: Instant, limit: Int) throws -> [Delivery] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_ms, id LIMIT ?
@@ -34,17 +34,17 @@ public final class SQLiteDeliveryLedger: DeliveryLedger {
         }
     }
 
-    public func nextDue() throws -> Instant? {
+    package func nextDue() throws -> Instant? {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT MIN(next_attempt_ms) FROM deliveries WHERE dead = 0").map(Instant.init(milliseconds:))
         }
     }
 
-    public func complete(id: String) throws {
+    package func complete(id: String) throws {
         try write { db in try db.execute(sql: "DELETE FROM deliveries WHERE id = ?", arguments: [id]) }
     }
 
-    public func fail(id: String, error: String, retryAt: Instant?) throws {
+    package func fail(id: String, error: String, retryAt: Instant?) throws {
         try write { db in
             try db.execute(sql: """
                 UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_ms = COALESCE(?, next_attempt_ms),
@@ -53,13 +53,13 @@ public final class SQLiteDeliveryLedger: DeliveryLedger {
         }
     }
 
-    public func deadLetters() throws -> [Delivery] {
+    package func deadLetters() throws -> [Delivery] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE dead = 1 ORDER BY created_ms, id").map(Self.delivery)
         }
     }
 
-    public func revive(ids: [String]?, at now: Instant) throws -> Int {
+    package func revive(ids: [String]?, at now: Instant) throws -> Int {
         try write { db in
             let revive = "UPDATE deliveries SET dead = 0, attempts = 0, next_attempt_ms = ? WHERE dead = 1"
             guard let ids else {
@@ -75,7 +75,7 @@ public final class SQLiteDeliveryLedger: DeliveryLedger {
         }
     }
 
-    public func counts() throws -> (pending: Int, dead: Int) {
+    package func counts() throws -> (pending: Int, dead: Int) {
         try read { db in
             let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE dead = 0") ?? 0
             let dead = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM deliveries WHERE dead = 1") ?? 0
@@ -104,5 +104,5 @@ public final class SQLiteDeliveryLedger: DeliveryLedger {
 
 extension SQLiteStore {
     /// The outbound deliveries kept in the same state file.
-    public var deliveries: SQLiteDeliveryLedger { SQLiteDeliveryLedger(pool: pool, path: path) }
+    package var deliveries: SQLiteDeliveryLedger { SQLiteDeliveryLedger(pool: pool, path: path) }
 }

@@ -13,7 +13,7 @@ import Synchronization
 /// Writes are batched: one transaction per batch, and no fsync per event
 /// (`synchronous = NORMAL`), which WAL makes crash-safe for the database
 /// itself; the last batch before a power cut may be lost, never half-written.
-public final class SQLiteStore: EngineStore, SnapshotPolicy {
+package final class SQLiteStore: EngineStore, SnapshotPolicy {
     let pool: DatabasePool
     let path: String
     /// Hashes of the ids of recently processed events (the most recent half of
@@ -24,15 +24,15 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     /// How many processed ids are kept in memory for de-duplication at most (at least half of
     /// them, the most recent, always): an event delivered again within the last million
     /// events acts once.
-    public static let processedMemory = 2_000_000
+    package static let processedMemory = 2_000_000
     private let decoder = JSONDecoder()
     /// A snapshot is taken after this many journal entries (and at shutdown). Recovery runs
     /// at most this many entries again, which the engine does in a second or two.
-    public var snapshotInterval = 250_000
+    package var snapshotInterval = 250_000
     private(set) var entriesSinceSnapshot = 0
     /// A snapshot is also taken when this many seconds passed since the last one (and work was done),
     /// so the daily figures, written with each snapshot, stay current.
-    public var snapshotSeconds: TimeInterval = 60
+    package var snapshotSeconds: TimeInterval = 60
     private var lastSnapshot = Date()
     private var pendingStats = DailyStats()
     private var pendingRegistry = GroupRegistry()
@@ -47,7 +47,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     private let outboxSeq = Mutex<Int64>(0)
 
     /// Opens (creating and migrating when needed) the store at `path`.
-    public init(path: String) throws(StoreError) {
+    package init(path: String) throws(StoreError) {
         do {
             var configuration = Configuration()
             // Another connection may hold the write lock for a while: `deliveries retry`, or a
@@ -77,7 +77,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     /// Syncs the file at every commit from now on (`synchronous = FULL`): a power cut then loses
     /// no committed batch, at the price of a sync per commit (one per batch, not per event).
-    public func syncEveryCommit() throws(StoreError) {
+    package func syncEveryCommit() throws(StoreError) {
         do {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
@@ -86,11 +86,11 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     /// Whether commits sync the file (see ``syncEveryCommit()``).
-    public var syncsEveryCommit: Bool {
+    package var syncsEveryCommit: Bool {
         (try? pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }) == 2
     }
 
-    public func recover() throws -> Recovery? {
+    package func recover() throws -> Recovery? {
         try pool.read { db -> Recovery? in
             let snapshotRow = try Row.fetchOne(db, sql: "SELECT journal_seq, version, data, texts FROM snapshots ORDER BY journal_seq DESC LIMIT 1")
             var snapshot: EngineSnapshot?
@@ -115,11 +115,11 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         }
     }
 
-    public func contains(eventIDHash: UInt64) throws -> Bool {
+    package func contains(eventIDHash: UInt64) throws -> Bool {
         processed.withLock { $0.contains(eventIDHash) }
     }
 
-    public func commit(_ entries: [JournalEntry]) throws {
+    package func commit(_ entries: [JournalEntry]) throws {
         guard !entries.isEmpty else { return }
         var ids: [UInt64] = []
         ids.reserveCapacity(entries.count)
@@ -154,23 +154,23 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         }
     }
 
-    public func markEmitted() throws {
+    package func markEmitted() throws {
         try pool.write { db in
             try db.cachedStatement(sql: "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
                 .execute()
         }
     }
 
-    public var committedMark: Int64 { outboxSeq.withLock { $0 } }
+    package var committedMark: Int64 { outboxSeq.withLock { $0 } }
 
-    public func markEmitted(through mark: Int64) throws {
+    package func markEmitted(through mark: Int64) throws {
         try pool.write { db in
             try db.cachedStatement(sql: "UPDATE meta SET value = MAX(value, ?) WHERE key = 'emitted_seq'").execute(arguments: [mark])
         }
     }
 
     /// Adds work to the figures written with the next snapshot.
-    public func recount(_ entries: [JournalEntry]) {
+    package func recount(_ entries: [JournalEntry]) {
         for entry in entries {
             let offset = entry.typeUTCOffsetSeconds
             if let event = entry.event {
@@ -184,7 +184,7 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
         }
     }
 
-    public func save(_ snapshot: EngineSnapshot) throws {
+    package func save(_ snapshot: EngineSnapshot) throws {
         // A background write that failed is reported before anything is reset, so the figures
         // counted since then go with the next snapshot instead of being dropped.
         if let failure = backgroundFailure.take() { throw failure }
@@ -244,12 +244,12 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     /// Encodes and writes snapshots on a background queue from now on, so the work that
     /// commits (a server answering requests) does not wait for a large state to be encoded.
     /// ``waitForSnapshots()`` waits for the ones under way.
-    public func snapshotInBackground() {
+    package func snapshotInBackground() {
         snapshotQueue = snapshotQueue ?? DispatchQueue(label: "groupbot.snapshots", qos: .utility)
     }
 
     /// Waits until the snapshots handed to the background are written; throws the last failure.
-    public func waitForSnapshots() throws {
+    package func waitForSnapshots() throws {
         snapshotQueue?.sync {}
         if let failure = backgroundFailure.take() { throw failure }
     }
@@ -265,18 +265,18 @@ public final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     /// Whether enough has been committed since the last snapshot to take another.
-    public var wantsSnapshot: Bool {
+    package var wantsSnapshot: Bool {
         entriesSinceSnapshot >= snapshotInterval
             || (entriesSinceSnapshot > 0 && Date().timeIntervalSince(lastSnapshot) >= snapshotSeconds)
     }
 }
 
 /// A state file that cannot be opened or read.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public let path: String
-    public let reason: String
+package struct StoreError: Error, CustomStringConvertible, Sendable {
+    package let path: String
+    package let reason: String
 
-    public var description: String { "state file \(path): \(reason)" }
+    package var description: String { "state file \(path): \(reason)" }
 }
 
 /// A snapshot with what it covers, taken at one moment.

@@ -3,40 +3,40 @@ import GRDB
 import GroupbotCore
 
 /// One group's figures for one day.
-public struct DailyFigures: Sendable, Equatable {
-    public var group: String
-    public var type: String?
-    public var day: String
+package struct DailyFigures: Sendable, Equatable {
+    package var group: String
+    package var type: String?
+    package var day: String
     /// Members at the end of the day, as the platform last reported them (nil when never reported).
-    public var members: Int?
-    public var joins: Int
-    public var leaves: Int
+    package var members: Int?
+    package var joins: Int
+    package var leaves: Int
     /// Members who posted at least once.
-    public var active: Int
-    public var messages: Int
+    package var active: Int
+    package var messages: Int
     /// Private notes from rules (guidance, e.g. about the ad slot).
-    public var guided: Int
-    public var deleted: Int
-    public var muted: Int
-    public var kicks: Int
+    package var guided: Int
+    package var deleted: Int
+    package var muted: Int
+    package var kicks: Int
     /// Strikes given on escalation ladders.
-    public var strikes: Int = 0
+    package var strikes: Int = 0
     /// Rule hits by rule id.
-    public var hits: [String: Int]
+    package var hits: [String: Int]
     /// Strikes admins pardoned, by the rule that gave them (its false positives).
-    public var falsePositives: [String: Int] = [:]
+    package var falsePositives: [String: Int] = [:]
 }
 
 /// One action from the audit log.
-public struct AuditEntry: Sendable, Equatable {
-    public var action: Action
+package struct AuditEntry: Sendable, Equatable {
+    package var action: Action
     /// Whether it was handed to the transport.
-    public var emitted: Bool
+    package var emitted: Bool
 }
 
 extension SQLiteStore {
     /// Daily figures, filtered; days are `YYYY-MM-DD` (inclusive).
-    public func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
+    package func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
         try pool.read { db in
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
@@ -69,7 +69,7 @@ extension SQLiteStore {
     }
 
     /// Every action taken, oldest first, filtered by group, member and rule.
-    public func auditLog(group: String? = nil, user: String? = nil, rule: String? = nil) throws -> [AuditEntry] {
+    package func auditLog(group: String? = nil, user: String? = nil, rule: String? = nil) throws -> [AuditEntry] {
         try pool.read { db in
             let emittedUpTo = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'emitted_seq'") ?? 0
             var entries: [AuditEntry] = []

@@ -100,7 +100,7 @@ extension SQLiteStore {
     /// every request waits for its commit.
     /// - Parameter truncateAboveBytes: for a writer that never pauses, the log size above which a
     ///   checkpoint empties the log, holding the writer back meanwhile; nil: passive checkpoints only.
-    public func checkpointInBackground(intervalMilliseconds: Int = 1_000, truncateAboveBytes: Int? = nil) throws(StoreError) {
+    package func checkpointInBackground(intervalMilliseconds: Int = 1_000, truncateAboveBytes: Int? = nil) throws(StoreError) {
         do {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             checkpointer = try WALCheckpointer(path: path, intervalMilliseconds: intervalMilliseconds,
@@ -112,7 +112,7 @@ extension SQLiteStore {
 
     /// Empties the write-ahead log into the database file (when checkpoints run in the
     /// background): at the end of a run, so the log does not stay behind at its largest.
-    public func finishCheckpoints() throws(StoreError) {
+    package func finishCheckpoints() throws(StoreError) {
         do {
             try checkpointer?.truncateNow()
         } catch {

@@ -8,32 +8,32 @@ import Darwin
 #endif
 
 /// Buffered writes to a file descriptor (stdout, stderr), retrying short writes.
-public final class FileOutput {
+package final class FileOutput {
     private let descriptor: Int32
     /// Pending bytes; callers append and then ``flush()``. Unchecked exclusivity:
     /// the stream belongs to one task, and this is touched for every action written.
-    @exclusivity(unchecked) public var buffer: [UInt8] = []
+    @exclusivity(unchecked) package var buffer: [UInt8] = []
 
     /// Creates a stream over `descriptor`.
-    public init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
         buffer.reserveCapacity(1 << 16)
     }
 
     /// Standard output.
-    public static func standardOutput() -> FileOutput { FileOutput(descriptor: 1) }
+    package static func standardOutput() -> FileOutput { FileOutput(descriptor: 1) }
     /// Standard error.
-    public static func standardError() -> FileOutput { FileOutput(descriptor: 2) }
+    package static func standardError() -> FileOutput { FileOutput(descriptor: 2) }
 
     /// Writes a line of text and flushes (for diagnostics).
-    public func writeLine(_ text: String) {
+    package func writeLine(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         buffer.append(UInt8(ascii: "\n"))
         flush()
     }
 
     /// Writes out everything buffered.
-    public func flush() {
+    package func flush() {
         var offset = 0
         buffer.withUnsafeBytes { bytes in
             while offset < bytes.count {
@@ -53,41 +53,41 @@ public final class FileOutput {
 }
 
 /// Reads a file descriptor in chunks, waiting at most a given time for data.
-public final class FileInput {
+package final class FileInput {
     private let descriptor: Int32
     private var chunk = [UInt8](repeating: 0, count: 1 << 16)
 
     /// What a read produced.
-    public enum ReadResult {
+    package enum ReadResult {
         case data(Int)
         case timedOut
         case endOfInput
     }
 
     /// Creates a stream over `descriptor`.
-    public init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     /// Opens a file for reading; nil if it cannot be opened.
-    public convenience init?(path: String) {
+    package convenience init?(path: String) {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else { return nil }
         self.init(descriptor: descriptor)
     }
 
     /// Standard input.
-    public static func standardInput() -> FileInput { FileInput(descriptor: 0) }
+    package static func standardInput() -> FileInput { FileInput(descriptor: 0) }
 
     /// Whether a read now would not wait: more data, or the end of the input, is there.
-    public var hasMoreReady: Bool {
+    package var hasMoreReady: Bool {
         var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         return poll(&request, 1, 0) > 0
     }
 
     /// Waits up to `timeoutMilliseconds` (-1: forever) for data, then reads what is there
     /// and passes it to `body`.
-    public func read(timeoutMilliseconds: Int32, _ body: (UnsafeRawBufferPointer) -> Void) -> ReadResult {
+    package func read(timeoutMilliseconds: Int32, _ body: (UnsafeRawBufferPointer) -> Void) -> ReadResult {
         if timeoutMilliseconds >= 0 {
             var request = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
             let ready = poll(&request, 1, timeoutMilliseconds)

@@ -8,12 +8,12 @@ import GroupbotWire
 /// for input no longer than until the next timer is due. With the default
 /// flush policy, actions are flushed whenever a read has been processed, so a
 /// live pipe sees each action as soon as its event is processed.
-public enum StreamRunner {
+package enum StreamRunner {
     /// Reads `input` to its end through `pipeline`.
     /// - Parameters:
     ///   - progress: called after each chunk with the bytes read so far.
     ///   - idle: called at least every `idleInterval` milliseconds, between reads (rule reloading).
-    public static func run(
+    package static func run(
         input: FileInput, pipeline: EventPipeline, clock mode: ClockMode, progress: ((Int) -> Void)? = nil,
         idleInterval: Int64 = 60_000, idle: (() -> Void)? = nil
     ) {

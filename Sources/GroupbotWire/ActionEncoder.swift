@@ -2,12 +2,12 @@ import GroupbotCore
 
 /// Writes actions as wire-format JSON lines (docs/wire-format.md), with keys
 /// in a fixed order so the same actions always give the same bytes.
-public enum ActionEncoder {
+package enum ActionEncoder {
     /// Appends `action` as one JSON line (ending in `\n`) to `output`.
     ///
     /// Each key is written with its quotes, colon and leading comma in one copy (`id`
     /// always comes first), since this runs for every action of every event.
-    public static func encode(_ action: Action, into output: inout [UInt8]) {
+    package static func encode(_ action: Action, into output: inout [UInt8]) {
         func string(_ key: StaticString, _ value: String?) {
             guard let value else { return }
             appendStatic(key, to: &output)
@@ -38,7 +38,7 @@ public enum ActionEncoder {
     }
 
     /// One action as a JSON line, without the trailing newline.
-    public static func line(for action: Action) -> String {
+    package static func line(for action: Action) -> String {
         var bytes: [UInt8] = []
         encode(action, into: &bytes)
         return String(decoding: bytes.dropLast(), as: UTF8.self)
@@ -46,7 +46,7 @@ public enum ActionEncoder {
 
     /// Appends `text` as a JSON string; non-ASCII is written as UTF-8, not escaped. Only `"`,
     /// `\` and control characters are escaped (also for the JSON that dialects write).
-    public static func appendQuoted(_ text: String, to output: inout [UInt8]) {
+    package static func appendQuoted(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

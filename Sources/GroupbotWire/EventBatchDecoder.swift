@@ -1,19 +1,19 @@
 import GroupbotCore
 
 /// Why a request body of events was refused: the first bad event, by position.
-public struct EventBatchError: Error, Equatable, Sendable, CustomStringConvertible {
+package struct EventBatchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The 0-based position of the bad event in an array body (nil for a single-object body).
-    public let index: Int?
-    public let reason: String
+    package let index: Int?
+    package let reason: String
 
-    public var description: String { index.map { "event \($0): \(reason)" } ?? reason }
+    package var description: String { index.map { "event \($0): \(reason)" } ?? reason }
 }
 
 extension EventDecoder {
     /// Decodes a request body holding one wire-format event (a JSON object) or a JSON
     /// array of them. Every event must be valid, or none is taken: the sender fixes
     /// the batch and sends it again, and nothing is half-processed.
-    public static func decodeBatch(body: UnsafeBufferPointer<UInt8>) throws(EventBatchError) -> [Event] {
+    package static func decodeBatch(body: UnsafeBufferPointer<UInt8>) throws(EventBatchError) -> [Event] {
         var parser = JSONParser(bytes: body)
         guard let first = parser.peek() else { throw EventBatchError(index: nil, reason: "the body is empty; expected an event object or an array of events") }
         guard first == UInt8(ascii: "[") else {

@@ -1,10 +1,10 @@
 import GroupbotCore
 
 /// Why a line is not a valid wire-format event.
-public struct EventDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let reason: String
+package struct EventDecodingError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let reason: String
 
-    public var description: String { reason }
+    package var description: String { reason }
 }
 
 /// Decodes wire-format events (docs/wire-format.md) from JSON lines.
@@ -13,10 +13,10 @@ public struct EventDecodingError: Error, Equatable, Sendable, CustomStringConver
 /// intermediate dictionary: this runs once per event and sets the floor of
 /// the engine's throughput. Unknown fields are parsed (so the line must still
 /// be valid JSON) and ignored.
-public enum EventDecoder {
+package enum EventDecoder {
     /// Decodes one line. A missing required field, a field of the wrong type or
     /// invalid JSON throws with a readable reason.
-    public static func decode(line: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
+    package static func decode(line: UnsafeBufferPointer<UInt8>) throws(EventDecodingError) -> Event {
         var reader = FieldReader(parser: JSONParser(bytes: line))
         do {
             return try reader.readEvent()
@@ -30,7 +30,7 @@ public enum EventDecoder {
     }
 
     /// Decodes one line given as a string.
-    public static func decode(line: String) throws(EventDecodingError) -> Event {
+    package static func decode(line: String) throws(EventDecodingError) -> Event {
         var copy = line
         let result: Result<Event, EventDecodingError> = copy.withUTF8 { bytes in
             Result { () throws(EventDecodingError) -> Event in try decode(line: bytes) }

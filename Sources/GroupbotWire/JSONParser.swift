@@ -7,15 +7,15 @@ import Darwin
 #endif
 
 /// Why a line is not valid JSON, and where (byte offset, 0-based).
-public struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    public let offset: Int
-    public let reason: String
+package struct JSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let offset: Int
+    package let reason: String
 
-    public var description: String { "invalid JSON at byte \(offset + 1): \(reason)" }
+    package var description: String { "invalid JSON at byte \(offset + 1): \(reason)" }
 }
 
 /// A strict RFC 8259 parser over UTF-8 bytes.
-public struct JSONParser {
+package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     /// The length of the document.
@@ -25,7 +25,7 @@ public struct JSONParser {
     static let maximumDepth = 64
 
     /// Parses one JSON document from `bytes` (surrounding whitespace allowed).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         parser.skipWhitespace()
         let value = try parser.parseValue()
@@ -35,7 +35,7 @@ public struct JSONParser {
     }
 
     /// Parses one JSON document from a string.
-    public static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
+    package static func parse(_ text: String) throws(JSONSyntaxError) -> JSONValue {
         var copy = text
         let result: Result<JSONValue, JSONSyntaxError> = copy.withUTF8 { buffer in
             Result { () throws(JSONSyntaxError) -> JSONValue in try parse(buffer) }
@@ -256,7 +256,7 @@ public struct JSONParser {
 
     /// A number written as text (`"12.5"`), read with the JSON number grammar: no `nan`,
     /// `inf`, hex or leading zeros, and finite. Nil when the text is not such a number.
-    public static func number(fromText text: String) -> Double? {
+    package static func number(fromText text: String) -> Double? {
         var copy = text
         return copy.withUTF8 { bytes -> Double? in
             guard !bytes.isEmpty else { return nil }

@@ -1,6 +1,6 @@
 /// A parsed JSON value. The wire format needs only a small, strict reader;
 /// this one reports errors by byte offset and never traps on bad input.
-public enum JSONValue: Equatable, Sendable {
+package enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     case number(Double)
@@ -9,7 +9,7 @@ public enum JSONValue: Equatable, Sendable {
     case object([String: JSONValue])
 
     /// A short name of the value's type, for error messages.
-    public var typeName: String {
+    package var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"

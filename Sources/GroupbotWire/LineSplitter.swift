@@ -4,27 +4,27 @@
 ///
 /// Lines that lie whole inside a chunk are handed out in place, without a
 /// copy; only a line split across chunks is gathered first.
-public struct LineSplitter {
+package struct LineSplitter {
     /// A line (its bytes are valid only during the callback), or a line that was too long to keep.
-    public enum Item {
+    package enum Item {
         case line(number: Int, bytes: UnsafeBufferPointer<UInt8>)
         case tooLong(number: Int, length: Int)
     }
 
     /// The longest line kept, in bytes.
-    public let maximumLineLength: Int
+    package let maximumLineLength: Int
     private var pending: [UInt8] = []
     private var skipping = false
     private var skippedLength = 0
     private var lineNumber = 0
 
     /// Creates a splitter; 16 MiB is far beyond any chat message.
-    public init(maximumLineLength: Int = 16 << 20) {
+    package init(maximumLineLength: Int = 16 << 20) {
         self.maximumLineLength = maximumLineLength
     }
 
     /// Feeds `chunk` and calls `body` for every line it completes.
-    public mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Item) -> Void) {
+    package mutating func feed(_ chunk: UnsafeRawBufferPointer, _ body: (Item) -> Void) {
         var start = 0
         let bytes = chunk.bindMemory(to: UInt8.self)
         while start < bytes.count {
@@ -45,7 +45,7 @@ public struct LineSplitter {
     }
 
     /// Ends the stream: a last line without a newline still counts.
-    public mutating func finish(_ body: (Item) -> Void) {
+    package mutating func finish(_ body: (Item) -> Void) {
         if !pending.isEmpty || skipping { finishLine(body) }
     }
 

@@ -1,7 +1,7 @@
 /// Tries a pattern on long texts made to provoke backtracking, with the share of a
 /// ``MatchBudget`` a long message would get, so `check` can warn about a pattern
 /// before a member's 5,000-character message makes it give up live.
-public enum BacktrackingProbe {
+package enum BacktrackingProbe {
     /// The probe texts: long runs of one kind of character (the shapes that make
     /// overlapping alternatives and nested repeats explode), ended by a space and every
     /// printable ASCII character, so a required final character is present but not in place.
@@ -11,7 +11,7 @@ public enum BacktrackingProbe {
     }()
 
     /// Whether the pattern runs out of a one-pattern budget on any probe text.
-    public static func exhaustsBudget(_ pattern: PCRE2Pattern, steps: UInt64 = MatchBudget.defaultSteps / 10) -> Bool {
+    package static func exhaustsBudget(_ pattern: PCRE2Pattern, steps: UInt64 = MatchBudget.defaultSteps / 10) -> Bool {
         let scratch = MatchScratch()
         for text in texts {
             var budget = MatchBudget(steps: steps, patterns: 1)

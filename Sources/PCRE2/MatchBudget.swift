@@ -10,17 +10,17 @@
 ///
 /// For chat-sized texts the share stays far above what real patterns use; it only
 /// bites on long texts with patterns that backtrack without end.
-public struct MatchBudget: Sendable, Equatable {
+package struct MatchBudget: Sendable, Equatable {
     /// The default for one event: about a tenth of a second of JIT matching at worst.
-    public static let defaultSteps: UInt64 = 100_000_000
+    package static let defaultSteps: UInt64 = 100_000_000
 
     /// Backtracking steps not yet promised to a match.
-    public private(set) var remainingSteps: UInt64
+    package private(set) var remainingSteps: UInt64
     /// Patterns that may still run for this event (an upper bound).
     private var patternsLeft: Int
 
     /// A budget of `steps` to share over at most `patterns` matches.
-    public init(steps: UInt64 = defaultSteps, patterns: Int) {
+    package init(steps: UInt64 = defaultSteps, patterns: Int) {
         remainingSteps = steps
         patternsLeft = max(patterns, 1)
     }

@@ -5,7 +5,7 @@ import CPCRE2
 /// A compiled ``PCRE2Pattern`` may be shared between threads, a scratch may not:
 /// give each thread or task its own and reuse it for every match, instead of
 /// allocating per call.
-public final class MatchScratch {
+package final class MatchScratch {
     private(set) var matchData: OpaquePointer
     private(set) var pairCount: UInt32
     /// A match context whose limits are set per call (a ``MatchBudget``'s share); the
@@ -13,7 +13,7 @@ public final class MatchScratch {
     let budgetContext: OpaquePointer
 
     /// Creates working memory able to hold `pairs` capture pairs (it grows on demand).
-    public init(pairs: UInt32 = 16) {
+    package init(pairs: UInt32 = 16) {
         pairCount = max(pairs, 1)
         matchData = pcre2_match_data_create_8(pairCount, nil)
         budgetContext = pcre2_match_context_create_8(nil)!

@@ -4,9 +4,9 @@ import CPCRE2
 ///
 /// The `description` is meant for people who write patterns: it carries PCRE2's
 /// own message and, for compile errors, where in the pattern the problem is.
-public struct PCRE2Error: Error, Equatable, Sendable, CustomStringConvertible {
+package struct PCRE2Error: Error, Equatable, Sendable, CustomStringConvertible {
     /// What went wrong.
-    public enum Kind: Equatable, Sendable {
+    package enum Kind: Equatable, Sendable {
         /// The pattern does not compile; the offset is in characters from its start.
         case compile(characterOffset: Int)
         /// The match limit was hit: the pattern backtracks too much on this text.
@@ -20,13 +20,13 @@ public struct PCRE2Error: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     /// What went wrong.
-    public let kind: Kind
+    package let kind: Kind
     /// PCRE2's numeric error code.
-    public let code: Int32
+    package let code: Int32
     /// PCRE2's own message for the code.
-    public let message: String
+    package let message: String
     /// The pattern involved.
-    public let pattern: String
+    package let pattern: String
 
     /// Makes an error from a PCRE2 error code, looking up PCRE2's message.
     init(kind: Kind, code: Int32, pattern: String) {
@@ -36,7 +36,7 @@ public struct PCRE2Error: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = Self.message(for: code)
     }
 
-    public var description: String {
+    package var description: String {
         switch kind {
         case .compile(let offset):
             return "regex does not compile at character \(offset): \(message)"

@@ -16,21 +16,21 @@ import CPCRE2
 /// Note: in PCRE2 10.40 and later, `\p{Han}` means Script_Extensions=Han and so
 /// also matches CJK punctuation such as `。「」`. Write `\p{sc=Han}` for
 /// Chinese characters only.
-public final class PCRE2Pattern: @unchecked Sendable {
+package final class PCRE2Pattern: @unchecked Sendable {
     // @unchecked: `code` and `matchContext` are written only in init and freed in
     // deinit; PCRE2 documents compiled code and contexts as safe to share for matching.
     private let code: OpaquePointer
     private let matchContext: OpaquePointer
 
     /// The pattern as written.
-    public let source: String
+    package let source: String
     /// The names of the pattern's named capture groups, in group-number order.
-    public let captureNames: [String]
+    package let captureNames: [String]
     /// Whether the JIT compiler accepted the pattern (matching falls back to the interpreter otherwise).
-    public let isJITCompiled: Bool
+    package let isJITCompiled: Bool
     /// The fewest characters a match can have (PCRE2's own analysis); a text with
     /// fewer UTF-8 bytes than this cannot match.
-    public let minimumLength: Int
+    package let minimumLength: Int
     private let namedGroups: [(name: String, number: Int)]
     private let pairCount: UInt32
     private let limits: MatchLimits
@@ -42,7 +42,7 @@ public final class PCRE2Pattern: @unchecked Sendable {
     ///   - caseless: compare letters without regard to case.
     ///   - limits: how much work one match may do before giving up.
     /// - Throws: ``PCRE2Error`` with kind `.compile` and PCRE2's message when the pattern is invalid.
-    public init(_ pattern: String, caseless: Bool = false, limits: MatchLimits = .default) throws(PCRE2Error) {
+    package init(_ pattern: String, caseless: Bool = false, limits: MatchLimits = .default) throws(PCRE2Error) {
         source = pattern
         var options = UInt32(PCRE2_UTF | PCRE2_UCP)
         if caseless { options |= UInt32(PCRE2_CASELESS) }
@@ -82,23 +82,23 @@ public final class PCRE2Pattern: @unchecked Sendable {
     }
 
     /// Whether the pattern matches anywhere in `text`.
-    public func matches(_ text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
+    package func matches(_ text: String, scratch: MatchScratch) throws(PCRE2Error) -> Bool {
         try run(on: text, scratch: scratch, context: matchContext)
     }
 
     /// Whether the pattern matches anywhere in `text`, within its share of `budget`.
-    public func matches(_ text: String, scratch: MatchScratch, budget: inout MatchBudget) throws(PCRE2Error) -> Bool {
+    package func matches(_ text: String, scratch: MatchScratch, budget: inout MatchBudget) throws(PCRE2Error) -> Bool {
         try run(on: text, scratch: scratch, context: context(for: text, scratch: scratch, budget: &budget))
     }
 
     /// The first match in `text`, with its named captures, or `nil`.
-    public func firstMatch(in text: String, scratch: MatchScratch) throws(PCRE2Error) -> PCRE2Match? {
+    package func firstMatch(in text: String, scratch: MatchScratch) throws(PCRE2Error) -> PCRE2Match? {
         guard try run(on: text, scratch: scratch, context: matchContext) else { return nil }
         return captured(in: text, scratch: scratch)
     }
 
     /// The first match in `text` within its share of `budget`, with its named captures, or `nil`.
-    public func firstMatch(in text: String, scratch: MatchScratch, budget: inout MatchBudget) throws(PCRE2Error) -> PCRE2Match? {
+    package func firstMatch(in text: String, scratch: MatchScratch, budget: inout MatchBudget) throws(PCRE2Error) -> PCRE2Match? {
         let context = context(for: text, scratch: scratch, budget: &budget)
         guard try run(on: text, scratch: scratch, context: context) else { return nil }
         return captured(in: text, scratch: scratch)

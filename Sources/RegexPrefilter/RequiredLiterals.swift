@@ -11,19 +11,19 @@
 /// makes it require less, never more. `anyOf == nil` means "no literal is
 /// required"; the pattern must then always be run. Literals are meant to be
 /// searched with ASCII letters folded to lower case, which can only find more.
-public struct RequiredLiterals: Sendable, Equatable {
+package struct RequiredLiterals: Sendable, Equatable {
     /// A match contains at least one of these strings (ASCII letters in lower case), or nil for no requirement.
-    public let anyOf: [String]?
+    package let anyOf: [String]?
     /// A match contains at least this many decimal digits (Unicode Nd, as `\d` means in UCP mode).
-    public let minimumDigits: Int
+    package let minimumDigits: Int
     /// Masks of ``TextFeatures``: for each, a match contains a character with one of its features.
-    public let featureClauses: [UInt64]
+    package let featureClauses: [UInt64]
     /// A match contains at least this many white-space characters (`\s`, `\h`, `\v`, or a
     /// literal space), as ``WhiteSpaceCount`` counts them.
-    public let minimumSpaces: Int
+    package let minimumSpaces: Int
 
     /// Analyses `pattern` (PCRE2 syntax, UTF and UCP on).
-    public init(pattern: String) {
+    package init(pattern: String) {
         var parser = PatternShapeParser(scalars: Array(pattern.unicodeScalars))
         guard let shape = parser.parseAll() else {
             anyOf = nil
@@ -41,7 +41,7 @@ public struct RequiredLiterals: Sendable, Equatable {
     }
 
     /// Creates the summary directly.
-    public init(anyOf: [String]?, minimumDigits: Int, featureClauses: [UInt64] = [], minimumSpaces: Int = 0) {
+    package init(anyOf: [String]?, minimumDigits: Int, featureClauses: [UInt64] = [], minimumSpaces: Int = 0) {
         self.anyOf = anyOf
         self.minimumDigits = minimumDigits
         self.featureClauses = featureClauses

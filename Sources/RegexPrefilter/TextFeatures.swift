@@ -6,9 +6,9 @@
 /// A text's mask is one table lookup per byte. A pattern that needs, say, an
 /// upper-case letter or an emoji cannot match a text whose mask lacks every
 /// feature that could supply it, so the pattern need not run.
-public enum TextFeatures {
+package enum TextFeatures {
     /// Every feature: a class about which nothing useful is known.
-    public static let all: UInt64 = ~0
+    package static let all: UInt64 = ~0
 
     /// The feature of each byte value; continuation bytes have none of their own.
     static let ofByte: [UInt8] = (0..<256).map { feature(ofByte: UInt8($0)) }
@@ -39,7 +39,7 @@ public enum TextFeatures {
     }
 
     /// The mask of a text.
-    public static func mask(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    package static func mask(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var mask: UInt64 = 0
         ofByte.withUnsafeBufferPointer { table in
             for byte in bytes { mask |= 1 << UInt64(table[Int(byte)]) }
@@ -48,7 +48,7 @@ public enum TextFeatures {
     }
 
     /// The mask of a text given as a string.
-    public static func mask(of text: String) -> UInt64 {
+    package static func mask(of text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { mask(of: $0) }
     }

@@ -3,9 +3,9 @@
 /// U+2000–U+200A, the line and paragraph separators, U+202F, U+205F and the
 /// ideographic space U+3000. A pattern that needs n white-space characters cannot
 /// match a text with fewer (``RequiredLiterals/minimumSpaces``).
-public enum WhiteSpaceCount {
+package enum WhiteSpaceCount {
     /// The number of such characters in `text`; one pass over its bytes, no decoding.
-    public static func count(in text: String) -> Int {
+    package static func count(in text: String) -> Int {
         var text = text
         return text.withUTF8 { bytes in
             var count = 0

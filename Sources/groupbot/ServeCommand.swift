@@ -35,7 +35,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A YAML configuration file (see docs/adapters.md); secrets are never read from it.")
     var config: String?
 
-    @Flag(help: "Listen on a public address even though no secret or token is configured.")
+    @Flag(help: "Listen on a package address even though no secret or token is configured.")
     var insecure = false
 
     @Option(help: "The least important log level written: trace, debug, info, notice, warning, error or critical.")

@@ -1,42 +1,42 @@
 /// One strike on a member's record: when, which rule, in which group, for which event.
-public struct StrikeEntry: Sendable, Equatable, Codable {
-    public let time: Instant
-    public let rule: String
-    public let group: String
-    public let cause: String
+package struct StrikeEntry: Sendable, Equatable, Codable {
+    package let time: Instant
+    package let rule: String
+    package let group: String
+    package let cause: String
 }
 
 /// A member's strikes on one ladder.
-public struct StrikeSummary: Sendable, Equatable {
-    public let user: String
-    public let ladder: String
+package struct StrikeSummary: Sendable, Equatable {
+    package let user: String
+    package let ladder: String
     /// Strikes still counting (the count restarts after the ladder's decay window).
-    public let count: Int
+    package let count: Int
     /// Every strike ever given on this ladder.
-    public let history: [StrikeEntry]
+    package let history: [StrikeEntry]
 }
 
 extension Engine {
     /// Every member's strikes, by user then ladder.
-    public func strikeSummaries() -> [StrikeSummary] {
+    package func strikeSummaries() -> [StrikeSummary] {
         state.ladders.strikes.keys.sorted().compactMap { key in
             state.ladders.strikes[key].map { StrikeSummary(user: key.user, ladder: key.ladder, count: $0.count, history: $0.history) }
         }
     }
 
     /// Maps `group` to `type` whatever the mapping says (rule-file tests run this way).
-    public func pin(group: String, toType type: String) {
+    package func pin(group: String, toType type: String) {
         state.groups.set(group, name: nil, typeName: type, type: book.types[type])
     }
 
     /// The type a group was mapped to, once an event of the group has been seen.
-    public func typeName(ofGroup group: String) -> String? {
+    package func typeName(ofGroup group: String) -> String? {
         state.groups[group]?.typeName
     }
 
     /// The group's type name and its time zone's UTC offset at `instant` (the offset its local
     /// days are counted in), with one lookup.
-    public func groupType(ofGroup group: String, at instant: Instant) -> (name: String, utcOffsetSeconds: Int?)? {
+    package func groupType(ofGroup group: String, at instant: Instant) -> (name: String, utcOffsetSeconds: Int?)? {
         guard let record = state.groups[group] else { return nil }
         return (record.typeName, record.type?.timeZone.utcOffsetSeconds(at: instant))
     }

@@ -16,8 +16,8 @@ import PCRE2
 /// (`Engine+Enforcement`), admin commands (`Engine+AdminCommands`), the quiet-group
 /// alert (`QuietGroups`, state and behaviour in one file). What they remember is
 /// `state` (`State/EngineState.swift`).
-public final class Engine {
-    public private(set) var book: RuleBook
+package final class Engine {
+    package private(set) var book: RuleBook
     let clock: any EngineClock
     /// Everything the engine remembers (a value: a snapshot is a copy of it).
     var state = EngineState()
@@ -30,29 +30,29 @@ public final class Engine {
     let matchScratch = MatchScratch()
 
     /// Creates an engine running `book`, reading time from `clock`.
-    public init(book: RuleBook, clock: any EngineClock) {
+    package init(book: RuleBook, clock: any EngineClock) {
         self.book = book
         self.clock = clock
     }
 
     /// When the earliest pending timer (delayed action, welcome or schedule) is due.
-    public var nextTimerDue: Instant? {
+    package var nextTimerDue: Instant? {
         startSchedulesIfNeeded()
         return state.timers.queue.nextDue
     }
 
     /// The number of delayed actions waiting for their time (schedules not counted).
-    public var pendingActionCount: Int { state.timers.pendingActions }
+    package var pendingActionCount: Int { state.timers.pendingActions }
 
     /// Problems met since the last call (e.g. a regex that hit its match limit), then forgets them.
-    public func drainProblems() -> [String] {
+    package func drainProblems() -> [String] {
         guard !problems.isEmpty else { return [] }
         defer { problems = [] }
         return problems
     }
 
     /// The group type for a group, remembering its name when the event carries one.
-    public func groupType(for event: Event) -> GroupType? {
+    package func groupType(for event: Event) -> GroupType? {
         resolveType(group: event.group, name: event.groupName).type
     }
 
@@ -60,7 +60,7 @@ public final class Engine {
 
     /// Runs `event` through its group type's flows and rules; returns the actions due now.
     /// Delayed actions wait on the timer queue for ``fireDueTimers()``.
-    public func handle(_ event: Event) -> [Action] {
+    package func handle(_ event: Event) -> [Action] {
         handle(event, trace: nil)
     }
 
@@ -230,7 +230,7 @@ public final class Engine {
     // MARK: - Timers
 
     /// Fires every timer due at or before the clock's now, in due order; returns their actions.
-    public func fireDueTimers() -> [Action] {
+    package func fireDueTimers() -> [Action] {
         startSchedulesIfNeeded()
         pruneIfDue()
         var actions: [Action] = []
@@ -265,7 +265,7 @@ public final class Engine {
     /// Swaps in a new rule book, keeping all state: strikes, cooldowns, memberships,
     /// pending delayed actions (those of a deleted rule are dropped when due, with a
     /// problem line). Groups are mapped again and schedules restart from now.
-    public func replaceBook(_ newBook: RuleBook) {
+    package func replaceBook(_ newBook: RuleBook) {
         book = newBook
         state.groups.remap(to: newBook, scratch: matchScratch)
         state.schedules.generation += 1

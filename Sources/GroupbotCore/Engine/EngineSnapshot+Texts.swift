@@ -10,7 +10,7 @@
 /// (`Int64` milliseconds) and the fingerprint (`UInt64`).
 extension EngineSnapshot {
     /// Removes the recent texts from the snapshot and returns them as bytes.
-    public mutating func takeRecentTexts() -> [UInt8] {
+    package mutating func takeRecentTexts() -> [UInt8] {
         let lists = Dictionary(state.recentTexts.lists.map { ($0.key.stored, $0.value) }, uniquingKeysWith: { $1 })
         state.recentTexts.lists = [:]
         var bytes: [UInt8] = []
@@ -29,7 +29,7 @@ extension EngineSnapshot {
     }
 
     /// Puts recent texts taken by ``takeRecentTexts()`` back; damaged bytes throw.
-    public mutating func putRecentTexts(_ bytes: [UInt8]) throws(SnapshotTextsError) {
+    package mutating func putRecentTexts(_ bytes: [UInt8]) throws(SnapshotTextsError) {
         var reader = ByteReader(bytes: bytes)
         var lists: [RepeatScope: [TextSighting]] = [:]
         let listCount = try reader.uint32()
@@ -55,11 +55,11 @@ extension EngineSnapshot {
 }
 
 /// Recent texts of a snapshot that cannot be read back.
-public struct SnapshotTextsError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct SnapshotTextsError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Where the bytes stopped making sense.
-    public let offset: Int
+    package let offset: Int
 
-    public var description: String { "the snapshot's recent texts are damaged at byte \(offset)" }
+    package var description: String { "the snapshot's recent texts are damaged at byte \(offset)" }
 }
 
 /// Reads the fixed-width little-endian integers of ``EngineSnapshot/takeRecentTexts()``.

@@ -17,7 +17,7 @@
 /// - rows are a power of two long, so a state's row is a shift away.
 ///
 /// Built once per rule set; immutable and shareable.
-public final class KeywordAutomaton: Sendable {
+package final class KeywordAutomaton: Sendable {
     /// The transitions; an entry is the next state's number shifted left by one,
     /// with the low bit set when that state ends a pattern.
     private enum Table {
@@ -37,11 +37,11 @@ public final class KeywordAutomaton: Sendable {
     /// Byte length of each pattern.
     let lengths: [Int32]
     /// How many patterns the automaton holds (pattern ids are `0..<patternCount`).
-    public let patternCount: Int
+    package let patternCount: Int
 
     /// Builds the automaton. Pattern ids are the indices in `patterns`; empty patterns never match.
     /// Patterns are folded to lower case (ASCII letters) before they are stored.
-    public init(patterns: [String]) {
+    package init(patterns: [String]) {
         patternCount = patterns.count
         lengths = patterns.map { Int32($0.utf8.count) }
         // Trie first, with dictionary children.
@@ -130,7 +130,7 @@ public final class KeywordAutomaton: Sendable {
 
     /// Calls `body` with the id and end offset (exclusive) of every pattern
     /// occurrence in `text`; a pattern found several times is reported each time.
-    public func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (_ pattern: Int, _ end: Int) -> Void) {
+    package func forEachMatch(in text: UnsafeBufferPointer<UInt8>, _ body: (_ pattern: Int, _ end: Int) -> Void) {
         guard let base = text.baseAddress, !text.isEmpty else { return }
         classOf.withUnsafeBufferPointer { classes in
             switch table {

@@ -1,5 +1,5 @@
 /// How a keyword list is compared with a message text.
-public enum KeywordMatchMode: String, Sendable, CaseIterable {
+package enum KeywordMatchMode: String, Sendable, CaseIterable {
     /// The keyword occurs anywhere in the text.
     case contains
     /// The whole text, trimmed of surrounding whitespace, equals the keyword.
@@ -7,20 +7,20 @@ public enum KeywordMatchMode: String, Sendable, CaseIterable {
 }
 
 /// One list of keywords as a rule states it; the index gives it a slot number.
-public struct KeywordList: Sendable, Equatable {
-    public var words: [String]
-    public var mode: KeywordMatchMode
-    public var caseSensitive: Bool
+package struct KeywordList: Sendable, Equatable {
+    package var words: [String]
+    package var mode: KeywordMatchMode
+    package var caseSensitive: Bool
 
     /// Creates a list.
-    public init(words: [String], mode: KeywordMatchMode = .contains, caseSensitive: Bool = false) {
+    package init(words: [String], mode: KeywordMatchMode = .contains, caseSensitive: Bool = false) {
         self.words = words
         self.mode = mode
         self.caseSensitive = caseSensitive
     }
 
     /// The number of different words, as the index compares them (an `all` list needs every one).
-    public var distinctWordCount: Int {
+    package var distinctWordCount: Int {
         caseSensitive ? Set(words).count : Set(words.map(KeywordIndex.foldASCII)).count
     }
 }
@@ -30,7 +30,7 @@ public struct KeywordList: Sendable, Equatable {
 ///
 /// Slot `i` is `lists[i]`; after ``count(in:scratch:)`` the scratch tells, for
 /// each slot, how many distinct words of the list occur in the text.
-public final class KeywordIndex: Sendable {
+package final class KeywordIndex: Sendable {
     /// One word of one list: which slot it counts for and, when the list is
     /// case-sensitive and the word has Latin letters, the exact bytes to verify.
     private struct Entry: Sendable {
@@ -45,12 +45,12 @@ public final class KeywordIndex: Sendable {
     private let wholeFolded: [String: [Int32]]
     private let wholeExact: [String: [Int32]]
     /// The number of slots.
-    public let slotCount: Int
+    package let slotCount: Int
     /// The lists, by slot (for explanations).
-    public let lists: [KeywordList]
+    package let lists: [KeywordList]
 
     /// Builds the index over `lists`.
-    public init(lists: [KeywordList]) {
+    package init(lists: [KeywordList]) {
         slotCount = lists.count
         self.lists = lists
         var patternOf: [String: Int] = [:]
@@ -94,7 +94,7 @@ public final class KeywordIndex: Sendable {
     }
 
     /// Counts, for every slot, the distinct words of its list found in `text`.
-    public func count(in text: String, scratch: KeywordScratch) {
+    package func count(in text: String, scratch: KeywordScratch) {
         scratch.begin(slotCount: slotCount, entryCount: entries.count)
         if slotCount == 0 { return }
         if let automaton {
@@ -146,19 +146,19 @@ public final class KeywordIndex: Sendable {
 ///
 /// Exclusivity is unchecked on its storage: a scratch belongs to one engine,
 /// which one task drives, and these arrays are touched for every keyword hit.
-public final class KeywordScratch {
+package final class KeywordScratch {
     @exclusivity(unchecked) private var generation: UInt32 = 0
     @exclusivity(unchecked) private var entryStamp: [UInt32] = []
     @exclusivity(unchecked) private var slotStamp: [UInt32] = []
     @exclusivity(unchecked) private var slotHits: [Int32] = []
     /// The slots hit in the last counted text, in the order first hit.
-    @exclusivity(unchecked) public private(set) var hitSlots: [Int32] = []
+    @exclusivity(unchecked) package private(set) var hitSlots: [Int32] = []
 
     /// Creates empty scratch memory.
-    public init() {}
+    package init() {}
 
     /// How many distinct words of slot `slot` the last counted text contained.
-    public func hits(slot: Int) -> Int {
+    package func hits(slot: Int) -> Int {
         slotStamp[slot] == generation ? Int(slotHits[slot]) : 0
     }
 

@@ -1,5 +1,5 @@
 /// What the engine asks a transport to do.
-public enum ActionKind: String, Sendable, CaseIterable, Hashable, Codable {
+package enum ActionKind: String, Sendable, CaseIterable, Hashable, Codable {
     /// Post `text` in the group, optionally replying to a message and mentioning a member.
     case send
     /// Send `text` privately to `user`.
@@ -24,9 +24,9 @@ public enum ActionKind: String, Sendable, CaseIterable, Hashable, Codable {
 /// What an action does is its ``Body``, one case per kind with exactly the fields that
 /// kind has (a mute always has a duration, a DM always a recipient); the flat fields of
 /// the wire format (`user`, `text`, `seconds`…) are read from it.
-public struct Action: Sendable, Equatable {
+package struct Action: Sendable, Equatable {
     /// What to do, with the fields of its kind.
-    public enum Body: Sendable, Equatable {
+    package enum Body: Sendable, Equatable {
         case send(text: String, replyTo: String? = nil, mention: String? = nil)
         case dm(user: String, text: String)
         /// `user` wrote the message.
@@ -41,23 +41,23 @@ public struct Action: Sendable, Equatable {
     }
 
     /// Stable id derived from cause, rule and step, so a consumer can drop repeats.
-    public var id: String
-    public var group: String
-    public var body: Body
+    package var id: String
+    package var group: String
+    package var body: Body
     /// The rule that produced the action.
-    public var rule: String
+    package var rule: String
     /// The event (or schedule occurrence) that caused it.
-    public var cause: String
+    package var cause: String
     /// When it is due, on the engine's clock.
-    public var due: Instant
+    package var due: Instant
     /// The UTC offset used to write `due`.
-    public var utcOffsetSeconds: Int
+    package var utcOffsetSeconds: Int
     /// Bookkeeping for the audit log and figures, not sent to platforms (a strike, a pardon).
-    public var note: ActionNote?
+    package var note: ActionNote?
 
     /// Creates an action.
     @inlinable
-    public init(id: String, group: String, body: Body, rule: String, cause: String, due: Instant, utcOffsetSeconds: Int,
+    package init(id: String, group: String, body: Body, rule: String, cause: String, due: Instant, utcOffsetSeconds: Int,
                 note: ActionNote? = nil) {
         self.id = id
         self.group = group
@@ -69,35 +69,35 @@ public struct Action: Sendable, Equatable {
         self.note = note
     }
 
-    public var kind: ActionKind { body.kind }
+    package var kind: ActionKind { body.kind }
     /// The member acted on or addressed.
-    public var user: String? { body.user }
+    package var user: String? { body.user }
     /// The message's text (`send`, `dm`, `notify`), or a refusal's reason.
-    public var text: String? { body.text }
+    package var text: String? { body.text }
     /// The message this one replies to (`send`).
-    public var replyTo: String? {
+    package var replyTo: String? {
         if case .send(_, let replyTo, _) = body { return replyTo }
         return nil
     }
     /// The member mentioned (`send`).
-    public var mention: String? {
+    package var mention: String? {
         if case .send(_, _, let mention) = body { return mention }
         return nil
     }
     /// The message acted on (`delete`).
-    public var message: String? {
+    package var message: String? {
         if case .delete(let message, _) = body { return message }
         return nil
     }
     /// Mute duration.
-    public var seconds: Int64? {
+    package var seconds: Int64? {
         if case .mute(_, let seconds) = body { return seconds }
         return nil
     }
 }
 
 extension Action.Body {
-    public var kind: ActionKind {
+    package var kind: ActionKind {
         switch self {
         case .send: .send
         case .dm: .dm
@@ -111,7 +111,7 @@ extension Action.Body {
         }
     }
 
-    public var user: String? {
+    package var user: String? {
         switch self {
         case .send: nil
         case .dm(let user, _), .delete(_, let user), .mute(let user, _), .unmute(let user), .kick(let user),
@@ -121,7 +121,7 @@ extension Action.Body {
         }
     }
 
-    public var text: String? {
+    package var text: String? {
         switch self {
         case .send(let text, _, _), .dm(_, let text), .notify(let text, _): text
         case .reject(_, let reason): reason
@@ -131,7 +131,7 @@ extension Action.Body {
 
     /// The body a kind's flat fields describe (as the wire format, the state file and
     /// snapshots write them); nil when a field the kind needs is missing.
-    public init?(kind: ActionKind, user: String?, text: String?, replyTo: String?, mention: String?,
+    package init?(kind: ActionKind, user: String?, text: String?, replyTo: String?, mention: String?,
                  message: String?, seconds: Int64?) {
         switch kind {
         case .send:
@@ -174,7 +174,7 @@ extension Action: Codable {
         case id, kind, group, user, text, replyTo, mention, message, seconds, rule, cause, due, utcOffsetSeconds, note
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         let kind = try values.decode(ActionKind.self, forKey: .kind)
         guard let body = Body(
@@ -194,7 +194,7 @@ extension Action: Codable {
                   note: try values.decodeIfPresent(ActionNote.self, forKey: .note))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var values = encoder.container(keyedBy: CodingKeys.self)
         try values.encode(id, forKey: .id)
         try values.encode(kind, forKey: .kind)

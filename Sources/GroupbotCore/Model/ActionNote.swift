@@ -3,14 +3,14 @@
 ///
 /// The state file and snapshots keep it in its old text form (``stored``), so outboxes and
 /// snapshots written before keep loading.
-public enum ActionNote: Sendable, Equatable, Codable {
+package enum ActionNote: Sendable, Equatable, Codable {
     /// The first action of a firing that gave the member a strike on a ladder.
     case strike
     /// An admin's pardon: the strikes it cleared, per rule that gave them (false positives).
     case pardoned([String: Int])
 
     /// The text form: `strike`, or `pardoned:` followed by `rule=count` pairs in rule order.
-    public var stored: String {
+    package var stored: String {
         switch self {
         case .strike: "strike"
         case .pardoned(let counts): "pardoned:" + counts.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ",")
@@ -18,7 +18,7 @@ public enum ActionNote: Sendable, Equatable, Codable {
     }
 
     /// The note stored as `text`; nil for a text no version wrote.
-    public init?(stored text: String) {
+    package init?(stored text: String) {
         if text == "strike" {
             self = .strike
         } else if text.hasPrefix("pardoned:") {
@@ -34,7 +34,7 @@ public enum ActionNote: Sendable, Equatable, Codable {
         }
     }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let note = ActionNote(stored: text) else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown action note '\(text)'"))
@@ -42,7 +42,7 @@ public enum ActionNote: Sendable, Equatable, Codable {
         self = note
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(stored)
     }

@@ -3,9 +3,9 @@
 /// weekdays and durations. One set per language (Chinese by default, English too); a rule
 /// file's `texts:` section picks the language and overrides any text for its group type,
 /// and `check` validates each override's placeholders like a template's.
-public struct BuiltInTexts: Sendable, Equatable {
+package struct BuiltInTexts: Sendable, Equatable {
     /// Each text, with the placeholders it may use.
-    public enum Key: String, CaseIterable, Sendable {
+    package enum Key: String, CaseIterable, Sendable {
         /// After an admin command: the admin and what was done.
         case adminNotice = "admin_notice"
         case pardoned
@@ -45,7 +45,7 @@ public struct BuiltInTexts: Sendable, Equatable {
         case monday, tuesday, wednesday, thursday, friday, saturday, sunday
 
         /// The placeholders the text may use.
-        public var placeholders: [String] {
+        package var placeholders: [String] {
             switch self {
             case .adminNotice: ["admin", "what"]
             case .pardoned, .trusted, .untrusted: ["member"]
@@ -70,7 +70,7 @@ public struct BuiltInTexts: Sendable, Equatable {
     }
 
     /// A language's set.
-    public enum Language: String, CaseIterable, Sendable {
+    package enum Language: String, CaseIterable, Sendable {
         case zhCN = "zh-CN"
         case en
     }
@@ -78,15 +78,15 @@ public struct BuiltInTexts: Sendable, Equatable {
     private var texts: [Key: String]
 
     /// The set of `language`, with `overrides` in place of its texts.
-    public init(language: Language = .zhCN, overrides: [Key: String] = [:]) {
+    package init(language: Language = .zhCN, overrides: [Key: String] = [:]) {
         texts = (language == .en ? Self.english : Self.chinese).merging(overrides) { $1 }
     }
 
     /// The Chinese set, the default.
-    public static let standard = BuiltInTexts()
+    package static let standard = BuiltInTexts()
 
     /// The text for `key` with its placeholders filled in (a placeholder without a value stays as written).
-    public func render(_ key: Key, _ values: [String: String] = [:]) -> String {
+    package func render(_ key: Key, _ values: [String: String] = [:]) -> String {
         let text = texts[key] ?? ""
         guard text.contains("{") else { return text }
         return Self.pieces(of: text).reduce(into: "") { output, piece in
@@ -96,7 +96,7 @@ public struct BuiltInTexts: Sendable, Equatable {
     }
 
     /// The placeholders of `text` that `key` does not offer (for `check`).
-    public static func unknownPlaceholders(in text: String, for key: Key) -> [String] {
+    package static func unknownPlaceholders(in text: String, for key: Key) -> [String] {
         var unknown: [String] = []
         for case let name? in pieces(of: text).map(\.name) where !key.placeholders.contains(name) && !unknown.contains(name) {
             unknown.append(name)

@@ -1,21 +1,21 @@
 /// Where the engine gets "now" from. Injected, never read from the system by the core.
-public protocol EngineClock: AnyObject {
+package protocol EngineClock: AnyObject {
     /// The current instant.
     var now: Instant { get }
 }
 
 /// A clock that only moves when told to: replay and tests drive it from the
 /// events' timestamps, so the same input gives the same output everywhere.
-public final class VirtualClock: EngineClock {
-    public private(set) var now: Instant
+package final class VirtualClock: EngineClock {
+    package private(set) var now: Instant
 
     /// Creates a clock reading `start`.
-    public init(start: Instant = Instant(milliseconds: 0)) {
+    package init(start: Instant = Instant(milliseconds: 0)) {
         now = start
     }
 
     /// Moves the clock to `instant`; it never goes backwards.
-    public func advance(to instant: Instant) {
+    package func advance(to instant: Instant) {
         if instant > now { now = instant }
     }
 }

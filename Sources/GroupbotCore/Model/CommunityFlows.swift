@@ -1,18 +1,18 @@
 import PCRE2
 
 /// Who a flow leaves alone: staff, bots, listed members.
-public struct Exemptions: Sendable, Equatable {
-    public var roles: Set<MemberRole>
-    public var users: Set<String>
+package struct Exemptions: Sendable, Equatable {
+    package var roles: Set<MemberRole>
+    package var users: Set<String>
 
     /// Creates exemptions.
-    public init(roles: Set<MemberRole> = [], users: Set<String> = []) {
+    package init(roles: Set<MemberRole> = [], users: Set<String> = []) {
         self.roles = roles
         self.users = users
     }
 
     /// Whether the sender of `event` is exempt.
-    public func exempt(_ event: Event) -> Bool {
+    package func exempt(_ event: Event) -> Bool {
         roles.contains(event.role) || users.contains(event.user)
     }
 }
@@ -24,15 +24,15 @@ public struct Exemptions: Sendable, Equatable {
 /// joined in it and is still there. Later steps count from the welcome. A
 /// member who leaves before a step is due does not get it; a group step is
 /// dropped when everyone it names has left.
-public struct WelcomeScript: Sendable {
+package struct WelcomeScript: Sendable {
     /// The batching window; 0 welcomes each join at once.
-    public var batchSeconds: Int64
-    public var exemptions: Exemptions
+    package var batchSeconds: Int64
+    package var exemptions: Exemptions
     /// `send`, `dm` and `notify` steps; `delaySeconds` counts from the welcome.
-    public var steps: [ActionStep]
+    package var steps: [ActionStep]
 
     /// Creates a script.
-    public init(batchSeconds: Int64, exemptions: Exemptions, steps: [ActionStep]) {
+    package init(batchSeconds: Int64, exemptions: Exemptions, steps: [ActionStep]) {
         self.batchSeconds = batchSeconds
         self.exemptions = exemptions
         self.steps = steps
@@ -45,21 +45,21 @@ public struct WelcomeScript: Sendable {
 /// reminders, each `delaySeconds` after that moment; renaming to a fitting
 /// nickname, or leaving, cancels what is pending. Renaming to another wrong
 /// nickname keeps the original deadlines, so the ladder cannot be reset.
-public struct NicknameTemplate: Sendable {
+package struct NicknameTemplate: Sendable {
     /// The template compiled to an anchored pattern.
-    public var pattern: PCRE2Pattern
+    package var pattern: PCRE2Pattern
     /// How the template reads to members, e.g. `城市-姓名-产品`.
-    public var display: String
+    package var display: String
     /// A nickname that fits, e.g. `西安-王芳-鱼油`.
-    public var example: String
-    public var exemptions: Exemptions
+    package var example: String
+    package var exemptions: Exemptions
     /// Reminder steps, in order (a private note, a group reminder, optionally a mute or removal).
-    public var reminders: [ActionStep]
+    package var reminders: [ActionStep]
     /// Sent when a member who had reminders pending renames correctly.
-    public var thanks: [ActionStep]
+    package var thanks: [ActionStep]
 
     /// Creates a template.
-    public init(pattern: PCRE2Pattern, display: String, example: String, exemptions: Exemptions,
+    package init(pattern: PCRE2Pattern, display: String, example: String, exemptions: Exemptions,
                 reminders: [ActionStep], thanks: [ActionStep]) {
         self.pattern = pattern
         self.display = display
@@ -71,16 +71,16 @@ public struct NicknameTemplate: Sendable {
 }
 
 /// A window in which members may post ads (广告时段), with its conditions.
-public struct AdSlot: Sendable, Equatable {
-    public var window: TimeWindow
+package struct AdSlot: Sendable, Equatable {
+    package var window: TimeWindow
     /// Ads allowed per member per occurrence of the slot.
-    public var quota: Int
+    package var quota: Int
     /// When set, the member must have sent a red packet of at least this amount in the
     /// group during the current slot, before the ad.
-    public var minimumRedPacket: Double?
+    package var minimumRedPacket: Double?
 
     /// Creates a slot.
-    public init(window: TimeWindow, quota: Int, minimumRedPacket: Double? = nil) {
+    package init(window: TimeWindow, quota: Int, minimumRedPacket: Double? = nil) {
         self.window = window
         self.quota = quota
         self.minimumRedPacket = minimumRedPacket
@@ -89,14 +89,14 @@ public struct AdSlot: Sendable, Equatable {
 
 /// An escalation ladder: strikes per member and ladder, with decay. Offence
 /// number n takes step n (the last step repeats once the ladder is climbed).
-public struct Ladder: Sendable {
-    public var name: String
+package struct Ladder: Sendable {
+    package var name: String
     /// A member's count starts again when their last strike is older than this.
-    public var decaySeconds: Int64
-    public var steps: [[ActionStep]]
+    package var decaySeconds: Int64
+    package var steps: [[ActionStep]]
 
     /// Creates a ladder.
-    public init(name: String, decaySeconds: Int64, steps: [[ActionStep]]) {
+    package init(name: String, decaySeconds: Int64, steps: [[ActionStep]]) {
         self.name = name
         self.decaySeconds = decaySeconds
         self.steps = steps
@@ -105,30 +105,30 @@ public struct Ladder: Sendable {
 
 /// Words that admins type in the group to overrule the bot about a member
 /// (named by replying to their message or mentioning them).
-public struct AdminCommands: Sendable, Equatable {
+package struct AdminCommands: Sendable, Equatable {
     /// Clear the member's strikes and lift a mute.
-    public var pardon: [String]
+    package var pardon: [String]
     /// Trust the member: rules with an ad slot, a ladder or a repeat condition leave them alone.
-    public var approve: [String]
+    package var approve: [String]
     /// Withdraw that trust.
-    public var revoke: [String]
+    package var revoke: [String]
 
     /// Creates the command words.
-    public init(pardon: [String], approve: [String], revoke: [String]) {
+    package init(pardon: [String], approve: [String], revoke: [String]) {
         self.pardon = pardon
         self.approve = approve
         self.revoke = revoke
     }
 
     /// The defaults: slash commands and their Chinese equivalents.
-    public static let standard = AdminCommands(
+    package static let standard = AdminCommands(
         pardon: ["/pardon", "赦免"], approve: ["/approve", "信任"], revoke: ["/revoke", "取消信任"])
 }
 
 /// Rewrites text so that evasive spellings match plain keywords and regexes
 /// (full-width letters, spaced-out characters, Chinese numerals for digits,
 /// homophones of 微信…). Supplied by the rules module.
-public protocol TextNormalizing: Sendable {
+package protocol TextNormalizing: Sendable {
     /// The normalised form of `text`.
     func normalize(_ text: String) -> String
 }
@@ -136,18 +136,18 @@ public protocol TextNormalizing: Sendable {
 /// The quiet stage of a group's life: when its active members stay under a
 /// threshold for some days, the operators are told, with the most active
 /// members listed so they can be moved to a livelier group.
-public struct QuietAlert: Sendable, Equatable {
+package struct QuietAlert: Sendable, Equatable {
     /// When the daily check runs (minutes after local midnight).
-    public var minuteOfDay: Int
+    package var minuteOfDay: Int
     /// Fewer members than this posting on a day makes it a quiet day.
-    public var activeBelow: Int
+    package var activeBelow: Int
     /// Quiet days in a row before the alert.
-    public var days: Int
+    package var days: Int
     /// How many of the most active members to list.
-    public var top: Int
+    package var top: Int
 
     /// Creates an alert.
-    public init(minuteOfDay: Int, activeBelow: Int, days: Int, top: Int) {
+    package init(minuteOfDay: Int, activeBelow: Int, days: Int, top: Int) {
         self.minuteOfDay = minuteOfDay
         self.activeBelow = activeBelow
         self.days = days
@@ -156,21 +156,21 @@ public struct QuietAlert: Sendable, Equatable {
 }
 
 /// Everything a group type configures beyond its rules.
-public struct CommunitySettings: Sendable {
-    public var welcome: WelcomeScript?
-    public var nickname: NicknameTemplate?
-    public var adSlots: [AdSlot]
-    public var ladders: [String: Ladder]
-    public var normalizer: (any TextNormalizing)?
-    public var adminCommands: AdminCommands
+package struct CommunitySettings: Sendable {
+    package var welcome: WelcomeScript?
+    package var nickname: NicknameTemplate?
+    package var adSlots: [AdSlot]
+    package var ladders: [String: Ladder]
+    package var normalizer: (any TextNormalizing)?
+    package var adminCommands: AdminCommands
     /// No scheduled post goes out inside this window.
-    public var quietHours: TimeWindow?
-    public var quietAlert: QuietAlert?
+    package var quietHours: TimeWindow?
+    package var quietAlert: QuietAlert?
     /// The texts the engine writes by itself for this type (notices, formats, units).
-    public var texts: BuiltInTexts
+    package var texts: BuiltInTexts
 
     /// Creates settings; the defaults configure nothing.
-    public init(
+    package init(
         welcome: WelcomeScript? = nil, nickname: NicknameTemplate? = nil, adSlots: [AdSlot] = [],
         ladders: [String: Ladder] = [:], normalizer: (any TextNormalizing)? = nil,
         adminCommands: AdminCommands = .standard, quietHours: TimeWindow? = nil, quietAlert: QuietAlert? = nil,

@@ -2,7 +2,7 @@ import PCRE2
 import RegexPrefilter
 
 /// The text a regex condition looks at.
-public enum TextField: String, Sendable {
+package enum TextField: String, Sendable {
     case text
     case nick
     /// The text after the group type's normaliser (rules with `normalize: true`).
@@ -10,7 +10,7 @@ public enum TextField: String, Sendable {
 }
 
 /// What a keyword list requires of a text.
-public enum KeywordRequirement: Sendable, Equatable {
+package enum KeywordRequirement: Sendable, Equatable {
     /// At least one word occurs.
     case any
     /// Every one of `count` distinct words occurs.
@@ -20,22 +20,22 @@ public enum KeywordRequirement: Sendable, Equatable {
 }
 
 /// A local time window, e.g. 22:00–02:00 on Fridays.
-public struct TimeWindow: Sendable, Equatable {
+package struct TimeWindow: Sendable, Equatable {
     /// Start, minutes after local midnight (inclusive).
-    public var fromMinute: Int
+    package var fromMinute: Int
     /// End, minutes after local midnight (exclusive); smaller than `fromMinute` when the window crosses midnight.
-    public var toMinute: Int
+    package var toMinute: Int
     /// The days a window may start on; empty means every day.
-    public var days: Set<Weekday>
+    package var days: Set<Weekday>
 
     /// A minute of the day as members read it, `HH:MM`; midnight at the end of a window reads `00:00`.
-    public static func clockText(_ minute: Int) -> String {
+    package static func clockText(_ minute: Int) -> String {
         let hour = minute / 60 % 24, rest = minute % 60
         return (hour < 10 ? "0" : "") + "\(hour):" + (rest < 10 ? "0" : "") + "\(rest)"
     }
 
     /// Creates a window.
-    public init(fromMinute: Int, toMinute: Int, days: Set<Weekday> = []) {
+    package init(fromMinute: Int, toMinute: Int, days: Set<Weekday> = []) {
         self.fromMinute = fromMinute
         self.toMinute = toMinute
         self.days = days
@@ -43,7 +43,7 @@ public struct TimeWindow: Sendable, Equatable {
 
     /// Whether `local` falls inside the window. For a window crossing midnight,
     /// the part after midnight belongs to the day the window started.
-    public func contains(_ local: LocalTime) -> Bool {
+    package func contains(_ local: LocalTime) -> Bool {
         let minute = local.minuteOfDay
         func startsOn(_ day: Weekday) -> Bool { days.isEmpty || days.contains(day) }
         if fromMinute <= toMinute {
@@ -56,17 +56,17 @@ public struct TimeWindow: Sendable, Equatable {
 
     /// The local day number on which the occurrence of the window containing
     /// `local` started, or nil when `local` is outside the window.
-    public func occurrenceStartDay(containing local: LocalTime) -> Int? {
+    package func occurrenceStartDay(containing local: LocalTime) -> Int? {
         guard contains(local) else { return nil }
         return fromMinute > toMinute && local.minuteOfDay < toMinute ? local.dayNumber - 1 : local.dayNumber
     }
 }
 
 /// One condition of a rule; a rule fires only when all of its conditions hold.
-public enum Condition: Sendable {
+package enum Condition: Sendable {
     /// How many of a member's latest messages a `repeated` condition can look back on:
     /// its `count` is at most this.
-    public static let repeatedMemory = 64
+    package static let repeatedMemory = 64
 
     /// A keyword list of the group type's ``KeywordIndex``.
     case keywords(slot: Int, requirement: KeywordRequirement)
@@ -95,15 +95,15 @@ public enum Condition: Sendable {
 ///
 /// A class, so that evaluating a rule borrows its parts instead of copying
 /// (and reference counting) each of them for every candidate event.
-public final class RegexCondition: Sendable {
+package final class RegexCondition: Sendable {
     /// The text the pattern is searched in.
-    public let field: TextField
-    public let pattern: PCRE2Pattern
+    package let field: TextField
+    package let pattern: PCRE2Pattern
     /// When present, rules out texts that cannot match without running the pattern.
-    public let gate: RegexGate?
+    package let gate: RegexGate?
 
     /// Creates a regex condition.
-    public init(field: TextField, pattern: PCRE2Pattern, gate: RegexGate? = nil) {
+    package init(field: TextField, pattern: PCRE2Pattern, gate: RegexGate? = nil) {
         self.field = field
         self.pattern = pattern
         self.gate = gate
@@ -116,20 +116,20 @@ public final class RegexCondition: Sendable {
 /// needs, or has fewer digits or bytes than a match needs, the regex cannot
 /// match and is not run. The literals are found by the group type's keyword
 /// pass, which runs once per message anyway.
-public struct RegexGate: Sendable, Equatable {
+package struct RegexGate: Sendable, Equatable {
     /// The keyword slot holding the literals of which a match contains one; nil when none is required.
-    public var slot: Int?
+    package var slot: Int?
     /// Decimal digits a match contains.
-    public var minimumDigits: Int
+    package var minimumDigits: Int
     /// UTF-8 bytes a match spans at least.
-    public var minimumBytes: Int
+    package var minimumBytes: Int
     /// ``TextFeatures`` masks: the text must have a character with one of each mask's features.
-    public var features: [UInt64]
+    package var features: [UInt64]
     /// White-space characters a match contains (as ``WhiteSpaceCount`` counts them).
-    public var minimumSpaces: Int
+    package var minimumSpaces: Int
 
     /// Creates a gate.
-    public init(slot: Int?, minimumDigits: Int, minimumBytes: Int, features: [UInt64] = [], minimumSpaces: Int = 0) {
+    package init(slot: Int?, minimumDigits: Int, minimumBytes: Int, features: [UInt64] = [], minimumSpaces: Int = 0) {
         self.slot = slot
         self.minimumSpaces = minimumSpaces
         self.minimumDigits = minimumDigits

@@ -1,5 +1,5 @@
 /// What happened in a group, as the transports decode it.
-public enum EventType: String, Sendable, CaseIterable, Hashable, Codable {
+package enum EventType: String, Sendable, CaseIterable, Hashable, Codable {
     case message
     case join
     case leave
@@ -10,43 +10,43 @@ public enum EventType: String, Sendable, CaseIterable, Hashable, Codable {
 }
 
 /// A member's standing in a group.
-public enum MemberRole: String, Sendable, CaseIterable, Hashable, Codable {
+package enum MemberRole: String, Sendable, CaseIterable, Hashable, Codable {
     case owner
     case admin
     case member
 }
 
 /// One event of the wire format. See docs/wire-format.md.
-public struct Event: Sendable, Equatable, Codable {
-    public var type: EventType
+package struct Event: Sendable, Equatable, Codable {
+    package var type: EventType
     /// Unique id, used as the `cause` of the actions the event produces.
-    public var id: String
+    package var id: String
     /// When it happened.
-    public var time: Instant
+    package var time: Instant
     /// The offset the timestamp was written in, reused when formatting the actions it causes.
-    public var utcOffsetSeconds: Int
-    public var group: String
-    public var groupName: String?
-    public var user: String
-    public var nick: String?
-    public var role: MemberRole
+    package var utcOffsetSeconds: Int
+    package var group: String
+    package var groupName: String?
+    package var user: String
+    package var nick: String?
+    package var role: MemberRole
     /// Message kind: `text`, `image`, `video`, `link`, `file`, `card`, `red_packet`, …
-    public var kind: String
-    public var text: String
+    package var kind: String
+    package var text: String
     /// Red packet amount.
-    public var amount: Double?
+    package var amount: Double?
     /// Who invited the member (join events).
-    public var inviter: String?
+    package var inviter: String?
     /// The previous nickname (rename events).
-    public var oldNick: String?
-    public var mentions: [String]
-    public var replyTo: String?
+    package var oldNick: String?
+    package var mentions: [String]
+    package var replyTo: String?
     /// The group's size after a join or leave, when the platform reports it.
-    public var memberCount: Int?
+    package var memberCount: Int?
 
     /// Creates an event; fields not given take their wire-format defaults.
     @inlinable
-    public init(
+    package init(
         type: EventType, id: String, time: Instant, utcOffsetSeconds: Int = 0,
         group: String = "", groupName: String? = nil, user: String = "", nick: String? = nil,
         role: MemberRole = .member, kind: String = "text", text: String = "", amount: Double? = nil,

@@ -1,9 +1,9 @@
 import PCRE2
 
 /// Which group type a group belongs to: by id, or by a pattern on its name, else a default.
-public struct GroupMapping: Sendable {
+package struct GroupMapping: Sendable {
     /// One line of the mapping; the first that applies wins.
-    public enum Entry: Sendable {
+    package enum Entry: Sendable {
         case id(String, type: String)
         case name(PCRE2Pattern, type: String)
 
@@ -14,17 +14,17 @@ public struct GroupMapping: Sendable {
         }
     }
 
-    public var entries: [Entry]
-    public var defaultType: String
+    package var entries: [Entry]
+    package var defaultType: String
 
     /// Creates a mapping.
-    public init(entries: [Entry], defaultType: String) {
+    package init(entries: [Entry], defaultType: String) {
         self.entries = entries
         self.defaultType = defaultType
     }
 
     /// The type of a group and why: which entry matched, or the default.
-    public func explain(group id: String, named name: String?, scratch: MatchScratch) -> (type: String, reason: String) {
+    package func explain(group id: String, named name: String?, scratch: MatchScratch) -> (type: String, reason: String) {
         for (index, entry) in entries.enumerated() {
             switch entry {
             case .id(let groupID, let type) where groupID == id:
@@ -42,7 +42,7 @@ public struct GroupMapping: Sendable {
     }
 
     /// The type of group `id` named `name` (the name may be unknown).
-    public func type(ofGroup id: String, named name: String?, scratch: MatchScratch) -> String {
+    package func type(ofGroup id: String, named name: String?, scratch: MatchScratch) -> String {
         for entry in entries {
             switch entry {
             case .id(let groupID, let type) where groupID == id:
@@ -58,18 +58,18 @@ public struct GroupMapping: Sendable {
 }
 
 /// Everything the engine runs: the group types and the mapping onto them.
-public struct RuleBook: Sendable {
-    public let types: [String: GroupType]
-    public let mapping: GroupMapping
+package struct RuleBook: Sendable {
+    package let types: [String: GroupType]
+    package let mapping: GroupMapping
 
     /// Creates a rule book. Every type the mapping names must be in `types`.
-    public init(types: [String: GroupType], mapping: GroupMapping) {
+    package init(types: [String: GroupType], mapping: GroupMapping) {
         self.types = types
         self.mapping = mapping
     }
 
     /// The rules of every group type, inherited ones counted in each type that has them.
-    public var ruleCount: Int {
+    package var ruleCount: Int {
         types.values.reduce(0) { $0 + $1.rules.count }
     }
 }

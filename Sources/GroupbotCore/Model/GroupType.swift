@@ -1,17 +1,17 @@
 /// The compiled rules of one group type (one rule file, with what it extends).
 ///
 /// A class, so looking a type up per event shares it instead of copying its arrays.
-public final class GroupType: Sendable {
-    public let name: String
-    public let timeZone: any TimeZoneRule
+package final class GroupType: Sendable {
+    package let name: String
+    package let timeZone: any TimeZoneRule
     /// Rules in evaluation order: priority descending, then inherited before own, then file order.
-    public let rules: [Rule]
+    package let rules: [Rule]
     /// Every keyword list of the rules, matched in one pass.
-    public let keywords: KeywordIndex
+    package let keywords: KeywordIndex
     /// The keyword lists of rules that match the normalised text.
-    public let normalizedKeywords: KeywordIndex
+    package let normalizedKeywords: KeywordIndex
     /// Welcome script, nickname template, ad slots, ladders, normaliser, admin commands.
-    public let community: CommunitySettings
+    package let community: CommunitySettings
     /// Whether any rule counts repeated messages (then messages are fingerprinted).
     let usesRepeatCondition: Bool
     /// The longest repeat window of the rules, in seconds.
@@ -28,7 +28,7 @@ public final class GroupType: Sendable {
 
     /// Creates a group type. `rules` are sorted into evaluation order (stable).
     /// Keyword conditions in the rules refer to slots of `keywords`.
-    public init(
+    package init(
         name: String, timeZone: any TimeZoneRule, rules: [Rule], keywords: KeywordIndex,
         normalizedKeywords: KeywordIndex = KeywordIndex(lists: []), community: CommunitySettings = CommunitySettings()
     ) {

@@ -1,31 +1,31 @@
 /// Weekdays, Monday first, as rule files name them.
-public enum Weekday: Int, CaseIterable, Sendable, Hashable {
+package enum Weekday: Int, CaseIterable, Sendable, Hashable {
     case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
 
     /// The weekday of a day number (days since 1970-01-01, a Thursday).
-    public init(dayNumber: Int) {
+    package init(dayNumber: Int) {
         self = Weekday(rawValue: (dayNumber + 3).floorModulo(7) + 1)!
     }
 
     /// The short names used in rule files (`mon` … `sun`).
-    public static let names: [String: Weekday] = [
+    package static let names: [String: Weekday] = [
         "mon": .monday, "tue": .tuesday, "wed": .wednesday, "thu": .thursday,
         "fri": .friday, "sat": .saturday, "sun": .sunday,
     ]
 
     /// The weekday before this one.
-    public var previous: Weekday { Weekday(rawValue: rawValue == 1 ? 7 : rawValue - 1)! }
+    package var previous: Weekday { Weekday(rawValue: rawValue == 1 ? 7 : rawValue - 1)! }
 }
 
 /// The wall-clock reading of an instant at a UTC offset.
-public struct LocalTime: Sendable, Equatable {
-    public let year: Int, month: Int, day: Int
-    public let hour: Int, minute: Int, second: Int, millisecond: Int
+package struct LocalTime: Sendable, Equatable {
+    package let year: Int, month: Int, day: Int
+    package let hour: Int, minute: Int, second: Int, millisecond: Int
     /// Days since 1970-01-01 in local time.
-    public let dayNumber: Int
+    package let dayNumber: Int
 
     /// Reads `instant` at `utcOffsetSeconds` east of UTC.
-    public init(_ instant: Instant, utcOffsetSeconds: Int) {
+    package init(_ instant: Instant, utcOffsetSeconds: Int) {
         let local = instant.milliseconds + Int64(utcOffsetSeconds) * 1000
         let days = Int(local.floorDivided(by: 86_400_000))
         let inDay = Int(local - Int64(days) * 86_400_000)
@@ -38,10 +38,10 @@ public struct LocalTime: Sendable, Equatable {
     }
 
     /// Minutes since local midnight.
-    public var minuteOfDay: Int { hour * 60 + minute }
+    package var minuteOfDay: Int { hour * 60 + minute }
 
     /// The local weekday (1970-01-01 was a Thursday).
-    public var weekday: Weekday { Weekday(dayNumber: dayNumber) }
+    package var weekday: Weekday { Weekday(dayNumber: dayNumber) }
 }
 
 extension Int64 {

@@ -1,59 +1,59 @@
 /// Where something was written in a rule file, for messages that point back to it.
-public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
+package struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
+    package var file: String
+    package var line: Int
+    package var column: Int
 
     /// Creates a location (1-based line and column).
-    public init(file: String, line: Int, column: Int) {
+    package init(file: String, line: Int, column: Int) {
         self.file = file
         self.line = line
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    package var description: String { "\(file):\(line):\(column)" }
 }
 
 /// How long a rule stays quiet after firing, and for whom.
-public struct Cooldown: Sendable, Equatable {
+package struct Cooldown: Sendable, Equatable {
     /// Whom the quiet period covers.
-    public enum Scope: String, Sendable, CaseIterable {
+    package enum Scope: String, Sendable, CaseIterable {
         /// The whole group.
         case group
         /// The member who triggered it, in that group.
         case user
     }
 
-    public var seconds: Int64
-    public var scope: Scope
+    package var seconds: Int64
+    package var scope: Scope
 
     /// Creates a cooldown.
-    public init(seconds: Int64, scope: Scope = .group) {
+    package init(seconds: Int64, scope: Scope = .group) {
         self.seconds = seconds
         self.scope = scope
     }
 }
 
 /// When a schedule rule runs: a local time of day, on some weekdays.
-public struct Schedule: Sendable, Equatable {
+package struct Schedule: Sendable, Equatable {
     /// Minutes after local midnight.
-    public var minuteOfDay: Int
+    package var minuteOfDay: Int
     /// Weekdays it runs on; empty means every day.
-    public var days: Set<Weekday>
+    package var days: Set<Weekday>
     /// Days of the month it runs on (1–31); empty means every day. With `days`, both must match.
-    public var monthDays: Set<Int>
+    package var monthDays: Set<Int>
     /// Texts of a list are posted in turn, per group (else one is picked at random, stable per occurrence).
-    public var rotate: Bool
+    package var rotate: Bool
     /// Skip a group with no message for this long (nothing to gain posting to a dead group).
-    public var skipIfSilentSeconds: Int64?
+    package var skipIfSilentSeconds: Int64?
     /// Post only to groups with no message for this long (a revival prompt).
-    public var onlyIfSilentSeconds: Int64?
+    package var onlyIfSilentSeconds: Int64?
     /// Post only to groups on these days of their life (1 = the day the bot first saw the group):
     /// a newcomer programme such as day 1, 3 and 7.
-    public var groupDays: Set<Int>
+    package var groupDays: Set<Int>
 
     /// Creates a schedule.
-    public init(minuteOfDay: Int, days: Set<Weekday> = [], monthDays: Set<Int> = [], rotate: Bool = false,
+    package init(minuteOfDay: Int, days: Set<Weekday> = [], monthDays: Set<Int> = [], rotate: Bool = false,
                 skipIfSilentSeconds: Int64? = nil, onlyIfSilentSeconds: Int64? = nil, groupDays: Set<Int> = []) {
         self.minuteOfDay = minuteOfDay
         self.days = days
@@ -68,17 +68,17 @@ public struct Schedule: Sendable, Equatable {
     /// after an outage, a log with a gap): seven days. Older ones are skipped, as cron
     /// skips runs missed while the machine was off, so a clock that jumps by centuries
     /// costs at most a week of posts, not one per day skipped (docs/security.md).
-    public static let catchUpSeconds: Int64 = 7 * 86_400
+    package static let catchUpSeconds: Int64 = 7 * 86_400
 
     /// For an occurrence due at `due` that fires with the clock at `now`: whether it is still
     /// posted (within the catch-up window) and the next occurrence to wait for.
-    public func catchingUp(from due: Instant, now: Instant, in zone: any TimeZoneRule) -> (posts: Bool, next: Instant) {
+    package func catchingUp(from due: Instant, now: Instant, in zone: any TimeZoneRule) -> (posts: Bool, next: Instant) {
         let start = now.adding(seconds: -Self.catchUpSeconds)
         return (due >= start, nextOccurrence(after: max(due, start), in: zone))
     }
 
     /// The first occurrence strictly after `instant` in `zone`.
-    public func nextOccurrence(after instant: Instant, in zone: any TimeZoneRule) -> Instant {
+    package func nextOccurrence(after instant: Instant, in zone: any TimeZoneRule) -> Instant {
         let offset = zone.utcOffsetSeconds(at: instant)
         let local = LocalTime(instant, utcOffsetSeconds: offset)
         for dayDelta in 0...1500 {
@@ -100,22 +100,22 @@ public struct Schedule: Sendable, Equatable {
 }
 
 /// One step of a rule's action list, before it is filled in for an event.
-public struct ActionStep: Sendable, Equatable {
-    public var kind: ActionKind
+package struct ActionStep: Sendable, Equatable {
+    package var kind: ActionKind
     /// The texts to choose from (one picked, stable per event); empty when the action has none.
-    public var texts: [Template]
+    package var texts: [Template]
     /// Reply to the triggering message and mention its sender (`send`); on events
     /// other than messages, only the mention remains.
-    public var replyToEvent: Bool
+    package var replyToEvent: Bool
     /// Mention the member who triggered it (`send`).
-    public var mention: Bool
+    package var mention: Bool
     /// Mute duration (`mute`).
-    public var seconds: Int64?
+    package var seconds: Int64?
     /// Delay before the action is due.
-    public var delaySeconds: Int64
+    package var delaySeconds: Int64
 
     /// Creates a step.
-    public init(
+    package init(
         kind: ActionKind, texts: [Template] = [], replyToEvent: Bool = false, mention: Bool = false,
         seconds: Int64? = nil, delaySeconds: Int64 = 0
     ) {
@@ -131,27 +131,27 @@ public struct ActionStep: Sendable, Equatable {
 /// A compiled rule: trigger, conditions, exemptions, actions.
 ///
 /// A class, so the engine's hot loop reads rules in place instead of copying them.
-public final class Rule: Sendable {
-    public let id: String
+package final class Rule: Sendable {
+    package let id: String
     /// The event types that trigger it (empty for schedule rules).
-    public let triggers: Set<EventType>
+    package let triggers: Set<EventType>
     /// Set for schedule rules.
-    public let schedule: Schedule?
-    public let priority: Int
+    package let schedule: Schedule?
+    package let priority: Int
     /// All must hold.
-    public let conditions: [Condition]
-    public let exemptRoles: Set<MemberRole>
-    public let exemptUsers: Set<String>
-    public let cooldown: Cooldown?
+    package let conditions: [Condition]
+    package let exemptRoles: Set<MemberRole>
+    package let exemptUsers: Set<String>
+    package let cooldown: Cooldown?
     /// No further rules run for the event once this one fires.
-    public let stop: Bool
-    public let steps: [ActionStep]
+    package let stop: Bool
+    package let steps: [ActionStep]
     /// Where the rule was written.
-    public let location: SourceLocation
+    package let location: SourceLocation
     /// Ad slots, ladders, normalisation and admin notices.
-    public let enforcement: Enforcement
+    package let enforcement: Enforcement
     /// Whether members an admin trusts are left alone: ad, ladder and flood rules.
-    public let sparesTrusted: Bool
+    package let sparesTrusted: Bool
     /// Whether firing needs the flow context (contextual placeholders, a ladder, an admin notice).
     let needsContext: Bool
     /// Whether firing acts on the member (so admins may later name them by replying to the message).
@@ -161,7 +161,7 @@ public final class Rule: Sendable {
     let hasExemptions: Bool
 
     /// Creates a rule.
-    public init(
+    package init(
         id: String, triggers: Set<EventType>, schedule: Schedule? = nil, priority: Int = 0,
         conditions: [Condition] = [], exemptRoles: Set<MemberRole> = [], exemptUsers: Set<String> = [],
         cooldown: Cooldown? = nil, stop: Bool = false, steps: [ActionStep],

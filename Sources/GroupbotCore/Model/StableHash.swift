@@ -1,7 +1,7 @@
 /// FNV-1a over UTF-8: the same on every run and machine, unlike `Hasher`,
 /// which Swift seeds randomly per process. Used to pick among reply texts, and
 /// as the 8-byte stand-in for an id in sets of processed events and active members.
-public enum StableHash {
+package enum StableHash {
     static func of(_ parts: String...) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for part in parts {
@@ -17,7 +17,7 @@ public enum StableHash {
 
     /// The hash of one id (event, member): a set of these stands in for a set of ids
     /// at a fraction of the memory. The state file keeps them, so this never changes.
-    public static func of(id: String) -> UInt64 {
+    package static func of(id: String) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in id.utf8 {
             hash ^= UInt64(byte)

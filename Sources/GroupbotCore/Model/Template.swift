@@ -1,5 +1,5 @@
 /// A value a reply template can insert.
-public enum TemplateField: String, Sendable, CaseIterable {
+package enum TemplateField: String, Sendable, CaseIterable {
     case nick, user, group
     case groupName = "group_name"
     case text, inviter
@@ -14,7 +14,7 @@ public enum TemplateField: String, Sendable, CaseIterable {
     case strikes, rule, reason
 
     /// Fields whose value comes from the flow that renders the template, not from the event.
-    public var isContextual: Bool {
+    package var isContextual: Bool {
         switch self {
         case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason: true
         default: false
@@ -26,34 +26,34 @@ public enum TemplateField: String, Sendable, CaseIterable {
 ///
 /// Placeholders name a ``TemplateField`` or a named capture of the rule's regex;
 /// `{{` and `}}` stand for literal braces.
-public struct Template: Sendable, Equatable {
+package struct Template: Sendable, Equatable {
     /// A piece of a template.
-    public enum Segment: Sendable, Equatable {
+    package enum Segment: Sendable, Equatable {
         case literal(String)
         case field(TemplateField)
         case capture(String)
     }
 
     /// A template that does not parse: where, and why.
-    public struct ParseError: Error, Equatable, Sendable {
+    package struct ParseError: Error, Equatable, Sendable {
         /// Character offset in the template text.
-        public let characterOffset: Int
-        public let reason: String
+        package let characterOffset: Int
+        package let reason: String
     }
 
-    public let segments: [Segment]
+    package let segments: [Segment]
     /// The template as written.
-    public let source: String
+    package let source: String
     /// Whether it uses a field that the rendering flow supplies ({names}, {next_slot}…).
-    public let usesContext: Bool
+    package let usesContext: Bool
     /// Whether it uses {group_name}.
-    public let usesGroupName: Bool
+    package let usesGroupName: Bool
     /// Whether it uses {inviter}.
-    public let usesInviter: Bool
+    package let usesInviter: Bool
 
     /// Parses `source`; names not in `TemplateField` are taken as capture names
     /// (the rule compiler checks that the regex defines them).
-    public init(_ source: String) throws(ParseError) {
+    package init(_ source: String) throws(ParseError) {
         self.source = source
         var segments: [Segment] = []
         var literal = ""
@@ -91,7 +91,7 @@ public struct Template: Sendable, Equatable {
 
     /// A template built from its pieces, for texts the engine writes itself: member text
     /// goes in as a literal and is never read as placeholders.
-    public init(segments: [Segment]) {
+    package init(segments: [Segment]) {
         self.segments = segments
         source = segments.map { segment in
             switch segment {
@@ -106,13 +106,13 @@ public struct Template: Sendable, Equatable {
     }
 
     /// The capture names the template uses.
-    public var captureNames: [String] {
+    package var captureNames: [String] {
         segments.compactMap { if case .capture(let name) = $0 { name } else { nil } }
     }
 
     /// Fills the placeholders from `event`, the regex `captures` and the values the
     /// rendering flow supplies (`context`, keyed by field name; absent ones render empty).
-    public func render(event: Event, captures: [String: Substring], context: [String: String] = [:]) -> String {
+    package func render(event: Event, captures: [String: Substring], context: [String: String] = [:]) -> String {
         var output = ""
         for segment in segments {
             switch segment {

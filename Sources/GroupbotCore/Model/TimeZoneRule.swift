@@ -2,7 +2,7 @@
 ///
 /// The core knows only this seam; the rules module supplies an implementation
 /// backed by the system's time zone database.
-public protocol TimeZoneRule: Sendable {
+package protocol TimeZoneRule: Sendable {
     /// The zone's identifier, e.g. `Asia/Shanghai`.
     var identifier: String { get }
     /// Seconds east of UTC at `instant`.
@@ -10,18 +10,18 @@ public protocol TimeZoneRule: Sendable {
 }
 
 /// A zone with one fixed offset all year (China Standard Time is one).
-public struct FixedOffsetZone: TimeZoneRule {
-    public let identifier: String
-    public let seconds: Int
+package struct FixedOffsetZone: TimeZoneRule {
+    package let identifier: String
+    package let seconds: Int
 
     /// Creates a zone `seconds` east of UTC.
-    public init(identifier: String, seconds: Int) {
+    package init(identifier: String, seconds: Int) {
         self.identifier = identifier
         self.seconds = seconds
     }
 
-    public func utcOffsetSeconds(at instant: Instant) -> Int { seconds }
+    package func utcOffsetSeconds(at instant: Instant) -> Int { seconds }
 
     /// Asia/Shanghai: UTC+8, no daylight saving time.
-    public static let shanghai = FixedOffsetZone(identifier: "Asia/Shanghai", seconds: 8 * 3600)
+    package static let shanghai = FixedOffsetZone(identifier: "Asia/Shanghai", seconds: 8 * 3600)
 }

@@ -1,7 +1,7 @@
 extension Timestamp {
     /// Appends `instant` in RFC 3339 form to `output`, as ``format(_:utcOffsetSeconds:)``
     /// writes it, without building a string (it runs once per action written).
-    public static func append(_ instant: Instant, utcOffsetSeconds: Int, to output: inout [UInt8]) {
+    package static func append(_ instant: Instant, utcOffsetSeconds: Int, to output: inout [UInt8]) {
         let local = LocalTime(instant, utcOffsetSeconds: utcOffsetSeconds)
         func digits(_ value: Int, _ width: Int) {
             var divisor = 1

@@ -1,15 +1,15 @@
 /// RFC 3339 timestamps, parsed and formatted without Foundation so that the
 /// output is identical on every machine.
-public enum Timestamp {
+package enum Timestamp {
     /// Parses `2026-11-20T09:15:01+08:00`, `2026-11-20T01:15:01Z` or
     /// `2026-11-20 09:15:01.250+08:00`. Returns the instant and the UTC offset in seconds.
-    public static func parse(_ text: String) -> (instant: Instant, utcOffsetSeconds: Int)? {
+    package static func parse(_ text: String) -> (instant: Instant, utcOffsetSeconds: Int)? {
         var text = text
         return text.withUTF8 { parse(bytes: $0) }
     }
 
     /// Parses a timestamp from its UTF-8 bytes (as ``parse(_:)`` does a string).
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (instant: Instant, utcOffsetSeconds: Int)? {
+    package static func parse(bytes: UnsafeBufferPointer<UInt8>) -> (instant: Instant, utcOffsetSeconds: Int)? {
         var index = 0
         func digits(_ count: Int) -> Int? {
             guard index + count <= bytes.count else { return nil }
@@ -71,7 +71,7 @@ public enum Timestamp {
 
     /// Formats `instant` as RFC 3339 in the given UTC offset (`Z` for zero);
     /// milliseconds appear only when they are not zero.
-    public static func format(_ instant: Instant, utcOffsetSeconds: Int) -> String {
+    package static func format(_ instant: Instant, utcOffsetSeconds: Int) -> String {
         let local = LocalTime(instant, utcOffsetSeconds: utcOffsetSeconds)
         var text = pad(local.year, 4) + "-" + pad(local.month, 2) + "-" + pad(local.day, 2)
         text += "T" + pad(local.hour, 2) + ":" + pad(local.minute, 2) + ":" + pad(local.second, 2)
@@ -83,7 +83,7 @@ public enum Timestamp {
     }
 
     /// `YYYY-MM-DD` of a day number (days since 1970-01-01).
-    public static func dayText(_ days: Int) -> String {
+    package static func dayText(_ days: Int) -> String {
         let date = civil(fromDays: days)
         return pad(date.year, 4) + "-" + pad(date.month, 2) + "-" + pad(date.day, 2)
     }

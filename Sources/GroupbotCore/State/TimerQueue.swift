@@ -1,6 +1,6 @@
 /// Work waiting for its time: a min-heap ordered by due time, then by the
 /// order it was added, so timers due at the same instant fire in a stable order.
-public struct TimerQueue<Payload> {
+package struct TimerQueue<Payload> {
     struct Entry {
         let due: Instant
         let sequence: UInt64
@@ -15,7 +15,7 @@ public struct TimerQueue<Payload> {
     private(set) var nextSequence: UInt64 = 0
 
     /// Creates an empty queue.
-    public init() {}
+    package init() {}
 
     /// Recreates a queue from its saved entries (already in heap order).
     init(heap: [Entry], nextSequence: UInt64) {
@@ -24,13 +24,13 @@ public struct TimerQueue<Payload> {
     }
 
     /// The number of pending timers.
-    public var count: Int { heap.count }
+    package var count: Int { heap.count }
 
     /// When the earliest pending timer is due.
-    public var nextDue: Instant? { heap.first?.due }
+    package var nextDue: Instant? { heap.first?.due }
 
     /// Adds `payload`, due at `due`.
-    public mutating func schedule(_ payload: Payload, at due: Instant) {
+    package mutating func schedule(_ payload: Payload, at due: Instant) {
         heap.append(Entry(due: due, sequence: nextSequence, payload: payload))
         nextSequence += 1
         var child = heap.count - 1
@@ -43,7 +43,7 @@ public struct TimerQueue<Payload> {
     }
 
     /// Removes and returns the earliest timer if it is due at or before `now`.
-    public mutating func popDue(at now: Instant) -> (due: Instant, payload: Payload)? {
+    package mutating func popDue(at now: Instant) -> (due: Instant, payload: Payload)? {
         guard let first = heap.first, first.due <= now else { return nil }
         let last = heap.removeLast()
         if !heap.isEmpty {
@@ -68,13 +68,13 @@ extension TimerQueue.Entry: Codable where Payload: Codable {}
 extension TimerQueue: Codable where Payload: Codable {
     private enum CodingKeys: String, CodingKey { case heap, nextSequence }
 
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         self.init(heap: try values.decode([Entry].self, forKey: .heap),
                   nextSequence: try values.decode(UInt64.self, forKey: .nextSequence))
     }
 
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var values = encoder.container(keyedBy: CodingKeys.self)
         try values.encode(heap, forKey: .heap)
         try values.encode(nextSequence, forKey: .nextSequence)
