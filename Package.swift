@@ -105,7 +105,9 @@ let package = Package(
             name: "GroupbotServerTests",
             dependencies: [
                 "GroupbotServer", "GroupbotCore", "GroupbotRules", "GroupbotStore", "GroupbotWire", "GroupbotRuntime",
-                "GroupbotSignatures",
+                "GroupbotSignatures", "GroupbotTestSupport",
+                // The process tests run the built executable (`BuiltProduct`): build it first.
+                "groupbot",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -115,6 +117,7 @@ let package = Package(
             name: "GroupbotTransportsTests",
             dependencies: [
                 "GroupbotWire", "GroupbotRuntime", "GroupbotTransports", "GroupbotReplay", "GroupbotRules", "GroupbotTestSupport",
+                "groupbot",  // the command-line tests run the built executable (`BuiltProduct`)
             ],
             exclude: ["Fixtures"]
         ),

@@ -68,10 +68,15 @@ package protocol EngineStore: AnyObject {
     /// Work run again during recovery (with the actions it produced again), for stores
     /// that keep figures between snapshots.
     func recount(_ entries: [JournalEntry])
+    /// At shutdown: waits for work the store does in the background (snapshots, log
+    /// checkpoints) and leaves its files tidy.
+    func close() throws
 }
 
 extension EngineStore {
     package func recount(_ entries: [JournalEntry]) {}
+
+    package func close() throws {}
 
     package var committedMark: Int64 { 0 }
 

@@ -71,14 +71,16 @@ package final class EventPipeline {
     package private(set) var summary = StreamSummary()
 
     /// Creates a pipeline over a fresh engine for `book`.
-    /// - Parameter report: receives one line per problem (bad input line, regex that gave up).
+    /// - Parameters:
+    ///   - wallClock: what `.wall` reads (the system's clock; tests move their own).
+    ///   - report: receives one line per problem (bad input line, regex that gave up).
     package init(
-        book: RuleBook, clock mode: ClockMode, sink: any ActionSink, flush: FlushPolicy = .auto,
-        store: (any EngineStore)? = nil, report: @escaping (String) -> Void
+        book: RuleBook, clock mode: ClockMode, wallClock: any EngineClock = WallClock(), sink: any ActionSink,
+        flush: FlushPolicy = .auto, store: (any EngineStore)? = nil, report: @escaping (String) -> Void
     ) {
         self.flushPolicy = flush
         self.mode = mode
-        let clock = PipelineClock(usesWall: mode == .wall)
+        let clock = PipelineClock(usesWall: mode == .wall, wall: wallClock)
         self.clock = clock
         self.engine = Engine(book: book, clock: clock)
         self.sink = sink
@@ -219,6 +221,11 @@ package final class EventPipeline {
     /// The input ended: everything out, and (with a store) a snapshot for a quick restart.
     package func finish() {
         snapshotNow()
+    }
+
+    /// At shutdown, after ``finish()``: lets the store finish its background work.
+    package func closeStore() throws {
+        try store?.close()
     }
 
     /// Commits and emits everything pending and (with a store) saves a snapshot covering it:

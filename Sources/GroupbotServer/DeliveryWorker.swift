@@ -23,10 +23,14 @@ package struct DeliveryWorker: Service {
     private let logger: Logger
     /// How often the ledger is looked at when nothing is due.
     private let pollMilliseconds: Int64
+    /// The time deliveries fall due by (the wall clock; tests move their own).
+    private let now: @Sendable () -> Instant
 
     /// Creates a worker for the channels' deliveries.
     package init(ledger: any DeliveryLedger, channels: [any DeliveryChannel], client: HTTPClient, policy: RetryPolicy,
-                metrics: ServerMetrics, logger: Logger, pollMilliseconds: Int64 = 100) {
+                metrics: ServerMetrics, logger: Logger, pollMilliseconds: Int64 = 100,
+                now: @escaping @Sendable () -> Instant = { WallClock().now }) {
+        self.now = now
         self.ledger = ledger
         self.channels = Dictionary(channels.map { ($0.target, $0) }, uniquingKeysWith: { first, _ in first })
         self.client = client
@@ -54,7 +58,7 @@ package struct DeliveryWorker: Service {
     package func sendDue(limit: Int = 64) async -> Int {
         let due: [Delivery]
         do {
-            due = try ledger.due(at: WallClock().now, limit: limit)
+            due = try ledger.due(at: now(), limit: limit)
         } catch {
             logger.error("deliveries: \(error)")
             return 0
@@ -93,7 +97,7 @@ package struct DeliveryWorker: Service {
             case .retry(let reason, let retryAfter):
                 let attempts = delivery.attempts + 1
                 if let delay = policy.delay(afterAttempts: attempts, retryAfterSeconds: retryAfter, random: Double.random(in: 0..<1)) {
-                    try ledger.fail(id: delivery.id, error: reason, retryAt: Instant(milliseconds: WallClock().now.milliseconds + delay))
+                    try ledger.fail(id: delivery.id, error: reason, retryAt: Instant(milliseconds: now().milliseconds + delay))
                     metrics.delivery("retried", target: delivery.target)
                     logger.info("delivery \(delivery.id) to \(delivery.endpoint) failed (\(reason)); attempt \(attempts + 1) in \(delay) ms")
                 } else {

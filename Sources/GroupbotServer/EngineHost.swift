@@ -37,8 +37,6 @@ package actor EngineHost {
     /// in the ledger) and may be marked emitted; the others are delivered again after a crash.
     private var marks: EmittedMarks
     private let now: @Sendable () -> ContinuousClock.Instant
-    /// Waits for snapshots written in the background (SQLite) and empties the log, at shutdown.
-    private let waitForSnapshots: (() throws -> Void)?
     private let reloader: RuleReloader?
     private let logger: Logger
 
@@ -49,21 +47,15 @@ package actor EngineHost {
     ///   - settleDelay: how long after its hand-off an action is marked emitted (a response
     ///     handed to the network stack is not on the wire yet).
     ///   - now: the clock for that delay.
+    ///   - wallClock: the time the engine works at (tests move their own).
     package init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger,
-                settleDelay: Duration = .seconds(2), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+                settleDelay: Duration = .seconds(2), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+                wallClock: any EngineClock & Sendable = WallClock()) {
         self.logger = logger
         marks = EmittedMarks(settleDelay: settleDelay)
         self.now = now
-        if let sqlite = store as? SQLiteStore {
-            waitForSnapshots = {
-                try sqlite.waitForSnapshots()
-                try sqlite.finishCheckpoints()
-            }
-        } else {
-            waitForSnapshots = nil
-        }
         let sink = self.sink
-        let pipeline = EventPipeline(book: book, clock: .wall, sink: sink, flush: .buffered, store: store,
+        let pipeline = EventPipeline(book: book, clock: .wall, wallClock: wallClock, sink: sink, flush: .buffered, store: store,
                                      report: { logger.warning("\($0)") })
         pipeline.defersEmittedMark = true
         self.pipeline = pipeline
@@ -160,7 +152,7 @@ package actor EngineHost {
     package func close() {
         if let mark = marks.all() { pipeline.markEmitted(through: mark) }
         do {
-            try waitForSnapshots?()
+            try pipeline.closeStore()
         } catch {
             logger.error("\(error)")
         }

@@ -25,7 +25,7 @@ extension ServerRoutes {
         let handled = await dependencies.run([event], transport: "onebot")
         let response = OneBotEncoder.respond(to: event, actions: handled.actions, options: options)
         if !response.calls.isEmpty {
-            if let channel = dependencies.outbound.channels.lazy.compactMap({ $0 as? OneBotAPIChannel }).first {
+            if let channel = dependencies.outbound.oneBotAPI {
                 dependencies.outbound.enqueue(deliveries: channel.deliveries(for: response.calls, at: event.time))
             } else {
                 context.logger.warning("\(response.calls.count) OneBot API call(s) dropped: onebot.api_url is not configured")

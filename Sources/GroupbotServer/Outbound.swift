@@ -13,13 +13,20 @@ package struct Outbound: Sendable {
     package let ledger: any DeliveryLedger
     /// The configured channels (callback, OneBot API, …); empty: actions are only logged.
     package let channels: [any DeliveryChannel]
+    /// The OneBot API channel when one is configured: where a OneBot report's API calls go.
+    package let oneBotAPI: OneBotAPIChannel?
     private let logger: Logger
+    private let now: @Sendable () -> Instant
 
-    /// Creates the outbound side.
-    package init(ledger: any DeliveryLedger, channels: [any DeliveryChannel], logger: Logger) {
+    /// Creates the outbound side: the callback channel (when there is one) and the OneBot
+    /// API channel (when there is one) get every action no response carries.
+    package init(ledger: any DeliveryLedger, callback: CallbackChannel?, oneBotAPI: OneBotAPIChannel?, logger: Logger,
+                 now: @escaping @Sendable () -> Instant = { WallClock().now }) {
         self.ledger = ledger
-        self.channels = channels
+        channels = [callback as (any DeliveryChannel)?, oneBotAPI].compactMap { $0 }
+        self.oneBotAPI = oneBotAPI
         self.logger = logger
+        self.now = now
     }
 
     /// Queues `actions` on every channel.
@@ -29,7 +36,7 @@ package struct Outbound: Sendable {
             logger.warning("\(actions.count) action(s) due later have no channel to go to (configure callback.url or onebot.api_url)")
             return
         }
-        let now = WallClock().now
+        let now = now()
         do {
             for channel in channels { try ledger.enqueue(channel.deliveries(for: actions, at: now)) }
         } catch {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 import GroupbotStore
 import Hummingbird
 import Logging
@@ -29,29 +30,28 @@ package enum ServerAssembly {
             """)
     }
 
-    /// The outbound channels the configuration asks for.
-    package static func channels(_ configuration: ServerConfiguration) -> [any DeliveryChannel] {
-        var channels: [any DeliveryChannel] = []
-        if let url = configuration.callbackURL {
-            channels.append(CallbackChannel(url: url, secret: configuration.secrets.callbackSecret))
+    /// The outbound side with the channels the configuration asks for.
+    package static func outbound(_ configuration: ServerConfiguration, ledger: any DeliveryLedger, logger: Logger,
+                                 now: @escaping @Sendable () -> Instant) -> Outbound {
+        let callback = configuration.callbackURL.map { CallbackChannel(url: $0, secret: configuration.secrets.callbackSecret) }
+        let api = configuration.oneBot.apiURL.map {
+            OneBotAPIChannel(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken,
+                             options: configuration.oneBot.dialectOptions)
         }
-        if let url = configuration.oneBot.apiURL {
-            channels.append(OneBotAPIChannel(apiURL: url, accessToken: configuration.secrets.oneBotAccessToken,
-                                             options: configuration.oneBot.dialectOptions))
-        }
-        return channels
+        return Outbound(ledger: ledger, callback: callback, oneBotAPI: api, logger: logger, now: now)
     }
 
     /// Opens the state, recovers it, and queues what the last process left undelivered.
+    /// `clock` is the wall clock the engine and the deliveries read (tests move their own).
     package static func makeDependencies(
-        configuration: ServerConfiguration, book: RuleBook, logger: Logger
+        configuration: ServerConfiguration, book: RuleBook, logger: Logger, clock: any EngineClock & Sendable = WallClock()
     ) async throws -> ServerDependencies {
         let ledger: any DeliveryLedger
         let host: EngineHost
         let reload = configuration.reload ? configuration.rules : nil
         if configuration.state == "memory" {
             ledger = MemoryDeliveryLedger()
-            host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger)
+            host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger, wallClock: clock)
         } else {
             let store = try SQLiteStore(path: configuration.state)
             if configuration.syncCommits { try store.syncEveryCommit() }
@@ -59,9 +59,9 @@ package enum ServerAssembly {
             try store.checkpointInBackground()
             store.snapshotInBackground()
             ledger = store.deliveries
-            host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger)
+            host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger, wallClock: clock)
         }
-        let outbound = Outbound(ledger: ledger, channels: channels(configuration), logger: logger)
+        let outbound = outbound(configuration, ledger: ledger, logger: logger, now: { clock.now })
         let (recovered, handOff) = try await host.recover()
         outbound.enqueue(recovered)
         await host.handedOff(handOff)

@@ -249,6 +249,12 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     /// Waits until the snapshots handed to the background are written; throws the last failure.
+    /// Waits for the snapshots under way, then checkpoints the log into the file.
+    package func close() throws {
+        try waitForSnapshots()
+        try finishCheckpoints()
+    }
+
     package func waitForSnapshots() throws {
         snapshotQueue?.sync {}
         if let failure = backgroundFailure.take() { throw failure }

@@ -67,8 +67,7 @@ struct RunCommand: ParsableCommand {
                              pipeline.idle()
                          })
         do {
-            try sqlite?.waitForSnapshots()  // the last one, taken when the input ended
-            try sqlite?.finishCheckpoints()
+            try store?.close()  // waits for the last snapshot, taken when the input ended
         } catch {
             errors.writeLine("state \(state): \(error)")
         }

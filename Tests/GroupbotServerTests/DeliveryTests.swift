@@ -46,9 +46,10 @@ actor FakeReceiver {
     static let action = Action(id: "a-1", group: "7770001", body: .send(text: "早安，今天的分享话题是护眼"), rule: "morning",
                                cause: "schedule@1", due: Instant(milliseconds: 1_784_000_000_000), utcOffsetSeconds: 28_800)
 
-    func worker(_ ledger: any DeliveryLedger, _ channel: any DeliveryChannel, policy: RetryPolicy = RetryPolicy()) -> DeliveryWorker {
+    func worker(_ ledger: any DeliveryLedger, _ channel: any DeliveryChannel, policy: RetryPolicy = RetryPolicy(),
+                time: ManualClock = ManualClock(start: Instant(milliseconds: 1_784_000_000_000))) -> DeliveryWorker {
         DeliveryWorker(ledger: ledger, channels: [channel], client: .shared, policy: policy, metrics: ServerMetrics(),
-                       logger: ServerFixture.logger)
+                       logger: ServerFixture.logger, now: { time.now })
     }
 
     @Test func callbacksAreSignedWithStandardWebhooks() async throws {
@@ -83,8 +84,9 @@ actor FakeReceiver {
             try ledger.enqueue(channel.deliveries(for: [Self.action], at: Instant(milliseconds: 0)))
             var policy = RetryPolicy()
             policy.firstDelayMilliseconds = 1
-            let worker = worker(ledger, channel, policy: policy)
-            let before = WallClock().now
+            let time = ManualClock(start: Instant(milliseconds: 1_784_000_000_000))
+            let worker = worker(ledger, channel, policy: policy, time: time)
+            let before = time.now
             await worker.sendDue()
             // 503 with Retry-After: 2 → not due for two seconds, even though the backoff is 1 ms.
             let waiting = try #require(try ledger.due(at: Instant(milliseconds: Int64.max / 2), limit: 1).first)
@@ -92,10 +94,12 @@ actor FakeReceiver {
             #expect(waiting.lastError == "HTTP 503")
             #expect(waiting.nextAttempt.milliseconds - before.milliseconds >= 2_000)
             #expect(await worker.sendDue() == 0)
+            time.advance(milliseconds: 1_999)
+            #expect(await worker.sendDue() == 0)
             // Make it due now: the 500 is retried after the (tiny) backoff, then 200 goes through.
             try ledger.fail(id: "a-1", error: "HTTP 503", retryAt: Instant(milliseconds: 0))
             await worker.sendDue()
-            try await Task.sleep(for: .milliseconds(20))
+            time.advance(milliseconds: 1_000)  // past the backoff
             await worker.sendDue()
             #expect(await receiver.received.count == 3)
             #expect(try ledger.counts() == (0, 0))
@@ -117,12 +121,13 @@ actor FakeReceiver {
             var policy = RetryPolicy()
             policy.maxAttempts = 2
             policy.firstDelayMilliseconds = 1
-            let worker = worker(ledger, channel, policy: policy)
+            let time = ManualClock(start: Instant(milliseconds: 1_784_000_000_000))
+            let worker = worker(ledger, channel, policy: policy, time: time)
             await worker.sendDue()  // 400: refused at once
             #expect(try ledger.deadLetters().map(\.lastError) == ["HTTP 400"])
             try ledger.enqueue(channel.deliveries(for: [second], at: Instant(milliseconds: 1)))
             await worker.sendDue()  // 502, retried
-            try await Task.sleep(for: .milliseconds(20))
+            time.advance(milliseconds: 1_000)
             await worker.sendDue()  // 502 again: that was the last attempt
             #expect(try ledger.deadLetters().map(\.id) == ["a-1", "a-2"])
             #expect(try ledger.deadLetters().map(\.attempts) == [1, 2])

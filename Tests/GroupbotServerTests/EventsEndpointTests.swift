@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 @testable import GroupbotServer
 import GroupbotSignatures
 import GroupbotStore
@@ -28,7 +29,8 @@ import Testing
     }
 
     @Test func anArrayIsRunInOrderAndDelayedActionsWaitForTheCallback() async throws {
-        let dependencies = try await ServerFixture.dependencies { $0.callbackURL = "http://127.0.0.1:9/actions" }
+        let clock = ManualClock(start: WallClock().now)
+        let dependencies = try await ServerFixture.dependencies(clock: clock) { $0.callbackURL = "http://127.0.0.1:9/actions" }
         let app = ServerFixture.application(dependencies)
         let body = "[" + ServerFixture.message("m1", "价格？") + "," + ServerFixture.message("m2", "稍后再说") + "]"
         try await app.test(.router) { client in
@@ -39,7 +41,8 @@ import Testing
             }
         }
         // The delayed send is a timer: after it falls due, the ticker's work queues it as a callback.
-        try await Task.sleep(for: .milliseconds(1_100))
+        #expect(await dependencies.host.tick().actions.isEmpty)
+        clock.advance(milliseconds: 60_000)
         let later = await dependencies.host.tick().actions
         #expect(later.map(\.text) == ["稍后回复您"])
         dependencies.outbound.enqueue(later)

@@ -1,16 +1,12 @@
 import AsyncHTTPClient
 import Foundation
+import GroupbotTestSupport
 import NIOCore
 import Testing
 
 /// The real `groupbot serve` process: hot reload, refusal of a public address, graceful stop.
 @Suite(.serialized) struct ServeProcessTests {
-    static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["GROUPBOT_BINARY"] { return path }
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        return components.joined(separator: "/") + "/.build/debug/groupbot"
-    }()
+    static let binary = BuiltProduct.groupbot
 
     final class Server {
         let process = Process()

@@ -1,6 +1,7 @@
 import Foundation
 import GroupbotCore
 import GroupbotRules
+import GroupbotRuntime
 import GroupbotServer
 import Hummingbird
 import Logging
@@ -40,12 +41,14 @@ enum ServerFixture {
     }
 
     /// Dependencies over the fixture's rules, in memory unless a state path is set.
-    static func dependencies(_ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> ServerDependencies {
+    static func dependencies(
+        clock: any EngineClock & Sendable = WallClock(), _ configure: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> ServerDependencies {
         var configuration = ServerConfiguration()
         configuration.state = "memory"
         configuration.reload = false
         configure(&configuration)
-        return try await ServerAssembly.makeDependencies(configuration: configuration, book: book(), logger: logger)
+        return try await ServerAssembly.makeDependencies(configuration: configuration, book: book(), logger: logger, clock: clock)
     }
 
     static func application(_ dependencies: ServerDependencies) -> some ApplicationProtocol {

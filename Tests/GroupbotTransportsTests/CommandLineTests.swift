@@ -4,8 +4,7 @@ import GroupbotTestSupport
 
 /// The `groupbot` executable end to end: exit statuses, stderr, live pipes.
 @Suite(.serialized) struct CommandLineTests {
-    static let binary = ProcessInfo.processInfo.environment["GROUPBOT_BINARY"]
-        ?? Paths.repository + "/.build/debug/groupbot"
+    static let binary = BuiltProduct.groupbot
 
     struct Outcome {
         var status: Int32
