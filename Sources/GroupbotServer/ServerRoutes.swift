@@ -134,9 +134,25 @@ package enum ServerRoutes {
     static func health(_ dependencies: ServerDependencies) async throws -> Response {
         let counts = await dependencies.host.ruleCounts
         let backlog = (try? dependencies.outbound.ledger.counts()) ?? (pending: -1, dead: -1)
-        return json(Array("""
-            {"status":"ok","group_types":\(counts.types),"rules":\(counts.rules),\
-            "deliveries_pending":\(backlog.pending),"dead_letters":\(backlog.dead)}
-            """.utf8))
+        let health = Health(status: "ok", groupTypes: counts.types, rules: counts.rules,
+                            deliveriesPending: backlog.pending, deadLetters: backlog.dead)
+        return json(Array(try Health.encoder.encode(health)))
+    }
+
+    /// The body of `GET /healthz`.
+    struct Health: Encodable {
+        var status: String
+        var groupTypes: Int
+        var rules: Int
+        /// -1 when the ledger cannot be read.
+        var deliveriesPending: Int
+        var deadLetters: Int
+
+        static let encoder: JSONEncoder = {
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = .sortedKeys
+            return encoder
+        }()
     }
 }

@@ -161,6 +161,9 @@ import Testing
                 let body = try ServerFixture.json(response.body)
                 #expect(body["status"] as? String == "ok")
                 #expect(body["rules"] as? Int == 2)
+                #expect(body["group_types"] as? Int == 1)
+                #expect(body["deliveries_pending"] as? Int == 0)
+                #expect(body["dead_letters"] as? Int == 0)
             }
             try await client.execute(uri: "/metrics", method: .get) { response in
                 let text = String(buffer: response.body)
