@@ -54,7 +54,7 @@ let package = Package(
         // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.
         .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotWire"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
-        .target(name: "GroupbotStore", dependencies: ["GroupbotCore", "GroupbotRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "GroupbotStore", dependencies: ["GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift")]),
         // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
         // callback delivery with retries (async-http-client), metrics and the OneBot v11 endpoint.
         .target(

@@ -1,6 +1,7 @@
 import Foundation
 import GroupbotCore
 import GroupbotRuntime
+import GroupbotWire
 
 /// A compact, fast binary form for events and actions in the journal and the
 /// outbox: each field a tag, a length and its UTF-8 bytes. JSON coding of every
@@ -41,20 +42,20 @@ enum RecordCoding {
     }
 
     fileprivate static func write(_ action: Action, to writer: inout Writer) {
-        writer.string(1, action.id)
-        writer.string(2, action.kind.rawValue)
-        writer.string(3, action.group)
-        writer.string(4, action.user)
-        writer.string(5, action.text)
-        writer.string(6, action.replyTo)
-        writer.string(7, action.mention)
-        writer.string(8, action.message)
-        writer.number(9, action.seconds)
-        writer.string(10, action.rule)
-        writer.string(11, action.cause)
-        writer.number(12, action.due.milliseconds)
-        writer.number(13, Int64(action.utcOffsetSeconds))
-        writer.string(14, action.note?.stored)
+        writer.string(ActionField.id.recordTag, action.id)
+        writer.string(ActionField.action.recordTag, action.kind.rawValue)
+        writer.string(ActionField.group.recordTag, action.group)
+        writer.string(ActionField.user.recordTag, action.user)
+        writer.string(ActionField.text.recordTag, action.text)
+        writer.string(ActionField.replyTo.recordTag, action.replyTo)
+        writer.string(ActionField.mention.recordTag, action.mention)
+        writer.string(ActionField.message.recordTag, action.message)
+        writer.number(ActionField.seconds.recordTag, action.seconds)
+        writer.string(ActionField.rule.recordTag, action.rule)
+        writer.string(ActionField.cause.recordTag, action.cause)
+        writer.number(ActionField.ts.recordTag, action.due.milliseconds)
+        writer.number(ActionField.utcOffsetTag, Int64(action.utcOffsetSeconds))
+        writer.string(ActionField.noteTag, action.note?.stored)
     }
 
     static func encode(_ event: Event) -> Data {
@@ -64,23 +65,23 @@ enum RecordCoding {
     }
 
     fileprivate static func write(_ event: Event, to writer: inout Writer) {
-        writer.string(1, event.type.rawValue)
-        writer.string(2, event.id)
-        writer.number(3, event.time.milliseconds)
-        writer.number(4, Int64(event.utcOffsetSeconds))
-        writer.string(5, event.group)
-        writer.string(6, event.groupName)
-        writer.string(7, event.user)
-        writer.string(8, event.nick)
-        writer.string(9, event.role.rawValue)
-        writer.string(10, event.kind)
-        writer.string(11, event.text)
-        writer.string(12, event.amount.map { String($0) })
-        writer.string(13, event.inviter)
-        writer.string(14, event.oldNick)
-        for mention in event.mentions { writer.string(15, mention) }
-        writer.string(16, event.replyTo)
-        writer.number(17, event.memberCount.map(Int64.init))
+        writer.string(EventField.type.recordTag, event.type.rawValue)
+        writer.string(EventField.id.recordTag, event.id)
+        writer.number(EventField.ts.recordTag, event.time.milliseconds)
+        writer.number(EventField.utcOffsetTag, Int64(event.utcOffsetSeconds))
+        writer.string(EventField.group.recordTag, event.group)
+        writer.string(EventField.groupName.recordTag, event.groupName)
+        writer.string(EventField.user.recordTag, event.user)
+        writer.string(EventField.nick.recordTag, event.nick)
+        writer.string(EventField.role.recordTag, event.role.rawValue)
+        writer.string(EventField.kind.recordTag, event.kind)
+        writer.string(EventField.text.recordTag, event.text)
+        writer.string(EventField.amount.recordTag, event.amount.map { String($0) })
+        writer.string(EventField.inviter.recordTag, event.inviter)
+        writer.string(EventField.oldNick.recordTag, event.oldNick)
+        for mention in event.mentions { writer.string(EventField.mentions.recordTag, mention) }
+        writer.string(EventField.replyTo.recordTag, event.replyTo)
+        writer.number(EventField.memberCount.recordTag, event.memberCount.map(Int64.init))
     }
 
     // MARK: Reading
@@ -137,20 +138,20 @@ enum RecordCoding {
         var note: ActionNote?
         try reader.fields { tag, reader in
             switch tag {
-            case 1: id = try reader.string()
-            case 2: kind = ActionKind(rawValue: try reader.string()) ?? .notify
-            case 3: group = try reader.string()
-            case 4: user = try reader.string()
-            case 5: text = try reader.string()
-            case 6: replyTo = try reader.string()
-            case 7: mention = try reader.string()
-            case 8: message = try reader.string()
-            case 9: seconds = try reader.signed()
-            case 10: rule = try reader.string()
-            case 11: cause = try reader.string()
-            case 12: due = Instant(milliseconds: try reader.signed())
-            case 13: utcOffsetSeconds = Int(try reader.signed())
-            case 14:
+            case ActionField.id.recordTag: id = try reader.string()
+            case ActionField.action.recordTag: kind = ActionKind(rawValue: try reader.string()) ?? .notify
+            case ActionField.group.recordTag: group = try reader.string()
+            case ActionField.user.recordTag: user = try reader.string()
+            case ActionField.text.recordTag: text = try reader.string()
+            case ActionField.replyTo.recordTag: replyTo = try reader.string()
+            case ActionField.mention.recordTag: mention = try reader.string()
+            case ActionField.message.recordTag: message = try reader.string()
+            case ActionField.seconds.recordTag: seconds = try reader.signed()
+            case ActionField.rule.recordTag: rule = try reader.string()
+            case ActionField.cause.recordTag: cause = try reader.string()
+            case ActionField.ts.recordTag: due = Instant(milliseconds: try reader.signed())
+            case ActionField.utcOffsetTag: utcOffsetSeconds = Int(try reader.signed())
+            case ActionField.noteTag:
                 // An unknown note is bookkeeping lost, not an action lost: the action still loads.
                 note = ActionNote(stored: try reader.string())
             default: throw Corrupt()
@@ -168,23 +169,23 @@ enum RecordCoding {
         var event = Event(type: .message, id: "", time: Instant(milliseconds: 0))
         try reader.fields { tag, reader in
             switch tag {
-            case 1: event.type = EventType(rawValue: try reader.string()) ?? .message
-            case 2: event.id = try reader.string()
-            case 3: event.time = Instant(milliseconds: try reader.signed())
-            case 4: event.utcOffsetSeconds = Int(try reader.signed())
-            case 5: event.group = try reader.string()
-            case 6: event.groupName = try reader.string()
-            case 7: event.user = try reader.string()
-            case 8: event.nick = try reader.string()
-            case 9: event.role = MemberRole(rawValue: try reader.string()) ?? .member
-            case 10: event.kind = try reader.string()
-            case 11: event.text = try reader.string()
-            case 12: event.amount = Double(try reader.string())
-            case 13: event.inviter = try reader.string()
-            case 14: event.oldNick = try reader.string()
-            case 15: event.mentions.append(try reader.string())
-            case 16: event.replyTo = try reader.string()
-            case 17: event.memberCount = Int(try reader.signed())
+            case EventField.type.recordTag: event.type = EventType(rawValue: try reader.string()) ?? .message
+            case EventField.id.recordTag: event.id = try reader.string()
+            case EventField.ts.recordTag: event.time = Instant(milliseconds: try reader.signed())
+            case EventField.utcOffsetTag: event.utcOffsetSeconds = Int(try reader.signed())
+            case EventField.group.recordTag: event.group = try reader.string()
+            case EventField.groupName.recordTag: event.groupName = try reader.string()
+            case EventField.user.recordTag: event.user = try reader.string()
+            case EventField.nick.recordTag: event.nick = try reader.string()
+            case EventField.role.recordTag: event.role = MemberRole(rawValue: try reader.string()) ?? .member
+            case EventField.kind.recordTag: event.kind = try reader.string()
+            case EventField.text.recordTag: event.text = try reader.string()
+            case EventField.amount.recordTag: event.amount = Double(try reader.string())
+            case EventField.inviter.recordTag: event.inviter = try reader.string()
+            case EventField.oldNick.recordTag: event.oldNick = try reader.string()
+            case EventField.mentions.recordTag: event.mentions.append(try reader.string())
+            case EventField.replyTo.recordTag: event.replyTo = try reader.string()
+            case EventField.memberCount.recordTag: event.memberCount = Int(try reader.signed())
             default: throw Corrupt()
             }
         }

@@ -3,38 +3,40 @@ import GroupbotCore
 /// Writes actions as wire-format JSON lines (docs/wire-format.md), with keys
 /// in a fixed order so the same actions always give the same bytes.
 package enum ActionEncoder {
-    /// Appends `action` as one JSON line (ending in `\n`) to `output`.
+    /// Appends `action` as one JSON line (ending in `\n`) to `output`, its fields in the
+    /// order of ``ActionField``.
     ///
     /// Each key is written with its quotes, colon and leading comma in one copy (`id`
     /// always comes first), since this runs for every action of every event.
     package static func encode(_ action: Action, into output: inout [UInt8]) {
-        func string(_ key: StaticString, _ value: String?) {
+        func string(_ field: ActionField, _ value: String?) {
             guard let value else { return }
-            appendStatic(key, to: &output)
+            output.append(contentsOf: keys[field.index])
             appendQuoted(value, to: &output)
         }
-        string("{\"id\":", action.id)
-        string(",\"action\":", action.kind.rawValue)
-        string(",\"group\":", action.group)
-        string(",\"user\":", action.user)
-        string(",\"text\":", action.text)
-        string(",\"reply_to\":", action.replyTo)
-        string(",\"mention\":", action.mention)
-        string(",\"message\":", action.message)
+        string(.id, action.id)
+        string(.action, action.kind.rawValue)
+        string(.group, action.group)
+        string(.user, action.user)
+        string(.text, action.text)
+        string(.replyTo, action.replyTo)
+        string(.mention, action.mention)
+        string(.message, action.message)
         if let seconds = action.seconds {
-            appendStatic(",\"seconds\":", to: &output)
+            output.append(contentsOf: keys[ActionField.seconds.index])
             output.append(contentsOf: String(seconds).utf8)
         }
-        string(",\"rule\":", action.rule)
-        string(",\"cause\":", action.cause)
-        appendStatic(",\"ts\":\"", to: &output)
+        string(.rule, action.rule)
+        string(.cause, action.cause)
+        output.append(contentsOf: keys[ActionField.ts.index])
+        output.append(UInt8(ascii: "\""))
         Timestamp.append(action.due, utcOffsetSeconds: action.utcOffsetSeconds, to: &output)
-        appendStatic("\"}\n", to: &output)
+        output.append(contentsOf: "\"}\n".utf8)
     }
 
-    @inline(__always)
-    private static func appendStatic(_ text: StaticString, to output: inout [UInt8]) {
-        output.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    /// Per field, what comes before its value: `{"id":` for the first, `,"key":` for the others.
+    private static let keys: [[UInt8]] = ActionField.allCases.map { field in
+        Array(((field == .id ? "{" : ",") + "\"" + field.rawValue + "\":").utf8)
     }
 
     /// One action as a JSON line, without the trailing newline.

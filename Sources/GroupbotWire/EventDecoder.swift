@@ -39,14 +39,8 @@ package enum EventDecoder {
     }
 }
 
-/// The fields of a wire-format event.
-private enum EventField: String, CaseIterable {
-    case type, id, ts, group, user, nick, role, kind, text, amount, inviter, mentions
-    case groupName = "group_name"
-    case oldNick = "old_nick"
-    case replyTo = "reply_to"
-    case memberCount = "member_count"
-
+/// Recognising an event's keys (the fields are listed in `WireFields.swift`).
+extension EventField {
     /// Each key's length, its first eight bytes packed into an integer, and all its bytes.
     private static let table: [(count: Int, packed: UInt64, bytes: [UInt8], field: EventField)] = allCases.map {
         let bytes = Array($0.rawValue.utf8)
@@ -60,26 +54,7 @@ private enum EventField: String, CaseIterable {
     }
 
     /// One bit per field, for spotting a key written twice.
-    var bit: UInt32 {
-        switch self {
-        case .type: 1 << 0
-        case .id: 1 << 1
-        case .ts: 1 << 2
-        case .group: 1 << 3
-        case .user: 1 << 4
-        case .nick: 1 << 5
-        case .role: 1 << 6
-        case .kind: 1 << 7
-        case .text: 1 << 8
-        case .amount: 1 << 9
-        case .inviter: 1 << 10
-        case .mentions: 1 << 11
-        case .groupName: 1 << 12
-        case .oldNick: 1 << 13
-        case .replyTo: 1 << 14
-        case .memberCount: 1 << 15
-        }
-    }
+    var bit: UInt32 { 1 << UInt32(recordTag) }
 
     /// Recognises a key from its raw bytes without building a string: by length and
     /// first eight bytes, then (for the two longer keys) the rest.

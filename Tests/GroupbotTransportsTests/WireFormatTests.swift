@@ -136,3 +136,33 @@ import Testing
         #expect(event.id == "9007199254740993" && event.group == "123456789012345678" && event.user == "42")
     }
 }
+
+/// The field table (`WireFields.swift`) is the wire format's one list of fields: it matches
+/// the documentation's tables, row for row, and its record tags are never shared.
+@Suite struct WireFieldTableTests {
+    /// The keys of the first column of the markdown table that starts with `header`.
+    static func documentedKeys(under header: String) throws -> [String] {
+        let text = try String(contentsOfFile: Paths.repository + "/docs/wire-format.md", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix(header) })
+        return lines[(start + 2)...].prefix { $0.hasPrefix("|") }.compactMap { row in
+            row.split(separator: "`").dropFirst().first.map(String.init)
+        }
+    }
+
+    @Test func eventFieldsAreTheDocumentedOnes() throws {
+        let documented = try Self.documentedKeys(under: "| Field | Type | Required")
+        #expect(EventField.allCases.map(\.rawValue).sorted() == documented.sorted())
+        let tags = EventField.allCases.map(\.recordTag) + [EventField.utcOffsetTag]
+        #expect(Set(tags).count == tags.count)
+    }
+
+    @Test func actionFieldsAreTheDocumentedOnesInTheirOrder() throws {
+        let documented = try Self.documentedKeys(under: "| Key | Type | Present")
+        #expect(ActionField.allCases.map(\.rawValue) == documented)
+        let tags = ActionField.allCases.map(\.recordTag) + [ActionField.utcOffsetTag, ActionField.noteTag]
+        #expect(Set(tags).count == tags.count)
+        // The encoder finds a field's key by its tag: tags run 1, 2, … in the order of the wire.
+        #expect(ActionField.allCases.map(\.recordTag) == Array(1...UInt8(ActionField.allCases.count)))
+    }
+}
