@@ -3,33 +3,32 @@ import GroupbotCore
 /// `post_type: notice` reports: members joining, leaving and changing their
 /// group card become `join`, `leave` and `rename`; the rest is ignored.
 enum NoticeReport {
-    static func decode(_ report: ReportObject, options: OneBotOptions) throws(OneBotDecodingError) -> OneBotDecoded {
-        let noticeType = try report.string("notice_type")
+    static func decode(_ report: Report, kind: ReportKind, options: OneBotOptions) throws(OneBotDecodingError) -> OneBotDecoded {
+        let noticeType = try kind.noticeType.required("notice_type")
         let type: EventType
         switch noticeType {
         case "group_increase": type = .join
         case "group_decrease": type = .leave  // leave, kick and kick_me alike
         case "group_card": type = .rename
         default:
-            let subType = noticeType == "notify" ? try report.optionalString("sub_type") : nil
-            return .ignored(reason: ignoreReason(noticeType, subType: subType))
+            return .ignored(reason: ignoreReason(noticeType, subType: noticeType == "notify" ? kind.subType : nil))
         }
-        let group = try report.id("group_id")
-        let user = try report.id("user_id")
-        let time = try report.epochSeconds("time")
+        let fields = try report.fields(NoticeFields.self)
+        let group = try fields.groupID.required("group_id").text
+        let user = try fields.userID.required("user_id").text
+        let time = try fields.time.required("time").instant
         var event = Event(
             type: type, id: OneBotIDs.notice(type: noticeType, group: group, user: user, time: time),
             time: time, utcOffsetSeconds: options.utcOffsetSeconds, group: group, user: user)
         switch type {
         case .join:
-            if try report.optionalString("sub_type") == "invite", let inviter = try report.optionalID("operator_id"),
-               inviter != "0" {
+            if kind.subType == "invite", let inviter = fields.operatorID?.text, inviter != "0" {
                 event.inviter = inviter
             }
         case .rename:
-            let card = try report.string("card_new")
+            let card = try fields.cardNew.required("card_new")
             event.nick = card.isEmpty ? nil : card
-            event.oldNick = try report.optionalString("card_old").nonEmpty
+            event.oldNick = fields.cardOld.nonEmpty
         default:
             break
         }

@@ -25,21 +25,22 @@ package enum OneBotDecoder {
         case .success(let parsedValue): value = parsedValue
         case .failure(let error): throw OneBotDecodingError(reason: error.description)
         }
-        guard case .object(let members) = value else {
+        guard case .object = value else {
             throw OneBotDecodingError(reason: "a report must be a JSON object, got \(value.typeName)")
         }
-        let report = ReportObject(members)
-        let postType = try report.string("post_type")
+        // Parsed strictly above (duplicate keys, exact numbers, UTF-8); read into types here.
+        let report = Report(body: body, root: value)
+        let kind = try report.fields(ReportKind.self)
+        guard let postType = kind.postType else { throw .missing("post_type") }
         switch postType {
         case "message":
-            return try MessageReport.decode(report, options: options)
+            return try MessageReport.decode(report, kind: kind, options: options)
         case "notice":
-            return try NoticeReport.decode(report, options: options)
+            return try NoticeReport.decode(report, kind: kind, options: options)
         case "request":
-            return try RequestReport.decode(report, options: options)
+            return try RequestReport.decode(report, kind: kind, options: options)
         case "meta_event":
-            let kind = try report.optionalString("meta_event_type") ?? "report"
-            return .ignored(reason: "meta_event \(kind): the connection's own status")
+            return .ignored(reason: "meta_event \(kind.metaEventType ?? "report"): the connection's own status")
         case "message_sent":
             // Some implementations report what the bot itself sent.
             return .ignored(reason: "message_sent: the bot's own message")
