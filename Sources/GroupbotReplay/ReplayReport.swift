@@ -53,7 +53,7 @@ package final class ReplayReportCollector: ActionSink {
         self.book = book
         self.inner = inner
         var typesOfRule: [String: [String]] = [:]
-        for (name, type) in book.types {
+        for (name, type) in book.types where !book.abstractTypes.contains(name) {
             for rule in type.rules { typesOfRule[rule.id, default: []].append(name) }
         }
         for (rule, types) in typesOfRule {

@@ -222,7 +222,16 @@ struct CommunityParser {
             guard let name = keyNode.scalar?.string,
                   let keys = reader.mapping(value, allowed: Vocabulary.ladder, what: "ladder '\(keyNode.scalar?.string ?? "")'")
             else { continue }
-            let decay = keys["decay"].flatMap { reader.duration($0, what: "decay") } ?? 30 * 86_400
+            let counting: Ladder.Counting
+            if let window = keys["window"] {
+                if let decay = keys["decay"] {
+                    reader.fail(decay, "ladder '\(name)' has both 'decay' and 'window'",
+                                expected: "decay: 30d (the count starts again 30 days after the last strike) or window: 30d (the strikes of the last 30 days), not both")
+                }
+                counting = .window(seconds: reader.duration(window, what: "window") ?? 30 * 86_400)
+            } else {
+                counting = .decay(seconds: keys["decay"].flatMap { reader.duration($0, what: "decay") } ?? 30 * 86_400)
+            }
             guard let stepsNode = keys["steps"], case .sequence(let items) = stepsNode, !items.isEmpty else {
                 reader.fail(value, "ladder '\(name)' has no steps", expected: "steps: a list, one entry per offence")
                 continue
@@ -234,7 +243,7 @@ struct CommunityParser {
                 if case .sequence = item { return parser.parse(item) }
                 return parser.parse(.sequence(Node.Sequence([item])))
             }
-            ladders[name] = Ladder(name: name, decaySeconds: decay, steps: steps)
+            ladders[name] = Ladder(name: name, counting: counting, steps: steps)
         }
         return ladders
     }

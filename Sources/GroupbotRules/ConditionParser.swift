@@ -24,13 +24,7 @@ struct ConditionParser {
         if let value = keys["time"], let window = timeWindow(value) { conditions.append(.time(window)) }
         if let value = keys["repeated"], let repeated = repeated(value) { conditions.append(repeated) }
         if let value = keys["groups"], let limit = memberships(value) { conditions.append(limit) }
-        if let value = keys["invites"], let reach = reader.integer(value, what: "invites") {
-            if reach < 1 {
-                reader.fail(value, "invites \(reach) can never be reached", expected: "a number of invitations, 1 or more")
-            } else {
-                conditions.append(.invites(reach: reach))
-            }
-        }
+        if let value = keys["invites"], let invites = invites(value) { conditions.append(invites) }
         if let value = keys["not"] {
             let nested = parse(value)
             if !nested.isEmpty { conditions.append(.not(nested)) }
@@ -78,6 +72,36 @@ struct ConditionParser {
     }
 
     /// `groups: { more_than: 1, types: [general, category] }`
+    /// `invites: 5`, or `invites: { count: 5, scope: type }`.
+    private func invites(_ node: Node) -> ConditionSpec? {
+        var scope = InviteScope.group
+        let countNode: Node
+        if case .mapping = node {
+            guard let keys = reader.mapping(node, allowed: Vocabulary.invites, what: "invites") else { return nil }
+            guard let count = keys["count"] else {
+                reader.fail(node, "invites needs 'count'", expected: "invites: { count: 5, scope: group, type or all }")
+                return nil
+            }
+            countNode = count
+            if let scopeNode = keys["scope"], let name = reader.string(scopeNode, what: "scope") {
+                guard let parsed = InviteScope(rawValue: name) else {
+                    reader.fail(scopeNode, "unknown invites scope '\(name)'", expected: "group, type or all",
+                                suggestion: Spelling.suggestion(for: name, among: InviteScope.allCases.map(\.rawValue)))
+                    return nil
+                }
+                scope = parsed
+            }
+        } else {
+            countNode = node
+        }
+        guard let reach = reader.integer(countNode, what: "invites") else { return nil }
+        guard reach >= 1 else {
+            reader.fail(countNode, "invites \(reach) can never be reached", expected: "a number of invitations, 1 or more")
+            return nil
+        }
+        return .invites(reach: reach, scope: scope)
+    }
+
     private func memberships(_ node: Node) -> ConditionSpec? {
         guard let keys = reader.mapping(node, allowed: Vocabulary.groups, what: "groups") else { return nil }
         guard let limitNode = keys["more_than"], let limit = reader.integer(limitNode, what: "more_than") else {
@@ -97,8 +121,8 @@ struct ConditionParser {
             if let parsed = KeywordMatchMode(rawValue: name) {
                 mode = parsed
             } else {
-                reader.fail(value, "unknown keyword match '\(name)'", expected: "contains or whole",
-                            suggestion: Spelling.suggestion(for: name, among: ["contains", "whole"]))
+                reader.fail(value, "unknown keyword match '\(name)'", expected: "contains, word or whole",
+                            suggestion: Spelling.suggestion(for: name, among: KeywordMatchMode.allCases.map(\.rawValue)))
             }
         }
         let caseSensitive = keys["case_sensitive"].flatMap { reader.bool($0, what: "case_sensitive") } ?? false

@@ -290,7 +290,7 @@ struct RuleBookCompiler {
         case .repeated(let count, let within, let across):
             return .repeated(count: count, withinSeconds: within, acrossGroups: across)
         case .memberships(let limit, let types, _): return .memberships(moreThan: limit, types: types)
-        case .invites(let reach): return .invites(reach: reach)
+        case .invites(let reach, let scope): return .invites(reach: reach, scope: scope)
         }
     }
 }

@@ -92,16 +92,24 @@ package enum RuleBookLoader {
         errors += compiler.errors
         warnings += compiler.warnings
         // Stems of every type file, parsed or not, so a broken file does not also look missing.
+        let abstract = Set(typeFiles.filter { $0.abstractLocation != nil }.map(\.name))
         let typeNames = files.map(\.path).filter { !isMapping($0) }
             .map { (($0 as NSString).lastPathComponent as NSString).deletingPathExtension }
+            .filter { !abstract.contains($0) }
         let directory = files.first.map { ($0.path as NSString).deletingLastPathComponent } ?? "."
         let resolvedMapping: GroupMapping
         if let (parsed, references) = mapping {
             resolvedMapping = parsed
-            for (type, location) in references where types[type] == nil && !typeFiles.contains(where: { $0.name == type }) {
-                errors.append(RuleError(at: location, "no group type '\(type)'",
-                                        expected: "one of \(typeFiles.map(\.name).sorted().joined(separator: ", "))",
-                                        suggestion: Spelling.suggestion(for: type, among: typeFiles.map(\.name))))
+            let concrete = typeFiles.map(\.name).filter { !abstract.contains($0) }
+            for (type, location) in references where types[type] == nil || abstract.contains(type) {
+                if abstract.contains(type) {
+                    errors.append(RuleError(at: location, "'\(type)' is abstract: no group can be of it",
+                                            expected: "a type that extends it: \(concrete.sorted().joined(separator: ", "))"))
+                } else if !typeFiles.contains(where: { $0.name == type }) {
+                    errors.append(RuleError(at: location, "no group type '\(type)'",
+                                            expected: "one of \(concrete.sorted().joined(separator: ", "))",
+                                            suggestion: Spelling.suggestion(for: type, among: concrete)))
+                }
             }
         } else if typeNames.count == 1 || typeNames.contains("general") {
             // Without a mapping, the only type (or `general`) serves every group.
@@ -117,7 +125,7 @@ package enum RuleBookLoader {
         let order: (RuleError, RuleError) -> Bool = {
             ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
         }
-        return Loaded(book: RuleBook(types: types, mapping: resolvedMapping), tests: typeFiles.flatMap(\.tests),
+        return Loaded(book: RuleBook(types: types, mapping: resolvedMapping, abstractTypes: abstract), tests: typeFiles.flatMap(\.tests),
                       warnings: warnings.sorted(by: order))
     }
 }

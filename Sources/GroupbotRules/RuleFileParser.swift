@@ -19,6 +19,9 @@ struct RuleFileParser {
             file.extends = reader.string(node, what: "extends")
             file.extendsLocation = reader.location(of: node)
         }
+        if let node = top["abstract"], reader.bool(node, what: "abstract") == true {
+            file.abstractLocation = reader.location(of: node)
+        }
         if let node = top["timezone"], let identifier = reader.string(node, what: "timezone") {
             if let zone = SystemTimeZone(identifier: identifier) {
                 file.timeZone = zone
@@ -184,21 +187,39 @@ struct RuleFileParser {
             return reader.duration(node, what: "cooldown").map { Cooldown(seconds: $0) }
         }
         guard let keys = reader.mapping(node, allowed: Vocabulary.cooldown, what: "cooldown") else { return nil }
-        guard let durationNode = keys["duration"] else {
-            reader.fail(node, "cooldown has no duration", expected: "duration: 10m")
+        let window: Cooldown.Window
+        switch (keys["duration"], keys["window"]) {
+        case (let durationNode?, nil):
+            guard let seconds = reader.duration(durationNode, what: "cooldown duration") else { return nil }
+            window = .rolling(seconds: seconds)
+        case (nil, let windowNode?):
+            guard let name = reader.string(windowNode, what: "window") else { return nil }
+            guard name == "day" else {
+                reader.fail(windowNode, "cooldown window '\(name)' is not known",
+                            expected: "day (until the end of the calendar day), or duration: 10m for a rolling period",
+                            suggestion: Spelling.suggestion(for: name, among: ["day"]))
+                return nil
+            }
+            window = .day
+        case (_?, let windowNode?):
+            reader.fail(windowNode, "cooldown has both 'duration' and 'window'",
+                        expected: "duration: 1d (24 hours from the firing) or window: day (until midnight), not both")
+            return nil
+        case (nil, nil):
+            reader.fail(node, "cooldown has no duration", expected: "duration: 10m, or window: day")
             return nil
         }
-        guard let seconds = reader.duration(durationNode, what: "cooldown duration") else { return nil }
         var scope = Cooldown.Scope.group
         if let perNode = keys["per"], let per = reader.string(perNode, what: "per") {
             guard let value = Cooldown.Scope(rawValue: per) else {
-                reader.fail(perNode, "cooldown per '\(per)' is not known", expected: "group or user",
-                            suggestion: Spelling.suggestion(for: per, among: ["group", "user"]))
+                let names = Cooldown.Scope.allCases.map(\.rawValue)
+                reader.fail(perNode, "cooldown per '\(per)' is not known", expected: names.joined(separator: ", "),
+                            suggestion: Spelling.suggestion(for: per, among: names))
                 return nil
             }
             scope = value
         }
-        return Cooldown(seconds: seconds, scope: scope)
+        return Cooldown(window: window, scope: scope)
     }
 }
 

@@ -118,12 +118,14 @@ package enum RuleSchema {
                                required: ["count", "within"], missing: &missing),
             "groups": object(Vocabulary.groups, ["more_than": integer, "types": strings], required: ["more_than"],
                              missing: &missing),
-            "invites": integer,
+            "invites": ["anyOf": [integer, object(Vocabulary.invites, [
+                "count": integer, "scope": ["enum": InviteScope.allCases.map(\.rawValue)],
+            ], required: ["count"], missing: &missing)]],
         ], missing: &missing)
         when["description"] = "Conditions; all must hold."
         let cooldown: Schema = ["anyOf": [duration, object(Vocabulary.cooldown, [
-            "duration": duration, "per": ["enum": Cooldown.Scope.allCases.map(\.rawValue)],
-        ], required: ["duration"], missing: &missing)]]
+            "duration": duration, "window": ["enum": ["day"]], "per": ["enum": Cooldown.Scope.allCases.map(\.rawValue)],
+        ], missing: &missing)]]
         let triggers = ["message", "join", "leave", "rename", "join_request", "schedule"]
         let rule = object(Vocabulary.rule, [
             "id": ["type": "string", "pattern": "^[A-Za-z0-9_-]+$"], "description": text,
@@ -150,6 +152,7 @@ package enum RuleSchema {
         ], required: ["from", "to"], missing: &missing)
         let ladder = object(Vocabulary.ladder, [
             "decay": duration,
+            "window": duration,
             "steps": ["type": "array", "minItems": 1, "items": ["anyOf": [actions(ActionParser.names), action(allowed: ActionParser.names)]]],
         ], required: ["steps"], missing: &missing)
         let normalize = object(Vocabulary.normalize, [
@@ -173,7 +176,7 @@ package enum RuleSchema {
             "expect": ["anyOf": [["enum": ["none", "no actions"]], ["type": "array", "items": expected]]],
         ], required: ["expect"], missing: &missing)
         var file = object(Vocabulary.file, [
-            "description": text, "extends": text, "timezone": text, "shadow": flag,
+            "description": text, "abstract": flag, "extends": text, "timezone": text, "shadow": flag,
             "rules": ["type": "array", "items": rule], "tests": ["type": "array", "items": testCase],
             "welcome": welcome, "nickname": nickname, "ad_slots": ["type": "array", "items": adSlot],
             "ladders": ["type": "object", "additionalProperties": ladder], "normalize": normalize,

@@ -11,7 +11,7 @@ enum ConditionSpec {
     case not([ConditionSpec])
     case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool)
     case memberships(moreThan: Int, types: Set<String>, location: SourceLocation)
-    case invites(reach: Int)
+    case invites(reach: Int, scope: InviteScope)
 }
 
 enum KeywordRequirementKind {
@@ -44,6 +44,8 @@ struct TypeFile {
     var file: String
     var extends: String?
     var extendsLocation: SourceLocation
+    /// `abstract: true`: a file that only exists to be extended; no group maps to it.
+    var abstractLocation: SourceLocation?
     var timeZone: (any TimeZoneRule)?
     var rules: [RuleSpec]
     var community = CommunitySpec()

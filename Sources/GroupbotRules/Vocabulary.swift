@@ -4,7 +4,7 @@ import GroupbotCore
 /// their allowed keys from here and `groupbot schema` builds the JSON Schema
 /// from the same lists, so the two cannot drift apart.
 enum Vocabulary {
-    static let file = (["description", "extends", "rules", "shadow", "tests", "timezone"] + community).sorted()
+    static let file = (["abstract", "description", "extends", "rules", "shadow", "tests", "timezone"] + community).sorted()
     static let community = ["ad_slots", "admin_commands", "ladders", "nickname", "normalize", "quiet_alert", "quiet_hours",
                             "texts", "welcome"]
     static let texts = (["language"] + BuiltInTexts.Key.allCases.map(\.rawValue)).sorted()
@@ -15,15 +15,16 @@ enum Vocabulary {
     static let when = ["groups", "invites", "keywords", "kind", "nick_regex", "not", "regex", "repeated", "role", "time"]
     static let keywords = ["all", "any", "case_sensitive", "match", "none"]
     static let except = ["roles", "users"]
-    static let cooldown = ["duration", "per"]
+    static let cooldown = ["duration", "per", "window"]
     static let time = ["days", "from", "to"]
     static let repeated = ["across_groups", "count", "within"]
     static let groups = ["more_than", "types"]
+    static let invites = ["count", "scope"]
     static let actionOptions = ["after", "mention"]
     static let welcome = ["batch", "except", "steps"]
     static let nickname = ["display", "example", "except", "fields", "reminders", "template", "thanks"]
     static let adSlot = ["days", "from", "quota", "red_packet", "to"]
-    static let ladder = ["decay", "steps"]
+    static let ladder = ["decay", "window", "steps"]
     static let normalize = ["strip", "words"]
     static let adminCommands = ["approve", "pardon", "revoke"]
     static let mapping = ["default", "description", "groups"]

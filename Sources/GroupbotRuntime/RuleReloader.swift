@@ -66,7 +66,7 @@ package final class RuleReloader {
         do {
             let book = try RuleBookLoader.load(directory: directory)
             engine.replaceBook(book)
-            log("rules reloaded from \(directory)\(asked ? " (SIGHUP)" : ""): \(book.types.count) group types, \(book.ruleCount) rules")
+            log("rules reloaded from \(directory)\(asked ? " (SIGHUP)" : ""): \(book.groupTypeNames.count) group types, \(book.ruleCount) rules")
             return true
         } catch {
             log("rules in \(directory) not reloaded, the old rules keep running:\n\(error.description)")

@@ -136,7 +136,7 @@ package actor EngineHost {
     /// The number of group types and rules running now.
     package var ruleCounts: (types: Int, rules: Int) {
         let book = pipeline.engine.book
-        return (book.types.count, book.ruleCount)
+        return (book.groupTypeNames.count, book.ruleCount)
     }
 
     /// Commits what is pending and saves a snapshot so the next start is quick; returns the

@@ -36,9 +36,9 @@ struct CheckCommand: ParsableCommand {
             errors.writeLine("\(counted(warnings.count, "warning")) in \(directory) (--strict)")
             throw ExitCode(1)
         }
-        let types = book.types.keys.sorted().joined(separator: ", ")
+        let types = book.groupTypeNames.joined(separator: ", ")
         FileOutput.standardOutput().writeLine(
-            "\(directory): ok — \(counted(book.types.count, "group type")) (\(types)), \(counted(book.ruleCount, "rule")) after inheritance")
+            "\(directory): ok — \(counted(book.groupTypeNames.count, "group type")) (\(types)), \(counted(book.ruleCount, "rule")) after inheritance")
     }
 
     private func counted(_ count: Int, _ noun: String) -> String {

@@ -27,7 +27,7 @@ import Testing
         var count = 0
         for index in 1...400 {
             count = record.add(StrikeEntry(time: Instant(milliseconds: Int64(index) * 1000), rule: "flood", group: "g1", cause: "e\(index)"),
-                               decaySeconds: 86_400)
+                               counting: .decay(seconds: 86_400))
         }
         #expect(count == 400)
         #expect(record.history.count <= StrikeRecord.historyLimit + StrikeRecord.historyLimit / 2)
@@ -35,7 +35,7 @@ import Testing
         #expect(record.history.last?.cause == "e400")
         // The count restarts after the decay window without a strike.
         let restarted = record.add(StrikeEntry(time: Instant(milliseconds: 400_000 + 86_400_000), rule: "flood", group: "g1", cause: "late"),
-                                   decaySeconds: 86_400)
+                                   counting: .decay(seconds: 86_400))
         #expect(restarted == 1)
     }
 

@@ -64,3 +64,37 @@ import Testing
         #expect(KeywordList(words: ["VX", "vx"], caseSensitive: true).distinctWordCount == 2)
     }
 }
+
+/// `match: word`: Latin edges of a keyword need a boundary; Chinese edges do not.
+@Suite struct KeywordWordModeTests {
+    func hits(_ words: [String], in text: String, caseSensitive: Bool = false) -> Int {
+        let index = KeywordIndex(lists: [KeywordList(words: words, mode: .word, caseSensitive: caseSensitive)])
+        let scratch = KeywordScratch()
+        index.count(in: text, scratch: scratch)
+        return scratch.hits(slot: 0)
+    }
+
+    @Test(arguments: [
+        ("加 vx 聊", 1), ("加vx", 1), ("vx:abc", 1), ("VX", 1), ("vxworks", 0), ("devx", 0), ("v x", 0), ("vx2", 0),
+    ])
+    func latinWordsNeedABoundary(text: String, expected: Int) {
+        #expect(hits(["vx"], in: text) == expected)
+    }
+
+    @Test func aLaterOccurrenceOnAWordBoundaryStillCounts() {
+        #expect(hits(["qq"], in: "qqmusic 不算，加 qq 算") == 1)
+    }
+
+    @Test func chineseEdgesNeedNoBoundary() {
+        #expect(hits(["微信"], in: "加微信聊") == 1)
+        // A mixed keyword: its Latin end needs a boundary, its Chinese start does not.
+        #expect(hits(["加v"], in: "快加v") == 1)
+        #expect(hits(["加v"], in: "快加vx") == 0)
+    }
+
+    @Test func caseSensitiveWordsAreCheckedExactlyAndAsWords() {
+        #expect(hits(["VX"], in: "加 VX", caseSensitive: true) == 1)
+        #expect(hits(["VX"], in: "加 vx", caseSensitive: true) == 0)
+        #expect(hits(["VX"], in: "加 VXX", caseSensitive: true) == 0)
+    }
+}

@@ -44,7 +44,7 @@ import GroupbotTestSupport
     @Test func checkAcceptsTheShippedRules() throws {
         let outcome = try groupbot(["check", "rules"])
         #expect(outcome.status == 0)
-        #expect(outcome.output.hasPrefix("rules: ok — 5 group types (ads, base, general, regional, vip)"))
+        #expect(outcome.output.hasPrefix("rules: ok — 4 group types (ads, general, regional, vip)"))
     }
 
     @Test func checkFailsWithLocationsAndSuggestions() throws {

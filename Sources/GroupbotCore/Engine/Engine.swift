@@ -120,8 +120,8 @@ package final class Engine {
                 }
                 var cooldownKey: Cooldowns.Key?
                 if let cooldown = rule.cooldown {
-                    let key = Cooldowns.Key(type: typeName, rule: rule.id, group: event.group,
-                                            user: cooldown.scope == .user ? event.user : nil)
+                    let key = Cooldowns.Key(type: typeName, rule: rule.id, group: cooldown.scope == .userEverywhere ? "*" : event.group,
+                                            user: cooldown.scope == .group ? nil : event.user)
                     if let until = state.cooldowns.until[key], now < until {
                         trace?.record(rule.id, fired: false, "conditions hold, but the cooldown lasts until "
                                       + Timestamp.format(until, utcOffsetSeconds: event.utcOffsetSeconds))
@@ -138,7 +138,7 @@ package final class Engine {
                     continue
                 }
                 if outcome == .acted, let cooldownKey, let cooldown = rule.cooldown {
-                    state.cooldowns.until[cooldownKey] = now.adding(seconds: cooldown.seconds)
+                    state.cooldowns.until[cooldownKey] = cooldown.end(from: now, utcOffsetSeconds: type.timeZone.utcOffsetSeconds(at: now))
                 }
                 if let trace { trace.record(rule.id, fired: true, evaluation.success(of: rule, outcome: outcome, trace: trace, for: event)) }
                 // A rule on trial must not change what members see: it never stops the rules after it.
@@ -156,7 +156,7 @@ package final class Engine {
         case .message:
             // Nicknames are kept only where they are used (the quiet alert names members);
             // members the bot acts on are remembered when it acts.
-            if type.community.quietAlert != nil { state.members.recordNick(of: event) }
+            if type.community.quietAlert != nil || type.namesInviters { state.members.recordNick(of: event) }
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             state.activity.lastMessage[event.group] = event.time
             state.adSlots.recordRedPacket(event)
@@ -376,13 +376,15 @@ package final class Engine {
             let pick = step.texts.count == 1
                 ? 0 : Int(StableHash.of(event.id, ruleID, String(index)) % UInt64(step.texts.count))
             let template = step.texts[pick]
-            let inviterNick = template.usesInviter ? event.inviter.flatMap { state.members.nicks[MemberKey(group: event.group, user: $0)] } : nil
-            if (template.usesGroupName && event.groupName == nil) || inviterNick != nil {
-                // Events often omit the group's name: use the one last seen for the group;
-                // and name the inviter by their nickname when it is known.
+            var context = context
+            if template.usesInviterNick, let inviter = event.inviter,
+               let nick = state.members.nicks[MemberKey(group: event.group, user: inviter)] {
+                context[TemplateField.inviterNick.rawValue] = nick
+            }
+            if template.usesGroupName && event.groupName == nil {
+                // Events often omit the group's name: use the one last seen for the group.
                 var named = event
-                if named.groupName == nil { named.groupName = state.groups.name(of: event.group) }
-                if let inviterNick { named.inviter = inviterNick }
+                named.groupName = state.groups.name(of: event.group)
                 text = template.render(event: named, captures: captures, context: context)
             } else {
                 text = template.render(event: event, captures: captures, context: context)

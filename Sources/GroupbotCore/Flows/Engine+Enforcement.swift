@@ -106,9 +106,7 @@ extension Engine {
         }
         var steps = rule.steps
         if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
-            let record = state.ladders.strikes[StrikeKey(user: event.user, ladder: name)]
-            var count = (record?.count ?? 0) + 1
-            if let record, record.count > 0, now.milliseconds - record.last.milliseconds >= ladder.decaySeconds * 1000 { count = 1 }
+            let count = state.ladders.count(after: StrikeKey(user: event.user, ladder: name), at: now, counting: ladder.counting)
             steps += ladder.steps[min(count, ladder.steps.count) - 1]
         }
         let context = ["rule": rule.id, "reason": rule.enforcement.reason ?? rule.id,
@@ -165,7 +163,7 @@ extension Engine {
     private func strike(_ user: String, ladder: Ladder, rule: String, event: Event, now: Instant) -> Int {
         state.ladders.strike(StrikeKey(user: user, ladder: ladder.name),
                              StrikeEntry(time: now, rule: rule, group: event.group, cause: event.id),
-                             decaySeconds: ladder.decaySeconds)
+                             counting: ladder.counting)
     }
 
     /// The admins' notice for a rule that deleted, muted or removed, unless it notifies by itself.

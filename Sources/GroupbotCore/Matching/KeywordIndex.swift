@@ -4,6 +4,10 @@ package enum KeywordMatchMode: String, Sendable, CaseIterable {
     case contains
     /// The whole text, trimmed of surrounding whitespace, equals the keyword.
     case whole
+    /// The keyword occurs as a word: where it begins or ends with a Latin letter or digit,
+    /// the text has no Latin letter or digit right beside it (`vx` in `加 vx 聊`, not in
+    /// `vxworks`). Chinese has no spaces between words: a Chinese edge needs nothing.
+    case word
 }
 
 /// One list of keywords as a rule states it; the index gives it a slot number.
@@ -36,6 +40,14 @@ package final class KeywordIndex: Sendable {
     private struct Entry: Sendable {
         let slot: Int32
         let exact: [UInt8]?
+        /// In word mode: the word's length in bytes and which of its edges need a boundary.
+        let word: WordEdges?
+    }
+
+    private struct WordEdges: Sendable {
+        let length: Int
+        let start: Bool
+        let end: Bool
     }
 
     private let automaton: KeywordAutomaton?
@@ -59,12 +71,16 @@ package final class KeywordIndex: Sendable {
         for (slot, list) in lists.enumerated() {
             for word in Set(list.words) where !word.isEmpty {
                 switch list.mode {
-                case .contains:
+                case .contains, .word:
                     let folded = Self.foldASCII(word)
                     // The scan folds case; a case-sensitive word with Latin letters is verified byte for byte.
                     let hasLatin = word.utf8.contains { ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }
                     let exact = list.caseSensitive && hasLatin ? Array(word.utf8) : nil
-                    let entry = Entry(slot: Int32(slot), exact: exact)
+                    let bytes = Array(word.utf8)
+                    let edges = list.mode == .word
+                        ? WordEdges(length: bytes.count, start: Self.isWordByte(bytes.first!), end: Self.isWordByte(bytes.last!))
+                        : nil
+                    let entry = Entry(slot: Int32(slot), exact: exact, word: edges)
                     if let id = patternOf[folded] {
                         patternEntries[id].append(entry)
                     } else {
@@ -104,6 +120,7 @@ package final class KeywordIndex: Sendable {
                     for index in Int(entryStart[pattern])..<Int(entryStart[pattern + 1]) where !scratch.isSeen(entry: index) {
                         let entry = entries[index]
                         if let exact = entry.exact, !Self.bytes(bytes, endingAt: end, equal: exact) { continue }
+                        if let word = entry.word, !Self.isWord(bytes, endingAt: end, word) { continue }
                         scratch.markSeen(entry: index)
                         scratch.hit(slot: entry.slot)
                     }
@@ -122,6 +139,19 @@ package final class KeywordIndex: Sendable {
         guard start >= 0 else { return false }
         for offset in 0..<word.count where text[start + offset] != word[offset] { return false }
         return true
+    }
+
+    /// Whether the match ending at `end` has a boundary at each edge that needs one.
+    private static func isWord(_ text: UnsafeBufferPointer<UInt8>, endingAt end: Int, _ word: WordEdges) -> Bool {
+        let start = end - word.length
+        if word.start, start > 0, isWordByte(text[start - 1]) { return false }
+        if word.end, end < text.count, isWordByte(text[end]) { return false }
+        return true
+    }
+
+    /// A Latin letter or an ASCII digit (the bytes a Latin word is made of).
+    static func isWordByte(_ byte: UInt8) -> Bool {
+        (byte | 0x20) >= 97 && (byte | 0x20) <= 122 || (byte >= 48 && byte <= 57)
     }
 
     private static func add(_ slot: Int32, to slots: inout [Int32]) {

@@ -144,9 +144,9 @@ struct RuleEvaluation {
         case .memberships(let limit, let types):
             let groups = engine.state.members.groupsOfUser[event.user] ?? [:]
             return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit
-        case .invites(let reach):
+        case .invites(let reach, let scope):
             guard let inviter = event.inviter else { return false }
-            return engine.state.members.invites[MemberKey(group: event.group, user: inviter)] == reach
+            return engine.state.members.invitations(by: inviter, scope: scope, group: event.group, typeName: type.name) == reach
         }
     }
 

@@ -77,9 +77,9 @@ extension RuleEvaluation {
         case .memberships(let limit, let types):
             let count = (engine.state.members.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
             return "the member is in \(count) such group(s), not more than \(limit)"
-        case .invites(let reach):
+        case .invites(let reach, let scope):
             guard let inviter = event.inviter else { return "the join names no inviter" }
-            let count = engine.state.members.invites[MemberKey(group: event.group, user: inviter)] ?? 0
+            let count = engine.state.members.invitations(by: inviter, scope: scope, group: event.group, typeName: type.name)
             return "\(inviter) has invited \(count), the rule waits for \(reach)"
         }
     }

@@ -90,15 +90,22 @@ package struct AdSlot: Sendable, Equatable {
 /// An escalation ladder: strikes per member and ladder, with decay. Offence
 /// number n takes step n (the last step repeats once the ladder is climbed).
 package struct Ladder: Sendable {
+    /// How a member's strikes are counted.
+    package enum Counting: Sendable, Equatable {
+        /// `decay:` the count starts again once the last strike is this many seconds old.
+        case decay(seconds: Int64)
+        /// `window:` the count is the strikes of the last this many seconds (a sliding window).
+        case window(seconds: Int64)
+    }
+
     package var name: String
-    /// A member's count starts again when their last strike is older than this.
-    package var decaySeconds: Int64
+    package var counting: Counting
     package var steps: [[ActionStep]]
 
     /// Creates a ladder.
-    package init(name: String, decaySeconds: Int64, steps: [[ActionStep]]) {
+    package init(name: String, counting: Counting, steps: [[ActionStep]]) {
         self.name = name
-        self.decaySeconds = decaySeconds
+        self.counting = counting
         self.steps = steps
     }
 }

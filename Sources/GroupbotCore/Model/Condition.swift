@@ -87,8 +87,18 @@ package enum Condition: Sendable {
     case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool)
     /// The member is in more than `count` groups of these types (this one included).
     case memberships(moreThan: Int, types: Set<String>)
-    /// The inviter of this join has now invited exactly `count` members to the group.
-    case invites(reach: Int)
+    /// The inviter of this join has now invited exactly `count` members, counted in the scope.
+    case invites(reach: Int, scope: InviteScope)
+}
+
+/// Where a member's invitations are counted.
+package enum InviteScope: String, Sendable, CaseIterable {
+    /// Into this group (the default).
+    case group
+    /// Into any group of this group type.
+    case type
+    /// Into any group.
+    case all
 }
 
 /// A regex condition: the pattern, the text it looks at and its gate.

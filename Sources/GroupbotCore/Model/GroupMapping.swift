@@ -59,17 +59,26 @@ package struct GroupMapping: Sendable {
 
 /// Everything the engine runs: the group types and the mapping onto them.
 package struct RuleBook: Sendable {
+    /// Every type, abstract ones included (their files' tests run in them).
     package let types: [String: GroupType]
     package let mapping: GroupMapping
+    /// Types that only exist to be extended (`abstract: true`): no group maps to them.
+    package let abstractTypes: Set<String>
 
-    /// Creates a rule book. Every type the mapping names must be in `types`.
-    package init(types: [String: GroupType], mapping: GroupMapping) {
+    /// Creates a rule book. Every type the mapping names must be in `types`, and not abstract.
+    package init(types: [String: GroupType], mapping: GroupMapping, abstractTypes: Set<String> = []) {
         self.types = types
         self.mapping = mapping
+        self.abstractTypes = abstractTypes
+    }
+
+    /// The group types groups can be of, by name.
+    package var groupTypeNames: [String] {
+        types.keys.filter { !abstractTypes.contains($0) }.sorted()
     }
 
     /// The rules of every group type, inherited ones counted in each type that has them.
     package var ruleCount: Int {
-        types.values.reduce(0) { $0 + $1.rules.count }
+        types.filter { !abstractTypes.contains($0.key) }.values.reduce(0) { $0 + $1.rules.count }
     }
 }

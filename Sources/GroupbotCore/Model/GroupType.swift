@@ -14,6 +14,8 @@ package final class GroupType: Sendable {
     package let community: CommunitySettings
     /// Whether any rule counts repeated messages (then messages are fingerprinted).
     let usesRepeatCondition: Bool
+    /// Whether a rule writes `{inviter_nick}` (then members' nicknames are kept as they post).
+    let namesInviters: Bool
     /// The longest repeat window of the rules, in seconds.
     let repeatHorizonSeconds: Int64
     /// Per trigger (in `EventType.allCases` order), which rules can fire.
@@ -37,6 +39,7 @@ package final class GroupType: Sendable {
         self.community = community
         let windows = rules.flatMap { Self.repeatWindows(in: $0.conditions) }
         usesRepeatCondition = !windows.isEmpty
+        namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0
         self.timeZone = timeZone
         let ordered = rules.enumerated()

@@ -22,15 +22,41 @@ package struct Cooldown: Sendable, Equatable {
         case group
         /// The member who triggered it, in that group.
         case user
+        /// The member who triggered it, in every group of the type.
+        case userEverywhere = "user_everywhere"
     }
 
-    package var seconds: Int64
+    /// How long the quiet period lasts.
+    package enum Window: Sendable, Equatable {
+        /// `duration:` this many seconds from the firing.
+        case rolling(seconds: Int64)
+        /// `window: day`: until the end of the calendar day in the group type's time zone.
+        case day
+    }
+
+    package var window: Window
     package var scope: Scope
 
     /// Creates a cooldown.
-    package init(seconds: Int64, scope: Scope = .group) {
-        self.seconds = seconds
+    package init(window: Window, scope: Scope = .group) {
+        self.window = window
         self.scope = scope
+    }
+
+    /// A rolling cooldown of `seconds`.
+    package init(seconds: Int64, scope: Scope = .group) {
+        self.init(window: .rolling(seconds: seconds), scope: scope)
+    }
+
+    /// When a quiet period that starts at `now` ends (`utcOffsetSeconds`: the type's offset now).
+    package func end(from now: Instant, utcOffsetSeconds: Int) -> Instant {
+        switch window {
+        case .rolling(let seconds):
+            return now.adding(seconds: seconds)
+        case .day:
+            let day = LocalTime(now, utcOffsetSeconds: utcOffsetSeconds).dayNumber
+            return Instant(seconds: Int64(day + 1) * 86_400 - Int64(utcOffsetSeconds))
+        }
     }
 }
 

@@ -3,6 +3,8 @@ package enum TemplateField: String, Sendable, CaseIterable {
     case nick, user, group
     case groupName = "group_name"
     case text, inviter
+    /// The inviter's nickname when groupbot has seen it, else their id.
+    case inviterNick = "inviter_nick"
     case oldNick = "old_nick"
     case amount
     /// Welcome scripts: everyone welcomed together, and the member count.
@@ -48,8 +50,8 @@ package struct Template: Sendable, Equatable {
     package let usesContext: Bool
     /// Whether it uses {group_name}.
     package let usesGroupName: Bool
-    /// Whether it uses {inviter}.
-    package let usesInviter: Bool
+    /// Whether it uses {inviter_nick}.
+    package let usesInviterNick: Bool
 
     /// Parses `source`; names not in `TemplateField` are taken as capture names
     /// (the rule compiler checks that the regex defines them).
@@ -86,7 +88,7 @@ package struct Template: Sendable, Equatable {
         self.segments = segments
         usesContext = segments.contains { if case .field(let field) = $0 { field.isContextual } else { false } }
         usesGroupName = segments.contains { $0 == .field(.groupName) }
-        usesInviter = segments.contains { $0 == .field(.inviter) }
+        usesInviterNick = segments.contains { $0 == .field(.inviterNick) }
     }
 
     /// A template built from its pieces, for texts the engine writes itself: member text
@@ -102,7 +104,7 @@ package struct Template: Sendable, Equatable {
         }.joined()
         usesContext = segments.contains { if case .field(let field) = $0 { field.isContextual } else { false } }
         usesGroupName = segments.contains { $0 == .field(.groupName) }
-        usesInviter = segments.contains { $0 == .field(.inviter) }
+        usesInviterNick = segments.contains { $0 == .field(.inviterNick) }
     }
 
     /// The capture names the template uses.
@@ -118,6 +120,7 @@ package struct Template: Sendable, Equatable {
             switch segment {
             case .literal(let text): output += text
             case .capture(let name): output += captures[name] ?? ""
+            case .field(.inviterNick): output += context[TemplateField.inviterNick.rawValue] ?? event.inviter ?? ""
             case .field(let field) where field.isContextual: output += context[field.rawValue] ?? ""
             case .field(let field): output += Self.value(of: field, in: event)
             }
@@ -137,7 +140,7 @@ package struct Template: Sendable, Equatable {
         case .group: return event.group
         case .groupName: return event.groupName ?? event.group
         case .text: return event.text
-        case .inviter: return event.inviter ?? ""
+        case .inviter, .inviterNick: return event.inviter ?? ""
         case .oldNick: return event.oldNick ?? ""
         case .amount:
             return event.amount.map(amountText) ?? ""

@@ -20,10 +20,15 @@ struct Ladders: FlowState {
         }
     }
 
-    /// Adds a strike; returns the member's count on the ladder (restarted after the decay window).
-    mutating func strike(_ key: StrikeKey, _ entry: StrikeEntry, decaySeconds: Int64) -> Int {
+    /// Adds a strike; returns the member's count on the ladder as the ladder counts.
+    mutating func strike(_ key: StrikeKey, _ entry: StrikeEntry, counting: Ladder.Counting) -> Int {
         // Changed in place: a copy of the record would copy its whole history on every strike.
-        strikes[key, default: StrikeRecord(count: 0, last: entry.time, history: [])].add(entry, decaySeconds: decaySeconds)
+        strikes[key, default: StrikeRecord(count: 0, last: entry.time, history: [])].add(entry, counting: counting)
+    }
+
+    /// The count a strike at `time` would give, without giving it (shadow rules).
+    func count(after key: StrikeKey, at time: Instant, counting: Ladder.Counting) -> Int {
+        strikes[key]?.count(adding: time, counting: counting) ?? 1
     }
 
     /// Forgets every strike of `user`; returns how many each rule had given.
@@ -53,13 +58,25 @@ struct StrikeRecord: Codable, Sendable {
 
     static let historyLimit = 100
 
-    /// Counts a strike (the count restarts after `decaySeconds` without one) and returns the new count.
-    mutating func add(_ entry: StrikeEntry, decaySeconds: Int64) -> Int {
-        if count > 0, entry.time.milliseconds - last.milliseconds >= decaySeconds * 1000 { count = 0 }
-        count += 1
+    /// Counts a strike and returns the new count: after `decay` without a strike the count
+    /// starts again; with a `window`, it is the strikes of the window ending now.
+    mutating func add(_ entry: StrikeEntry, counting: Ladder.Counting) -> Int {
+        count = count(adding: entry.time, counting: counting)
         last = entry.time
         history.append(entry)
         if history.count > Self.historyLimit + Self.historyLimit / 2 { history.removeFirst(history.count - Self.historyLimit) }
         return count
+    }
+
+    /// The count a strike at `time` gives. A window counts the history kept (at least the
+    /// latest 50 strikes: more than any ladder has steps).
+    func count(adding time: Instant, counting: Ladder.Counting) -> Int {
+        switch counting {
+        case .decay(let seconds):
+            return count > 0 && time.milliseconds - last.milliseconds >= seconds * 1000 ? 1 : count + 1
+        case .window(let seconds):
+            let since = time.milliseconds - seconds * 1000
+            return history.reversed().prefix { $0.time.milliseconds > since }.count + 1
+        }
     }
 }

@@ -7,6 +7,9 @@ struct Memberships: FlowState {
     var memberCount: [String: Int] = [:]
     /// Per group and inviter, members invited.
     var invites: [MemberKey: Int] = [:]
+    /// Per group type and inviter (`MemberKey.group` is the type's name), and per inviter
+    /// across all groups (`*`): members invited (`invites: { scope: type }` and `all`).
+    var invitesWider: [MemberKey: Int] = [:]
     /// Per member, the last nickname seen (to name members in notices).
     var nicks: [MemberKey: String] = [:]
 
@@ -16,6 +19,7 @@ struct Memberships: FlowState {
         groupsOfUser = try stored.value("groupsOfUser", or: [:])
         memberCount = try stored.value("memberCount", or: [:])
         invites = try stored.table("invites", key: MemberKey.init(stored:))
+        invitesWider = try stored.table("invitesByScope", key: MemberKey.init(stored:))
         nicks = try stored.table("nicks", key: MemberKey.init(stored:))
     }
 
@@ -23,6 +27,7 @@ struct Memberships: FlowState {
         try stored.put(groupsOfUser, "groupsOfUser")
         try stored.put(memberCount, "memberCount")
         try stored.putTable(invites, "invites", key: \.stored)
+        try stored.putTable(invitesWider, "invitesByScope", key: \.stored)
         try stored.putTable(nicks, "nicks", key: \.stored)
     }
 
@@ -37,7 +42,20 @@ struct Memberships: FlowState {
         } else {
             memberCount[event.group, default: 0] += 1
         }
-        if let inviter = event.inviter { invites[MemberKey(group: event.group, user: inviter), default: 0] += 1 }
+        if let inviter = event.inviter {
+            invites[MemberKey(group: event.group, user: inviter), default: 0] += 1
+            invitesWider[MemberKey(group: typeName, user: inviter), default: 0] += 1
+            invitesWider[MemberKey(group: "*", user: inviter), default: 0] += 1
+        }
+    }
+
+    /// The members `inviter` has invited, counted in `scope` (into `group`, of type `typeName`).
+    func invitations(by inviter: String, scope: InviteScope, group: String, typeName: String) -> Int {
+        switch scope {
+        case .group: invites[MemberKey(group: group, user: inviter)] ?? 0
+        case .type: invitesWider[MemberKey(group: typeName, user: inviter)] ?? 0
+        case .all: invitesWider[MemberKey(group: "*", user: inviter)] ?? 0
+        }
     }
 
     mutating func recordLeave(_ event: Event) {
