@@ -154,10 +154,13 @@ struct RuleBookCompiler {
             references[slotKey] = reference
         }
         for case .memberships(_, let types, let location) in rule.conditions {
-            for unknown in types.sorted() where files[unknown] == nil {
-                let error = RuleError(at: location, "no group type '\(unknown)'",
-                                      expected: "one of \(files.keys.sorted().joined(separator: ", "))",
-                                      suggestion: Spelling.suggestion(for: unknown, among: files.keys))
+            // Groups are of concrete types only: an abstract one counts no memberships.
+            let groupTypes = files.values.filter { $0.abstractLocation == nil }.map(\.name).sorted()
+            for unknown in types.sorted() where !groupTypes.contains(unknown) {
+                let error = RuleError(at: location, files[unknown] == nil ? "no group type '\(unknown)'"
+                                                                          : "'\(unknown)' is abstract: no group can be of it",
+                                      expected: "one of \(groupTypes.joined(separator: ", "))",
+                                      suggestion: Spelling.suggestion(for: unknown, among: groupTypes))
                 if !errors.contains(error) { errors.append(error) }
             }
         }

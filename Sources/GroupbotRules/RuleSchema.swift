@@ -162,13 +162,13 @@ package enum RuleSchema {
                                    missing: &missing)
         let testEvent = object(Vocabulary.testEvent, [
             "type": ["enum": EventType.allCases.map(\.rawValue)], "text": text, "nick": text, "user": text, "id": text,
-            "role": ["enum": MemberRole.allCases.map(\.rawValue)], "kind": text, "group_name": text,
+            "role": ["enum": MemberRole.allCases.map(\.rawValue)], "kind": text, "group": text, "group_name": text,
             "amount": ["type": ["number", "string"]], "inviter": text, "old_nick": text, "mentions": strings,
             "reply_to": text, "member_count": integer, "at": duration,
         ], missing: &missing)
         let expected = object(Vocabulary.testExpect, [
             "action": ["enum": ActionKind.allCases.map(\.rawValue)], "rule": text, "text": text, "text_contains": text,
-            "user": text, "seconds": duration,
+            "user": text, "seconds": duration, "group": text,
         ], missing: &missing)
         let testCase = object(Vocabulary.testCase, [
             "name": text, "start": text, "event": testEvent, "events": ["type": "array", "items": testEvent],

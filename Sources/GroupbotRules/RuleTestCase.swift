@@ -10,6 +10,7 @@ package struct RuleTestCase: Sendable {
         package var textContains: String?
         package var user: String?
         package var seconds: Int64?
+        package var group: String?
     }
 
     package let name: String
@@ -39,6 +40,7 @@ package struct RuleTestResult: Sendable {
             && (expected.text.map { $0 == action.text } ?? true)
             && (expected.textContains.map { action.text?.contains($0) == true } ?? true)
             && (expected.user.map { $0 == action.user } ?? true)
+            && (expected.group.map { $0 == action.group } ?? true)
             && (expected.seconds.map { $0 == action.seconds } ?? true)
     }
 }
@@ -52,7 +54,11 @@ package enum RuleTestRunner {
         cases.map { testCase in
             let clock = VirtualClock(start: testCase.events.first?.time ?? Instant(milliseconds: 0))
             let engine = Engine(book: book, clock: clock)
-            engine.pin(group: group(for: testCase.type), toType: testCase.type)
+            // Every group of the case is of the file's type, unless an event names its group
+            // (`group_name`): then groups.yaml maps it, as it would a live group.
+            for group in Set([group(for: testCase.type)] + testCase.events.map(\.group)).sorted() {
+                engine.pin(group: group, toType: testCase.type)
+            }
             var actions: [Action] = []
             for event in testCase.events { actions += engine.replay(event, on: clock) }
             if let last = testCase.events.last, testCase.waitSeconds > 0 {
@@ -69,6 +75,7 @@ package enum RuleTestRunner {
             var parts: [String] = [expected.kind?.rawValue ?? "any action"]
             if let rule = expected.rule { parts.append("by \(rule)") }
             if let user = expected.user { parts.append("to \(user)") }
+            if let group = expected.group { parts.append("in \(group)") }
             if let seconds = expected.seconds { parts.append("for \(seconds)s") }
             if let text = expected.text { parts.append("\"\(text)\"") }
             if let text = expected.textContains { parts.append("containing \"\(text)\"") }

@@ -98,7 +98,7 @@ struct RuleTestParser {
         }
         let offset = keys["at"].flatMap { reader.duration($0, what: "at") } ?? Int64(index * 60)
         var event = Event(type: type, id: text("id") ?? "t\(index + 1)", time: start.instant.adding(seconds: offset),
-                          utcOffsetSeconds: start.utcOffsetSeconds, group: RuleTestRunner.group(for: self.type),
+                          utcOffsetSeconds: start.utcOffsetSeconds, group: text("group") ?? RuleTestRunner.group(for: self.type),
                           user: text("user") ?? "u-test")
         event.groupName = text("group_name")
         event.nick = text("nick")
@@ -135,6 +135,7 @@ struct RuleTestParser {
         expected.text = keys["text"].flatMap { reader.string($0, what: "text") }
         expected.textContains = keys["text_contains"].flatMap { reader.string($0, what: "text_contains") }
         expected.user = keys["user"].flatMap { reader.string($0, what: "user") }
+        expected.group = keys["group"].flatMap { reader.string($0, what: "group") }
         expected.seconds = keys["seconds"].flatMap { reader.duration($0, what: "seconds") }
         return expected
     }

@@ -30,7 +30,7 @@ enum Vocabulary {
     static let mapping = ["default", "description", "groups"]
     static let mappingEntry = ["id", "name", "type"]
     static let testCase = ["event", "events", "expect", "name", "start", "wait"]
-    static let testEvent = ["amount", "at", "group_name", "id", "inviter", "kind", "member_count", "mentions", "nick",
+    static let testEvent = ["amount", "at", "group", "group_name", "id", "inviter", "kind", "member_count", "mentions", "nick",
                             "old_nick", "reply_to", "role", "text", "type", "user"]
-    static let testExpect = ["action", "rule", "seconds", "text", "text_contains", "user"]
+    static let testExpect = ["action", "group", "rule", "seconds", "text", "text_contains", "user"]
 }
