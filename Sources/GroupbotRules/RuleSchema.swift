@@ -44,8 +44,10 @@ package enum RuleSchema {
         ["type": "string", "pattern": "^([01][0-9]|2[0-4]):[0-5][0-9]$",
                                         "description": "A local time of day, HH:MM."]
     }
+    /// A day name, or a list of them (the parser takes both).
     private static var days: Schema {
-        ["type": "array", "items": ["enum": Weekday.names.keys.sorted()]]
+        let day: Schema = ["enum": Weekday.names.keys.sorted()]
+        return ["anyOf": [day, ["type": "array", "items": day]]]
     }
     private static var texts: Schema {
         ["anyOf": [text, ["type": "array", "items": text, "minItems": 1]],

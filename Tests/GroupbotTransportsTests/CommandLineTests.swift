@@ -36,7 +36,9 @@ import GroupbotTestSupport
         let directory = NSTemporaryDirectory() + "groupbot-test-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         for (name, contents) in files {
-            try contents.write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
+            let path = directory + "/" + name
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try contents.write(toFile: path, atomically: true, encoding: .utf8)
         }
         return directory
     }
@@ -116,6 +118,48 @@ import GroupbotTestSupport
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "\(text)")
         #expect(text.hasSuffix("\(files.count) files checked, 0 problems\n"))
+    }
+
+    /// What the parser takes, the schema takes: the forms added to the language, in one file
+    /// that `check` loads and the independent validator accepts.
+    @Test func theParserAndTheSchemaAgreeOnTheNewerForms() throws {
+        let base = """
+            abstract: true
+            ladders:
+              ads: { window: 30d, steps: [[{ dm: 提醒 }], [delete]] }
+            rules:
+              - id: contact
+                on: message
+                when:
+                  keywords: { any: [vx, qq], match: word }
+                  time: { from: "09:00", to: "18:00", days: fri }
+                ladder: ads
+              - id: faq
+                on: message
+                when: { keywords: { any: [价格] } }
+                cooldown: { window: day, per: user_everywhere }
+                actions: [{ reply: 见公告 }]
+              - id: invite-reward
+                on: join
+                when: { invites: { count: 20, scope: type } }
+                actions: [{ send: "感谢 {inviter_nick}" }]
+            """
+        let directory = try temporaryDirectory([
+            "rules/base.yaml": base, "rules/general.yaml": "extends: base\nrules: []\n",
+            "type.json": try groupbot(["schema"]).output, "mapping.json": try groupbot(["schema", "--mapping"]).output,
+        ])
+        let check = try groupbot(["check", "--strict", directory + "/rules"])
+        #expect(check.status == 0, "\(check.errors)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Paths.repository + "/Tests/schema/validate.py", directory + "/type.json",
+                             directory + "/mapping.json", directory + "/rules/base.yaml", directory + "/rules/general.yaml"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(text.hasSuffix("2 files checked, 0 problems\n"), "\(text)")
     }
 
     /// A running `groupbot run` reloads its rules on SIGHUP.
