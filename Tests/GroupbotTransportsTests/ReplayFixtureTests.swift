@@ -76,3 +76,50 @@ import Testing
             && admin.contains("ad-link-card"))
     }
 }
+
+/// Actions the documentation quotes from the fixtures and the demo are the actions the
+/// engine writes: every JSON line in docs/ and README.md whose id is one of an expected
+/// file's actions must be that line, byte for byte.
+@Suite struct DocumentedActionTests {
+    @Test func quotedActionsMatchTheExpectedOutputs() throws {
+        var expected: [String: String] = [:]
+        let fixtures = Paths.fixtures + "/replay"
+        let files = try FileManager.default.contentsOfDirectory(atPath: fixtures).filter { $0.hasSuffix(".expected.jsonl") }
+            .map { fixtures + "/" + $0 } + [Paths.examples + "/demo.expected.jsonl"]
+        for file in files {
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
+                if let id = Self.id(of: line) { expected[id] = String(line) }
+            }
+        }
+        let docs = try FileManager.default.contentsOfDirectory(atPath: Paths.repository + "/docs").filter { $0.hasSuffix(".md") }
+            .map { Paths.repository + "/docs/" + $0 } + [Paths.repository + "/README.md"]
+        var checked = 0
+        for doc in docs {
+            for line in try String(contentsOfFile: doc, encoding: .utf8).split(separator: "\n") where line.hasPrefix("{\"id\":\"") {
+                guard let id = Self.id(of: line), let actual = expected[id] else { continue }
+                checked += 1
+                #expect(Self.matches(String(line), actual), "\((doc as NSString).lastPathComponent) quotes \(id)")
+            }
+        }
+        #expect(checked >= 10)
+    }
+
+    /// Whether a quoted line is the actual one, where `…` in the quote stands for any text
+    /// left out (long texts are shortened in the docs).
+    static func matches(_ quoted: String, _ actual: String) -> Bool {
+        let parts = quoted.components(separatedBy: "…")
+        guard parts.count > 1 else { return quoted == actual }
+        guard actual.hasPrefix(parts[0]), actual.hasSuffix(parts[parts.count - 1]) else { return false }
+        var rest = actual.dropFirst(parts[0].count).dropLast(parts[parts.count - 1].count)
+        for part in parts.dropFirst().dropLast() {
+            guard let range = rest.range(of: part) else { return false }
+            rest = rest[range.upperBound...]
+        }
+        return true
+    }
+
+    static func id(of line: Substring) -> String? {
+        guard line.hasPrefix("{\"id\":\""), let end = line.dropFirst(7).firstIndex(of: "\"") else { return nil }
+        return String(line[line.index(line.startIndex, offsetBy: 7)..<end])
+    }
+}
