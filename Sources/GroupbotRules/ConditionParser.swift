@@ -182,37 +182,67 @@ struct ConditionParser {
     }
 
     /// A group whose content has a `+`, `*` or open `{n,}` quantifier, itself followed by
-    /// `+`, `*` or `{`: the classic shape of catastrophic backtracking.
+    /// `+`, `*`, `{n,}` or `{n,m}`: the classic shape of catastrophic backtracking. What
+    /// gives nothing back does not count: a possessive quantifier (`\W*+`, `)++`) or an
+    /// atomic group (`(?>…)`); nor does a fixed repeat of the group (`(…){6}`).
     static func hasNestedQuantifier(_ pattern: String) -> Bool {
         let characters = Array(pattern)
-        var stack: [Bool] = []  // per open group: whether its content repeats
+        // Per open group: whether its content repeats, and whether it is atomic.
+        var stack: [(repeats: Bool, atomic: Bool)] = []
         var index = 0
         var inClass = false
+        func isPossessive(after position: Int) -> Bool {
+            position + 1 < characters.count && characters[position + 1] == "+"
+        }
         while index < characters.count {
             let character = characters[index]
             if character == "\\" { index += 2; continue }
             if inClass { if character == "]" { inClass = false }; index += 1; continue }
             switch character {
             case "[": inClass = true
-            case "(": stack.append(false)
+            case "(":
+                let atomic = index + 2 < characters.count && characters[index + 1] == "?" && characters[index + 2] == ">"
+                stack.append((false, atomic))
             case "+", "*":
-                if !stack.isEmpty { stack[stack.count - 1] = true }
+                if isPossessive(after: index) { index += 2; continue }
+                if !stack.isEmpty { stack[stack.count - 1].repeats = true }
             case "{":
-                if let close = characters[index...].firstIndex(of: "}"), characters[index..<close].contains(","),
-                   characters[close - 1] == ",", !stack.isEmpty {
-                    stack[stack.count - 1] = true
+                if let close = characters[index...].firstIndex(of: "}"), characters[close - 1] == ",", !stack.isEmpty,
+                   !isPossessive(after: close) {
+                    stack[stack.count - 1].repeats = true
                 }
             case ")":
-                let repeats = stack.popLast() ?? false
-                let next = index + 1 < characters.count ? characters[index + 1] : " "
-                if repeats, next == "+" || next == "*" || next == "{" { return true }
-                if repeats, !stack.isEmpty { stack[stack.count - 1] = true }
+                let group = stack.popLast() ?? (false, false)
+                let repeats = group.repeats && !group.atomic
+                if repeats, Self.repeatsVariably(characters, after: index) { return true }
+                if repeats, !stack.isEmpty { stack[stack.count - 1].repeats = true }
             default:
                 break
             }
             index += 1
         }
         return false
+    }
+
+    /// Whether the quantifier after position `index` (a group's `)`) repeats it a varying
+    /// number of times and may give repetitions back: `+`, `*`, `{n,}`, `{n,m}`, not
+    /// possessive; a fixed `{n}` or a `?` cannot nest catastrophically.
+    private static func repeatsVariably(_ characters: [Character], after index: Int) -> Bool {
+        guard index + 1 < characters.count else { return false }
+        let next = index + 1
+        switch characters[next] {
+        case "+", "*":
+            return !(next + 1 < characters.count && characters[next + 1] == "+")
+        case "{":
+            guard let close = characters[next...].firstIndex(of: "}") else { return false }
+            let bounds = characters[(next + 1)..<close]
+            guard let comma = bounds.firstIndex(of: ",") else { return false }  // {n}: fixed
+            let low = Int(String(bounds[..<comma])), high = Int(String(bounds[(comma + 1)...]))
+            if let low, let high, high <= low { return false }
+            return !(close + 1 < characters.count && characters[close + 1] == "+")
+        default:
+            return false
+        }
     }
 
     private func timeWindow(_ node: Node) -> TimeWindow? {

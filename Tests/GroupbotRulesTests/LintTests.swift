@@ -1,4 +1,4 @@
-import GroupbotRules
+@testable import GroupbotRules
 import Testing
 
 /// Warnings from `check`: probable mistakes that still load.
@@ -102,5 +102,19 @@ import Testing
     @Test func schemaIsDraft2020() {
         #expect(RuleSchema.typeFile().contains(#""$schema" : "https:\/\/json-schema.org\/draft\/2020-12\/schema""#)
             || RuleSchema.typeFile().contains("draft/2020-12/schema"))
+    }
+}
+
+/// The nested-quantifier warning names the shapes that backtrack catastrophically, and
+/// only those: what gives nothing back, and a fixed repeat, are left alone.
+@Suite struct NestedQuantifierTests {
+    @Test(arguments: [
+        ("(a+)+", true), ("(\\w*)*", true), ("^(\\w+\\s?)+$", true), ("(a+){2,}", true), ("(a*){1,5}", true),
+        ("(?:x(a+))*", true),
+        ("^(?:\\W*+\\w){6}", false), ("(a+){3}", false), ("(a++)+", false), ("(a+)++", false), ("(?>a+)+", false),
+        ("(a+)?", false), ("(a+){2,2}", false), ("[(a+)]+", false), ("\\(a+\\)+", false),
+    ])
+    func warnsOnlyWhereBacktrackingCanExplode(pattern: String, warns: Bool) {
+        #expect(ConditionParser.hasNestedQuantifier(pattern) == warns, "\(pattern)")
     }
 }
