@@ -40,7 +40,7 @@ package final class ReplayReportCollector: ActionSink {
     private let inner: (any ActionSink)?
     private let book: RuleBook
     private var activity: [String: ReplayReport.RuleActivity] = [:]
-    private var lastCause: [String: String] = [:]
+    private var hits = RuleHits()
     private var eventsByGroup: [String: Int] = [:]
     private var actionsByGroup: [String: Int] = [:]
     private var events = 0
@@ -75,10 +75,7 @@ package final class ReplayReportCollector: ActionSink {
                 ?? .init(rule: action.rule, types: [], hits: 0, actions: 0, shadowed: 0, examples: [])
             entry.actions += 1
             if action.isShadowNotice { entry.shadowed += 1 }
-            // A rule's first step (or its shadow notice) is one hit: delayed steps that come later
-            // and interleave with other events' actions are not counted again.
-            if action.id.hasSuffix(":0") || action.id.hasSuffix(":shadow"), lastCause[action.rule] != action.cause {
-                lastCause[action.rule] = action.cause
+            if hits.isHit(action) {
                 entry.hits += 1
                 if entry.examples.count < Self.exampleCount { entry.examples.append(action.cause) }
             }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import GroupbotCore
+import GroupbotRuntime
 import Prometheus
 import Synchronization
 
@@ -13,6 +14,8 @@ package final class ServerMetrics: Sendable {
     /// the factory on every event costs more than the engine's work for it.
     private let counters = Mutex<[MetricKey: CoreMetrics.Counter]>([:])
     private let timers = Mutex<[MetricKey: CoreMetrics.Timer]>([:])
+    /// Which actions start a new firing of their rule.
+    private let hits = Mutex(RuleHits())
 
     /// Creates an empty set of figures.
     package init() {
@@ -32,12 +35,14 @@ package final class ServerMetrics: Sendable {
         }
     }
 
-    /// Counts actions produced, by kind, and the rule hits behind them.
+    /// Counts actions produced, by kind, and the rule hits behind them (one per firing, as
+    /// `replay --report` counts them: ``RuleHits``).
     package func actionsOut(_ actions: [Action]) {
+        let hitRules = hits.withLock { hits in actions.filter { hits.isHit($0) }.map(\.rule) }
         for action in actions {
             counter("groupbot_actions_total", ("kind", action.kind.rawValue)).increment()
-            counter("groupbot_rule_hits_total", ("rule", action.rule)).increment()
         }
+        for rule in hitRules { counter("groupbot_rule_hits_total", ("rule", rule)).increment() }
     }
 
     /// Counts events skipped as repeats.

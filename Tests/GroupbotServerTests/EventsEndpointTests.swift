@@ -177,3 +177,20 @@ import Testing
         }
     }
 }
+
+/// `groupbot_rule_hits_total` counts firings, as `replay --report` counts hits: a rule that
+/// acts three times for one event is one hit.
+@Suite struct RuleHitMetricTests {
+    @Test func aFiringWithSeveralActionsIsOneHit() {
+        let metrics = ServerMetrics()
+        func action(_ cause: String, _ step: Int) -> Action {
+            Action(id: "\(cause):ad:\(step)", group: "g1", body: step == 0 ? .delete(message: cause, user: "u1") : .notify(text: "n"),
+                   rule: "ad", cause: cause, due: Instant(milliseconds: 0), utcOffsetSeconds: 0)
+        }
+        metrics.actionsOut([action("m1", 0), action("m1", 1), action("m1", 2)])
+        metrics.actionsOut([action("m2", 0), action("m2", 1)])
+        let text = String(decoding: metrics.exposition(), as: UTF8.self)
+        #expect(text.contains(#"groupbot_rule_hits_total{rule="ad"} 2"#))
+        #expect(text.contains(#"groupbot_actions_total{kind="notify"} 3"#))
+    }
+}
