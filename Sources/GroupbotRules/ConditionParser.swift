@@ -18,6 +18,12 @@ struct ConditionParser {
             conditions.append(.regex(.nick, pattern))
         }
         if let value = keys["kind"], let kinds = reader.strings(value, what: "kind") {
+            // Any name may be used, but a name no transport sends is usually a slip.
+            for kind in kinds where !Self.usualKinds.contains(kind) {
+                reader.warn(value, "kind '\(kind)' is not one the transports send",
+                            expected: Self.usualKinds.joined(separator: ", ") + ", or a kind your own bridge sends",
+                            suggestion: Spelling.suggestion(for: kind, among: Self.usualKinds))
+            }
             conditions.append(.kind(Set(kinds)))
         }
         if let value = keys["role"] { conditions.append(.role(roles(value))) }
@@ -161,6 +167,10 @@ struct ConditionParser {
                 reader.warn(node, "\(what) /\(source)/ matches the empty string, so it matches every text",
                             expected: "a pattern that needs at least one character")
             }
+            if source.contains("\\p{Han}") || source.contains("\\p{Script_Extensions=Han}") {
+                reader.warn(node, "\(what) /\(source)/ uses \\p{Han}, which PCRE2 also matches on CJK punctuation such as 。、「」",
+                            expected: "\\p{sc=Han} for Chinese characters only")
+            }
             if Self.hasNestedQuantifier(source) {
                 reader.warn(node, "\(what) /\(source)/ repeats a group that itself repeats, which can backtrack catastrophically",
                             expected: "a pattern without nested quantifiers such as (a+)+ or (\\w*)*")
@@ -180,6 +190,9 @@ struct ConditionParser {
             return nil
         }
     }
+
+    /// The message kinds of the wire format (docs/wire-format.md) and the dialects.
+    static let usualKinds = ["text", "image", "video", "link", "file", "card", "red_packet"]
 
     /// A group whose content has a `+`, `*` or open `{n,}` quantifier, itself followed by
     /// `+`, `*`, `{n,}` or `{n,m}`: the classic shape of catastrophic backtracking. What

@@ -30,12 +30,31 @@ struct RuleBookCompiler {
                             stop: spec.stop, steps: spec.steps, location: spec.location, enforcement: spec.enforcement)
             }
             lintStops(compiled, in: name)
+            lintQuietSchedules(compiled, in: name, quiet: community.quietHours)
             lintPlaceholders(compiled, in: name, community: community)
             types[name] = GroupType(name: name, timeZone: zone, rules: compiled, keywords: KeywordIndex(lists: lists.raw),
                                     normalizedKeywords: KeywordIndex(lists: lists.normalized), community: community)
         }
         reportMissingReferences()
         return types
+    }
+
+    /// Warns about schedules that fall inside the type's quiet hours on every day they run:
+    /// they never post.
+    private mutating func lintQuietSchedules(_ rules: [Rule], in type: String, quiet: TimeWindow?) {
+        guard let quiet else { return }
+        for rule in rules {
+            guard let schedule = rule.schedule else { continue }
+            // Day 0 (1970-01-01) is a Thursday: days 0…6 are each weekday once.
+            let runs = (0..<7).map { LocalTime(Instant(seconds: Int64($0 * 86_400 + schedule.minuteOfDay * 60)), utcOffsetSeconds: 0) }
+                .filter { schedule.days.isEmpty || schedule.days.contains($0.weekday) }
+            guard !runs.isEmpty, runs.allSatisfy(quiet.contains) else { continue }
+            let warning = RuleError(
+                at: rule.location,
+                "schedule '\(rule.id)' at \(TimeWindow.clockText(schedule.minuteOfDay)) falls inside the quiet hours \(TimeWindow.clockText(quiet.fromMinute))–\(TimeWindow.clockText(quiet.toMinute)) of type '\(type)' on every day it runs, so it never posts",
+                expected: "a time outside the quiet hours, or quiet_hours that leave it out")
+            if !warnings.contains(warning) { warnings.append(warning) }
+        }
     }
 
     /// Warns about rules that can never run because an earlier rule with `stop`

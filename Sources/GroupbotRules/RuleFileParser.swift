@@ -1,3 +1,4 @@
+import Foundation
 import GroupbotCore
 import PCRE2
 import Yams
@@ -26,7 +27,8 @@ struct RuleFileParser {
             if let zone = SystemTimeZone(identifier: identifier) {
                 file.timeZone = zone
             } else {
-                reader.fail(node, "unknown timezone '\(identifier)'", expected: "an IANA name such as Asia/Shanghai")
+                reader.fail(node, "unknown timezone '\(identifier)'", expected: "an IANA name such as Asia/Shanghai",
+                            suggestion: Spelling.suggestion(for: identifier, among: TimeZone.knownTimeZoneIdentifiers))
             }
         }
         file.community = CommunityParser(reader: reader).parse(top)

@@ -68,8 +68,8 @@ package final class YAMLNodeReader {
         errors.append(error)
     }
 
-    package func warn(_ node: Node?, _ problem: String, expected: String? = nil) {
-        warnings.append(RuleError(at: location(of: node), problem, expected: expected))
+    package func warn(_ node: Node?, _ problem: String, expected: String? = nil, suggestion: String? = nil) {
+        warnings.append(RuleError(at: location(of: node), problem, expected: expected, suggestion: suggestion))
     }
 
     /// A mapping whose keys are all in `allowed`; unknown keys are reported with a did-you-mean.

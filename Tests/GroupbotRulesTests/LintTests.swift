@@ -118,3 +118,56 @@ import Testing
         #expect(ConditionParser.hasNestedQuantifier(pattern) == warns, "\(pattern)")
     }
 }
+
+/// What `check` says about slips the rule language lets through.
+@Suite struct SlipWarningTests {
+    func warnings(_ yaml: String) throws -> [String] {
+        try RuleBookLoader.loadWithTests(files: [("rules/general.yaml", yaml)]).warnings.map(\.description)
+    }
+
+    @Test func aScheduleInsideTheQuietHoursEveryDayItRuns() throws {
+        let found = try warnings("""
+            quiet_hours: { from: "22:00", to: "08:00" }
+            rules:
+              - id: night-post
+                on: schedule
+                at: "23:30"
+                actions: [{ send: 晚安 }]
+              - id: morning-post
+                on: schedule
+                at: "09:00"
+                actions: [{ send: 早安 }]
+            """)
+        #expect(found == ["rules/general.yaml:3:5: schedule 'night-post' at 23:30 falls inside the quiet hours 22:00–08:00 of type 'general' on every day it runs, so it never posts; expected a time outside the quiet hours, or quiet_hours that leave it out"])
+    }
+
+    @Test func aScheduleQuietOnlyOnSomeDaysStillPosts() throws {
+        let found = try warnings("""
+            quiet_hours: { from: "09:00", to: "12:00", days: [sat, sun] }
+            rules:
+              - id: daily
+                on: schedule
+                at: "10:00"
+                actions: [{ send: 早安 }]
+            """)
+        #expect(found.isEmpty)
+    }
+
+    @Test func hanScriptPropertyAndUnusualKinds() throws {
+        let found = try warnings("""
+            rules:
+              - id: chinese
+                on: message
+                when: { regex: '^\\p{Han}+$', kind: [text, imgae] }
+                actions: [{ reply: 好 }]
+            """)
+        #expect(found.contains { $0.contains("uses \\p{Han}, which PCRE2 also matches on CJK punctuation") && $0.contains("\\p{sc=Han}") })
+        #expect(found.contains { $0.contains("kind 'imgae' is not one the transports send") && $0.contains("did you mean 'image'") })
+        #expect(!found.contains { $0.contains("kind 'text'") })
+    }
+
+    @Test func aMisspeltTimeZoneGetsAGuess() {
+        let errors = loadErrors(["rules/general.yaml": "timezone: Asia/Shanghia\nrules: []\n"])
+        #expect(errors.contains { $0.contains("unknown timezone 'Asia/Shanghia'") && $0.contains("did you mean 'Asia/Shanghai'") })
+    }
+}
