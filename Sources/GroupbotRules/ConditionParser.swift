@@ -73,8 +73,22 @@ struct ConditionParser {
                         expected: "2 to \(Condition.repeatedMemory)")
             return nil
         }
-        let across = keys["across_groups"].flatMap { reader.bool($0, what: "across_groups") } ?? false
-        return .repeated(count: count, withinSeconds: within, acrossGroups: across)
+        var across = keys["across_groups"].flatMap { reader.bool($0, what: "across_groups") } ?? false
+        var groups = 1
+        if let groupsNode = keys["in_groups"], let value = reader.integer(groupsNode, what: "in_groups") {
+            guard value >= 2, value <= count else {
+                reader.fail(groupsNode, "in_groups \(value) cannot be met with count \(count)",
+                            expected: "2 to \(count): the number of distinct groups the \(count) messages came from")
+                return nil
+            }
+            if keys["across_groups"] != nil, !across {
+                reader.fail(groupsNode, "in_groups counts groups, but across_groups is false", expected: "across_groups: true, or no across_groups")
+                return nil
+            }
+            across = true
+            groups = value
+        }
+        return .repeated(count: count, withinSeconds: within, acrossGroups: across, inGroups: groups)
     }
 
     /// `groups: { more_than: 1, types: [general, category] }`

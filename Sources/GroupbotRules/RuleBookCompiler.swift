@@ -309,8 +309,8 @@ struct RuleBookCompiler {
         case .role(let roles): return .role(roles)
         case .time(let window): return .time(window)
         case .not(let nested): return .not(nested.map { compile($0, lists: &lists, normalized: normalizer) })
-        case .repeated(let count, let within, let across):
-            return .repeated(count: count, withinSeconds: within, acrossGroups: across)
+        case .repeated(let count, let within, let across, let groups):
+            return .repeated(count: count, withinSeconds: within, acrossGroups: across, inGroups: groups)
         case .memberships(let limit, let types, _): return .memberships(moreThan: limit, types: types)
         case .invites(let reach, let scope): return .invites(reach: reach, scope: scope)
         }

@@ -116,7 +116,7 @@ package enum RuleSchema {
         var when = object(Vocabulary.when, [
             "keywords": keywords, "regex": text, "nick_regex": text, "kind": strings, "role": roles, "time": time,
             "not": ["$ref": "#/$defs/when"],
-            "repeated": object(Vocabulary.repeated, ["count": ["type": "integer", "minimum": 2, "maximum": Condition.repeatedMemory], "within": duration, "across_groups": flag],
+            "repeated": object(Vocabulary.repeated, ["count": ["type": "integer", "minimum": 2, "maximum": Condition.repeatedMemory], "within": duration, "across_groups": flag, "in_groups": ["type": "integer", "minimum": 2]],
                                required: ["count", "within"], missing: &missing),
             "groups": object(Vocabulary.groups, ["more_than": integer, "types": strings], required: ["more_than"],
                              missing: &missing),

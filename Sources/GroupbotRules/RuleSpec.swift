@@ -9,7 +9,7 @@ enum ConditionSpec {
     case role(Set<MemberRole>)
     case time(TimeWindow)
     case not([ConditionSpec])
-    case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool)
+    case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool, inGroups: Int)
     case memberships(moreThan: Int, types: Set<String>, location: SourceLocation)
     case invites(reach: Int, scope: InviteScope)
 }

@@ -17,7 +17,7 @@ enum Vocabulary {
     static let except = ["roles", "users"]
     static let cooldown = ["duration", "per", "window"]
     static let time = ["days", "from", "to"]
-    static let repeated = ["across_groups", "count", "within"]
+    static let repeated = ["across_groups", "count", "in_groups", "within"]
     static let groups = ["more_than", "types"]
     static let invites = ["count", "scope"]
     static let actionOptions = ["after", "mention"]

@@ -60,13 +60,27 @@ import Testing
         ]
         let bytes = snapshot.takeRecentTexts()
         #expect(snapshot.state.recentTexts.lists.isEmpty)
-        #expect(bytes.count == 4 + (4 + 5 + 4 + 32) + (4 + 8 + 4 + 16))
+        #expect(bytes.count == 12 + (4 + 5 + 4 + 40) + (4 + 8 + 4 + 20))
         var restored = snapshot
         restored.state = EngineState()
         try restored.putRecentTexts(bytes)
         #expect(restored.state.recentTexts.count(member, fingerprint: .max, since: Instant(milliseconds: -10)) == 1)
         #expect(restored.state.recentTexts.count(everywhere, fingerprint: 9, since: Instant(milliseconds: 0)) == 1)
         #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts(Array(bytes.dropLast())) }
+        #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts([255, 255, 255, 255, 3, 0, 0, 0, 0, 0, 0, 0]) }
         #expect(throws: SnapshotTextsError.self) { try restored.putRecentTexts([255, 255, 255, 255]) }
+    }
+
+    /// Bytes written before sightings kept their group (no version marker, 16 bytes a sighting) still load.
+    @Test func recentTextsWrittenBeforeGroupsWereKeptStillLoad() throws {
+        func le<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] { withUnsafeBytes(of: value.littleEndian, Array.init) }
+        let key = Array("g1|u1".utf8)
+        let old = le(UInt32(1)) + le(UInt32(key.count)) + key + le(UInt32(1)) + le(UInt64(1_000)) + le(UInt64(42))
+        var snapshot = EngineSnapshot(state: EngineState())
+        try snapshot.putRecentTexts(old)
+        let member = RepeatScope.inGroup(MemberKey(group: "g1", user: "u1"))
+        let seen = snapshot.state.recentTexts.sightings(member, fingerprint: 42, since: Instant(milliseconds: 0))
+        #expect(seen.count == 1 && seen.groups == 1)
+        #expect(snapshot.state.recentTexts.lists[member]?.first?.group == 0)
     }
 }

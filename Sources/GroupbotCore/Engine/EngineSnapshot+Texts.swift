@@ -5,16 +5,20 @@
 /// member and group. Encoding them as JSON builds a large tree for a moment; as bytes
 /// they are written in one pass into one buffer.
 ///
-/// Layout, little-endian: a `UInt32` count of lists; per list a `UInt32` key length,
-/// the key's UTF-8 bytes, a `UInt32` count of sightings, and per sighting the time
-/// (`Int64` milliseconds) and the fingerprint (`UInt64`).
+/// Layout, little-endian: the marker `0xFFFFFFFF` and the version `2` (two `UInt32`s);
+/// a `UInt32` count of lists; per list a `UInt32` key length, the key's UTF-8 bytes, a
+/// `UInt32` count of sightings, and per sighting the time (`Int64` milliseconds), the
+/// fingerprint (`UInt64`) and the group's hash (`UInt32`). Version 1, written before
+/// groups were kept, has no marker and no group hash; it is still read.
 extension EngineSnapshot {
     /// Removes the recent texts from the snapshot and returns them as bytes.
     package mutating func takeRecentTexts() -> [UInt8] {
         let lists = Dictionary(state.recentTexts.lists.map { ($0.key.stored, $0.value) }, uniquingKeysWith: { $1 })
         state.recentTexts.lists = [:]
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(4 + lists.reduce(0) { $0 + 8 + $1.key.utf8.count + $1.value.count * 16 })
+        bytes.reserveCapacity(12 + lists.reduce(0) { $0 + 8 + $1.key.utf8.count + $1.value.count * 20 })
+        Self.append(Self.versionMarker, to: &bytes)
+        Self.append(UInt32(2), to: &bytes)
         Self.append(UInt32(lists.count), to: &bytes)
         for (key, sightings) in lists.sorted(by: { $0.key < $1.key }) {
             Self.append(UInt32(key.utf8.count), to: &bytes)
@@ -23,6 +27,7 @@ extension EngineSnapshot {
             for sighting in sightings {
                 Self.append(UInt64(bitPattern: sighting.time.milliseconds), to: &bytes)
                 Self.append(sighting.fingerprint, to: &bytes)
+                Self.append(sighting.group, to: &bytes)
             }
         }
         return bytes
@@ -32,22 +37,34 @@ extension EngineSnapshot {
     package mutating func putRecentTexts(_ bytes: [UInt8]) throws(SnapshotTextsError) {
         var reader = ByteReader(bytes: bytes)
         var lists: [RepeatScope: [TextSighting]] = [:]
-        let listCount = try reader.uint32()
+        var listCount = try reader.uint32()
+        var version: UInt32 = 1
+        if listCount == Self.versionMarker {
+            version = try reader.uint32()
+            guard version == 2 else { throw SnapshotTextsError(offset: reader.offset) }
+            listCount = try reader.uint32()
+        }
+        let sightingSize = version == 2 ? 20 : 16
         for _ in 0..<listCount {
             let stored = String(decoding: try reader.bytes(Int(try reader.uint32())), as: UTF8.self)
             let count = Int(try reader.uint32())
-            guard count <= reader.remaining / 16 else { throw SnapshotTextsError(offset: reader.offset) }
+            guard count <= reader.remaining / sightingSize else { throw SnapshotTextsError(offset: reader.offset) }
             var sightings: [TextSighting] = []
             sightings.reserveCapacity(count)
             for _ in 0..<count {
                 let time = Int64(bitPattern: try reader.uint64())
-                sightings.append(TextSighting(time: Instant(milliseconds: time), fingerprint: try reader.uint64()))
+                let fingerprint = try reader.uint64()
+                let group = version == 2 ? try reader.uint32() : 0
+                sightings.append(TextSighting(time: Instant(milliseconds: time), fingerprint: fingerprint, group: group))
             }
             if let scope = RepeatScope(stored: stored) { lists[scope] = sightings }
         }
         guard reader.remaining == 0 else { throw SnapshotTextsError(offset: reader.offset) }
         state.recentTexts.lists.merge(lists) { _, new in new }
     }
+
+    /// Where a list count would be, the marker of a versioned layout (no snapshot has that many lists).
+    private static let versionMarker: UInt32 = 0xFFFF_FFFF
 
     private static func append<Value: FixedWidthInteger>(_ value: Value, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }

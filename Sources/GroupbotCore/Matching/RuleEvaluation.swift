@@ -137,10 +137,11 @@ struct RuleEvaluation {
             })
         case .not(let nested):
             return !allHold(nested, event: event, rule: rule, collectCaptures: false)
-        case .repeated(let count, let window, let acrossGroups):
+        case .repeated(let count, let window, let acrossGroups, let groups):
             let scope: RepeatScope = acrossGroups ? .acrossGroups(user: event.user) : .inGroup(MemberKey(event))
             guard let fingerprint = RecentTexts.fingerprint(event.text) else { return false }
-            return engine.state.recentTexts.count(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window)) >= count
+            let seen = engine.state.recentTexts.sightings(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
+            return seen.count >= count && seen.groups >= groups
         case .memberships(let limit, let types):
             let groups = engine.state.members.groupsOfUser[event.user] ?? [:]
             return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit

@@ -67,13 +67,16 @@ extension RuleEvaluation {
                 + (window.days.isEmpty ? "" : " on " + window.days.sorted { $0.rawValue < $1.rawValue }.map(\.chineseName).joined(separator: "、"))
         case .not:
             return "the conditions under 'not' all hold"
-        case .repeated(let count, let window, let across):
+        case .repeated(let count, let window, let across, let groups):
             let scope: RepeatScope = across ? .acrossGroups(user: event.user) : .inGroup(MemberKey(event))
             guard let fingerprint = RecentTexts.fingerprint(event.text) else {
                 return "the text has no letters or digits, so it is never the same text"
             }
-            let seen = engine.state.recentTexts.count(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
-            return "the same text was posted \(seen) time(s), fewer than \(count) within \(window)s"
+            let seen = engine.state.recentTexts.sightings(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
+            if seen.count >= count {
+                return "the same text was posted \(seen.count) time(s) within \(window)s, but in \(seen.groups) group(s), fewer than \(groups)"
+            }
+            return "the same text was posted \(seen.count) time(s), fewer than \(count) within \(window)s"
         case .memberships(let limit, let types):
             let count = (engine.state.members.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
             return "the member is in \(count) such group(s), not more than \(limit)"

@@ -83,8 +83,9 @@ package enum Condition: Sendable {
     case time(TimeWindow)
     /// Not all of the nested conditions hold.
     case not([Condition])
-    /// The member posted the same (near-same) text at least `count` times within the window, this one included.
-    case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool)
+    /// The member posted the same (near-same) text at least `count` times within the window, this one
+    /// included; across groups, in at least `inGroups` distinct groups.
+    case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool, inGroups: Int)
     /// The member is in more than `count` groups of these types (this one included).
     case memberships(moreThan: Int, types: Set<String>)
     /// The inviter of this join has now invited exactly `count` members, counted in the scope.

@@ -70,7 +70,7 @@ package final class GroupType: Sendable {
     private static func repeatWindows(in conditions: [Condition]) -> [Int64] {
         conditions.flatMap { condition -> [Int64] in
             switch condition {
-            case .repeated(_, let window, _): [window]
+            case .repeated(_, let window, _, _): [window]
             case .not(let nested): repeatWindows(in: nested)
             default: []
             }

@@ -51,7 +51,7 @@ struct RecentTexts: FlowState {
     mutating func record(_ event: Event) {
         guard let fingerprint = Self.fingerprint(event.text) else { return }
         let oldest = event.time.milliseconds - horizonSeconds * 1000
-        let sighting = TextSighting(time: event.time, fingerprint: fingerprint)
+        let sighting = TextSighting(time: event.time, fingerprint: fingerprint, group: TextSighting.groupHash(event.group))
         Self.add(sighting, after: oldest, to: &lists[.inGroup(MemberKey(event)), default: []])
         Self.add(sighting, after: oldest, to: &lists[.acrossGroups(user: event.user), default: []])
     }
@@ -65,7 +65,19 @@ struct RecentTexts: FlowState {
 
     /// How many messages with `fingerprint`'s text `scope` posted since `since`.
     func count(_ scope: RepeatScope, fingerprint: UInt64, since: Instant) -> Int {
-        (lists[scope] ?? []).reduce(0) { $0 + ($1.fingerprint == fingerprint && $1.time >= since ? 1 : 0) }
+        sightings(scope, fingerprint: fingerprint, since: since).count
+    }
+
+    /// The messages with `fingerprint`'s text `scope` posted since `since`, and in how many
+    /// distinct groups (sightings stored before groups were kept count as one group).
+    func sightings(_ scope: RepeatScope, fingerprint: UInt64, since: Instant) -> (count: Int, groups: Int) {
+        var count = 0
+        var groups: Set<UInt32> = []
+        for sighting in lists[scope] ?? [] where sighting.fingerprint == fingerprint && sighting.time >= since {
+            count += 1
+            groups.insert(sighting.group)
+        }
+        return (count, groups.count)
     }
 
     /// The text with white space and punctuation removed and Latin letters in lower case,
@@ -83,10 +95,30 @@ struct RecentTexts: FlowState {
     }
 }
 
-/// A message's fingerprint, seen at a time (for repeat counting).
+/// A message's fingerprint, seen at a time in a group (for repeat counting).
 struct TextSighting: Codable, Sendable {
     var time: Instant
     var fingerprint: UInt64
+    /// A hash of the group's id (0: not known, a sighting stored before groups were kept).
+    var group: UInt32 = 0
+
+    init(time: Instant, fingerprint: UInt64, group: UInt32 = 0) {
+        self.time = time
+        self.fingerprint = fingerprint
+        self.group = group
+    }
+
+    init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        time = try values.decode(Instant.self, forKey: .time)
+        fingerprint = try values.decode(UInt64.self, forKey: .fingerprint)
+        group = try values.decodeIfPresent(UInt32.self, forKey: .group) ?? 0
+    }
+
+    /// 32 bits of the group id's stable hash, never 0: enough to tell a member's few groups apart.
+    static func groupHash(_ group: String) -> UInt32 {
+        UInt32(truncatingIfNeeded: StableHash.of(group)) | 1
+    }
 }
 
 extension Unicode.GeneralCategory {
