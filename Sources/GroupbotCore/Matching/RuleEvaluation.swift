@@ -140,7 +140,10 @@ struct RuleEvaluation {
         case .repeated(let count, let window, let acrossGroups, let groups):
             let scope: RepeatScope = acrossGroups ? .acrossGroups(user: event.user) : .inGroup(MemberKey(event))
             guard let fingerprint = RecentTexts.fingerprint(event.text) else { return false }
-            let seen = engine.state.recentTexts.sightings(scope, fingerprint: fingerprint, since: event.time.adding(seconds: -window))
+            let since = event.time.adding(seconds: -window)
+            // Counting distinct groups takes a set: only rules with in_groups pay for it.
+            guard groups > 1 else { return engine.state.recentTexts.count(scope, fingerprint: fingerprint, since: since) >= count }
+            let seen = engine.state.recentTexts.sightings(scope, fingerprint: fingerprint, since: since)
             return seen.count >= count && seen.groups >= groups
         case .memberships(let limit, let types):
             let groups = engine.state.members.groupsOfUser[event.user] ?? [:]

@@ -65,7 +65,7 @@ struct RecentTexts: FlowState {
 
     /// How many messages with `fingerprint`'s text `scope` posted since `since`.
     func count(_ scope: RepeatScope, fingerprint: UInt64, since: Instant) -> Int {
-        sightings(scope, fingerprint: fingerprint, since: since).count
+        (lists[scope] ?? []).reduce(0) { $0 + ($1.fingerprint == fingerprint && $1.time >= since ? 1 : 0) }
     }
 
     /// The messages with `fingerprint`'s text `scope` posted since `since`, and in how many
