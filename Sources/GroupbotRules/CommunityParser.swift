@@ -238,7 +238,7 @@ struct CommunityParser {
             }
             let parser = ActionParser(reader: reader, triggers: [.message], isSchedule: false, captureNames: [],
                                       allowed: ActionParser.names, context: "a ladder step",
-                                      flowFields: [.rule, .reason, .strikes, .nextSlot])
+                                      flowFields: [.rule, .reason, .strikes, .nextSlot, .slotReason])
             let steps = items.map { item -> [ActionStep] in
                 if case .sequence = item { return parser.parse(item) }
                 return parser.parse(.sequence(Node.Sequence([item])))

@@ -31,6 +31,9 @@ struct ConditionParser {
         if let value = keys["repeated"], let repeated = repeated(value) { conditions.append(repeated) }
         if let value = keys["groups"], let limit = memberships(value) { conditions.append(limit) }
         if let value = keys["invites"], let invites = invites(value) { conditions.append(invites) }
+        if let value = keys["in_ad_slot"], let inside = reader.bool(value, what: "in_ad_slot") {
+            conditions.append(.inAdSlot(inside, location: reader.location(of: value)))
+        }
         if let value = keys["not"] {
             let nested = parse(value)
             if !nested.isEmpty { conditions.append(.not(nested)) }

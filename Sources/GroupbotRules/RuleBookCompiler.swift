@@ -85,6 +85,7 @@ struct RuleBookCompiler {
             if rule.schedule == nil {
                 filled = [.rule, .reason]
                 if !community.adSlots.isEmpty { filled.insert(.nextSlot) }
+                if rule.enforcement.honoursAdSlots { filled.insert(.slotReason) }
                 if rule.enforcement.ladder != nil { filled.insert(.strikes) }
             }
             var empty: [TemplateField] = []
@@ -109,6 +110,7 @@ struct RuleBookCompiler {
         case .template, .example: "{\(field.rawValue)} only in nickname reminders and thanks (community.nickname)"
         case .strikes: "{strikes} only in a rule with a ladder"
         case .nextSlot: "{next_slot} only in a type with ad slots (community.ad_slots)"
+        case .slotReason: "{slot_reason} only in a rule with ad_slot: true"
         default: "{\(field.rawValue)} only where the rule fires on an event"
         }
     }
@@ -172,6 +174,12 @@ struct RuleBookCompiler {
             reference.found = reference.found || !community.adSlots.isEmpty
             references[slotKey] = reference
         }
+        for case .inAdSlot(_, let location) in rule.conditions {
+            let slotKey = key + "#in_ad_slot"
+            var reference = references[slotKey] ?? Reference(rule: rule.id, what: "in_ad_slot", location: location)
+            reference.found = reference.found || !community.adSlots.isEmpty
+            references[slotKey] = reference
+        }
         for case .memberships(_, let types, let location) in rule.conditions {
             // Groups are of concrete types only: an abstract one counts no memberships.
             let groupTypes = files.values.filter { $0.abstractLocation == nil }.map(\.name).sorted()
@@ -200,8 +208,9 @@ struct RuleBookCompiler {
     /// Errors for references no type satisfied.
     private mutating func reportMissingReferences() {
         for reference in references.values.sorted(by: { "\($0.location)" < "\($1.location)" }) where !reference.found {
-            if reference.what == "ad slots" {
-                errors.append(RuleError(at: reference.location, "rule '\(reference.rule)' honours ad slots, but no type that includes it has any",
+            if reference.what == "ad slots" || reference.what == "in_ad_slot" {
+                let uses = reference.what == "ad slots" ? "honours ad slots" : "asks in_ad_slot"
+                errors.append(RuleError(at: reference.location, "rule '\(reference.rule)' \(uses), but no type that includes it has any",
                                         expected: "an ad_slots: section in the type file or one it extends"))
             } else {
                 errors.append(RuleError(
@@ -313,6 +322,7 @@ struct RuleBookCompiler {
             return .repeated(count: count, withinSeconds: within, acrossGroups: across, inGroups: groups)
         case .memberships(let limit, let types, _): return .memberships(moreThan: limit, types: types)
         case .invites(let reach, let scope): return .invites(reach: reach, scope: scope)
+        case .inAdSlot(let inside, _): return .inAdSlot(inside)
         }
     }
 }

@@ -120,6 +120,7 @@ package enum RuleSchema {
                                required: ["count", "within"], missing: &missing),
             "groups": object(Vocabulary.groups, ["more_than": integer, "types": strings], required: ["more_than"],
                              missing: &missing),
+            "in_ad_slot": flag,
             "invites": ["anyOf": [integer, object(Vocabulary.invites, [
                 "count": integer, "scope": ["enum": InviteScope.allCases.map(\.rawValue)],
             ], required: ["count"], missing: &missing)]],

@@ -12,6 +12,7 @@ enum ConditionSpec {
     case repeated(count: Int, withinSeconds: Int64, acrossGroups: Bool, inGroups: Int)
     case memberships(moreThan: Int, types: Set<String>, location: SourceLocation)
     case invites(reach: Int, scope: InviteScope)
+    case inAdSlot(Bool, location: SourceLocation)
 }
 
 enum KeywordRequirementKind {

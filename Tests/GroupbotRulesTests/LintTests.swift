@@ -84,7 +84,7 @@ import Testing
             "rules/general.yaml:3:13: '{template}' is always empty in a welcome step; expected the flow placeholders of a welcome step: {names}, {count}",
             "rules/general.yaml:9:11: '{strikes}' is always empty in a nickname step; expected the flow placeholders of a nickname step: {template}, {example}",
             "rules/general.yaml:10:11: '{names}' is always empty in a nickname step; expected the flow placeholders of a nickname step: {template}, {example}",
-            "rules/general.yaml:12:25: '{names}' is always empty in a ladder step; expected the flow placeholders of a ladder step: {next_slot}, {strikes}, {rule}, {reason}",
+            "rules/general.yaml:12:25: '{names}' is always empty in a ladder step; expected the flow placeholders of a ladder step: {next_slot}, {strikes}, {rule}, {reason}, {slot_reason}",
         ])
     }
 

@@ -24,10 +24,16 @@ extension Engine {
         if enforcement.shadow {
             return fireInShadow(rule, type: type, event: event, captures: captures, now: now, into: &actions, trace: trace)
         }
-        if enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: true, trace: trace) { return .allowedInSlot }
+        var slotReason = ""
+        if enforcement.honoursAdSlots {
+            let verdict = slotVerdict(type: type, event: event, record: true)
+            if !type.community.adSlots.isEmpty { trace?.slotNote = verdict.traceNote }
+            if case .passes = verdict { return .allowedInSlot }
+            if rule.needsContext { slotReason = verdict.reason(type.community.texts) }
+        }
         var context: [String: String] = [:]
         if rule.needsContext {
-            context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id]
+            context = ["rule": rule.id, "reason": enforcement.reason ?? rule.id, "slot_reason": slotReason]
             if !type.community.adSlots.isEmpty { context["next_slot"] = nextSlotDescription(type: type, after: now) }
         }
         var steps = rule.steps
@@ -54,45 +60,78 @@ extension Engine {
         return .acted
     }
 
-    /// Whether a rule that honours ad slots should let this ad pass: inside a slot,
-    /// within the member's quota, after the red packet the slot asks for.
-    private func adSlotAllows(type: GroupType, event: Event, record: Bool, trace: DecisionTrace?) -> Bool {
+    /// What an ad slot says of an ad: it passes, or why not.
+    enum SlotVerdict {
+        case passes(slot: AdSlot, used: Int, packet: Double?)
+        case outside
+        case noPacket(slot: AdSlot, minimum: Double)
+        case smallPacket(slot: AdSlot, largest: Double, minimum: Double)
+        case quotaUsed(slot: AdSlot)
+
+        /// `{slot_reason}`: why the ad did not pass, in the type's words (empty when it passed).
+        func reason(_ texts: BuiltInTexts) -> String {
+            switch self {
+            case .passes: ""
+            case .outside: texts.render(.slotOutside)
+            case .noPacket(_, let minimum): texts.render(.slotNoPacket, ["minimum": Template.amountText(minimum)])
+            case .smallPacket(_, let largest, let minimum):
+                texts.render(.slotSmallPacket, ["largest": Template.amountText(largest), "minimum": Template.amountText(minimum)])
+            case .quotaUsed(let slot): texts.render(.slotQuotaUsed, ["quota": String(slot.quota)])
+            }
+        }
+
+        /// What `explain` says of it.
+        var traceNote: String {
+            func times(_ slot: AdSlot) -> String {
+                TimeWindow.clockText(slot.window.fromMinute) + "–" + TimeWindow.clockText(slot.window.toMinute)
+            }
+            func window(_ slot: AdSlot) -> String { "inside the ad slot " + times(slot) }
+            switch self {
+            case .passes(let slot, let used, let packet):
+                let paid = packet.map { ", after a red packet of \(Template.amountText($0))" } ?? ""
+                return "an ad inside the slot " + times(slot) + "\(paid): ad \(used + 1) of \(slot.quota) allowed, nothing done"
+            case .outside:
+                return "outside every ad slot"
+            case .noPacket(let slot, let minimum):
+                return window(slot) + ", but no red packet of at least \(Template.amountText(minimum)) was sent since it opened"
+            case .smallPacket(let slot, let largest, let minimum):
+                return window(slot) + ", but the largest red packet since it opened is \(Template.amountText(largest)), less than \(Template.amountText(minimum))"
+            case .quotaUsed(let slot):
+                return window(slot) + ", but the member's quota of \(slot.quota) is used"
+            }
+        }
+    }
+
+    /// Whether this ad passes an ad slot of its type: inside a slot, within the member's
+    /// quota, after the red packet the slot asks for. `record` counts it against the quota.
+    func slotVerdict(type: GroupType, event: Event, record: Bool) -> SlotVerdict {
         let offset = type.timeZone.utcOffsetSeconds(at: event.time)
         let local = LocalTime(event.time, utcOffsetSeconds: offset)
         for (index, slot) in type.community.adSlots.enumerated() {
             guard let startDay = slot.window.occurrenceStartDay(containing: local) else { continue }
             let start = Instant(seconds: Int64(startDay) * 86_400 + Int64(slot.window.fromMinute) * 60 - Int64(offset))
-            let member = MemberKey(event)
-            // The trace's words are only made when there is a trace: this runs for every ad.
-            let window = { TimeWindow.clockText(slot.window.fromMinute) + "–" + TimeWindow.clockText(slot.window.toMinute) }
             var packet: RedPacket?
             if let minimum = slot.minimumRedPacket {
-                let packets = (state.adSlots.redPackets[member] ?? []).lazy.filter { $0.time >= start && $0.time <= event.time }
+                let packets = (state.adSlots.redPackets[MemberKey(event)] ?? []).lazy.filter { $0.time >= start && $0.time <= event.time }
                 packet = packets.first { $0.amount >= minimum }
                 guard packet != nil else {
-                    if let trace {
-                        trace.slotNote = "inside the ad slot \(window()), but " + (packets.map(\.amount).max().map {
-                            "the largest red packet since it opened is \(Template.amountText($0)), less than \(Template.amountText(minimum))"
-                        } ?? "no red packet of at least \(Template.amountText(minimum)) was sent since it opened")
-                    }
-                    return false
+                    guard let largest = packets.map(\.amount).max() else { return .noPacket(slot: slot, minimum: minimum) }
+                    return .smallPacket(slot: slot, largest: largest, minimum: minimum)
                 }
             }
             let useKey = SlotUseKey(group: event.group, user: event.user, slot: index, day: startDay)
             let used = state.adSlots.used[useKey, default: 0]
-            guard used < slot.quota else {
-                trace?.slotNote = "inside the ad slot \(window()), but the member's quota of \(slot.quota) is used"
-                return false
-            }
+            guard used < slot.quota else { return .quotaUsed(slot: slot) }
             if record { state.adSlots.used[useKey] = used + 1 }
-            if let trace {
-                let paid = packet.map { ", after a red packet of \(Template.amountText($0.amount))" } ?? ""
-                trace.slotNote = "an ad inside the slot \(window())\(paid): ad \(used + 1) of \(slot.quota) allowed, nothing done"
-            }
-            return true
+            return .passes(slot: slot, used: used, packet: packet?.amount)
         }
-        if trace != nil, !type.community.adSlots.isEmpty { trace?.slotNote = "outside every ad slot" }
-        return false
+        return .outside
+    }
+
+    /// Whether the event's local time is inside an ad slot of its type (`in_ad_slot`).
+    static func isInAdSlot(_ event: Event, type: GroupType) -> Bool {
+        let local = LocalTime(event.time, utcOffsetSeconds: type.timeZone.utcOffsetSeconds(at: event.time))
+        return type.community.adSlots.contains { $0.window.occurrenceStartDay(containing: local) != nil }
     }
 
     /// Shadow mode: one notice to the admins describing what the rule would have done
@@ -101,15 +140,19 @@ extension Engine {
         _ rule: Rule, type: GroupType, event: Event, captures: [String: Substring], now: Instant,
         into actions: inout [Action], trace: DecisionTrace?
     ) -> Outcome {
-        if rule.enforcement.honoursAdSlots, adSlotAllows(type: type, event: event, record: false, trace: trace) {
-            return .allowedInSlot
+        var slotReason = ""
+        if rule.enforcement.honoursAdSlots {
+            let verdict = slotVerdict(type: type, event: event, record: false)
+            if !type.community.adSlots.isEmpty { trace?.slotNote = verdict.traceNote }
+            if case .passes = verdict { return .allowedInSlot }
+            slotReason = verdict.reason(type.community.texts)
         }
         var steps = rule.steps
         if let name = rule.enforcement.ladder, let ladder = type.community.ladders[name], !ladder.steps.isEmpty {
             let count = state.ladders.count(after: StrikeKey(user: event.user, ladder: name), at: now, counting: ladder.counting)
             steps += ladder.steps[min(count, ladder.steps.count) - 1]
         }
-        let context = ["rule": rule.id, "reason": rule.enforcement.reason ?? rule.id,
+        let context = ["rule": rule.id, "reason": rule.enforcement.reason ?? rule.id, "slot_reason": slotReason,
                        "next_slot": type.community.adSlots.isEmpty ? "" : nextSlotDescription(type: type, after: now)]
         let texts = type.community.texts
         let would = steps.map { step -> String in

@@ -148,6 +148,8 @@ struct RuleEvaluation {
         case .memberships(let limit, let types):
             let groups = engine.state.members.groupsOfUser[event.user] ?? [:]
             return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit
+        case .inAdSlot(let inside):
+            return Engine.isInAdSlot(event, type: type) == inside
         case .invites(let reach, let scope):
             guard let inviter = event.inviter else { return false }
             return engine.state.members.invitations(by: inviter, scope: scope, group: event.group, typeName: type.name) == reach

@@ -80,6 +80,8 @@ extension RuleEvaluation {
         case .memberships(let limit, let types):
             let count = (engine.state.members.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
             return "the member is in \(count) such group(s), not more than \(limit)"
+        case .inAdSlot(let inside):
+            return inside ? "the message is outside every ad slot" : "the message is inside an ad slot"
         case .invites(let reach, let scope):
             guard let inviter = event.inviter else { return "the join names no inviter" }
             let count = engine.state.members.invitations(by: inviter, scope: scope, group: event.group, typeName: type.name)

@@ -41,6 +41,11 @@ package struct BuiltInTexts: Sendable, Equatable {
         case quietAlertNobody = "quiet_alert_nobody"
         case quietMember = "quiet_member"
         case nextSlot = "next_slot"
+        /// Why an ad did not pass its slot (`{slot_reason}`).
+        case slotOutside = "slot_outside"
+        case slotNoPacket = "slot_no_packet"
+        case slotSmallPacket = "slot_small_packet"
+        case slotQuotaUsed = "slot_quota_used"
         case days, hours, minutes, seconds
         case monday, tuesday, wednesday, thursday, friday, saturday, sunday
 
@@ -63,6 +68,10 @@ package struct BuiltInTexts: Sendable, Equatable {
             case .quietMember: ["nick", "user", "count"]
             case .memberName: ["nick", "user"]
             case .nextSlot: ["month", "day", "weekday", "from", "to"]
+            case .slotOutside: []
+            case .slotNoPacket: ["minimum"]
+            case .slotSmallPacket: ["largest", "minimum"]
+            case .slotQuotaUsed: ["quota"]
             case .days, .hours, .minutes, .seconds: ["n"]
             case .monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday: []
             }
@@ -165,6 +174,10 @@ package struct BuiltInTexts: Sendable, Equatable {
         .quietAlertNobody: "这几天没有人发言。",
         .quietMember: "{nick}（{user}，{count} 条）",
         .nextSlot: "{month}月{day}日（{weekday}）{from}–{to}",
+        .slotOutside: "现在不是广告时段",
+        .slotNoPacket: "广告时段里要先发一个 {minimum} 元以上的红包",
+        .slotSmallPacket: "红包 {largest} 元，不到 {minimum} 元",
+        .slotQuotaUsed: "这个广告时段每人 {quota} 条的名额已经用完",
         .days: "{n}天", .hours: "{n}小时", .minutes: "{n}分钟", .seconds: "{n}秒",
         .monday: "周一", .tuesday: "周二", .wednesday: "周三", .thursday: "周四", .friday: "周五",
         .saturday: "周六", .sunday: "周日",
@@ -191,6 +204,10 @@ package struct BuiltInTexts: Sendable, Equatable {
         .quietAlertNobody: "Nobody has spoken these days.",
         .quietMember: "{nick} ({user}, {count} messages)",
         .nextSlot: "{weekday} {month}/{day} {from}–{to}",
+        .slotOutside: "it is not the ad slot now",
+        .slotNoPacket: "an ad in the slot needs a red packet of at least {minimum} first",
+        .slotSmallPacket: "the red packet of {largest} is less than {minimum}",
+        .slotQuotaUsed: "the {quota} ad(s) each member may post in this slot are used",
         .days: "{n} d", .hours: "{n} h", .minutes: "{n} min", .seconds: "{n} s",
         .monday: "Mon", .tuesday: "Tue", .wednesday: "Wed", .thursday: "Thu", .friday: "Fri",
         .saturday: "Sat", .sunday: "Sun",

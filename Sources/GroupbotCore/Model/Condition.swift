@@ -90,6 +90,8 @@ package enum Condition: Sendable {
     case memberships(moreThan: Int, types: Set<String>)
     /// The inviter of this join has now invited exactly `count` members, counted in the scope.
     case invites(reach: Int, scope: InviteScope)
+    /// The event's local time is (or, with false, is not) inside an ad slot of the type.
+    case inAdSlot(Bool)
 }
 
 /// Where a member's invitations are counted.

@@ -14,11 +14,13 @@ package enum TemplateField: String, Sendable, CaseIterable {
     /// Ad slots and ladders: when the next slot opens, the member's strikes, the rule and its reason.
     case nextSlot = "next_slot"
     case strikes, rule, reason
+    /// Why an ad did not pass its ad slot (outside it, no or too small a red packet, quota used).
+    case slotReason = "slot_reason"
 
     /// Fields whose value comes from the flow that renders the template, not from the event.
     package var isContextual: Bool {
         switch self {
-        case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason: true
+        case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason, .slotReason: true
         default: false
         }
     }
@@ -144,7 +146,7 @@ package struct Template: Sendable, Equatable {
         case .oldNick: return event.oldNick ?? ""
         case .amount:
             return event.amount.map(amountText) ?? ""
-        case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason:
+        case .names, .count, .template, .example, .nextSlot, .strikes, .rule, .reason, .slotReason:
             return ""
         }
     }
