@@ -107,17 +107,24 @@ import GroupbotTestSupport
         ])
         let files = try FileManager.default.contentsOfDirectory(atPath: Paths.rules).filter { $0.hasSuffix(".yaml") }.sorted()
         #expect(files.count >= 6)
+        let (status, text) = try validate(files.map { Paths.rules + "/" + $0 }, schemasIn: directory)
+        #expect(status == 0, "\(text)")
+        #expect(text.hasSuffix("\(files.count) files checked, 0 problems\n"))
+    }
+
+    /// Runs the independent validator (python-jsonschema) over `files` with the schemas
+    /// `type.json` and `mapping.json` in `directory`.
+    func validate(_ files: [String], schemasIn directory: String) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Paths.repository + "/Tests/schema/validate.py", directory + "/type.json",
-                             directory + "/mapping.json"] + files.map { Paths.rules + "/" + $0 }
+                             directory + "/mapping.json"] + files
         let output = Pipe()
         process.standardOutput = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
-        #expect(text.hasSuffix("\(files.count) files checked, 0 problems\n"))
+        return (process.terminationStatus, text)
     }
 
     /// What the parser takes, the schema takes: the forms added to the language, in one file
@@ -150,15 +157,7 @@ import GroupbotTestSupport
         ])
         let check = try groupbot(["check", "--strict", directory + "/rules"])
         #expect(check.status == 0, "\(check.errors)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Paths.repository + "/Tests/schema/validate.py", directory + "/type.json",
-                             directory + "/mapping.json", directory + "/rules/base.yaml", directory + "/rules/general.yaml"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (_, text) = try validate([directory + "/rules/base.yaml", directory + "/rules/general.yaml"], schemasIn: directory)
         #expect(text.hasSuffix("2 files checked, 0 problems\n"), "\(text)")
     }
 
