@@ -50,8 +50,8 @@ import Testing
             ("regional.yaml", 32, "[区县市]", "[市-区]"),
             ("regional.yaml", 66, "roles: [owner, admin]", "roles: [owner, admn]"),
             ("vip.yaml", 45, "- id: link-card-note", "- id: link-card-not"),
-            ("vip.yaml", 98, "priority: 20", "priority: high"),
-            ("vip.yaml", 120, "duration: 10m", "duration: 10min"),
+            ("vip.yaml", 115, "priority: 20", "priority: high"),
+            ("vip.yaml", 137, "duration: 10m", "duration: 10min"),
         ])
         defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
         var printed: [String] = []
