@@ -47,6 +47,10 @@ extension SQLiteStore {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.*, g.type AS type,
+                    -- A day without a join or leave keeps the count last reported before it.
+                    COALESCE(s.members, (SELECT p.members FROM daily_stats p
+                        WHERE p.group_id = s.group_id AND p.day < s.day AND p.members IS NOT NULL
+                        ORDER BY p.day DESC LIMIT 1)) AS members_known,
                     COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
                         WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS active
                 FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
@@ -57,7 +61,7 @@ extension SQLiteStore {
                 let hits = try Row.fetchAll(db, sql: "SELECT rule, hits, false_positives FROM daily_rule_hits WHERE group_id = ? AND day = ?",
                                             arguments: [group, day])
                 return DailyFigures(
-                    group: group, type: row["type"], day: day, members: row["members"], joins: row["joins"],
+                    group: group, type: row["type"], day: day, members: row["members_known"], joins: row["joins"],
                     leaves: row["leaves"], active: row["active"], messages: row["messages"], guided: row["guided"],
                     deleted: row["deleted"], muted: row["muted"], kicks: row["kicks"], strikes: row["strikes"],
                     hits: Dictionary(hits.filter { ($0["hits"] as Int) > 0 }.map { ($0["rule"] as String, $0["hits"] as Int) },

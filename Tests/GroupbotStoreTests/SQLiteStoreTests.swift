@@ -347,6 +347,19 @@ import Testing
         #expect(try store.dailyFigures(type: "vip").isEmpty)
     }
 
+    /// A day without a join or leave has no count from the platform: it keeps the last one.
+    @Test func everyGroupDayHasTheMemberCountLastReported() throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let run = try pipeline(store, sink: CollectingSink())
+        run.handle(event("j1", "", at: 0, type: .join))               // day 1: 120 members
+        run.handle(event("m1", "你好", at: 24 * 60))                   // day 2: messages only
+        run.handle(event("m2", "你好", at: 2 * 24 * 60, group: "g2"))   // another group, never counted
+        run.finish()
+        let figures = try store.dailyFigures()
+        #expect(figures.map(\.day) == ["2026-11-20", "2026-11-21", "2026-11-22"])
+        #expect(figures.map(\.members) == [120, 120, nil])
+    }
+
     @Test func dailyFiguresCountDaysInTheGroupTypesTimeZone() throws {
         let store = try SQLiteStore(path: temporaryPath())
         let book = try RuleBookLoader.load(files: [("rules/general.yaml", "timezone: Asia/Shanghai\n" + Self.rules)])
