@@ -17,6 +17,8 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var rules = "rules"
     /// The state file, or `memory`.
     package var state = "groupbot.sqlite"
+    /// Days of actions the state file keeps in its audit log.
+    package var keepDays = 90
     /// Whether the state file is synced at every commit (SQLite `synchronous = FULL`).
     package var syncCommits = false
     /// Request bodies larger than this get 413.
@@ -206,7 +208,7 @@ private struct ConfigReader {
     }
 
     func read(_ root: Node, into configuration: inout ServerConfiguration) {
-        let known = ["host", "port", "rules", "state", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
+        let known = ["host", "port", "rules", "state", "keep_days", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
                      "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes"]
         for (key, value) in settings(of: root, known: known, section: "the configuration") {
             switch key {
@@ -214,6 +216,7 @@ private struct ConfigReader {
             case "port": integer(value, key, range: 1...65_535).map { configuration.port = $0 }
             case "rules": reader.string(value, what: key).map { configuration.rules = $0 }
             case "state": reader.string(value, what: key).map { configuration.state = $0 }
+            case "keep_days": integer(value, key, range: 1...36_500).map { configuration.keepDays = $0 }
             case "sync_commits": reader.bool(value, what: key).map { configuration.syncCommits = $0 }
             case "max_body_bytes": integer(value, key, range: 1_024...(64 << 20)).map { configuration.maxBodyBytes = $0 }
             case "reload": reader.bool(value, what: key).map { configuration.reload = $0 }

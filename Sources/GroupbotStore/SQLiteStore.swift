@@ -43,6 +43,10 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
     private let backgroundFailure = FailureSlot()
     /// The journal's last row: what a snapshot taken now covers.
     private var journalSeq: Int64 = 0
+    /// The engine's time of the newest work committed (what retention counts back from).
+    private var newestWork: Int64 = 0
+    /// What the file keeps of its history (the audit log's days, the processed ids).
+    package var retention = Retention()
     /// The outbox's last row: ``committedMark``. Read by `serve`'s actor, written by commits.
     private let outboxSeq = Mutex<Int64>(0)
 
@@ -125,6 +129,7 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
         ids.reserveCapacity(entries.count)
         var journal = BatchCoding.Packer(), outbox = BatchCoding.Packer()
         for entry in entries {
+            newestWork = max(newestWork, entry.time.milliseconds)
             journal.append(entry: entry)
             if let event = entry.event { ids.append(StableHash.of(id: event.id)) }
             for action in entry.actions { outbox.append(action: action) }
@@ -189,7 +194,8 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
         // counted since then go with the next snapshot instead of being dropped.
         if let failure = backgroundFailure.take() { throw failure }
         // Everything committed so far is covered: the journal up to its last row, the figures counted.
-        let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, stats: pendingStats, registry: pendingRegistry)
+        let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, stats: pendingStats, registry: pendingRegistry,
+                                        retention: retention, newestWork: newestWork)
         entriesSinceSnapshot = 0
         lastSnapshot = Date()
         pendingStats = DailyStats()
@@ -197,6 +203,7 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
         guard let background = snapshotQueue else {
             try Self.write(captured, to: pool)
             try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: nil)
+            try captured.retention.prune(pool, now: captured.newestWork)
             return
         }
         background.async { [pool, path, backgroundFailure] in
@@ -204,6 +211,7 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
                 try Self.write(captured, to: pool)
                 // In short transactions, so the commits waiting for the writer slip in between.
                 try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: 32)
+                try captured.retention.prune(pool, now: captured.newestWork)
             } catch {
                 backgroundFailure.set(StoreError(path: path, reason: "snapshot: \(error)"))
             }
@@ -248,13 +256,13 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
         snapshotQueue = snapshotQueue ?? DispatchQueue(label: "groupbot.snapshots", qos: .utility)
     }
 
-    /// Waits until the snapshots handed to the background are written; throws the last failure.
     /// Waits for the snapshots under way, then checkpoints the log into the file.
     package func close() throws {
         try waitForSnapshots()
         try finishCheckpoints()
     }
 
+    /// Waits until the snapshots handed to the background are written; throws the last failure.
     package func waitForSnapshots() throws {
         snapshotQueue?.sync {}
         if let failure = backgroundFailure.take() { throw failure }
@@ -292,6 +300,8 @@ private struct CapturedSnapshot: @unchecked Sendable {
     let journalSeq: Int64
     let stats: DailyStats
     let registry: GroupRegistry
+    let retention: Retention
+    let newestWork: Int64
 }
 
 extension JSONEncoder {

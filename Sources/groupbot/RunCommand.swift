@@ -27,11 +27,18 @@ struct RunCommand: ParsableCommand {
     @Option(help: "The state file (SQLite, WAL): strikes, timers, cooldowns and the outbox survive restarts, and an event delivered twice acts once. 'memory' keeps state in memory only.")
     var state: String = "groupbot.sqlite"
 
+    @Option(help: "Days of actions the state file keeps for 'groupbot log'; older ones are pruned with each snapshot.")
+    var keepDays: Int = 90
+
     @Flag(help: "Sync the state file at every commit (a batch of events, not each event): a power cut then loses nothing committed. Slower.")
     var syncCommits = false
 
     @Flag(inversion: .prefixedNo, help: "Reload the rules on SIGHUP and when a rule file changes (checked every second); a bad file keeps the old rules running.")
     var reload = true
+
+    func validate() throws {
+        guard keepDays >= 1 else { throw ValidationError("--keep-days must be 1 or more") }
+    }
 
     func run() throws {
         let book = try rules.loadBook()
@@ -50,6 +57,7 @@ struct RunCommand: ParsableCommand {
         // file) and snapshots run on threads of their own, so the writer never stalls on them.
         let sqlite = store as? SQLiteStore
         if let sqlite {
+            sqlite.retention.auditDays = keepDays
             do {
                 if syncCommits { try sqlite.syncEveryCommit() }
                 try sqlite.checkpointInBackground(truncateAboveBytes: 256 << 20)

@@ -99,6 +99,11 @@ struct LogCommand: ParsableCommand {
     func run() throws {
         let store = try source.openStore()
         let output = FileOutput.standardOutput()
+        if let keptFrom = try store.auditKeptFrom() {
+            // Say what retention left out, so an empty answer is not mistaken for "nothing happened".
+            let day = Timestamp.format(Instant(milliseconds: Int64(keptFrom.timeIntervalSince1970 * 1000)), utcOffsetSeconds: 0)
+            FileOutput.standardError().writeLine("audit log kept from \(day); older actions were pruned (the state file's retention)")
+        }
         for entry in try store.auditLog(group: source.group, user: user, rule: rule) {
             let action = entry.action
             var line = "\(Timestamp.format(action.due, utcOffsetSeconds: action.utcOffsetSeconds))  \(action.kind.rawValue)"

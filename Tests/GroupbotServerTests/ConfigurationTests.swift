@@ -111,3 +111,12 @@ import Testing
         try ServerAssembly.checkExposure(configuration, insecure: false)  // loopback is fine
     }
 }
+
+/// `keep_days`: how long the state file keeps its audit log.
+@Suite struct RetentionSettingTests {
+    @Test func keepDaysIsReadAndChecked() throws {
+        #expect(try ServerConfiguration.parse("keep_days: 30\n", path: "g.yaml").keepDays == 30)
+        #expect(try ServerConfiguration.parse("port: 8080\n", path: "g.yaml").keepDays == 90)
+        #expect(throws: ConfigurationError.self) { try ServerConfiguration.parse("keep_days: 0\n", path: "g.yaml") }
+    }
+}

@@ -360,6 +360,34 @@ import Testing
         #expect(figures.map(\.members) == [120, 120, nil])
     }
 
+    /// The file stays bounded: with each snapshot, actions handed on longer ago than the
+    /// retention (in the engine's time) leave the audit log, and processed ids past what
+    /// de-duplication remembers go; what is recent stays.
+    @Test func retentionPrunesTheAuditLogAndTheProcessedIDs() throws {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        store.retention = Retention(auditDays: 2, processedIDs: 2)
+        let run = try pipeline(store, sink: CollectingSink())
+        run.handle(event("old1", "加微信", at: 0))
+        run.flush()
+        run.handle(event("old2", "你好", at: 1))
+        run.flush()
+        run.handle(event("new1", "加微信", at: 5 * 24 * 60))
+        run.flush()
+        run.handle(event("new2", "你好", at: 5 * 24 * 60 + 1))
+        run.finish()
+        let causes = Set(try store.auditLog().map(\.action.cause))
+        #expect(causes == ["new1"])
+        #expect(try store.auditKeptFrom() != nil)
+        let processedRows = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM processed") ?? 0 }
+        #expect(processedRows == 2)
+        // The daily figures are kept apart and keep every day.
+        #expect(try store.dailyFigures().map(\.day) == ["2026-11-20", "2026-11-25"])
+        let reopened = try SQLiteStore(path: path)
+        #expect(try reopened.contains(eventID: "new2"))
+        #expect(try !reopened.contains(eventID: "old1"))
+    }
+
     @Test func dailyFiguresCountDaysInTheGroupTypesTimeZone() throws {
         let store = try SQLiteStore(path: temporaryPath())
         let book = try RuleBookLoader.load(files: [("rules/general.yaml", "timezone: Asia/Shanghai\n" + Self.rules)])
