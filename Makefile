@@ -28,6 +28,7 @@ test: deps
 	$(SWIFT) test --skip-build
 	$(BIN) check rules/
 	$(BIN) test rules/
+	python3 Tests/docs/tutorials.py $(BIN)
 	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
 	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
 

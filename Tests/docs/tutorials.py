@@ -1,0 +1,171 @@
+#!/usr/bin/env python3
+"""Runs the tutorials of README.md and docs/authoring.md on a copy of the shipped rules
+and checks that `groupbot` prints what they show.
+
+    python3 Tests/docs/tutorials.py .build/debug/groupbot
+
+Each tutorial's edits (the YAML blocks it tells the reader to add or change) are made
+here, in the order the text gives them; then each console example that does not depend on
+the wall clock is run and compared line by line. In the documented output a line `…`
+stands for any number of lines, and `…` inside a line for any text. Exit status 1 when an
+example drifted from the binary, with the difference.
+"""
+import os, re, shutil, subprocess, sys, tempfile
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, '.build/debug/groupbot'))
+failures = []
+
+
+def blocks(doc, kind):
+    return re.findall(r'```' + kind + r'\n(.*?)```', open(os.path.join(REPO, doc), encoding='utf-8').read(), re.S)
+
+
+def console(doc, command):
+    """The documented output of `$ command` in the first console block of `doc` that runs it."""
+    for block in blocks(doc, 'console'):
+        lines = block.rstrip('\n').split('\n')
+        if '$ ' + command in lines:
+            output = []
+            for line in lines[lines.index('$ ' + command) + 1:]:
+                if line.startswith('$ '):
+                    break
+                output.append(line)
+            return output
+    raise SystemExit(f'{doc}: no console block runs $ {command}')
+
+
+def line_matches(shown, actual):
+    parts = shown.split('…')
+    if len(parts) == 1:
+        return shown == actual
+    if not (actual.startswith(parts[0]) and actual.endswith(parts[-1])):
+        return False
+    rest = actual[len(parts[0]):len(actual) - len(parts[-1]) if parts[-1] else len(actual)]
+    for part in parts[1:-1]:
+        index = rest.find(part)
+        if index < 0:
+            return False
+        rest = rest[index + len(part):]
+    return True
+
+
+def matches(shown, actual):
+    """Documented lines against actual ones; a line `…` stands for any number of lines."""
+    if not shown:
+        return not actual
+    if shown[0].strip() == '…':
+        return any(matches(shown[1:], actual[start:]) for start in range(len(actual) + 1))
+    return bool(actual) and line_matches(shown[0], actual[0]) and matches(shown[1:], actual[1:])
+
+
+def check(doc, command, directory, shown=None):
+    shown = console(doc, command) if shown is None else shown
+    # stdout and stderr in one pipe, in the order they were written, as a terminal shows them.
+    run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env=dict(os.environ, PATH=os.path.dirname(BINARY) + os.pathsep + os.environ['PATH']))
+    actual = run.stdout.rstrip('\n').split('\n') if run.stdout.strip() else []
+    if not matches(shown, actual):
+        failures.append(f'{doc}: $ {command}\n  shown:\n    ' + '\n    '.join(shown) +
+                        '\n  printed:\n    ' + '\n    '.join(actual))
+
+
+def insert_after_rule(path, rule_id, block):
+    """Puts `block` after the rule `rule_id` of a type file (before the next rule or comment)."""
+    lines = open(path, encoding='utf-8').read().split('\n')
+    start = next(i for i, line in enumerate(lines) if line.strip() == '- id: ' + rule_id)
+    end = next(i for i in range(start + 1, len(lines))
+               if lines[i].startswith('  - id:') or lines[i].startswith('  #') or (lines[i] and not lines[i].startswith(' ')))
+    lines[end:end] = block.rstrip('\n').split('\n') + ['']
+    open(path, 'w', encoding='utf-8').write('\n'.join(lines))
+
+
+def replace_line(path, number, old, new):
+    lines = open(path, encoding='utf-8').read().split('\n')
+    assert old in lines[number - 1], f'{path}:{number} has no {old!r}'
+    lines[number - 1] = lines[number - 1].replace(old, new)
+    open(path, 'w', encoding='utf-8').write('\n'.join(lines))
+
+
+def copy_of_the_rules():
+    directory = tempfile.mkdtemp(prefix='groupbot-tutorial-')
+    for name in ('rules', 'examples'):
+        shutil.copytree(os.path.join(REPO, name), os.path.join(directory, name))
+    return directory
+
+
+def readme():
+    doc = 'README.md'
+    directory = copy_of_the_rules()
+    general = os.path.join(directory, 'rules/general.yaml')
+    rule, cooldown, test = blocks(doc, 'yaml')[:3]
+    insert_after_rule(general, 'faq-invoice', rule)
+    check(doc, 'groupbot check rules/', directory)
+    # The same step with `cooldown` and `{nick}` mistyped (the second console block of the step).
+    number = next(i for i, line in enumerate(open(general, encoding='utf-8').read().split('\n'), 1)
+                  if line.strip().startswith('cooldown: 10m') and 'however many ask' in line)
+    replace_line(general, number, 'cooldown:', 'cooldwn:')
+    replace_line(general, number + 2, '{nick}', '{nik}')
+    typos = [b for b in blocks(doc, 'console') if 'cooldwn' in b][0].rstrip('\n').split('\n')[1:]
+    check(doc, 'groupbot check rules/', directory, shown=typos)
+    replace_line(general, number, 'cooldwn:', 'cooldown:')
+    replace_line(general, number + 2, '{nik}', '{nick}')
+    # Step 3 runs on the wall clock (its ts and next-slot dates are the day it was written): not compared.
+    open(os.path.join(directory, 'log.jsonl'), 'w', encoding='utf-8').write(blocks(doc, 'json')[0])
+    subprocess.run([BINARY, 'replay', 'log.jsonl', '--rules', 'rules/'], cwd=directory, check=True,
+                   stdout=open(os.path.join(directory, 'expected.jsonl'), 'w'))
+    check(doc, 'cat expected.jsonl', directory)
+    replace_line(general, number, 'cooldown: 10m              # once per 10 minutes per group, however many ask',
+                 cooldown.strip())
+    check(doc, 'groupbot replay log.jsonl --rules rules/ --expect expected.jsonl', directory)
+    with open(general, 'a', encoding='utf-8') as file:
+        file.write('\n' + test)
+    check(doc, 'groupbot test rules/', directory)
+    shutil.rmtree(directory)
+
+
+def authoring():
+    doc = 'docs/authoring.md'
+    directory = copy_of_the_rules()
+    base, ads = (os.path.join(directory, 'rules', name) for name in ('base.yaml', 'ads.yaml'))
+    side_job, disable, holiday = blocks(doc, 'yaml')[:3]
+    insert_after_rule(base, 'ad-link-card', side_job)
+    lines = open(ads, encoding='utf-8').read().split('\n')
+    at = next(i for i, line in enumerate(lines) if line.strip() == '- id: ad-contact')
+    lines[at:at] = disable.rstrip('\n').split('\n')
+    open(ads, 'w', encoding='utf-8').write('\n'.join(lines))
+    check(doc, 'groupbot check rules/', directory)
+    check(doc, 'groupbot replay examples/demo.jsonl --rules rules/ --report', directory)
+    # "Warnings and --strict": four slips planted in a copy.
+    slips = copy_of_the_rules()
+    for name in ('base.yaml', 'ads.yaml'):
+        shutil.copy(os.path.join(directory, 'rules', name), os.path.join(slips, 'rules', name))
+    slipped = lambda name: os.path.join(slips, 'rules', name)
+    text = open(slipped('base.yaml'), encoding='utf-8').read()
+    open(slipped('base.yaml'), 'w', encoding='utf-8').write(
+        text.replace("regex: '副业|躺赚|宝妈.{0,8}(在家|手机)'", "regex: '副业|躺赚|(宝妈\\s*)+在家|'"))
+    general = open(slipped('general.yaml'), encoding='utf-8').read().split('\n')
+    shipping = next(i for i, line in enumerate(general) if line.strip() == '- id: faq-shipping')
+    words = next(i for i in range(shipping, len(general)) if 'any: [发货, 快递' in general[i])
+    general[words] = general[words].replace('快递, 物流', '快递, 物流, 快递')
+    quiet = next(i for i, line in enumerate(general) if line.strip() == '- id: night-quiet')
+    days = next(i for i in range(quiet, len(general)) if 'days: [' in general[i])
+    general[days] = re.sub(r'days: \[[^]]*\]', 'days: []', general[days])
+    open(slipped('general.yaml'), 'w', encoding='utf-8').write('\n'.join(general))
+    regional = open(slipped('regional.yaml'), encoding='utf-8').read().split('\n')
+    first = regional.index('rules:') + 1
+    regional[first:first] = holiday.rstrip('\n').split('\n')
+    open(slipped('regional.yaml'), 'w', encoding='utf-8').write('\n'.join(regional))
+    warnings = [b for b in blocks(doc, 'console') if 'listed twice' in b][0].rstrip('\n').split('\n')[1:]
+    check(doc, 'groupbot check rules/', slips, shown=warnings)
+    check(doc, 'groupbot check --strict rules/', slips)
+    shutil.rmtree(slips)
+    shutil.rmtree(directory)
+
+
+readme()
+authoring()
+for failure in failures:
+    print(failure, file=sys.stderr)
+print(f'tutorials: {"ok" if not failures else str(len(failures)) + " example(s) drifted"}')
+sys.exit(1 if failures else 0)
