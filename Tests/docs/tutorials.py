@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Runs the tutorials of README.md and docs/authoring.md on a copy of the shipped rules
-and checks that `groupbot` prints what they show.
+"""Runs the tutorials of README.md and docs/authoring.md, and the console examples of
+docs/state.md and docs/wire-format.md, on a copy of the shipped rules and checks that
+`groupbot` prints what they show.
 
     python3 Tests/docs/tutorials.py .build/debug/groupbot
 
@@ -21,17 +22,25 @@ def blocks(doc, kind):
     return re.findall(r'```' + kind + r'\n(.*?)```', open(os.path.join(REPO, doc), encoding='utf-8').read(), re.S)
 
 
-def console(doc, command):
-    """The documented output of `$ command` in the first console block of `doc` that runs it."""
+def console(doc, command, occurrence=1):
+    """The documented output of `$ command` in the `occurrence`-th console block of `doc` that
+    runs it (a command may go on over lines ending in `\\`)."""
     for block in blocks(doc, 'console'):
-        lines = block.rstrip('\n').split('\n')
-        if '$ ' + command in lines:
-            output = []
-            for line in lines[lines.index('$ ' + command) + 1:]:
-                if line.startswith('$ '):
-                    break
-                output.append(line)
-            return output
+        text = block.rstrip('\n')
+        at = text.find('$ ' + command + '\n')
+        if at < 0 and text.endswith('$ ' + command):
+            at = len(text) - len('$ ' + command)
+        if at < 0 or (at > 0 and text[at - 1] != '\n'):
+            continue
+        occurrence -= 1
+        if occurrence > 0:
+            continue
+        output = []
+        for line in text[at + len('$ ' + command):].split('\n')[1:]:
+            if line.startswith('$ '):
+                break
+            output.append(line)
+        return output
     raise SystemExit(f'{doc}: no console block runs $ {command}')
 
 
@@ -59,8 +68,9 @@ def matches(shown, actual):
     return bool(actual) and line_matches(shown[0], actual[0]) and matches(shown[1:], actual[1:])
 
 
-def check(doc, command, directory, shown=None):
-    shown = console(doc, command) if shown is None else shown
+def check(doc, command, directory, shown=None, occurrence=1):
+    """Runs `command` (the console line, without `$ `) in `directory`; compares with the doc."""
+    shown = console(doc, command, occurrence) if shown is None else shown
     # stdout and stderr in one pipe, in the order they were written, as a terminal shows them.
     run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          env=dict(os.environ, PATH=os.path.dirname(BINARY) + os.pathsep + os.environ['PATH']))
@@ -160,11 +170,68 @@ def authoring():
     check(doc, 'groupbot check rules/', slips, shown=warnings)
     check(doc, 'groupbot check --strict rules/', slips)
     shutil.rmtree(slips)
+    # 2. test: a shipped case now meets the new rule first; then it is rewritten and the rule gets its own.
+    check(doc, 'groupbot test rules/', directory)
+    cases = blocks(doc, 'yaml')[3]
+    lines = open(base, encoding='utf-8').read().split('\n')
+    start = next(i for i, line in enumerate(lines) if line.strip() == '- name: 招呼私聊时提醒大家，每人半小时一次')
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith('  - name:')), len(lines))
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    lines[start:end] = cases.rstrip('\n').split('\n')
+    open(base, 'w', encoding='utf-8').write('\n'.join(lines))
+    check(doc, 'groupbot test rules/', directory, occurrence=2)
+    # 3. explain (at a given moment, and after a log).
+    check(doc, 'groupbot explain --group g-fans-01 --group-name 鱼油粉丝福利1群 --nick 开心果 \\\n'
+               '    --at 2026-11-18T19:26:15+08:00 "有没有一起做副业的姐妹，感兴趣的私聊我"', directory)
+    check(doc, 'groupbot explain --history examples/demo.jsonl --group g-fans-01 --user u10302 --nick A小雨 \\\n'
+               '    "日本代购，需要的加我微信 yu2026"', directory)
+    # 5. diff against the rules as they were.
+    shutil.copytree(os.path.join(REPO, 'rules'), os.path.join(directory, 'rules.old'))
+    check(doc, 'groupbot replay --diff-rules rules.old rules examples/demo.jsonl', directory)
+    # 6. shadow: the rule on trial, its notices counted in the report.
+    live = open(base, encoding='utf-8').read()
+    trial = blocks(doc, 'yaml')[4]
+    lines = live.split('\n')
+    start = next(i for i, line in enumerate(lines) if line.strip() == '- id: side-job')
+    end = next(i for i in range(start + 1, len(lines)) if lines[i].strip() == 'stop: true') + 1
+    lines[start:end] = trial.rstrip('\n').split('\n')
+    open(base, 'w', encoding='utf-8').write('\n'.join(lines))
+    check(doc, 'groupbot replay examples/demo.jsonl --rules rules/ --report', directory, occurrence=2)
+    # 7. go live: back to the rule that acts, then steps 1, 2 and 5 again.
+    open(base, 'w', encoding='utf-8').write(live)
+    check(doc, 'groupbot check --strict rules/', directory, occurrence=2)
+    check(doc, 'groupbot test rules/', directory, occurrence=3)
+    check(doc, 'groupbot replay --diff-rules rules.old rules examples/demo.jsonl', directory, occurrence=2)
+    shutil.rmtree(directory)
+
+
+def state_and_wire_format():
+    directory = copy_of_the_rules()
+    # docs/state.md: the figures and the audit log after the demo ran with a state file.
+    subprocess.run([BINARY, 'run', '--rules', 'rules/', '--clock', 'events'], cwd=directory, check=True,
+                   stdin=open(os.path.join(REPO, 'examples/demo.jsonl')), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    check('docs/state.md', 'groupbot stats --state groupbot.sqlite --type general --from 2026-11-18 --to 2026-11-20', directory)
+    check('docs/state.md', 'groupbot log --state groupbot.sqlite --user u10245', directory)
+    # docs/wire-format.md: bad lines reported on stderr while the stream goes on. Actions leave
+    # through a buffer and reports at once, so the two are compared apart from their order.
+    doc = 'docs/wire-format.md'
+    text = open(os.path.join(REPO, doc), encoding='utf-8').read()
+    opening = text.index('```\n', text.index('With `events.jsonl`:')) + 4
+    events = text[opening:text.index('```', opening)]
+    open(os.path.join(directory, 'events.jsonl'), 'w', encoding='utf-8').write(events)
+    command = 'groupbot run --rules rules/ --clock events < events.jsonl'
+    run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         env=dict(os.environ, PATH=os.path.dirname(BINARY) + os.pathsep + os.environ['PATH']))
+    shown, printed = sorted(console(doc, command)), sorted(run.stdout.rstrip('\n').split('\n'))
+    if len(shown) != len(printed) or not all(line_matches(a, b) for a, b in zip(shown, printed)):
+        failures.append(f'{doc}: $ {command}\n  shown:\n    ' + '\n    '.join(shown) + '\n  printed:\n    ' + '\n    '.join(printed))
     shutil.rmtree(directory)
 
 
 readme()
 authoring()
+state_and_wire_format()
 for failure in failures:
     print(failure, file=sys.stderr)
 print(f'tutorials: {"ok" if not failures else str(len(failures)) + " example(s) drifted"}')
