@@ -68,13 +68,15 @@ def matches(shown, actual):
     return bool(actual) and line_matches(shown[0], actual[0]) and matches(shown[1:], actual[1:])
 
 
-def check(doc, command, directory, shown=None, occurrence=1):
+def check(doc, command, directory, shown=None, occurrence=1, unordered=False):
     """Runs `command` (the console line, without `$ `) in `directory`; compares with the doc."""
     shown = console(doc, command, occurrence) if shown is None else shown
     # stdout and stderr in one pipe, in the order they were written, as a terminal shows them.
     run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          env=dict(os.environ, PATH=os.path.dirname(BINARY) + os.pathsep + os.environ['PATH']))
     actual = run.stdout.rstrip('\n').split('\n') if run.stdout.strip() else []
+    if unordered:
+        shown, actual = sorted(shown), sorted(actual)
     if not matches(shown, actual):
         failures.append(f'{doc}: $ {command}\n  shown:\n    ' + '\n    '.join(shown) +
                         '\n  printed:\n    ' + '\n    '.join(actual))
@@ -120,7 +122,11 @@ def readme():
     check(doc, 'groupbot check rules/', directory, shown=typos)
     replace_line(general, number, 'cooldwn:', 'cooldown:')
     replace_line(general, number + 2, '{nik}', '{nick}')
-    # Step 3 runs on the wall clock (its ts and next-slot dates are the day it was written): not compared.
+    # Step 3 runs on the wall clock: its ts and next-slot dates are shown as `…`, and an action
+    # (buffered) and a report (at once) are compared apart from their order.
+    for command in [c for c in re.findall(r'^\$ ((?:echo|printf) .*?\| groupbot run --rules rules/ --state memory)$',
+                                          '\n'.join(b for b in blocks(doc, 'console')), re.M | re.S)]:
+        check(doc, command, directory, unordered=True)
     open(os.path.join(directory, 'log.jsonl'), 'w', encoding='utf-8').write(blocks(doc, 'json')[0])
     subprocess.run([BINARY, 'replay', 'log.jsonl', '--rules', 'rules/'], cwd=directory, check=True,
                    stdout=open(os.path.join(directory, 'expected.jsonl'), 'w'))
