@@ -72,7 +72,7 @@ def check(doc, command, directory, shown=None, occurrence=1, unordered=False):
     """Runs `command` (the console line, without `$ `) in `directory`; compares with the doc."""
     shown = console(doc, command, occurrence) if shown is None else shown
     # stdout and stderr in one pipe, in the order they were written, as a terminal shows them.
-    run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding='utf-8',
                          env=dict(os.environ, PATH=os.path.dirname(BINARY) + os.pathsep + os.environ['PATH']))
     actual = run.stdout.rstrip('\n').split('\n') if run.stdout.strip() else []
     if unordered:
@@ -227,7 +227,7 @@ def state_and_wire_format():
     events = text[opening:text.index('```', opening)]
     open(os.path.join(directory, 'events.jsonl'), 'w', encoding='utf-8').write(events)
     command = 'groupbot run --rules rules/ --clock events < events.jsonl'
-    run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    run = subprocess.run(command, shell=True, cwd=directory, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, encoding='utf-8',
                          env=dict(os.environ, PATH=os.path.dirname(BINARY) + os.pathsep + os.environ['PATH']))
     shown, printed = sorted(console(doc, command)), sorted(run.stdout.rstrip('\n').split('\n'))
     if len(shown) != len(printed) or not all(line_matches(a, b) for a, b in zip(shown, printed)):
