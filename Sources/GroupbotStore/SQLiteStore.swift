@@ -49,6 +49,13 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
     package var retention = Retention()
     /// The outbox's last row: ``committedMark``. Read by `serve`'s actor, written by commits.
     private let outboxSeq = Mutex<Int64>(0)
+    /// Held while this store acts on the file (``takeWriterLock()``).
+    private var writerLock: WriterLock?
+
+    /// Makes this the one process acting on the file (`run`, `serve`); a second one throws.
+    package func takeWriterLock() throws(StoreError) {
+        if writerLock == nil { writerLock = try WriterLock(statePath: path) }
+    }
 
     /// Opens (creating and migrating when needed) the store at `path`.
     package init(path: String) throws(StoreError) {

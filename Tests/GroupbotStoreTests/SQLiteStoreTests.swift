@@ -419,3 +419,23 @@ import Testing
         #expect(day.falsePositives == ["ad": 2])
     }
 }
+
+/// One process acts on a state file: a second `run` or `serve` on it stops with a reason.
+@Suite struct WriterLockTests {
+    @Test func aSecondWriterIsRefusedUntilTheFirstLetsGo() throws {
+        let path = NSTemporaryDirectory() + "groupbot-lock-\(UUID().uuidString).sqlite"
+        var first: SQLiteStore? = try SQLiteStore(path: path)
+        try first?.takeWriterLock()
+        let second = try SQLiteStore(path: path)
+        #expect {
+            try second.takeWriterLock()
+        } throws: { error in
+            "\(error)".contains("another groupbot (run or serve, pid \(getpid())) is using it")
+        }
+        // A reader needs no lock.
+        #expect(try second.dailyFigures().isEmpty)
+        first = nil  // the process that held it ended
+        try second.takeWriterLock()
+        _ = first
+    }
+}

@@ -196,6 +196,32 @@ import GroupbotTestSupport
         #expect(log.contains("(SIGHUP)"))
     }
 
+    /// Two processes on one state file would both act on every event: the second one stops.
+    @Test func aSecondRunOnTheSameStateFileStopsWithAReason() throws {
+        let directory = try temporaryDirectory(["general.yaml": "rules:\n  - id: faq\n    on: message\n    actions: [{ send: 在 }]\n"])
+        let state = directory + "/state.sqlite"
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: Self.binary)
+        first.arguments = ["run", "--rules", directory, "--state", state]
+        let stdin = Pipe(), stdout = Pipe()
+        first.standardInput = stdin
+        first.standardOutput = stdout
+        first.standardError = Pipe()
+        try first.run()
+        defer { first.terminate() }
+        // Once it answers, it holds the file.
+        stdin.fileHandleForWriting.write(Data(#"{"type":"message","id":"m1","ts":1795137301,"group":"g1","user":"u1","text":"在吗"}"#.utf8 + [10]))
+        #expect(String(decoding: stdout.fileHandleForReading.availableData, as: UTF8.self).contains("m1:faq:0"))
+        let second = try groupbot(["run", "--rules", directory, "--state", state])
+        #expect(second.status == 1)
+        #expect(second.errors.contains("another groupbot (run or serve, pid \(first.processIdentifier)) is using it"))
+        #expect(second.output.isEmpty)
+        try stdin.fileHandleForWriting.close()
+        first.waitUntilExit()
+        // The first one has stopped: the file is free again.
+        #expect(try groupbot(["run", "--rules", directory, "--state", state]).status == 0)
+    }
+
     @Test func replayUntilLetsSchedulesRunAfterTheLastEvent() throws {
         let plain = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules"]).output
         let longer = try groupbot(["replay", "examples/demo.jsonl", "--rules", "rules", "--until", "2026-11-23T12:00:00+08:00"]).output

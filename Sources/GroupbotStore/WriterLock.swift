@@ -1,0 +1,41 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one process that acts on a state file: `run` and `serve` take it before they start,
+/// so a second one on the same file stops with a clear reason instead of acting on every
+/// event a second time. A `flock` on `<state>.lock`, released by the system when the process
+/// ends (a crash included); readers (`stats`, `log`, `deliveries`) do not take it.
+package final class WriterLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock of the state file at `path`, or throws naming the process that holds it.
+    package init(statePath path: String) throws(StoreError) {
+        let lockPath = path + ".lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw StoreError(path: path, reason: "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var holder = [UInt8](repeating: 0, count: 32)
+            let count = pread(descriptor, &holder, holder.count, 0)
+            let pid = count > 0 ? String(decoding: holder[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            close(descriptor)
+            throw StoreError(path: path, reason: "another groupbot (run or serve\(pid.isEmpty ? "" : ", pid \(pid)")) is using it; "
+                + "two processes on one state file would both act on every event. Stop it, or give this one its own --state")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)  // releases the lock
+    }
+}
