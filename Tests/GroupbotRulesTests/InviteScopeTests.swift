@@ -53,6 +53,20 @@ import Testing
         #expect(actions.map(\.text) == ["感谢 西安-周平-鱼油（u-inv）"])
     }
 
+    /// A newcomer who leaves and is invited back counts once: rewards cannot be farmed.
+    @Test func aRejoinIsNotASecondInvitation() throws {
+        let harness = try harness("2")
+        var fired: [String] = []
+        for (minute, type) in [(0, EventType.join), (1, .leave), (2, .join), (3, .leave), (4, .join)] {
+            fired += harness.send(type, at: "2026-11-20T10:0\(minute):00+08:00", user: "n1", group: "g1", groupName: "粉丝群1",
+                                  inviter: type == .join ? "u-inv" : nil).compactMap(\.text)
+        }
+        #expect(fired.isEmpty)
+        // A second newcomer is the second invitation.
+        let second = harness.send(.join, at: "2026-11-20T10:09:00+08:00", user: "n2", group: "g1", groupName: "粉丝群1", inviter: "u-inv")
+        #expect(second.compactMap(\.text) == ["感谢 u-inv（u-inv）"])
+    }
+
     @Test func anUnknownScopeIsAnErrorWithAGuess() {
         let errors = loadErrors(["rules/general.yaml": Self.rule("{ count: 3, scope: types }")])
         #expect(errors.contains { $0.contains("unknown invites scope 'types'") && $0.contains("type") })

@@ -78,8 +78,11 @@ import Testing
             #expect((newCommunity[key] as? NSObject)?.isEqual(value) == true, "community.\(key)")
         }
         let added = Set(newCommunity.allKeys.compactMap { $0 as? String }).subtracting(community.keys)
-        #expect(added == ["invitesByScope"])
-        for key in added { #expect((newCommunity[key] as? NSDictionary)?.count == 0) }
+        #expect(added == ["invitesByScope", "invited"])
+        for key in added {
+            let empty = (newCommunity[key] as? NSDictionary)?.count == 0 || (newCommunity[key] as? NSArray)?.count == 0
+            #expect(empty, "community.\(key)")
+        }
         let withoutCommunity = { (object: NSDictionary) in
             object.filter { ($0.key as? String) != "community" }.map { ($0.key as? String ?? "", $0.value) }.sorted { $0.0 < $1.0 }
         }

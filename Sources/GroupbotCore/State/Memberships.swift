@@ -12,6 +12,9 @@ struct Memberships: FlowState {
     var invitesWider: [MemberKey: Int] = [:]
     /// Per member, the last nickname seen (to name members in notices).
     var nicks: [MemberKey: String] = [:]
+    /// The newcomers whose invitation into a group was counted: one who leaves and is
+    /// invited back is not counted again, so invite rewards cannot be farmed.
+    var invited: Set<MemberKey> = []
 
     init() {}
 
@@ -20,6 +23,8 @@ struct Memberships: FlowState {
         memberCount = try stored.value("memberCount", or: [:])
         invites = try stored.table("invites", key: MemberKey.init(stored:))
         invitesWider = try stored.table("invitesByScope", key: MemberKey.init(stored:))
+        let invitedKeys: [String] = try stored.value("invited", or: [])
+        invited = Set(invitedKeys.compactMap(MemberKey.init(stored:)))
         nicks = try stored.table("nicks", key: MemberKey.init(stored:))
     }
 
@@ -28,6 +33,7 @@ struct Memberships: FlowState {
         try stored.put(memberCount, "memberCount")
         try stored.putTable(invites, "invites", key: \.stored)
         try stored.putTable(invitesWider, "invitesByScope", key: \.stored)
+        try stored.put(invited.map(\.stored).sorted(), "invited")
         try stored.putTable(nicks, "nicks", key: \.stored)
     }
 
@@ -42,7 +48,7 @@ struct Memberships: FlowState {
         } else {
             memberCount[event.group, default: 0] += 1
         }
-        if let inviter = event.inviter {
+        if let inviter = event.inviter, invited.insert(MemberKey(event)).inserted {
             invites[MemberKey(group: event.group, user: inviter), default: 0] += 1
             invitesWider[MemberKey(group: typeName, user: inviter), default: 0] += 1
             invitesWider[MemberKey(group: "*", user: inviter), default: 0] += 1
