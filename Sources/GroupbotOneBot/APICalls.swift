@@ -20,7 +20,8 @@ enum APICalls {
         case .dm:
             // Anonymous senders cannot be written to.
             guard let text = action.text, !user.isEmpty, anonymousFlag == nil else { return [] }
-            return privateMessage(user, OutgoingMessage.text(text), action: action)
+            return privateMessage(user, OutgoingMessage.text(text), action: action,
+                                  throughGroup: options.dmThroughGroup && !group.isEmpty ? group : nil)
         case .delete:
             guard let message = action.message, !message.isEmpty else { return [] }
             return call("delete_msg") { $0.id("message_id", message) }
@@ -85,9 +86,11 @@ enum APICalls {
     /// OneBot v11's `send_private_msg` takes no group, so a member who is not
     /// the bot's friend gets the message only if the implementation finds a
     /// temporary chat by itself.
-    private static func privateMessage(_ user: String, _ message: String, action: Action) -> [OneBotAPICall] {
+    private static func privateMessage(_ user: String, _ message: String, action: Action,
+                                       throughGroup group: String? = nil) -> [OneBotAPICall] {
         var body = JSONObjectWriter()
         body.id("user_id", user)
+        if let group { body.id("group_id", group) }  // a temporary session through the group
         body.string("message", message)
         return [OneBotAPICall(endpoint: "send_private_msg", body: body.object, actionID: action.id)]
     }

@@ -64,6 +64,7 @@ package struct OneBotAPIChannel: DeliveryChannel {
 extension ServerConfiguration.OneBotSettings {
     /// The dialect's options.
     var dialectOptions: OneBotOptions {
-        OneBotOptions(utcOffsetSeconds: utcOffsetSeconds, adminUsers: admins, adminGroup: adminGroup)
+        OneBotOptions(utcOffsetSeconds: utcOffsetSeconds, adminUsers: admins, adminGroup: adminGroup,
+                      dmThroughGroup: dmThroughGroup)
     }
 }

@@ -50,6 +50,8 @@ package struct ServerConfiguration: Sendable, Equatable {
         package var adminGroup: String?
         /// The UTC offset written into decoded events (OneBot times are epoch seconds).
         package var utcOffsetSeconds = 28_800
+        /// DMs through a temporary session of the member's group (an implementation extension).
+        package var dmThroughGroup = false
 
         /// Creates the defaults.
         package init() {}
@@ -247,12 +249,13 @@ private struct ConfigReader {
     }
 
     func readOneBot(_ node: Node, into settings: inout ServerConfiguration.OneBotSettings) {
-        let known = ["api_url", "admins", "admin_group", "utc_offset"]
+        let known = ["api_url", "admins", "admin_group", "utc_offset", "dm_through_group"]
         for (key, value) in self.settings(of: node, known: known, section: "onebot") {
             switch key {
             case "api_url": url(value, key).map { settings.apiURL = $0 }
             case "admins": reader.strings(value, what: key).map { settings.admins = $0 }
             case "admin_group": reader.string(value, what: key).map { settings.adminGroup = $0 }
+            case "dm_through_group": reader.bool(value, what: key).map { settings.dmThroughGroup = $0 }
             default:
                 guard let text = reader.string(value, what: key) else { continue }
                 guard let offset = Self.offsetSeconds(text) else {

@@ -104,3 +104,20 @@ func lines(_ calls: [OneBotAPICall]) -> [String] {
         #expect(lines(OneBotEncoder.calls(for: [approve], options: OneBotOptions())) == [expected])
     }
 }
+
+/// DMs through a temporary session of the member's group, where the implementation allows it.
+@Suite struct DMThroughGroupTests {
+    @Test func aDMNamesTheGroupOnlyWhenAsked() {
+        let dm = action(.dm, user: "2004", text: "请勿发广告")
+        #expect(lines(OneBotEncoder.calls(for: [dm], options: OneBotOptions())) == [
+            #"send_private_msg {"user_id":2004,"message":"请勿发广告"}"#,
+        ])
+        #expect(lines(OneBotEncoder.calls(for: [dm], options: OneBotOptions(dmThroughGroup: true))) == [
+            #"send_private_msg {"user_id":2004,"group_id":7770001,"message":"请勿发广告"}"#,
+        ])
+        // Admin notices go to the admins as friends: never through the member's group.
+        let notify = action(.notify, user: "2004", text: "通知")
+        let options = OneBotOptions(adminUsers: ["9001"], dmThroughGroup: true)
+        #expect(lines(OneBotEncoder.calls(for: [notify], options: options)) == [#"send_private_msg {"user_id":9001,"message":"通知"}"#])
+    }
+}

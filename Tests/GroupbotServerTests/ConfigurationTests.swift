@@ -120,3 +120,12 @@ import Testing
         #expect(throws: ConfigurationError.self) { try ServerConfiguration.parse("keep_days: 0\n", path: "g.yaml") }
     }
 }
+
+/// `onebot.dm_through_group`: DMs through the member's group (an implementation extension).
+@Suite struct DMThroughGroupSettingTests {
+    @Test func readIntoTheDialectsOptions() throws {
+        let configuration = try ServerConfiguration.parse("onebot:\n  dm_through_group: true\n", path: "g.yaml")
+        #expect(configuration.oneBot.dialectOptions.dmThroughGroup)
+        #expect(try !ServerConfiguration.parse("port: 8080\n", path: "g.yaml").oneBot.dialectOptions.dmThroughGroup)
+    }
+}
