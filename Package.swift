@@ -95,10 +95,10 @@ let package = Package(
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2", "GroupbotTestSupport"]),
         .testTarget(name: "GroupbotCoreTests", dependencies: ["GroupbotCore"]),
-        .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", .product(name: "Yams", package: "Yams")]),
+        .testTarget(name: "GroupbotRulesTests", dependencies: ["GroupbotRules", "GroupbotTestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "GroupbotStoreTests",
-            dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime"],
+            dependencies: ["GroupbotStore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime", "GroupbotTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

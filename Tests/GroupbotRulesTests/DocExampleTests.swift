@@ -1,15 +1,12 @@
 import Foundation
 import GroupbotRules
+import GroupbotTestSupport
 import Testing
 
 /// Examples in the documentation are run: when the binary drifts from what the docs
 /// show, these fail.
 @Suite struct DocExampleTests {
-    static let repository: String = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)  // Tests/GroupbotRulesTests/DocExampleTests.swift
-        return components.joined(separator: "/")
-    }()
+    static let repository = Repository.root
 
     /// The lines of the first console block after `marker` in a doc, without the `$` line.
     static func consoleBlock(in doc: String, after marker: String) throws -> [String] {

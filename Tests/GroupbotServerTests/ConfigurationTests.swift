@@ -1,4 +1,5 @@
 @testable import GroupbotServer
+import GroupbotTestSupport
 import Testing
 
 @Suite struct ConfigurationTests {
@@ -42,9 +43,7 @@ import Testing
     }
 
     @Test func theShippedExampleLoads() throws {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)
-        let path = components.joined(separator: "/") + "/examples/groupbot.yaml"
+        let path = Repository.root + "/examples/groupbot.yaml"
         let configuration = try ServerConfiguration.load(path: path)
         #expect(configuration.callbackURL == "http://127.0.0.1:9000/groupbot/actions")
         #expect(configuration.oneBot.apiURL == "http://127.0.0.1:5700")

@@ -4,17 +4,14 @@ import GroupbotCore
 import GroupbotRules
 import GroupbotRuntime
 import GroupbotStore
+import GroupbotTestSupport
 import GroupbotWire
 import Testing
 
 /// State files written before the engine's state became one value made of a state per
 /// flow keep working: the flows read the keys the old layout wrote.
 @Suite struct OlderStateFileTests {
-    static let repository: String = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)  // Tests/GroupbotStoreTests/OlderStateFileTests.swift
-        return components.joined(separator: "/")
-    }()
+    static let repository = Repository.root
 
     /// The fixture in a temporary file (SQLite writes beside a file it opens).
     static func copyOfTheFixture() throws -> String {

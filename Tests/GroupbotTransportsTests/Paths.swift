@@ -1,10 +1,8 @@
-/// Paths inside the repository, found from this file's location so tests run from any directory.
+import GroupbotTestSupport
+
+/// Paths inside the repository.
 enum Paths {
-    static let repository: String = {
-        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-        components.removeLast(3)  // Tests/GroupbotTransportsTests/Paths.swift
-        return components.joined(separator: "/")
-    }()
+    static let repository = Repository.root
 
     static let rules = repository + "/rules"
     static let fixtures = repository + "/Tests/GroupbotTransportsTests/Fixtures"
