@@ -42,10 +42,11 @@ package struct Retention: Sendable, Equatable {
             // The newest batches that hold `processedIDs` ids stay; older ones go.
             var kept = 0
             var oldestKept: Int64?
-            for row in try Row.fetchAll(db, sql: "SELECT seq, length(hashes) AS bytes FROM processed ORDER BY seq DESC") {
+            // Newest first, read only until enough ids are counted (a cursor, not every row).
+            let rows = try Row.fetchCursor(db, sql: "SELECT seq, length(hashes) AS bytes FROM processed ORDER BY seq DESC")
+            while kept < processedIDs, let row = try rows.next() {
                 kept += (row["bytes"] as Int) / 8
                 oldestKept = row["seq"]
-                if kept >= processedIDs { break }
             }
             if kept >= processedIDs, let oldestKept {
                 try db.execute(sql: "DELETE FROM processed WHERE seq < ?", arguments: [oldestKept])

@@ -26,8 +26,7 @@ extension Engine {
         }
         var slotReason = ""
         if enforcement.honoursAdSlots {
-            let verdict = slotVerdict(type: type, event: event, record: true)
-            if !type.community.adSlots.isEmpty { trace?.slotNote = verdict.traceNote }
+            let verdict = slotVerdict(type: type, event: event, record: true, trace: trace)
             if case .passes = verdict { return .allowedInSlot }
             if rule.needsContext { slotReason = verdict.reason(type.community.texts) }
         }
@@ -103,8 +102,15 @@ extension Engine {
     }
 
     /// Whether this ad passes an ad slot of its type: inside a slot, within the member's
-    /// quota, after the red packet the slot asks for. `record` counts it against the quota.
-    func slotVerdict(type: GroupType, event: Event, record: Bool) -> SlotVerdict {
+    /// quota, after the red packet the slot asks for. `record` counts it against the quota;
+    /// `trace` (explain) is told the verdict.
+    func slotVerdict(type: GroupType, event: Event, record: Bool, trace: DecisionTrace?) -> SlotVerdict {
+        let verdict = slotVerdict(type: type, event: event, record: record)
+        if !type.community.adSlots.isEmpty { trace?.slotNote = verdict.traceNote }
+        return verdict
+    }
+
+    private func slotVerdict(type: GroupType, event: Event, record: Bool) -> SlotVerdict {
         let offset = type.timeZone.utcOffsetSeconds(at: event.time)
         let local = LocalTime(event.time, utcOffsetSeconds: offset)
         for (index, slot) in type.community.adSlots.enumerated() {
@@ -142,8 +148,7 @@ extension Engine {
     ) -> Outcome {
         var slotReason = ""
         if rule.enforcement.honoursAdSlots {
-            let verdict = slotVerdict(type: type, event: event, record: false)
-            if !type.community.adSlots.isEmpty { trace?.slotNote = verdict.traceNote }
+            let verdict = slotVerdict(type: type, event: event, record: false, trace: trace)
             if case .passes = verdict { return .allowedInSlot }
             slotReason = verdict.reason(type.community.texts)
         }
