@@ -79,7 +79,7 @@ import Testing
         (#"{"type":"message","ts":1,"group":"g1","user":"u1"}"#, "missing required field 'id'"),
         (#"{"type":"message","id":"m1","ts":1,"user":"u1"}"#, "missing required field 'group'"),
         (#"{"type":"shout","id":"m1","ts":1,"group":"g1","user":"u1"}"#,
-         "unknown event type 'shout'; expected one of message, join, leave, rename, join_request, tick"),
+         "unknown event type 'shout'; expected one of message, join, leave, rename, join_request, tick, member"),
         (#"{"type":"message","id":"m1","ts":"yesterday","group":"g1","user":"u1"}"#,
          "field 'ts' is not an RFC 3339 time: \"yesterday\"; expected e.g. 2026-11-20T09:15:01+08:00"),
         (#"{"type":"message","id":"m1","ts":1,"group":"g1","user":"u1","text":["a"]}"#,

@@ -72,6 +72,11 @@ package final class Engine {
         let known = resolveType(group: event.group, name: event.groupName)
         guard let type = known.type else { return [] }
         let typeName = known.typeName
+        if event.type == .member {
+            state.members.recordPresence(event, typeName: type.name)
+            trace?.handledByFlow = "a member-list line: it teaches memberships, no rule sees it"
+            return []
+        }
         let now = clock.now
         var actions: [Action] = []
         state.activity.recordSeen(event)
@@ -157,6 +162,8 @@ package final class Engine {
             // Nicknames are kept only where they are used (the quiet alert names members);
             // members the bot acts on are remembered when it acts.
             if type.community.quietAlert != nil || type.namesInviters { state.members.recordNick(of: event) }
+            // A member who speaks in a group is in it, whether or not their join was seen.
+            state.members.learnMembership(event, typeName: type.name)
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             state.activity.lastMessage[event.group] = event.time
             state.adSlots.recordRedPacket(event)
@@ -179,7 +186,7 @@ package final class Engine {
             state.members.recordLeave(event)
             state.trust.trusted.remove(MemberKey(event))
             memberLeft(event)
-        case .joinRequest, .tick:
+        case .joinRequest, .tick, .member:
             break
         }
         return false

@@ -7,6 +7,9 @@ package enum EventType: String, Sendable, CaseIterable, Hashable, Codable {
     case joinRequest = "join_request"
     /// Time passed; nothing else happened.
     case tick
+    /// The member is in the group: a line of the platform's member list (an import). It
+    /// teaches memberships and nicknames and runs no flow and no rule.
+    case member
 }
 
 /// A member's standing in a group.

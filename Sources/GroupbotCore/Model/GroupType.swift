@@ -88,6 +88,7 @@ extension EventType {
         case .rename: 3
         case .joinRequest: 4
         case .tick: 5
+        case .member: 6
         }
     }
 }

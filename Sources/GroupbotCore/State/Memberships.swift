@@ -55,6 +55,19 @@ struct Memberships: FlowState {
         }
     }
 
+    /// Learns that the sender of `event` is in its group (a message: the join may predate groupbot).
+    /// Cheap when already known: one look-up, no copy.
+    mutating func learnMembership(_ event: Event, typeName: String) {
+        if groupsOfUser[event.user]?[event.group] == nil { groupsOfUser[event.user, default: [:]][event.group] = typeName }
+    }
+
+    /// A line of the platform's member list: the member is in the group (and its count, if given).
+    mutating func recordPresence(_ event: Event, typeName: String) {
+        learnMembership(event, typeName: typeName)
+        recordNick(of: event)
+        if let count = event.memberCount { memberCount[event.group] = count }
+    }
+
     /// The members `inviter` has invited, counted in `scope` (into `group`, of type `typeName`).
     func invitations(by inviter: String, scope: InviteScope, group: String, typeName: String) -> Int {
         switch scope {
