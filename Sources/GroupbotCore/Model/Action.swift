@@ -94,6 +94,11 @@ package struct Action: Sendable, Equatable {
         if case .mute(_, let seconds) = body { return seconds }
         return nil
     }
+    /// Whether a schedule posted it (no event caused it): a schedule's cause is
+    /// `<rule>@<time>` (`Engine.runSchedule`), an event's is the event id.
+    package var isScheduledPost: Bool {
+        cause.utf8.count > rule.utf8.count && cause.hasPrefix(rule) && cause.utf8[cause.utf8.index(cause.utf8.startIndex, offsetBy: rule.utf8.count)] == UInt8(ascii: "@")
+    }
 }
 
 extension Action.Body {

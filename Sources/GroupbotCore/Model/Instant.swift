@@ -23,6 +23,12 @@ package struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringCon
         return Instant(milliseconds: overflow ? (seconds < 0 ? .min : .max) : sum)
     }
 
+    /// The instant `milliseconds` later (saturating, never trapping).
+    package func adding(milliseconds delta: Int64) -> Instant {
+        let (sum, overflow) = milliseconds.addingReportingOverflow(delta)
+        return Instant(milliseconds: overflow ? (delta < 0 ? .min : .max) : sum)
+    }
+
     /// The first instant an event may carry: 1970-01-01T00:00:00Z.
     package static let earliestEventTime = Instant(milliseconds: 0)
     /// The first instant an event may no longer carry: 2200-01-01T00:00:00Z. Far-future
