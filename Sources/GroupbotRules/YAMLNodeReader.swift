@@ -131,6 +131,15 @@ package final class YAMLNodeReader {
         return value
     }
 
+    package func double(_ node: Node, what: String) -> Double? {
+        guard let text = string(node, what: what) else { return nil }
+        guard let value = Double(text), value.isFinite else {
+            fail(node, "\(what) '\(text)' is not a number", expected: "a number such as 1.5")
+            return nil
+        }
+        return value
+    }
+
     package func bool(_ node: Node, what: String) -> Bool? {
         guard let text = string(node, what: what) else { return nil }
         switch text.lowercased() {

@@ -182,6 +182,14 @@ package final class EventPipeline {
         if flushPolicy == .line { flush() }
     }
 
+    /// Records actions that no event or timer of the engine produced (a refused DM's
+    /// fallback, decided by the delivery side): they join the outbox and the audit log like
+    /// the engine's own, and reach the sink the same way.
+    package func recordExternal(_ actions: [Action]) {
+        guard !actions.isEmpty else { return }
+        record(event: nil, actions: actions, at: clock.now)
+    }
+
     /// Fires the timers due now (on the wall clock, between events).
     package func fireDueTimers() {
         let now = clock.now

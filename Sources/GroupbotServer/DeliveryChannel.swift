@@ -24,8 +24,15 @@ package protocol DeliveryChannel: Sendable {
     func deliveries(for actions: [Action], at now: Instant) -> [Delivery]
     /// The request for one attempt of `delivery`.
     func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest
-    /// Judges the response to an attempt (`retryAfter`: the response's `Retry-After` header).
-    func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict
+    /// Judges the response to an attempt of `delivery` (`retryAfter`: the response's `Retry-After` header).
+    func verdict(for delivery: Delivery, status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict
+    /// The action that replaces `delivery` when it was refused for good, if the channel has
+    /// one (a DM the platform refused: ``DMFallback``); it is audited and sent like any other.
+    func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action?
+}
+
+extension DeliveryChannel {
+    package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? { nil }
 }
 
 extension DeliveryChannel {
@@ -57,7 +64,8 @@ package struct CallbackChannel: DeliveryChannel {
     package func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
         actions.map { action in
             Delivery(id: action.id, target: target, endpoint: url,
-                     body: Array("{\"actions\":[\(ActionEncoder.line(for: action))]}".utf8), created: now)
+                     body: Array("{\"actions\":[\(ActionEncoder.line(for: action))]}".utf8), created: now,
+                     pacing: PacingClass(action: action), utcOffsetSeconds: action.utcOffsetSeconds)
         }
     }
 
@@ -75,7 +83,7 @@ package struct CallbackChannel: DeliveryChannel {
         return request
     }
 
-    package func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
+    package func verdict(for delivery: Delivery, status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
         statusVerdict(status: status, retryAfter: retryAfter, now: now)
     }
 }

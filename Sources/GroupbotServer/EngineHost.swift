@@ -130,6 +130,15 @@ package actor EngineHost {
         return (sink.drainUnclaimed(), handOff)
     }
 
+    /// Audits an action the delivery side decided on (a refused DM's fallback) and returns
+    /// it to be queued; give the hand-off back once it is.
+    package func recordReplacement(_ action: Action) -> (actions: [Action], handOff: HandOff) {
+        let handOff = marks.open(committedMark: pipeline.committedMark)
+        pipeline.recordExternal([action])
+        pipeline.flush()
+        return (sink.drainUnclaimed(), handOff)
+    }
+
     /// Milliseconds until the next timer is due, or nil when none is pending.
     package var millisecondsUntilNextTimer: Int64? { pipeline.millisecondsUntilNextTimer }
 

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import GroupbotCore
 import GroupbotOneBot
+import GroupbotRuntime
 import GroupbotStore
 import NIOCore
 
@@ -13,28 +14,43 @@ package struct OneBotAPIChannel: DeliveryChannel {
     package let apiURL: String
     private let accessToken: String?
     private let options: OneBotOptions
+    private let dmFallback: DMFallbackMode
 
     /// Creates the channel.
-    package init(apiURL: String, accessToken: String?, options: OneBotOptions) {
+    package init(apiURL: String, accessToken: String?, options: OneBotOptions, dmFallback: DMFallbackMode = .group) {
         self.apiURL = apiURL.hasSuffix("/") ? String(apiURL.dropLast()) : apiURL
         self.accessToken = accessToken
         self.options = options
+        self.dmFallback = dmFallback
     }
 
     package func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
-        deliveries(for: OneBotEncoder.calls(for: actions, options: options), at: now)
+        deliveries(for: OneBotEncoder.calls(for: actions, options: options), of: actions, at: now)
     }
 
-    /// Deliveries for calls already built (those a quick operation could not carry). An
-    /// action that needs several calls (a notice to several admins) numbers them, so
-    /// each has its own stable id.
-    package func deliveries(for calls: [OneBotAPICall], at now: Instant) -> [Delivery] {
+    /// Deliveries for calls already built (those a quick operation could not carry) for
+    /// `actions`. An action that needs several calls (a notice to several admins) numbers
+    /// them, so each has its own stable id.
+    package func deliveries(for calls: [OneBotAPICall], of actions: [Action], at now: Instant) -> [Delivery] {
+        let byID = Dictionary(actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var seen: [String: Int] = [:]
         return calls.map { call in
             let index = seen[call.actionID, default: 0]
             seen[call.actionID] = index + 1
-            return Delivery(id: "onebot:\(call.actionID):\(index)", target: target, endpoint: call.endpoint, body: call.body, created: now)
+            let action = byID[call.actionID]
+            return Delivery(id: Self.deliveryIDPrefix + call.actionID + ":\(index)", target: target, endpoint: call.endpoint,
+                            body: call.body, created: now,
+                            pacing: action.map(PacingClass.init(action:)) ?? PacingClass(priority: .message, group: "", postsInGroup: false),
+                            utcOffsetSeconds: action?.utcOffsetSeconds ?? options.utcOffsetSeconds)
         }
+    }
+
+    private static let deliveryIDPrefix = "onebot:"
+
+    /// The id of the action a delivery carries out (`onebot:<action id>:<n>`).
+    static func actionID(ofDelivery id: String) -> String {
+        guard id.hasPrefix(deliveryIDPrefix), let colon = id.lastIndex(of: ":") else { return id }
+        return String(id[id.index(id.startIndex, offsetBy: deliveryIDPrefix.count)..<colon])
     }
 
     package func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
@@ -46,18 +62,35 @@ package struct OneBotAPIChannel: DeliveryChannel {
         return request
     }
 
-    package func verdict(status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
+    package func verdict(for delivery: Delivery, status: Int, retryAfter: String?, body: [UInt8], now: Date) -> DeliveryVerdict {
         let byStatus = statusVerdict(status: status, retryAfter: retryAfter, now: now)
         guard byStatus == .delivered else { return byStatus }
         switch OneBotAPIEnvelope.check(body) {
         case .success:
             return .delivered
         case .failure(let failure):
-            // 103 (the operation failed) and 201 (the worker was busy) may pass later;
-            // bad parameters or data (100, 102) and the rest never will.
-            if failure.retcode == 103 || failure.retcode == 201 { return .retry(reason: failure.description, retryAfterSeconds: nil) }
+            // 201 (the worker was busy) may pass later. A refused DM (not a friend, blocked,
+            // no temporary session) will not: it goes to its fallback at once. 103 (the
+            // operation failed) of another call may pass later; bad parameters or data (100,
+            // 102) and the rest never will.
+            if failure.retcode == 201 { return .retry(reason: failure.description, retryAfterSeconds: nil) }
+            if delivery.endpoint == "send_private_msg" { return .reject(reason: "DM refused: " + failure.description) }
+            if failure.retcode == 103 { return .retry(reason: failure.description, retryAfterSeconds: nil) }
             return .reject(reason: failure.description)
         }
+    }
+
+    /// A refused DM to a member (not a notice to an admin) is replaced as `onebot.dm_fallback` says.
+    package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? {
+        guard delivery.endpoint == "send_private_msg", delivery.pacing.priority != .enforcement,
+              !options.adminUsers.contains(where: { Self.body(delivery.body, namesUser: $0) }) else { return nil }
+        return DMFallback.action(refusedDM: delivery.body, actionID: Self.actionID(ofDelivery: delivery.id), group: delivery.pacing.group,
+                                 reason: reason, mode: dmFallback, at: now, utcOffsetSeconds: delivery.utcOffsetSeconds)
+    }
+
+    private static func body(_ body: [UInt8], namesUser user: String) -> Bool {
+        let text = String(decoding: body, as: UTF8.self)
+        return text.contains("\"user_id\":\(user),") || text.contains("\"user_id\":\"\(user)\",")
     }
 }
 

@@ -18,15 +18,17 @@ extension ServerRoutes {
         } catch {
             throw HTTPError(.badRequest, message: error.reason)
         }
-        guard case .event(let event) = decoded else {
+        guard case .event(let reported) = decoded else {
             if case .ignored(let reason) = decoded { context.logger.debug("OneBot report ignored: \(reason)") }
             return Response(status: .noContent)
         }
-        let handled = await dependencies.run([event], transport: "onebot")
+        let events = await dependencies.platformInfo?.enrich(reported) ?? [reported]
+        let event = events.last ?? reported
+        let handled = await dependencies.run(events, transport: "onebot")
         let response = OneBotEncoder.respond(to: event, actions: handled.actions, options: options)
         if !response.calls.isEmpty {
             if let channel = dependencies.outbound.oneBotAPI {
-                dependencies.outbound.enqueue(deliveries: channel.deliveries(for: response.calls, at: event.time))
+                dependencies.outbound.enqueue(deliveries: channel.deliveries(for: response.calls, of: handled.actions, at: event.time))
             } else {
                 context.logger.warning("\(response.calls.count) OneBot API call(s) dropped: onebot.api_url is not configured")
             }

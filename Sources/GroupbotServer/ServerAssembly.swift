@@ -36,7 +36,7 @@ package enum ServerAssembly {
         let callback = configuration.callbackURL.map { CallbackChannel(url: $0, secret: configuration.secrets.callbackSecret) }
         let api = configuration.oneBot.apiURL.map {
             OneBotAPIChannel(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken,
-                             options: configuration.oneBot.dialectOptions)
+                             options: configuration.oneBot.dialectOptions, dmFallback: configuration.oneBot.dmFallback)
         }
         return Outbound(ledger: ledger, callback: callback, oneBotAPI: api, logger: logger, now: now)
     }
@@ -44,7 +44,8 @@ package enum ServerAssembly {
     /// Opens the state, recovers it, and queues what the last process left undelivered.
     /// `clock` is the wall clock the engine and the deliveries read (tests move their own).
     package static func makeDependencies(
-        configuration: ServerConfiguration, book: RuleBook, logger: Logger, clock: any EngineClock & Sendable = WallClock()
+        configuration: ServerConfiguration, book: RuleBook, logger: Logger, clock: any EngineClock & Sendable = WallClock(),
+        client: HTTPClient = .shared
     ) async throws -> ServerDependencies {
         let ledger: any DeliveryLedger
         let host: EngineHost
@@ -69,14 +70,19 @@ package enum ServerAssembly {
         await host.handedOff(handOff)
         return ServerDependencies(
             host: host, outbound: outbound, verification: InboundVerification(secrets: configuration.secrets),
-            metrics: ServerMetrics(), configuration: configuration, logger: logger)
+            metrics: ServerMetrics(), configuration: configuration, logger: logger,
+            recorder: try configuration.record.map { try EventRecorder(path: $0, logger: logger) },
+            platformInfo: configuration.oneBot.platformInfo ? configuration.oneBot.apiURL.map {
+                PlatformInfoCache(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken, client: client,
+                                  ttlSeconds: configuration.oneBot.infoTTLSeconds, logger: logger, now: { clock.now })
+            } : nil)
     }
 
     /// Builds the application: the routes, the delivery worker and the engine's ticker.
     package static func build(
         configuration: ServerConfiguration, book: RuleBook, logger: Logger, client: HTTPClient = .shared
     ) async throws -> some ApplicationProtocol {
-        let dependencies = try await makeDependencies(configuration: configuration, book: book, logger: logger)
+        let dependencies = try await makeDependencies(configuration: configuration, book: book, logger: logger, client: client)
         return Application(
             router: ServerRoutes.buildRouter(dependencies),
             server: .http1(configuration: .init(idleTimeout: .milliseconds(configuration.limits.idleTimeoutMilliseconds))),
@@ -89,9 +95,17 @@ package enum ServerAssembly {
     /// The services that run beside the HTTP server: the delivery worker and the ticker
     /// (listed in start order; they stop in reverse, after the server).
     package static func backgroundServices(_ dependencies: ServerDependencies, client: HTTPClient = .shared) -> [any Service] {
+        let host = dependencies.host, outbound = dependencies.outbound, metrics = dependencies.metrics
         let worker = DeliveryWorker(
             ledger: dependencies.outbound.ledger, channels: dependencies.outbound.channels, client: client,
-            policy: dependencies.configuration.retry, metrics: dependencies.metrics, logger: dependencies.logger)
+            policy: dependencies.configuration.retry, pacing: dependencies.configuration.pacing, metrics: dependencies.metrics,
+            logger: dependencies.logger,
+            replace: { action in
+                let (actions, handOff) = await host.recordReplacement(action)
+                metrics.actionsOut(actions)
+                outbound.enqueue(actions)
+                await host.handedOff(handOff)
+            })
         return [worker, EngineTicker(host: dependencies.host, outbound: dependencies.outbound, metrics: dependencies.metrics)]
     }
 

@@ -1,6 +1,8 @@
 import Foundation
 import GroupbotCore
+import GroupbotOneBot
 import GroupbotRules
+import GroupbotRuntime
 import GroupbotSignatures
 import Yams
 
@@ -33,6 +35,10 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var retry = RetryPolicy()
     /// The OneBot v11 endpoint's settings.
     package var oneBot = OneBotSettings()
+    /// How fast deliveries go out (per account, per group, a daily cap, schedules spread).
+    package var pacing = PacingLimits()
+    /// A file every event run is appended to, as received and enriched: a log to replay.
+    package var record: String?
     /// Secrets, read from the environment (see ``Secrets``).
     package var secrets = Secrets()
 
@@ -52,6 +58,12 @@ package struct ServerConfiguration: Sendable, Equatable {
         package var utcOffsetSeconds = 28_800
         /// DMs through a temporary session of the member's group (an implementation extension).
         package var dmThroughGroup = false
+        /// What replaces a DM the implementation refuses.
+        package var dmFallback = DMFallbackMode.group
+        /// Whether reports are enriched with group and member info from the API (`api_url` needed).
+        package var platformInfo = true
+        /// How long looked-up group and member info is trusted.
+        package var infoTTLSeconds = 300
 
         /// Creates the defaults.
         package init() {}
@@ -211,7 +223,7 @@ private struct ConfigReader {
 
     func read(_ root: Node, into configuration: inout ServerConfiguration) {
         let known = ["host", "port", "rules", "state", "keep_days", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
-                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes"]
+                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes", "pacing", "record"]
         for (key, value) in settings(of: root, known: known, section: "the configuration") {
             switch key {
             case "host": reader.string(value, what: key).map { configuration.host = $0 }
@@ -230,6 +242,8 @@ private struct ConfigReader {
             case "bodies_in_flight_bytes":
                 integer(value, key, range: 1_024...(1 << 30)).map { configuration.limits.bodiesInFlightBytes = $0 }
             case "callback": readCallback(value, into: &configuration)
+            case "pacing": readPacing(value, into: &configuration.pacing)
+            case "record": reader.string(value, what: key).map { configuration.record = $0 }
             default: readOneBot(value, into: &configuration.oneBot)
             }
         }
@@ -249,13 +263,22 @@ private struct ConfigReader {
     }
 
     func readOneBot(_ node: Node, into settings: inout ServerConfiguration.OneBotSettings) {
-        let known = ["api_url", "admins", "admin_group", "utc_offset", "dm_through_group"]
+        let known = ["api_url", "admins", "admin_group", "utc_offset", "dm_through_group", "dm_fallback", "platform_info", "info_ttl_seconds"]
         for (key, value) in self.settings(of: node, known: known, section: "onebot") {
             switch key {
             case "api_url": url(value, key).map { settings.apiURL = $0 }
             case "admins": reader.strings(value, what: key).map { settings.admins = $0 }
             case "admin_group": reader.string(value, what: key).map { settings.adminGroup = $0 }
             case "dm_through_group": reader.bool(value, what: key).map { settings.dmThroughGroup = $0 }
+            case "platform_info": reader.bool(value, what: key).map { settings.platformInfo = $0 }
+            case "info_ttl_seconds": integer(value, key, range: 1...86_400).map { settings.infoTTLSeconds = $0 }
+            case "dm_fallback":
+                guard let text = reader.string(value, what: key) else { continue }
+                guard let mode = DMFallbackMode(rawValue: text) else {
+                    reader.fail(value, "'dm_fallback' is '\(text)'", expected: "one of group, admins, none")
+                    continue
+                }
+                settings.dmFallback = mode
             default:
                 guard let text = reader.string(value, what: key) else { continue }
                 guard let offset = Self.offsetSeconds(text) else {
@@ -263,6 +286,26 @@ private struct ConfigReader {
                     continue
                 }
                 settings.utcOffsetSeconds = offset
+            }
+        }
+    }
+
+    func readPacing(_ node: Node, into limits: inout PacingLimits) {
+        let known = ["account_per_second", "account_burst", "group_per_minute", "group_burst", "daily_cap_per_group",
+                     "schedule_spread_seconds"]
+        for (key, value) in settings(of: node, known: known, section: "pacing") {
+            switch key {
+            case "account_per_second", "group_per_minute":
+                guard let rate = reader.double(value, what: key) else { continue }
+                guard rate > 0, rate <= 10_000 else {
+                    reader.fail(value, "'\(key)' is \(rate)", expected: "a rate above 0 and at most 10000")
+                    continue
+                }
+                if key == "account_per_second" { limits.accountPerSecond = rate } else { limits.groupPerMinute = rate }
+            case "account_burst": integer(value, key, range: 1...10_000).map { limits.accountBurst = $0 }
+            case "group_burst": integer(value, key, range: 1...10_000).map { limits.groupBurst = $0 }
+            case "daily_cap_per_group": integer(value, key, range: 0...1_000_000).map { limits.dailyCapPerGroup = $0 }
+            default: integer(value, key, range: 0...86_400).map { limits.scheduleSpreadSeconds = $0 }
             }
         }
     }

@@ -25,6 +25,10 @@ package final class ServerMetrics: Sendable {
             .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(500), .seconds(1),
         ]
+        // Pacing holds calls back for seconds to minutes, not the milliseconds of a request.
+        factory.durationHistogramBuckets["groupbot_pacing_delay_seconds"] = [
+            .milliseconds(100), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300), .seconds(900),
+        ]
         self.factory = factory
     }
 
@@ -68,6 +72,24 @@ package final class ServerMetrics: Sendable {
     package func deliveryBacklog(pending: Int, dead: Int) {
         Gauge(label: "groupbot_deliveries_pending", factory: factory).record(pending)
         Gauge(label: "groupbot_dead_letters", factory: factory).record(dead)
+    }
+
+    /// Sets the number of calls waiting for their pacing slot on `target`.
+    package func pacingQueue(_ depth: Int, target: String) {
+        Gauge(label: "groupbot_pacing_queue", dimensions: [("target", target)], factory: factory).record(depth)
+    }
+
+    /// Records how long pacing held a call back after it was due, by target and priority.
+    package func pacingDelay(milliseconds: Int64, target: String, priority: PacingClass.Priority) {
+        let name = switch priority {
+        case .enforcement: "enforcement"
+        case .message: "message"
+        case .scheduled: "scheduled"
+        }
+        let key = MetricKey(label: "groupbot_pacing_delay_seconds", first: target, second: name)
+        Self.handle(key, in: timers) {
+            CoreMetrics.Timer(label: key.label, dimensions: [("target", target), ("priority", name)], factory: factory)
+        }.recordNanoseconds(max(0, milliseconds) * 1_000_000)
     }
 
     /// The counter of `label` with these dimensions, made on first use.

@@ -16,11 +16,18 @@ package struct ServerDependencies: Sendable {
     package let logger: Logger
     /// Reads request bodies within the configured limits.
     package let bodies: BodyReader
+    /// Where events are recorded (`record:`), if anywhere.
+    package let recorder: EventRecorder?
+    /// Fills in what OneBot reports leave out (`onebot.platform_info`), if configured.
+    package let platformInfo: PlatformInfoCache?
 
     /// Bundles the dependencies.
     package init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
-                configuration: ServerConfiguration, logger: Logger) {
+                configuration: ServerConfiguration, logger: Logger, recorder: EventRecorder? = nil,
+                platformInfo: PlatformInfoCache? = nil) {
         self.logger = logger
+        self.recorder = recorder
+        self.platformInfo = platformInfo
         self.host = host
         self.outbound = outbound
         self.verification = verification
@@ -34,6 +41,7 @@ extension ServerDependencies {
     /// Runs a request's events, counts them and queues the actions of timers that fell due
     /// meanwhile; returns what the request's response carries.
     func run(_ events: [Event], transport: String) async -> HandledEvents {
+        recorder?.append(events)
         let handled = await host.handle(events)
         metrics.eventsIn(events, transport: transport)
         metrics.duplicates(handled.duplicates)

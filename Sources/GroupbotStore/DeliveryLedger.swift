@@ -1,4 +1,5 @@
 import GroupbotCore
+import GroupbotRuntime
 import Synchronization
 
 /// One outbound HTTP call waiting to be made (or given up on): a signed callback
@@ -23,9 +24,14 @@ package struct Delivery: Sendable, Equatable {
     package var dead: Bool
     /// When it was first enqueued.
     package var created: Instant
+    /// What pacing needs to know of it (priority, group, whether it posts in the group).
+    package var pacing: PacingClass
+    /// The UTC offset of its group's local day (the daily cap counts local days).
+    package var utcOffsetSeconds: Int
 
     /// Creates a delivery that has not been tried yet.
-    package init(id: String, target: String, endpoint: String, body: [UInt8], created: Instant) {
+    package init(id: String, target: String, endpoint: String, body: [UInt8], created: Instant,
+                 pacing: PacingClass = PacingClass(priority: .message, group: "", postsInGroup: false), utcOffsetSeconds: Int = 0) {
         self.id = id
         self.target = target
         self.endpoint = endpoint
@@ -35,6 +41,8 @@ package struct Delivery: Sendable, Equatable {
         self.lastError = nil
         self.dead = false
         self.created = created
+        self.pacing = pacing
+        self.utcOffsetSeconds = utcOffsetSeconds
     }
 }
 
@@ -42,8 +50,10 @@ package struct Delivery: Sendable, Equatable {
 package protocol DeliveryLedger: Sendable {
     /// Adds deliveries; one whose id is already known is left as it is.
     func enqueue(_ deliveries: [Delivery]) throws
-    /// Pending deliveries due at or before `now`, oldest first.
-    func due(at now: Instant, limit: Int) throws -> [Delivery]
+    /// Pending deliveries due at or before `now`, oldest first; only `target`'s when given
+    /// (each channel is a lane of its own: a slow callback never holds up OneBot calls), and
+    /// then by pacing priority first, so enforcement is seen behind a backlog of posts.
+    func due(at now: Instant, target: String?, limit: Int) throws -> [Delivery]
     /// When the earliest pending delivery is due, if any.
     func nextDue() throws -> Instant?
     /// Forgets a delivery that went through.
@@ -72,9 +82,12 @@ package final class MemoryDeliveryLedger: DeliveryLedger {
         }
     }
 
-    package func due(at now: Instant, limit: Int) -> [Delivery] {
+    package func due(at now: Instant, target: String?, limit: Int) -> [Delivery] {
         deliveries.withLock { all in
-            Array(all.values.filter { !$0.dead && $0.nextAttempt <= now }.sorted(by: Self.order).prefix(limit))
+            let due = all.values.filter { !$0.dead && $0.nextAttempt <= now && (target == nil || $0.target == target) }
+            guard target != nil else { return Array(due.sorted(by: Self.order).prefix(limit)) }
+            return Array(due.sorted { ($0.pacing.priority.rawValue, $0.nextAttempt, $0.created, $0.id)
+                < ($1.pacing.priority.rawValue, $1.nextAttempt, $1.created, $1.id) }.prefix(limit))
         }
     }
 

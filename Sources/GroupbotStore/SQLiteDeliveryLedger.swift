@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GroupbotCore
+import GroupbotRuntime
 
 /// The delivery ledger in the state file, next to the engine's state (table `deliveries`).
 package final class SQLiteDeliveryLedger: DeliveryLedger {
@@ -17,20 +18,28 @@ package final class SQLiteDeliveryLedger: DeliveryLedger {
         try write { db in
             for delivery in deliveries {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO deliveries (id, target, endpoint, body, attempts, next_attempt_ms, dead, last_error, created_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO deliveries (id, target, endpoint, body, attempts, next_attempt_ms, dead, last_error, created_ms,
+                        pace_priority, pace_group, pace_posts, utc_offset)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [delivery.id, delivery.target, delivery.endpoint, Data(delivery.body), delivery.attempts,
                                      delivery.nextAttempt.milliseconds, delivery.dead, delivery.lastError,
-                                     delivery.created.milliseconds])
+                                     delivery.created.milliseconds, delivery.pacing.priority.rawValue, delivery.pacing.group,
+                                     delivery.pacing.postsInGroup, delivery.utcOffsetSeconds])
             }
         }
     }
 
-    package func due(at now: Instant, limit: Int) throws -> [Delivery] {
+    package func due(at now: Instant, target: String?, limit: Int) throws -> [Delivery] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_ms, id LIMIT ?
-                """, arguments: [now.milliseconds, limit]).map(Self.delivery)
+            guard let target else {
+                return try Row.fetchAll(db, sql: """
+                    SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_ms, id LIMIT ?
+                    """, arguments: [now.milliseconds, limit]).map(Self.delivery)
+            }
+            return try Row.fetchAll(db, sql: """
+                SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? AND target = ?
+                ORDER BY pace_priority, next_attempt_ms, created_ms, id LIMIT ?
+                """, arguments: [now.milliseconds, target, limit]).map(Self.delivery)
         }
     }
 
@@ -84,8 +93,11 @@ package final class SQLiteDeliveryLedger: DeliveryLedger {
     }
 
     private static func delivery(_ row: Row) -> Delivery {
+        let priority = PacingClass.Priority(rawValue: row["pace_priority"]) ?? .message
         var delivery = Delivery(id: row["id"], target: row["target"], endpoint: row["endpoint"],
-                                body: [UInt8](row["body"] as Data), created: Instant(milliseconds: row["created_ms"]))
+                                body: [UInt8](row["body"] as Data), created: Instant(milliseconds: row["created_ms"]),
+                                pacing: PacingClass(priority: priority, group: row["pace_group"], postsInGroup: row["pace_posts"]),
+                                utcOffsetSeconds: row["utc_offset"])
         delivery.attempts = row["attempts"]
         delivery.nextAttempt = Instant(milliseconds: row["next_attempt_ms"])
         delivery.dead = row["dead"]

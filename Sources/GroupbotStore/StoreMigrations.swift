@@ -76,6 +76,15 @@ enum StoreMigrations {
             }
             try db.execute(sql: "DROP TABLE daily_active")
         }
+        migrator.registerMigration("v9-delivery-pacing") { db in
+            // What pacing needs of a delivery (Pacer): rows written before pace as plain messages.
+            try db.execute(sql: """
+                ALTER TABLE deliveries ADD COLUMN pace_priority INTEGER NOT NULL DEFAULT 1;
+                ALTER TABLE deliveries ADD COLUMN pace_group TEXT NOT NULL DEFAULT '';
+                ALTER TABLE deliveries ADD COLUMN pace_posts INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE deliveries ADD COLUMN utc_offset INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 }

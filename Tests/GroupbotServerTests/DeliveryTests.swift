@@ -89,7 +89,7 @@ actor FakeReceiver {
             let before = time.now
             await worker.sendDue()
             // 503 with Retry-After: 2 → not due for two seconds, even though the backoff is 1 ms.
-            let waiting = try #require(try ledger.due(at: Instant(milliseconds: Int64.max / 2), limit: 1).first)
+            let waiting = try #require(try ledger.due(at: Instant(milliseconds: Int64.max / 2), target: nil, limit: 1).first)
             #expect(waiting.attempts == 1)
             #expect(waiting.lastError == "HTTP 503")
             #expect(waiting.nextAttempt.milliseconds - before.milliseconds >= 2_000)
@@ -150,7 +150,7 @@ actor FakeReceiver {
             try ledger.enqueue(channel.deliveries(for: [Self.action], at: Instant(milliseconds: 6)))  // same id: kept once
         }
         let reopened = try SQLiteStore(path: path).deliveries
-        let pending = try reopened.due(at: Instant(milliseconds: 10), limit: 10)
+        let pending = try reopened.due(at: Instant(milliseconds: 10), target: nil, limit: 10)
         #expect(pending.map(\.id) == ["a-1"])
         #expect(pending.first?.created == Instant(milliseconds: 5))
         #expect(try reopened.nextDue() == Instant(milliseconds: 5))

@@ -46,7 +46,7 @@ import Testing
         let later = await dependencies.host.tick().actions
         #expect(later.map(\.text) == ["稍后回复您"])
         dependencies.outbound.enqueue(later)
-        let pending = try dependencies.outbound.ledger.due(at: Instant(milliseconds: Int64.max / 2), limit: 10)
+        let pending = try dependencies.outbound.ledger.due(at: Instant(milliseconds: Int64.max / 2), target: nil, limit: 10)
         #expect(pending.map(\.target) == ["callback"])
         #expect(pending.first.map { String(decoding: $0.body, as: UTF8.self).hasPrefix(#"{"actions":[{"id":""#) } == true)
     }

@@ -40,6 +40,7 @@ import Testing
         configuration.reload = false
         configuration.oneBot.apiURL = apiURL
         configuration.oneBot.admins = ["10086"]
+        configuration.oneBot.platformInfo = false  // this suite's fake answers only the action calls
         configuration.secrets.oneBotSecret = Self.secret
         configuration.secrets.oneBotAccessToken = "access-token"
         let book = try RuleBookLoader.load(files: [("rules/general.yaml", Self.rules)])
@@ -96,7 +97,7 @@ import Testing
             ])
             // The refused call (retcode 100) is a dead letter with the implementation's reason.
             let dead = try dependencies.outbound.ledger.deadLetters()
-            #expect(dead.map(\.lastError) == ["retcode 100: 参数错误"])
+            #expect(dead.map(\.lastError) == ["DM refused: retcode 100: 参数错误"])
             #expect(dead.map(\.endpoint) == ["send_private_msg"])
         }
     }
