@@ -29,6 +29,7 @@ test: deps
 	$(BIN) check rules/
 	$(BIN) test rules/
 	python3 Tests/docs/tutorials.py $(BIN)
+	python3 Tests/examples/wechat_bridge_contract.py $(BIN)
 	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
 	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
 
