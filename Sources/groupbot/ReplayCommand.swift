@@ -41,6 +41,12 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the daily figures of the replayed log (as groupbot stats does) instead of the actions.")
     var stats = false
 
+    @Flag(help: "Print each action with the time a live serve would send it (its pacing: docs/adapters.md) instead of the actions.")
+    var pace = false
+
+    @Option(help: "With --pace: the serve configuration file whose pacing settings to use (default: the defaults).")
+    var config: String?
+
     @Option(name: .customLong("diff-rules"), parsing: .upToNextOption,
             help: "Two rule directories, old and new: print only the events whose actions differ between them.")
     var diffRules: [String] = []
@@ -102,6 +108,17 @@ struct ReplayCommand: ParsableCommand {
             StreamRunner.run(input: input, pipeline: pipeline, clock: .events) { progress?.update(bytes: $0, events: pipeline.summary.events) }
             progress?.finish()
             FileOutput.standardOutput().writeLine(format.render(collector.report(engine: pipeline.engine)))
+            return
+        }
+        if pace {
+            let limits = try PacedReplay.limits(configPath: config)
+            let sink = CollectingSink()
+            let pipeline = EventPipeline(book: book, clock: .events, sink: sink, report: problems)
+            StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+            if let end { pipeline.run(until: end) }
+            let paced = PacedReplay.render(sink.actions, limits: limits)
+            for line in paced.lines { FileOutput.standardOutput().writeLine(line) }
+            errors.writeLine(paced.summary)
             return
         }
         guard let expect else {
