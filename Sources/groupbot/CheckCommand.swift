@@ -17,13 +17,16 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Treat warnings (probable mistakes such as a rule that can never run) as errors.")
     var strict = false
 
+    @Option(help: "Also warn about rules that need a field this platform dialect never supplies: webhook or onebot.")
+    var dialect: Dialect = .webhook
+
     func run() throws {
         let book: RuleBook
-        let warnings: [RuleError]
+        let warnings: [String]
         do {
             let loaded = try RuleBookLoader.loadWithTests(directory: directory)
             book = loaded.book
-            warnings = loaded.warnings
+            warnings = loaded.warnings.map(\.description) + dialect.warnings(loaded.book)
         } catch {
             let errors = FileOutput.standardError()
             errors.writeLine(error.description)

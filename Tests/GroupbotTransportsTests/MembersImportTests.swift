@@ -40,3 +40,16 @@ extension CommandLineTests {
         #expect(outcome.errors.contains("imported 1 member line(s) of 1 group(s)"))
     }
 }
+
+/// `check --dialect onebot`: what QQ can never deliver is said before going live.
+extension CommandLineTests {
+    @Test func checkWarnsAboutRedPacketsOnOneBot() throws {
+        let plain = try groupbot(["check", "rules"])
+        #expect(!plain.errors.contains("red_packet"))
+        let onebot = try groupbot(["check", "rules", "--dialect", "onebot"])
+        #expect(onebot.status == 0)
+        #expect(onebot.errors.contains("warning: rules/base.yaml:224:5: rule 'red-packet-thanks' (types ads, general, regional, vip) needs kind red_packet"))
+        #expect(onebot.errors.contains("warning: type general: its ad slot asks for a red packet first"))
+        #expect(try groupbot(["check", "rules", "--dialect", "onebot", "--strict"]).status == 1)
+    }
+}
