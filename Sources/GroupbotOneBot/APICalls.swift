@@ -80,7 +80,7 @@ enum APICalls {
         var body = JSONObjectWriter()
         body.id("group_id", group)
         body.string("message", message)
-        return [OneBotAPICall(endpoint: "send_group_msg", body: body.object, actionID: action.id)]
+        return [OneBotAPICall(endpoint: "send_group_msg", body: body.object, actionID: action.id, postsIn: group)]
     }
 
     /// OneBot v11's `send_private_msg` takes no group, so a member who is not

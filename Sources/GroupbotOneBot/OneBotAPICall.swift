@@ -10,12 +10,16 @@ package struct OneBotAPICall: Sendable, Equatable {
     /// The id of the groupbot action this call carries out (several calls may
     /// share one, e.g. a `notify` sent to several admins).
     package var actionID: String
+    /// The group a `send_group_msg` posts into (the admin group for a notice): where the
+    /// group's pacing bucket applies; nil for other calls.
+    package var postsIn: String?
 
     /// Creates a call.
-    package init(endpoint: String, body: [UInt8], actionID: String) {
+    package init(endpoint: String, body: [UInt8], actionID: String, postsIn: String? = nil) {
         self.endpoint = endpoint
         self.body = body
         self.actionID = actionID
+        self.postsIn = postsIn
     }
 }
 

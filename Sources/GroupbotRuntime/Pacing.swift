@@ -145,10 +145,16 @@ package struct Pacer: Sendable {
         sequence += 1
     }
 
-    /// The calls whose time has come by `now`, in the order they go, each with its time.
-    package mutating func release(until now: Instant) -> [Release] {
+    /// The calls whose time has come by `now`, in the order they go. They go *at* `now`:
+    /// the buckets take their tokens then, not at the (earlier) time a call became
+    /// eligible, so a backlog (after an outage, or calls due in the past) drains at the
+    /// configured rate instead of in one burst. A simulation steps through time with
+    /// ``releaseStepping(until:)``. A live lane asks for one call at a time (`limit: 1`),
+    /// right before making it, so the tokens are taken when the call really starts.
+    package mutating func release(until now: Instant, limit: Int = .max) -> [Release] {
         var released: [Release] = []
-        while let (index, at) = nextCandidate(), at <= now {
+        while released.count < limit, let (index, eligible) = nextCandidate(), eligible <= now {
+            let at = now
             let item = waiting.remove(at: index).item
             if item.pacing.postsInGroup, limits.dailyCapPerGroup > 0 {
                 let key = DayKey(group: item.pacing.group, day: LocalTime(at, utcOffsetSeconds: item.utcOffsetSeconds).dayNumber)
@@ -166,6 +172,15 @@ package struct Pacer: Sendable {
             }
             released.append(Release(item: item, outcome: .send(at: at)))
         }
+        return released
+    }
+
+    /// Every call that can go by `limit`, each at the moment it becomes eligible: the
+    /// discrete-event run of ``release(until:)`` that `replay --pace` uses, as if a live
+    /// lane looked at exactly the right moments.
+    package mutating func releaseStepping(until limit: Instant) -> [Release] {
+        var released: [Release] = []
+        while let next = nextRelease(), next <= limit { released += release(until: next) }
         return released
     }
 

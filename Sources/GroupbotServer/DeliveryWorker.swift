@@ -112,11 +112,12 @@ package struct DeliveryWorker: Service {
                 worker.logger.error("deliveries: \(error)")
                 return 0
             }
-            let released = pacer.release(until: now)
-            worker.metrics.pacingQueue(pacer.waitingCount, target: channel.target)
-            for (index, release) in released.enumerated() {
-                // The rest stay pending in the ledger for the next start.
-                if Task.isShuttingDownGracefully { return index }
+            // One call at a time, released the moment it is made: a slow call before it cannot
+            // let tokens pile up into a burst.
+            var count = 0
+            defer { worker.metrics.pacingQueue(pacer.waitingCount, target: channel.target) }
+            while !Task.isShuttingDownGracefully, let release = pacer.release(until: worker.now(), limit: 1).first {
+                count += 1
                 guard let delivery = held.removeValue(forKey: release.item.id) else { continue }
                 switch release.outcome {
                 case .dropped(let reason):
@@ -127,7 +128,7 @@ package struct DeliveryWorker: Service {
                     await worker.attempt(delivery, on: channel)
                 }
             }
-            return released.count
+            return count
         }
     }
 

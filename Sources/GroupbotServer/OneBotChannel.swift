@@ -38,9 +38,13 @@ package struct OneBotAPIChannel: DeliveryChannel {
             let index = seen[call.actionID, default: 0]
             seen[call.actionID] = index + 1
             let action = byID[call.actionID]
+            // The priority is the action's; the group bucket is the one the call posts into (a
+            // notice to the admin group is paced there, not in the member's group).
+            var pacing = action.map(PacingClass.init(action:)) ?? PacingClass(priority: .message, group: "", postsInGroup: false)
+            pacing.postsInGroup = call.postsIn != nil
+            if let group = call.postsIn { pacing.group = group }
             return Delivery(id: Self.deliveryIDPrefix + call.actionID + ":\(index)", target: target, endpoint: call.endpoint,
-                            body: call.body, created: now,
-                            pacing: action.map(PacingClass.init(action:)) ?? PacingClass(priority: .message, group: "", postsInGroup: false),
+                            body: call.body, created: now, pacing: pacing,
                             utcOffsetSeconds: action?.utcOffsetSeconds ?? options.utcOffsetSeconds)
         }
     }
@@ -74,16 +78,29 @@ package struct OneBotAPIChannel: DeliveryChannel {
             // operation failed) of another call may pass later; bad parameters or data (100,
             // 102) and the rest never will.
             if failure.retcode == 201 { return .retry(reason: failure.description, retryAfterSeconds: nil) }
-            if delivery.endpoint == "send_private_msg" { return .reject(reason: "DM refused: " + failure.description) }
+            if isMemberDM(delivery), !Self.isRateLimit(failure.description) {
+                return .reject(reason: "DM refused: " + failure.description)
+            }
             if failure.retcode == 103 { return .retry(reason: failure.description, retryAfterSeconds: nil) }
             return .reject(reason: failure.description)
         }
     }
 
+    /// Whether `delivery` is a DM to a member (not a notice to an admin): the kind a refusal replaces.
+    private func isMemberDM(_ delivery: Delivery) -> Bool {
+        delivery.endpoint == "send_private_msg" && !options.adminUsers.contains(where: { Self.body(delivery.body, namesUser: $0) })
+    }
+
+    /// Whether a failure's words say "too fast" rather than "refused": implementations use
+    /// retcode 103 for both, so only the wording tells a rate limit (retried) from a refusal.
+    static func isRateLimit(_ reason: String) -> Bool {
+        let lowered = reason.lowercased()
+        return ["rate", "limit", "频繁", "频率", "限流", "too many"].contains { lowered.contains($0) }
+    }
+
     /// A refused DM to a member (not a notice to an admin) is replaced as `onebot.dm_fallback` says.
     package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? {
-        guard delivery.endpoint == "send_private_msg", delivery.pacing.priority != .enforcement,
-              !options.adminUsers.contains(where: { Self.body(delivery.body, namesUser: $0) }) else { return nil }
+        guard isMemberDM(delivery), reason.hasPrefix("DM refused") else { return nil }
         return DMFallback.action(refusedDM: delivery.body, actionID: Self.actionID(ofDelivery: delivery.id), group: delivery.pacing.group,
                                  reason: reason, mode: dmFallback, at: now, utcOffsetSeconds: delivery.utcOffsetSeconds)
     }

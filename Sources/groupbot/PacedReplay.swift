@@ -32,7 +32,7 @@ enum PacedReplay {
         var lines: [String] = []
         var maxDelay: Int64 = 0
         var dropped = 0
-        for release in pacer.release(until: Instant(milliseconds: .max / 2)) {
+        for release in pacer.releaseStepping(until: Instant(milliseconds: .max / 2)) {
             guard let action = byID[release.item.id] else { continue }
             switch release.outcome {
             case .send(let at):

@@ -192,6 +192,25 @@ actor ScriptedOneBot {
         #expect(audit.first?.action.cause.hasSuffix(":ad-guide:1") == true)
     }
 
+    /// Implementations answer a refused DM and a rate limit with the same retcode: only the
+    /// words tell them apart. A refusal is final (fallback); a rate limit is retried; a notice
+    /// to an admin is never replaced.
+    @Test func aRefusalIsFinalButARateLimitIsRetried() {
+        let channel = OneBotAPIChannel(apiURL: "http://127.0.0.1:9", accessToken: nil, options: .init(adminUsers: ["10086"]))
+        let dm = Delivery(id: "onebot:m1:ad:1:0", target: "onebot", endpoint: "send_private_msg",
+                          body: Array(#"{"user_id":2001,"message":"广告请留到周五"}"#.utf8), created: Instant(milliseconds: 0))
+        let notice = Delivery(id: "onebot:m1:ad:2:0", target: "onebot", endpoint: "send_private_msg",
+                              body: Array(#"{"user_id":10086,"message":"有人发广告"}"#.utf8), created: Instant(milliseconds: 0))
+        func verdict(_ delivery: Delivery, _ answer: String) -> DeliveryVerdict {
+            channel.verdict(for: delivery, status: 200, retryAfter: nil, body: Array(answer.utf8), now: Date())
+        }
+        let refused = #"{"status":"failed","retcode":103,"msg":"SEND_MSG_API_ERROR","wording":"对方不是你的好友"}"#
+        let limited = #"{"status":"failed","retcode":103,"wording":"发送频率过快"}"#
+        #expect(verdict(dm, refused) == .reject(reason: "DM refused: retcode 103: 对方不是你的好友"))
+        #expect(verdict(dm, limited) == .retry(reason: "retcode 103: 发送频率过快", retryAfterSeconds: nil))
+        #expect(verdict(notice, refused) == .retry(reason: "retcode 103: 对方不是你的好友", retryAfterSeconds: nil))
+    }
+
     @Test func aSlowCallbackDoesNotHoldUpOneBotCalls() async throws {
         let slow = ScriptedOneBot(delay: .seconds(3))
         let fast = ScriptedOneBot()
@@ -206,7 +225,7 @@ actor ScriptedOneBot {
                     Action(id: "m\(index):faq:0", group: "7770001", body: .send(text: "第 \(index) 条回复"), rule: "faq", cause: "m\(index)",
                            due: WallClock().now, utcOffsetSeconds: 28_800)
                 }
-                for channel in channels { try ledger.enqueue(channel.deliveries(for: replies, at: WallClock().now)) }
+                for channel in channels { ledger.enqueue(channel.deliveries(for: replies, at: WallClock().now)) }
                 let worker = DeliveryWorker(ledger: ledger, channels: channels, client: .shared, policy: RetryPolicy(),
                                             metrics: ServerMetrics(), logger: ServerFixture.logger, pollMilliseconds: 20)
                 let started = ContinuousClock.now

@@ -97,7 +97,7 @@ import Testing
             ])
             // The refused call (retcode 100) is a dead letter with the implementation's reason.
             let dead = try dependencies.outbound.ledger.deadLetters()
-            #expect(dead.map(\.lastError) == ["DM refused: retcode 100: 参数错误"])
+            #expect(dead.map(\.lastError) == ["retcode 100: 参数错误"])  // a notice to an admin: no fallback
             #expect(dead.map(\.endpoint) == ["send_private_msg"])
         }
     }

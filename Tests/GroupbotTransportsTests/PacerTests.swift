@@ -25,7 +25,7 @@ import Testing
         limits.scheduleSpreadSeconds = 60
         var pacer = Pacer(limits: limits)
         for group in 0..<200 { pacer.submit(item("morning@09:00:g\(group):0", group: "g\(group)", .scheduled)) }
-        let releases = pacer.release(until: Self.nine.adding(seconds: 3600))
+        let releases = pacer.releaseStepping(until: Self.nine.adding(seconds: 3600))
         let times = sendTimes(releases).values.sorted()
         #expect(times.count == 200)
         #expect(times.first! >= Self.nine.milliseconds)
@@ -39,6 +39,29 @@ import Testing
         #expect(pacer.waitingCount == 0)
     }
 
+    /// A lane that looks every 100 ms at a backlog due a minute ago (an outage): it drains at
+    /// the configured rate from now on, not in one burst at the past due times.
+    @Test func aBacklogDueInThePastDrainsAtTheRateFromNow() {
+        var limits = PacingLimits()
+        limits.accountPerSecond = 2
+        limits.accountBurst = 3
+        limits.groupPerMinute = 600
+        limits.groupBurst = 100
+        var pacer = Pacer(limits: limits)
+        for index in 0..<20 { pacer.submit(item("late-\(index)", group: "g\(index % 3)", due: Self.nine.adding(seconds: -60))) }
+        var times: [Int64] = []
+        var now = Self.nine
+        while now < Self.nine.adding(seconds: 30) {
+            times += pacer.release(until: now).compactMap { if case .send(let at) = $0.outcome { at.milliseconds } else { nil } }
+            now = now.adding(milliseconds: 100)
+        }
+        #expect(times.count == 20)
+        #expect(times.allSatisfy { $0 >= Self.nine.milliseconds }, "nothing goes out at a time already past")
+        for (index, start) in times.enumerated() {
+            #expect(times[index...].prefix { $0 < start + 1000 }.count <= 3 + 2)
+        }
+    }
+
     @Test func theSpreadIsTheSameOnEveryRunAndInsideTheWindow() {
         var limits = PacingLimits()
         limits.accountPerSecond = 1000
@@ -46,7 +69,7 @@ import Testing
         func run() -> [String: Int64] {
             var pacer = Pacer(limits: limits)
             for group in 0..<50 { pacer.submit(item("p@09:00:g\(group):0", group: "g\(group)", .scheduled)) }
-            return sendTimes(pacer.release(until: Self.nine.adding(seconds: 3600)))
+            return sendTimes(pacer.releaseStepping(until: Self.nine.adding(seconds: 3600)))
         }
         let first = run()
         #expect(first == run())
@@ -61,10 +84,10 @@ import Testing
         limits.scheduleSpreadSeconds = 0
         var pacer = Pacer(limits: limits)
         for group in 0..<10 { pacer.submit(item("post-\(group)", group: "g\(group)", .scheduled)) }
-        _ = pacer.release(until: Self.nine.adding(seconds: 2))  // three posts went
+        _ = pacer.releaseStepping(until: Self.nine.adding(seconds: 2))  // three posts went
         pacer.submit(item("delete-ad", group: "g5", .enforcement, posts: false, due: Self.nine.adding(seconds: 2)))
         pacer.submit(item("reply", group: "g6", .message, due: Self.nine.adding(seconds: 2)))
-        let next = pacer.release(until: Self.nine.adding(seconds: 4)).map(\.item.id)
+        let next = pacer.releaseStepping(until: Self.nine.adding(seconds: 4)).map(\.item.id)
         #expect(next == ["delete-ad", "reply"])
     }
 
@@ -78,7 +101,7 @@ import Testing
         for index in 0..<4 { pacer.submit(item("g1-\(index)", group: "g1")) }
         pacer.submit(item("g2-0", group: "g2"))
         pacer.submit(item("mute", group: "g1", .enforcement, posts: false))
-        let times = sendTimes(pacer.release(until: Self.nine.adding(seconds: 60)))
+        let times = sendTimes(pacer.releaseStepping(until: Self.nine.adding(seconds: 60)))
         let base = Self.nine.milliseconds
         #expect(times["g1-0"]! - base < 100 && times["g1-1"]! - base < 100)
         #expect(times["g1-2"]! - base == 3_000)
@@ -97,13 +120,13 @@ import Testing
         var pacer = Pacer(limits: limits)
         for index in 0..<3 { pacer.submit(item("reply-\(index)", group: "g1")) }
         pacer.submit(item("kick", group: "g1", .enforcement, posts: false))
-        let releases = pacer.release(until: Self.nine.adding(seconds: 60))
+        let releases = pacer.releaseStepping(until: Self.nine.adding(seconds: 60))
         #expect(releases.count == 4)
         let dropped = releases.filter { if case .dropped = $0.outcome { true } else { false } }.map(\.item.id)
         #expect(dropped == ["reply-2"])
         // The next local day the group may be posted to again.
         pacer.submit(item("tomorrow", group: "g1", due: Self.nine.adding(seconds: 86_400)))
-        #expect(sendTimes(pacer.release(until: Self.nine.adding(seconds: 90_000))).keys.contains("tomorrow"))
+        #expect(sendTimes(pacer.releaseStepping(until: Self.nine.adding(seconds: 90_000))).keys.contains("tomorrow"))
     }
 
     @Test func scheduledPostsAreRecognisedByTheirCause() {
