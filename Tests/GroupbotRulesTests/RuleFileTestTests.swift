@@ -58,7 +58,7 @@ import Testing
                 event: { text: b }
             """])
         #expect(errors == [
-            "rules/general.yaml:4:29: unknown event type 'mesage'; expected message, join, leave, rename, join_request, tick (did you mean 'message'?)",
+            "rules/general.yaml:4:29: unknown event type 'mesage'; expected message, join, leave, rename, join_request, tick, member (did you mean 'message'?)",
             "rules/general.yaml:6:5: test 'y' has no expect; expected expect: a list of actions, or none",
         ])
     }

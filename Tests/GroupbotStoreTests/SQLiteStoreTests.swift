@@ -135,7 +135,8 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 8)
+        #expect(applied.count == 9)
+        #expect(applied.contains("v9-delivery-pacing"))
         #expect(applied.contains("v6-deliveries"))
     }
 
