@@ -54,6 +54,8 @@ let package = Package(
         .target(name: "GroupbotSignatures", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.
         .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotWire"]),
+        // The Telegram Bot API dialect: updates → events, actions → Bot API calls. No I/O.
+        .target(name: "GroupbotTelegram", dependencies: ["GroupbotCore", "GroupbotWire"]),
         // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
         .target(name: "GroupbotStore", dependencies: ["GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift")]),
         // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
@@ -62,7 +64,7 @@ let package = Package(
             name: "GroupbotServer",
             dependencies: [
                 "GroupbotCore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime", "GroupbotStore", "GroupbotOneBot",
-                "GroupbotSignatures",
+                "GroupbotTelegram", "GroupbotSignatures",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -121,6 +123,11 @@ let package = Package(
                 "GroupbotWire", "GroupbotRuntime", "GroupbotTransports", "GroupbotReplay", "GroupbotRules", "GroupbotTestSupport",
                 "groupbot",  // the command-line tests run the built executable (`BuiltProduct`)
             ],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "GroupbotTelegramTests",
+            dependencies: ["GroupbotTelegram", "GroupbotCore", "GroupbotWire", "GroupbotRules", "GroupbotRuntime", "GroupbotTestSupport"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

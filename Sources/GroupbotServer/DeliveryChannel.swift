@@ -29,10 +29,18 @@ package protocol DeliveryChannel: Sendable {
     /// The action that replaces `delivery` when it was refused for good, if the channel has
     /// one (a DM the platform refused: ``DMFallback``); it is audited and sent like any other.
     func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action?
+    /// Whether this channel carries `action` (a platform carries its own groups' actions;
+    /// a callback carries every action).
+    func carries(_ action: Action) -> Bool
+    /// The pacing limits of this channel's lane, from the configured ones (a platform with
+    /// published limits of its own sets its rates).
+    func pacing(_ configured: PacingLimits) -> PacingLimits
 }
 
 extension DeliveryChannel {
     package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? { nil }
+    package func carries(_ action: Action) -> Bool { true }
+    package func pacing(_ configured: PacingLimits) -> PacingLimits { configured }
 }
 
 extension DeliveryChannel {

@@ -80,7 +80,7 @@ package struct DeliveryWorker: Service {
         init(worker: DeliveryWorker, channel: any DeliveryChannel) {
             self.worker = worker
             self.channel = channel
-            pacer = Pacer(limits: worker.pacing)
+            pacer = Pacer(limits: channel.pacing(worker.pacing))
         }
 
         func run() async {

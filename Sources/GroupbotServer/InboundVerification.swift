@@ -7,12 +7,20 @@ package struct InboundVerification: Sendable {
     private let webhooks: WebhookVerifier?
     private let bearer: BearerToken?
     private let oneBot: OneBotSignature?
+    private let telegram: HeaderSecret?
 
     /// Creates the checks for a set of secrets.
     package init(secrets: ServerConfiguration.Secrets) {
         webhooks = secrets.webhookSecrets.isEmpty ? nil : WebhookVerifier(secrets: secrets.webhookSecrets)
         bearer = secrets.bearerToken.map(BearerToken.init)
         oneBot = secrets.oneBotSecret.map(OneBotSignature.init(secret:))
+        telegram = secrets.telegramWebhookSecret.map { HeaderSecret($0, header: "X-Telegram-Bot-Api-Secret-Token") }
+    }
+
+    /// `/telegram/webhook`: the `X-Telegram-Bot-Api-Secret-Token` header, compared in constant
+    /// time, when `TELEGRAM_WEBHOOK_SECRET` is set (setWebhook's `secret_token`).
+    package func verifyTelegram(headers: HTTPFields) throws(VerificationFailure) {
+        try telegram?.verify(headers[HTTPField.Name("x-telegram-bot-api-secret-token")!])
     }
 
     /// `/v1/events`: a Standard Webhooks signature or the bearer token, whichever is configured

@@ -86,6 +86,9 @@ package struct OneBotAPIChannel: DeliveryChannel {
         }
     }
 
+    /// QQ group numbers are positive; Telegram's group ids are negative.
+    package func carries(_ action: Action) -> Bool { !action.group.hasPrefix("-") }
+
     /// Whether `delivery` is a DM to a member (not a notice to an admin): the kind a refusal replaces.
     private func isMemberDM(_ delivery: Delivery) -> Bool {
         delivery.endpoint == "send_private_msg" && !options.adminUsers.contains(where: { Self.body(delivery.body, namesUser: $0) })
@@ -100,8 +103,8 @@ package struct OneBotAPIChannel: DeliveryChannel {
 
     /// A refused DM to a member (not a notice to an admin) is replaced as `onebot.dm_fallback` says.
     package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? {
-        guard isMemberDM(delivery), reason.hasPrefix("DM refused") else { return nil }
-        return DMFallback.action(refusedDM: delivery.body, actionID: Self.actionID(ofDelivery: delivery.id), group: delivery.pacing.group,
+        guard isMemberDM(delivery), reason.hasPrefix("DM refused"), let dm = RefusedDM.read(delivery.body) else { return nil }
+        return DMFallback.action(user: dm.user, text: dm.text, group: delivery.pacing.group, actionID: Self.actionID(ofDelivery: delivery.id),
                                  reason: reason, mode: dmFallback, at: now, utcOffsetSeconds: delivery.utcOffsetSeconds)
     }
 

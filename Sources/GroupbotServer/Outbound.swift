@@ -15,15 +15,18 @@ package struct Outbound: Sendable {
     package let channels: [any DeliveryChannel]
     /// The OneBot API channel when one is configured: where a OneBot report's API calls go.
     package let oneBotAPI: OneBotAPIChannel?
+    /// The Telegram channel when Telegram is configured.
+    package let telegram: TelegramChannel?
     private let logger: Logger
     private let now: @Sendable () -> Instant
 
     /// Creates the outbound side: the callback channel (when there is one) and the OneBot
     /// API channel (when there is one) get every action no response carries.
-    package init(ledger: any DeliveryLedger, callback: CallbackChannel?, oneBotAPI: OneBotAPIChannel?, logger: Logger,
-                 now: @escaping @Sendable () -> Instant = { WallClock().now }) {
+    package init(ledger: any DeliveryLedger, callback: CallbackChannel?, oneBotAPI: OneBotAPIChannel?,
+                 telegram: TelegramChannel? = nil, logger: Logger, now: @escaping @Sendable () -> Instant = { WallClock().now }) {
         self.ledger = ledger
-        channels = [callback as (any DeliveryChannel)?, oneBotAPI].compactMap { $0 }
+        channels = [callback as (any DeliveryChannel)?, oneBotAPI, telegram].compactMap { $0 }
+        self.telegram = telegram
         self.oneBotAPI = oneBotAPI
         self.logger = logger
         self.now = now
@@ -38,7 +41,7 @@ package struct Outbound: Sendable {
         }
         let now = now()
         do {
-            for channel in channels { try ledger.enqueue(channel.deliveries(for: actions, at: now)) }
+            for channel in channels { try ledger.enqueue(channel.deliveries(for: actions.filter(channel.carries), at: now)) }
         } catch {
             logger.error("\(error) — \(actions.count) action(s) not queued")
         }

@@ -21,24 +21,33 @@ package enum ServerAssembly {
     /// OneBot secret alone does not leave `/v1/events` open, nor the reverse.
     package static func checkExposure(_ configuration: ServerConfiguration, insecure: Bool) throws(ServeError) {
         if let problem = configuration.secrets.problems.first { throw ServeError(reason: problem) }
-        let open = configuration.secrets.unguardedEndpoints
+        if configuration.telegram != nil, configuration.secrets.telegramBotToken == nil {
+            throw ServeError(reason: "telegram: is configured but TELEGRAM_BOT_TOKEN is not set (the token BotFather gave the bot)")
+        }
+        let open = configuration.unguardedEndpoints
         guard !configuration.bindsLoopbackOnly, !open.isEmpty, !insecure else { return }
         throw ServeError(reason: """
             refusing to listen on \(configuration.host) with \(open.joined(separator: " and ")) unguarded: anyone could post events. \
-            /v1/events takes GROUPBOT_WEBHOOK_SECRETS or GROUPBOT_TOKEN; /onebot/v11 takes ONEBOT_SECRET or GROUPBOT_TOKEN. \
+            /v1/events takes GROUPBOT_WEBHOOK_SECRETS or GROUPBOT_TOKEN; /onebot/v11 takes ONEBOT_SECRET or GROUPBOT_TOKEN; \
+            /telegram/webhook takes TELEGRAM_WEBHOOK_SECRET. \
             Set them, listen on 127.0.0.1, or pass --insecure
             """)
     }
 
     /// The outbound side with the channels the configuration asks for.
     package static func outbound(_ configuration: ServerConfiguration, ledger: any DeliveryLedger, logger: Logger,
-                                 now: @escaping @Sendable () -> Instant) -> Outbound {
+                                 names: TelegramNameBook = TelegramNameBook(), now: @escaping @Sendable () -> Instant) -> Outbound {
         let callback = configuration.callbackURL.map { CallbackChannel(url: $0, secret: configuration.secrets.callbackSecret) }
         let api = configuration.oneBot.apiURL.map {
             OneBotAPIChannel(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken,
                              options: configuration.oneBot.dialectOptions, dmFallback: configuration.oneBot.dmFallback)
         }
-        return Outbound(ledger: ledger, callback: callback, oneBotAPI: api, logger: logger, now: now)
+        let telegram = configuration.telegram.flatMap { settings in
+            configuration.secrets.telegramBotToken.map {
+                TelegramChannel(apiURL: settings.apiURL, token: $0, options: settings.options, dmFallback: settings.dmFallback, names: names)
+            }
+        }
+        return Outbound(ledger: ledger, callback: callback, oneBotAPI: api, telegram: telegram, logger: logger, now: now)
     }
 
     /// Opens the state, recovers it, and queues what the last process left undelivered.
@@ -49,6 +58,7 @@ package enum ServerAssembly {
     ) async throws -> ServerDependencies {
         let ledger: any DeliveryLedger
         let host: EngineHost
+        var kept: StoreSettings?
         let reload = configuration.reload ? configuration.rules : nil
         if configuration.state == "memory" {
             ledger = MemoryDeliveryLedger()
@@ -62,9 +72,18 @@ package enum ServerAssembly {
             try store.checkpointInBackground()
             store.snapshotInBackground()
             ledger = store.deliveries
+            kept = store.settings
             host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger, wallClock: clock)
         }
-        let outbound = outbound(configuration, ledger: ledger, logger: logger, now: { clock.now })
+        let names = TelegramNameBook()
+        let outbound = outbound(configuration, ledger: ledger, logger: logger, names: names, now: { clock.now })
+        let telegram = configuration.telegram.flatMap { settings in
+            configuration.secrets.telegramBotToken.map { token in
+                let api = TelegramBotAPI(apiURL: settings.apiURL, token: token, client: client, logger: logger)
+                return TelegramSide(settings: settings, names: names, info: TelegramInfoCache(api: api, now: { clock.now }), api: api,
+                                    offsets: TelegramOffsets(store: kept))
+            }
+        }
         let (recovered, handOff) = try await host.recover()
         outbound.enqueue(recovered)
         await host.handedOff(handOff)
@@ -75,7 +94,8 @@ package enum ServerAssembly {
             platformInfo: configuration.oneBot.platformInfo ? configuration.oneBot.apiURL.map {
                 PlatformInfoCache(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken, client: client,
                                   ttlSeconds: configuration.oneBot.infoTTLSeconds, logger: logger, now: { clock.now })
-            } : nil)
+            } : nil,
+            telegram: telegram)
     }
 
     /// Builds the application: the routes, the delivery worker and the engine's ticker.
@@ -106,7 +126,14 @@ package enum ServerAssembly {
                 outbound.enqueue(actions)
                 await host.handedOff(handOff)
             })
-        return [worker, EngineTicker(host: dependencies.host, outbound: dependencies.outbound, metrics: dependencies.metrics)]
+        var services: [any Service] = [worker, EngineTicker(host: dependencies.host, outbound: dependencies.outbound, metrics: dependencies.metrics)]
+        if let side = dependencies.telegram {
+            switch side.settings.mode {
+            case .polling: services.append(TelegramPoller(dependencies: dependencies, side: side))
+            case .webhook: if let url = side.settings.webhookURL { services.append(TelegramWebhookRegistration(side: side, url: url)) }
+            }
+        }
+        return services
     }
 
     /// Builds the application and runs it until SIGTERM or SIGINT; requests in flight

@@ -3,6 +3,7 @@ import GroupbotCore
 import GroupbotOneBot
 import GroupbotRules
 import GroupbotRuntime
+import GroupbotTelegram
 import GroupbotSignatures
 import Yams
 
@@ -37,6 +38,8 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var oneBot = OneBotSettings()
     /// How fast deliveries go out (per account, per group, a daily cap, schedules spread).
     package var pacing = PacingLimits()
+    /// The Telegram dialect's settings; nil: Telegram is not spoken.
+    package var telegram: TelegramSettings?
     /// A file every event run is appended to, as received and enriched: a log to replay.
     package var record: String?
     /// Secrets, read from the environment (see ``Secrets``).
@@ -69,6 +72,31 @@ package struct ServerConfiguration: Sendable, Equatable {
         package init() {}
     }
 
+    /// The Telegram Bot API dialect's settings.
+    package struct TelegramSettings: Sendable, Equatable {
+        /// How updates arrive: pushed to `POST /telegram/webhook`, or fetched with `getUpdates`.
+        package enum Mode: String, Sendable, Equatable { case webhook, polling }
+
+        /// The Bot API's base URL (a local Bot API server, or a test's fake).
+        package var apiURL = "https://api.telegram.org"
+        package var mode = Mode.webhook
+        /// When set (webhook mode), serve registers it with `setWebhook` at start.
+        package var webhookURL: String?
+        /// The chat that receives `notify` actions.
+        package var adminChat: String?
+        /// The UTC offset written into decoded events.
+        package var utcOffsetSeconds = 28_800
+        /// What replaces a DM Telegram refuses (the member never started the bot).
+        package var dmFallback = DMFallbackMode.group
+        /// `getUpdates`' long-polling timeout.
+        package var pollTimeoutSeconds = 25
+
+        package init() {}
+
+        /// The dialect's options.
+        package var options: TelegramOptions { TelegramOptions(utcOffsetSeconds: utcOffsetSeconds, adminChat: adminChat) }
+    }
+
     /// Secrets, only ever from the environment.
     package struct Secrets: Sendable, Equatable {
         /// `GROUPBOT_WEBHOOK_SECRETS`: Standard Webhooks secrets accepted on `/v1/events`,
@@ -82,6 +110,10 @@ package struct ServerConfiguration: Sendable, Equatable {
         package var oneBotSecret: String?
         /// `ONEBOT_ACCESS_TOKEN`: sent as a bearer token to the OneBot HTTP API.
         package var oneBotAccessToken: String?
+        /// `TELEGRAM_BOT_TOKEN`: the bot's token from BotFather.
+        package var telegramBotToken: String?
+        /// `TELEGRAM_WEBHOOK_SECRET`: checked against `X-Telegram-Bot-Api-Secret-Token`.
+        package var telegramWebhookSecret: String?
 
         /// Creates an empty set.
         package init() {}
@@ -98,6 +130,8 @@ package struct ServerConfiguration: Sendable, Equatable {
             callbackSecret = value("GROUPBOT_CALLBACK_SECRET")
             oneBotSecret = value("ONEBOT_SECRET")
             oneBotAccessToken = value("ONEBOT_ACCESS_TOKEN")
+            telegramBotToken = value("TELEGRAM_BOT_TOKEN")
+            telegramWebhookSecret = value("TELEGRAM_WEBHOOK_SECRET")
         }
 
         /// Whether `/v1/events` has a credential: a Standard Webhooks secret or the bearer token.
@@ -121,6 +155,13 @@ package struct ServerConfiguration: Sendable, Equatable {
                     : nil
             }
         }
+    }
+
+    /// The inbound endpoints that no credential guards: the secrets' and, when Telegram
+    /// pushes updates to a webhook, `/telegram/webhook` without `TELEGRAM_WEBHOOK_SECRET`.
+    package var unguardedEndpoints: [String] {
+        secrets.unguardedEndpoints
+            + (telegram?.mode == .webhook && secrets.telegramWebhookSecret == nil ? ["/telegram/webhook"] : [])
     }
 
     /// Whether `host` is a loopback address (the only kind allowed without secrets).
@@ -223,7 +264,7 @@ private struct ConfigReader {
 
     func read(_ root: Node, into configuration: inout ServerConfiguration) {
         let known = ["host", "port", "rules", "state", "keep_days", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
-                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes", "pacing", "record"]
+                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes", "pacing", "record", "telegram"]
         for (key, value) in settings(of: root, known: known, section: "the configuration") {
             switch key {
             case "host": reader.string(value, what: key).map { configuration.host = $0 }
@@ -244,6 +285,7 @@ private struct ConfigReader {
             case "callback": readCallback(value, into: &configuration)
             case "pacing": readPacing(value, into: &configuration.pacing)
             case "record": reader.string(value, what: key).map { configuration.record = $0 }
+            case "telegram": configuration.telegram = readTelegram(value)
             default: readOneBot(value, into: &configuration.oneBot)
             }
         }
@@ -272,13 +314,7 @@ private struct ConfigReader {
             case "dm_through_group": reader.bool(value, what: key).map { settings.dmThroughGroup = $0 }
             case "platform_info": reader.bool(value, what: key).map { settings.platformInfo = $0 }
             case "info_ttl_seconds": integer(value, key, range: 1...86_400).map { settings.infoTTLSeconds = $0 }
-            case "dm_fallback":
-                guard let text = reader.string(value, what: key) else { continue }
-                guard let mode = DMFallbackMode(rawValue: text) else {
-                    reader.fail(value, "'dm_fallback' is '\(text)'", expected: "one of group, admins, none")
-                    continue
-                }
-                settings.dmFallback = mode
+            case "dm_fallback": fallback(value).map { settings.dmFallback = $0 }
             default:
                 guard let text = reader.string(value, what: key) else { continue }
                 guard let offset = Self.offsetSeconds(text) else {
@@ -288,6 +324,44 @@ private struct ConfigReader {
                 settings.utcOffsetSeconds = offset
             }
         }
+    }
+
+    func readTelegram(_ node: Node) -> ServerConfiguration.TelegramSettings {
+        var settings = ServerConfiguration.TelegramSettings()
+        let known = ["api_url", "mode", "webhook_url", "admin_chat", "utc_offset", "dm_fallback", "poll_timeout_seconds"]
+        for (key, value) in self.settings(of: node, known: known, section: "telegram") {
+            switch key {
+            case "api_url": url(value, key).map { settings.apiURL = $0 }
+            case "webhook_url": url(value, key).map { settings.webhookURL = $0 }
+            case "admin_chat": reader.string(value, what: key).map { settings.adminChat = $0 }
+            case "poll_timeout_seconds": integer(value, key, range: 0...50).map { settings.pollTimeoutSeconds = $0 }
+            case "mode":
+                guard let text = reader.string(value, what: key) else { continue }
+                guard let mode = ServerConfiguration.TelegramSettings.Mode(rawValue: text) else {
+                    reader.fail(value, "'mode' is '\(text)'", expected: "webhook or polling")
+                    continue
+                }
+                settings.mode = mode
+            case "dm_fallback": fallback(value).map { settings.dmFallback = $0 }
+            default:
+                guard let text = reader.string(value, what: key) else { continue }
+                guard let offset = Self.offsetSeconds(text) else {
+                    reader.fail(value, "'utc_offset' is '\(text)'", expected: "an offset such as +08:00")
+                    continue
+                }
+                settings.utcOffsetSeconds = offset
+            }
+        }
+        return settings
+    }
+
+    func fallback(_ node: Node) -> DMFallbackMode? {
+        guard let text = reader.string(node, what: "dm_fallback") else { return nil }
+        guard let mode = DMFallbackMode(rawValue: text) else {
+            reader.fail(node, "'dm_fallback' is '\(text)'", expected: "one of group, admins, none")
+            return nil
+        }
+        return mode
     }
 
     func readPacing(_ node: Node, into limits: inout PacingLimits) {

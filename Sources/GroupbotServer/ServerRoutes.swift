@@ -20,12 +20,15 @@ package struct ServerDependencies: Sendable {
     package let recorder: EventRecorder?
     /// Fills in what OneBot reports leave out (`onebot.platform_info`), if configured.
     package let platformInfo: PlatformInfoCache?
+    /// The Telegram dialect's state, when `telegram:` is configured.
+    package let telegram: TelegramSide?
 
     /// Bundles the dependencies.
     package init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
                 configuration: ServerConfiguration, logger: Logger, recorder: EventRecorder? = nil,
-                platformInfo: PlatformInfoCache? = nil) {
+                platformInfo: PlatformInfoCache? = nil, telegram: TelegramSide? = nil) {
         self.logger = logger
+        self.telegram = telegram
         self.recorder = recorder
         self.platformInfo = platformInfo
         self.host = host
@@ -55,7 +58,7 @@ extension ServerDependencies {
 /// them in-process.
 package enum ServerRoutes {
     /// The paths served (anything else is 404).
-    package static let known: Set<String> = ["/v1/events", "/onebot/v11", "/healthz", "/metrics"]
+    package static let known: Set<String> = ["/v1/events", "/onebot/v11", "/telegram/webhook", "/healthz", "/metrics"]
 
     /// Builds the router.
     package static func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestContext> {
@@ -66,6 +69,9 @@ package enum ServerRoutes {
         }
         router.post("/onebot/v11") { request, context in
             try await oneBot(request, context: context, dependencies)
+        }
+        router.post("/telegram/webhook") { request, context in
+            try await telegram(request, context: context, dependencies)
         }
         router.get("/healthz") { _, _ in
             try await health(dependencies)

@@ -149,3 +149,24 @@ package struct BearerToken: Sendable {
         }
     }
 }
+
+/// A shared secret sent as is in a header (Telegram's `X-Telegram-Bot-Api-Secret-Token`),
+/// compared in constant time.
+package struct HeaderSecret: Sendable {
+    private let secret: String
+    private let header: String
+
+    /// Creates a checker of `header` against `secret`.
+    package init(_ secret: String, header: String) {
+        self.secret = secret
+        self.header = header
+    }
+
+    /// Accepts the header's value or says why not (401 missing, 403 wrong).
+    package func verify(_ value: String?) throws(VerificationFailure) {
+        guard let value else { throw VerificationFailure(status: 401, reason: "missing \(header) header") }
+        guard WebhookVerifier.constantTimeEqual(value, secret) else {
+            throw VerificationFailure(status: 403, reason: "the \(header) is not valid")
+        }
+    }
+}
