@@ -17,7 +17,7 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Treat warnings (probable mistakes such as a rule that can never run) as errors.")
     var strict = false
 
-    @Option(help: "Also warn about rules that need a field this platform dialect never supplies: webhook or onebot.")
+    @Option(help: "Also warn about rules that need a field this platform dialect never supplies: webhook, onebot or telegram.")
     var dialect: Dialect = .webhook
 
     func run() throws {

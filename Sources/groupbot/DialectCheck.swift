@@ -10,10 +10,16 @@ enum Dialect: String, CaseIterable, ExpressibleByArgument {
     /// OneBot v11 (QQ): no red-packet event exists, so `kind: red_packet` never occurs and
     /// no `amount` is ever known (docs/adapters.md, "Red packets and ad slots").
     case onebot
+    /// The Telegram Bot API: Telegram has no red packets at all.
+    case telegram
+
+    /// The platform's name in a warning.
+    private var platform: String { self == .telegram ? "Telegram" : "OneBot v11" }
+    private var place: String { self == .telegram ? "on Telegram" : "on QQ" }
 
     /// The warnings for `book` on this dialect, one per rule or ad slot that waits in vain.
     func warnings(_ book: RuleBook) -> [String] {
-        guard self == .onebot else { return [] }
+        guard self != .webhook else { return [] }
         var warnings: [String] = []
         // An inherited rule is one warning, at its place, naming every type that runs it.
         var rules: [(place: String, types: [String])] = []
@@ -24,13 +30,13 @@ enum Dialect: String, CaseIterable, ExpressibleByArgument {
                 if let index = rules.firstIndex(where: { $0.place == place }) { rules[index].types.append(name) } else { rules.append((place, [name])) }
             }
             for slot in type.community.adSlots where slot.minimumRedPacket != nil {
-                warnings.append("type \(name): its ad slot asks for a red packet first, which OneBot v11 never reports: "
-                                + "no ad would ever be allowed on QQ (docs/adapters.md, red packets and ad slots)")
+                warnings.append("type \(name): its ad slot asks for a red packet first, which \(platform) never reports: "
+                                + "no ad would ever be allowed \(place) (docs/adapters.md, red packets and ad slots)")
             }
         }
         return rules.map { rule in
-            "\(rule.place) (types \(rule.types.joined(separator: ", "))) needs kind red_packet, which OneBot v11 never reports: "
-                + "it cannot fire on QQ (docs/adapters.md, red packets and ad slots)"
+            "\(rule.place) (types \(rule.types.joined(separator: ", "))) needs kind red_packet, which \(platform) never reports: "
+                + "it cannot fire \(place) (docs/adapters.md, red packets and ad slots)"
         } + warnings
     }
 
