@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench bench-serve clean fuzz sanitize chaos chaos-quick
+.PHONY: deps build demo test bench bench-serve clean fuzz sanitize chaos chaos-quick live
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -30,6 +30,11 @@ test: deps
 	$(BIN) test rules/
 	python3 Tests/docs/tutorials.py $(BIN)
 	python3 Tests/examples/wechat_bridge_contract.py $(BIN)
+	python3 Tests/telegram/validate_fixtures.py --binary $(BIN)
+	@# The live-platform tests against scripted OneBot and Bot API servers, side by side (a minute or so each).
+	python3 Tests/live/onebot_live.py --binary $(BIN) & onebot=$$!; \
+		python3 Tests/telegram/telegram_live.py --binary $(BIN) & telegram=$$!; \
+		wait $$onebot && wait $$telegram
 	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
 	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
 
@@ -80,3 +85,9 @@ bench-serve: deps
 
 clean:
 	rm -rf .build
+
+# The live-platform tests alone: serve against a scripted OneBot implementation and a fake
+# Telegram Bot API (pacing, DM fallback, outages, webhook and polling).
+live: build
+	python3 Tests/live/onebot_live.py --binary $(BIN)
+	python3 Tests/telegram/telegram_live.py --binary $(BIN)

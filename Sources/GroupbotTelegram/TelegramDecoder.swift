@@ -118,11 +118,14 @@ package enum TelegramDecoder {
                                    : TelegramIDs.leave(chat: chat.id, user: member.id, date: change.date),
                           time: Instant(seconds: change.date), utcOffsetSeconds: options.utcOffsetSeconds, group: String(chat.id),
                           groupName: chat.title, user: String(member.id), nick: member.displayName)
-        if isIn {
+        // Who invited them: whoever added them; or the creator of the personal invite link they
+        // used. Not the admin who approved a join request, nor the creator of the chat's primary
+        // link (every admin shares it): invite rewards go to members who really invited.
+        if isIn, change.viaJoinRequest != true {
             if change.from.id != member.id {
                 event.inviter = String(change.from.id)
-            } else if let creator = change.inviteLink?.creator, creator.id != member.id {
-                event.inviter = String(creator.id)
+            } else if let link = change.inviteLink, link.isPrimary != true, link.creator.id != member.id {
+                event.inviter = String(link.creator.id)
             }
         }
         return .events([event])

@@ -29,8 +29,10 @@ package enum TelegramEncoder {
                 parameters["reply_parameters"] = ["message_id": replied.message, "allow_sending_without_reply": true]
             }
             if let mention, let user = Int64(mention) {
+                // The mention is the member's name as a text_mention: over the name the text starts
+                // with (replies usually open with `{nick}`), else put in front.
                 let name = names(action.group, mention) ?? "@\(mention)"
-                parameters["text"] = name + " " + text
+                if !text.hasPrefix(name) { parameters["text"] = name + " " + text }
                 parameters["entities"] = [["type": "text_mention", "offset": 0, "length": name.utf16.count,
                                            "user": ["id": user, "is_bot": false, "first_name": name]]]
             }

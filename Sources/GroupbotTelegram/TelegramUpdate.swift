@@ -115,6 +115,12 @@ struct TelegramChatMember: Decodable {
 
 struct TelegramInviteLink: Decodable {
     var creator: TelegramUser
+    /// The chat's main link, which every admin shares: its creator invited nobody in particular.
+    var isPrimary: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case creator, isPrimary = "is_primary"
+    }
 }
 
 struct TelegramChatMemberUpdated: Decodable {
@@ -124,9 +130,12 @@ struct TelegramChatMemberUpdated: Decodable {
     var oldChatMember: TelegramChatMember
     var newChatMember: TelegramChatMember
     var inviteLink: TelegramInviteLink?
+    /// Whether the member came in by a join request an admin approved (then `from` is the approver).
+    var viaJoinRequest: Bool?
 
     enum CodingKeys: String, CodingKey {
         case chat, from, date, oldChatMember = "old_chat_member", newChatMember = "new_chat_member", inviteLink = "invite_link"
+        case viaJoinRequest = "via_join_request"
     }
 }
 

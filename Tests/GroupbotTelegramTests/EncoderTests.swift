@@ -24,6 +24,12 @@ import Testing
         #expect(calls[0].1 == #"{"chat_id":-1001234567890,"entities":[{"length":2,"offset":0,"type":"text_mention","user":{"first_name":"王芳","id":7001,"is_bot":false}}],"reply_parameters":{"allow_sending_without_reply":true,"message_id":41},"text":"王芳 下午四点前付款当天发货"}"#)
     }
 
+    @Test func aReplyThatOpensWithTheNameIsNotNamedTwice() {
+        let calls = encoded(.send(text: "王芳 您好～下午四点前付款当天发货", mention: "7001"))
+        #expect(calls[0].1.contains(#""text":"王芳 您好～下午四点前付款当天发货""#))
+        #expect(calls[0].1.contains(#""length":2,"offset":0,"type":"text_mention""#))
+    }
+
     @Test func moderationCalls() {
         #expect(encoded(.delete(message: "tg:-1001234567890:42", user: "7001")).map(\.1) == [#"{"chat_id":-1001234567890,"message_id":42}"#])
         let mute = encoded(.mute(user: "7001", seconds: 600))

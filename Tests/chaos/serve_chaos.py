@@ -37,8 +37,6 @@ import json
 import os
 import random
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +45,12 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "Tests" / "support"))
+
+from e2e import (RunFailed, free_port, http_get, http_post, kill_children, launch, log_tail,  # noqa: E402
+                 read_body, remove_tmp, run_groupbot, serve_env, sigterm_as_interrupt, start_watchdog,
+                 terminate, wait_healthy)
+
 SHANGHAI = datetime.timezone(datetime.timedelta(hours=8))
 
 # Rules whose outcome depends on the wall-clock time of day rather than on the
@@ -65,38 +69,6 @@ TIME_OF_DAY_RULES = {"night-quiet"}
 # before the chaos run started to drain: the ticker fires timers at least once
 # a second and the worker retries a callback within a second.
 TIMER_SLACK_SECONDS = 3.0
-
-
-class RunFailed(Exception):
-    """The test could not be carried out (not a finding about lost actions)."""
-
-
-# ---------------------------------------------------------------------------
-# Children and temporary files, cleaned up on every way out.
-
-_children = []
-_children_lock = threading.Lock()
-
-
-def register_child(proc):
-    with _children_lock:
-        _children.append(proc)
-
-
-def kill_children():
-    with _children_lock:
-        procs = list(_children)
-    for proc in procs:
-        if proc.poll() is None:
-            try:
-                proc.kill()
-            except OSError:
-                pass
-    for proc in procs:
-        try:
-            proc.wait(timeout=10)
-        except (subprocess.TimeoutExpired, OSError):
-            pass
 
 
 # ---------------------------------------------------------------------------
@@ -308,21 +280,8 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-            def read_body(self):
-                if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-                    chunks = []
-                    while True:
-                        size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                        if size == 0:
-                            while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                                pass
-                            return b"".join(chunks)
-                        chunks.append(self.rfile.read(size))
-                        self.rfile.readline()
-                return self.rfile.read(int(self.headers.get("Content-Length") or 0))
-
             def do_POST(self):
-                body = self.read_body()
+                body = read_body(self)
                 receiver.record(self.headers, body)
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
@@ -393,32 +352,20 @@ class Receiver:
 # Running `groupbot serve`.
 
 def http_get_json(port, path, timeout=2.0):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Connection": "close"})
-        response = conn.getresponse()
-        data = response.read()
-        if response.status != 200:
-            raise RunFailed("GET %s answered %d: %s" % (path, response.status, data[:200]))
-        return json.loads(data)
-    finally:
-        conn.close()
+    status, data = http_get(port, path, timeout=timeout)
+    if status != 200:
+        raise RunFailed("GET %s answered %d: %s" % (path, status, data[:200]))
+    return data
 
 
 def post_events(port, body, timeout):
     """(status, parsed JSON or raw bytes); raises OSError/HTTPException/ValueError when no
     complete response arrived."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("POST", "/v1/events", body=body,
-                     headers={"Content-Type": "application/json", "Connection": "close"})
-        response = conn.getresponse()
-        data = response.read()  # IncompleteRead when the body is cut short
-        if response.status != 200:
-            return response.status, data
-        return 200, json.loads(data.decode("utf-8"))
-    finally:
-        conn.close()
+    status, data = http_post(port, "/v1/events", body, {"Content-Type": "application/json", "Connection": "close"},
+                             timeout=timeout)
+    if status != 200:
+        return status, data
+    return 200, json.loads(data.decode("utf-8"))
 
 
 SEND_ERRORS = (OSError, http.client.HTTPException, ValueError)
@@ -432,62 +379,24 @@ class Serve:
         self.log_path, self.env = log_path, env
         self.port_rng = port_rng
         self.deadline = deadline
-        self.setpriv = shutil.which("setpriv")  # a child that outlives a killed test would keep its port
-
-    def free_port(self):
-        for _ in range(200):
-            # Below Linux's ephemeral range, where the client sockets' ports come from.
-            port = self.port_rng.randrange(20000, 32000)
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-                try:
-                    probe.bind(("127.0.0.1", port))
-                except OSError:
-                    continue
-            return port
-        raise RunFailed("no free port found on 127.0.0.1")
 
     def start(self, state):
         last_problem = None
         for _ in range(6):
-            port = self.free_port()
+            port = free_port(self.port_rng)
             command = [str(self.binary), "serve", "--rules", str(self.rules), "--state", str(state),
                        "--port", str(port), "--config", str(self.config)]
-            if self.setpriv:
-                command = [self.setpriv, "--pdeathsig", "KILL", "--"] + command
-            with open(self.log_path, "ab") as log:
-                log.write(("--- %s serve on port %d\n" % (time.strftime("%H:%M:%S"), port)).encode())
-                log.flush()
-                proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                        env=self.env, cwd=str(REPO))
-            register_child(proc)
-            started = time.time()
-            while True:
-                if proc.poll() is not None:
-                    last_problem = "serve exited with status %s before answering /healthz" % proc.returncode
-                    break  # e.g. the port was taken meanwhile: try another
-                try:
-                    if http_get_json(port, "/healthz", timeout=1.0).get("status") == "ok":
-                        return proc, port
-                except (OSError, http.client.HTTPException, ValueError, RunFailed):
-                    pass
-                if time.time() > self.deadline:
-                    proc.kill()
-                    proc.wait()
-                    raise RunFailed("overall time limit reached while serve was starting")
-                if time.time() - started > 30:
-                    proc.kill()
-                    proc.wait()
-                    raise RunFailed("serve did not answer /healthz within 30 s\n%s" % log_tail(self.log_path))
-                time.sleep(0.02)
-        raise RunFailed("%s (6 tries)\n%s" % (last_problem, log_tail(self.log_path)))
-
-
-def log_tail(path, lines=15):
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return ""
-    return "\n".join("    " + line for line in text[-lines:])
+            proc = launch(command, self.log_path, "serve on port %d" % port, self.env)
+            why = wait_healthy(proc, port, limit=30, interval=0.02, deadline=self.deadline)
+            if why is None:
+                return proc, port
+            if why == "deadline":
+                raise RunFailed("overall time limit reached while serve was starting")
+            if why == "limit":
+                raise RunFailed("serve did not answer /healthz within 30 s\n%s" % log_tail(self.log_path, 15))
+            # e.g. the port was taken meanwhile: try another
+            last_problem = "serve exited with status %s before answering /healthz" % proc.returncode
+        raise RunFailed("%s (6 tries)\n%s" % (last_problem, log_tail(self.log_path, 15)))
 
 
 def wait_for_deliveries(proc, port, deadline, limit=30.0):
@@ -509,14 +418,8 @@ def wait_for_deliveries(proc, port, deadline, limit=30.0):
 
 def stop_gracefully(proc, timeout=20.0):
     """SIGTERM; SIGKILL if it does not stop in time. Returns the exit status."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-            raise RunFailed("serve did not stop within %.0f s of SIGTERM" % timeout)
+    if not terminate(proc, timeout):
+        raise RunFailed("serve did not stop within %.0f s of SIGTERM" % timeout)
     return proc.returncode
 
 
@@ -529,7 +432,15 @@ def write_config(path, receiver):
         "  max_attempts: 100\n"
         "  first_delay_ms: 100\n"
         "  max_delay_ms: 1000\n"
-        "  timeout_ms: 5000\n" % receiver.url,
+        "  timeout_ms: 5000\n"
+        # This test is about crashes, not rates: pacing wide open, no daily cap, no spread.
+        "pacing:\n"
+        "  account_per_second: 10000\n"
+        "  account_burst: 10000\n"
+        "  group_per_minute: 10000\n"
+        "  group_burst: 10000\n"
+        "  daily_cap_per_group: 0\n"
+        "  schedule_spread_seconds: 0\n" % receiver.url,
         encoding="utf-8")
     return path
 
@@ -578,7 +489,8 @@ def clean_run(ctx):
                 except SEND_ERRORS as error:
                     status, reply = None, error
                 if proc.poll() is not None:
-                    raise RunFailed("clean run: serve exited with status %s\n%s" % (proc.returncode, log_tail(serve.log_path)))
+                    raise RunFailed("clean run: serve exited with status %s\n%s"
+                                    % (proc.returncode, log_tail(serve.log_path, 15)))
                 time.sleep(0.2)
             else:
                 raise RunFailed("clean run: request %d got no answer: %s %r" % (index, status, reply))
@@ -779,9 +691,8 @@ class ChaosRun:
 def deliveries_left(ctx, state):
     """`groupbot deliveries list` on the chaos state file after the stop (information only)."""
     try:
-        result = subprocess.run([str(ctx.binary), "deliveries", "list", "--state", str(state)], cwd=str(REPO),
-                                env=ctx.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
-        return result.stdout.decode("utf-8", "replace").strip().splitlines()[0:1]
+        _, output = run_groupbot(ctx.binary, ["deliveries", "list", "--state", state], ctx.env, timeout=30)
+        return output.strip().splitlines()[0:1]
     except (OSError, subprocess.TimeoutExpired, IndexError):
         return []
 
@@ -866,7 +777,7 @@ def report(ctx, clean, chaos, result):
               % (len(chaos["unexpected"]), chaos["unexpected"][:3]))
     if chaos["self_exits"]:
         print("FAIL: serve exited on its own %d time(s) during the chaos run (status %s); see the log below\n%s"
-              % (len(chaos["self_exits"]), chaos["self_exits"][:5], log_tail(chaos["log"])))
+              % (len(chaos["self_exits"]), chaos["self_exits"][:5], log_tail(chaos["log"], 15)))
     print("summary: kills=%d requests=%d clean_actions=%d chaos_distinct=%d lost=%d"
           % (chaos["kills"], len(ctx.workload), len(result["required"]), len(result["chaos_distinct"]),
              len(result["lost"])))
@@ -929,10 +840,7 @@ def main(argv=None):
     ctx.tmp = Path(tempfile.mkdtemp(prefix="groupbot-chaos-"))
     key = random.Random(args.seed).getrandbits(192).to_bytes(24, "big")
     ctx.secret_key = key
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("GROUPBOT_WEBHOOK_SECRETS", "GROUPBOT_TOKEN", "ONEBOT_SECRET", "ONEBOT_ACCESS_TOKEN")}
-    env["GROUPBOT_CALLBACK_SECRET"] = "whsec_" + base64.b64encode(key).decode()
-    ctx.env = env
+    ctx.env = serve_env(GROUPBOT_CALLBACK_SECRET="whsec_" + base64.b64encode(key).decode())
     ctx.workload = make_workload(count, args.seed)
     ctx.clean_timers = []
 
@@ -944,14 +852,8 @@ def main(argv=None):
         print("0 passed, 1 failed", flush=True)
         os._exit(1)
 
-    watchdog = threading.Timer(timeout + 5, on_timeout)
-    watchdog.daemon = True
-    watchdog.start()
-
-    def on_signal(signum, frame):
-        raise KeyboardInterrupt("signal %d" % signum)
-
-    signal.signal(signal.SIGTERM, on_signal)
+    watchdog = start_watchdog(timeout + 5, on_timeout)
+    sigterm_as_interrupt()
     failed = True
     try:
         events = sum(len(r) for r in ctx.workload)
@@ -978,10 +880,7 @@ def main(argv=None):
     finally:
         watchdog.cancel()
         kill_children()
-        if args.keep:
-            print("kept %s" % ctx.tmp)
-        else:
-            shutil.rmtree(str(ctx.tmp), ignore_errors=True)
+        remove_tmp(ctx.tmp, args.keep)
     print("%d passed, %d failed" % ((0, 1) if failed else (1, 0)), flush=True)
     return 1 if failed else 0
 

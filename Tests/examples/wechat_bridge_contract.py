@@ -29,12 +29,14 @@
 Exit status 1 with the failures listed; `wechat bridge contract: ok` on success.
 Python 3 standard library only; only 127.0.0.1 addresses.
 """
-import base64, datetime, http.server, importlib.util, io, json, os, re, socket, subprocess, sys, tempfile
+import base64, datetime, http.server, importlib.util, io, json, os, re, subprocess, sys, tempfile
 import threading, time, traceback
 import urllib.error, urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ beside the example
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "Tests", "support"))
+from e2e import free_port, terminate, wait_healthy  # noqa: E402
 BINARY = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/debug/groupbot"))
 spec = importlib.util.spec_from_file_location("bridge", os.path.join(REPO, "examples/wechat-bridge/bridge.py"))
 bridge = importlib.util.module_from_spec(spec)
@@ -261,12 +263,6 @@ class ServeDown(Exception):
     """groupbot serve did not come up: the serve checks are skipped (and counted as failed)."""
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 class FakeHook(http.server.BaseHTTPRequestHandler):
     """The hook client's send API: records calls; refuses private messages to wxid_stranger, and mutes
     (WeChat groups have none)."""
@@ -306,17 +302,7 @@ serve = subprocess.Popen([BINARY, "serve", "--rules", "rules/", "--state", "memo
 servers = []
 real_stderr, sys.stderr = sys.stderr, bridge_log
 try:
-    up = False
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=1).read()
-            up = True
-            break
-        except OSError:
-            if serve.poll() is not None:
-                break
-            time.sleep(0.1)
-    if not up:
+    if wait_healthy(serve, port, limit=30, interval=0.1) is not None:
         expect(False, f"groupbot serve did not come up (exit status {serve.poll()}); its log is below")
         raise ServeDown  # on to `finally`, which prints the log and the failures
     live = [e for e in events if e["group"] != FANS5["id"]]
@@ -380,12 +366,7 @@ finally:
     sys.stderr = real_stderr
     for server in servers:
         server.shutdown()
-    serve.terminate()
-    try:
-        serve.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        serve.kill()
-        serve.wait()
+    terminate(serve, timeout=15)
     if failures:
         log.seek(0)
         print("groupbot serve's log:\n" + log.read()[-3000:] + "\nthe bridge's log:\n" + bridge_log.getvalue(), file=sys.stderr)
