@@ -162,8 +162,9 @@ package final class Engine {
             // Nicknames are kept only where they are used (the quiet alert names members);
             // members the bot acts on are remembered when it acts.
             if type.community.quietAlert != nil || type.namesInviters { state.members.recordNick(of: event) }
-            // A member who speaks in a group is in it, whether or not their join was seen.
-            state.members.learnMembership(event, typeName: type.name)
+            // A member who speaks in a group is in it, whether or not their join was seen (kept
+            // only when a rule counts memberships: RuleBook.countsMemberships).
+            if book.countsMemberships { state.members.learnMembership(event, typeName: type.name) }
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             state.activity.lastMessage[event.group] = event.time
             state.adSlots.recordRedPacket(event)

@@ -146,8 +146,7 @@ struct RuleEvaluation {
             let seen = engine.state.recentTexts.sightings(scope, fingerprint: fingerprint, since: since)
             return seen.count >= count && seen.groups >= groups
         case .memberships(let limit, let types):
-            let groups = engine.state.members.groupsOfUser[event.user] ?? [:]
-            return groups.values.filter { types.isEmpty || types.contains($0) }.count > limit
+            return (engine.state.members.groupsOfUser[event.user]?.count(ofTypes: types) ?? 0) > limit
         case .inAdSlot(let inside):
             return Engine.isInAdSlot(event, type: type) == inside
         case .invites(let reach, let scope):

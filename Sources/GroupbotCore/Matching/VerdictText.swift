@@ -78,7 +78,7 @@ extension RuleEvaluation {
             }
             return "the same text was posted \(seen.count) time(s), fewer than \(count) within \(window)s"
         case .memberships(let limit, let types):
-            let count = (engine.state.members.groupsOfUser[event.user] ?? [:]).values.filter { types.isEmpty || types.contains($0) }.count
+            let count = engine.state.members.groupsOfUser[event.user]?.count(ofTypes: types) ?? 0
             return "the member is in \(count) such group(s), not more than \(limit)"
         case .inAdSlot(let inside):
             return inside ? "the message is outside every ad slot" : "the message is inside an ad slot"

@@ -64,12 +64,17 @@ package struct RuleBook: Sendable {
     package let mapping: GroupMapping
     /// Types that only exist to be extended (`abstract: true`): no group maps to them.
     package let abstractTypes: Set<String>
+    /// Whether any rule counts a member's groups (`groups:`). Only then are memberships learnt
+    /// from messages: a workload of a million senders would otherwise keep a million entries
+    /// nobody reads (measured in docs/performance.md: 43 → 98 MB on the peer workload).
+    package let countsMemberships: Bool
 
     /// Creates a rule book. Every type the mapping names must be in `types`, and not abstract.
     package init(types: [String: GroupType], mapping: GroupMapping, abstractTypes: Set<String> = []) {
         self.types = types
         self.mapping = mapping
         self.abstractTypes = abstractTypes
+        countsMemberships = types.values.contains { $0.usesMembershipCondition }
     }
 
     /// The group types groups can be of, by name.

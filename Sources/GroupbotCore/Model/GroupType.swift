@@ -14,6 +14,8 @@ package final class GroupType: Sendable {
     package let community: CommunitySettings
     /// Whether any rule counts repeated messages (then messages are fingerprinted).
     let usesRepeatCondition: Bool
+    /// Whether a rule counts the member's groups (`groups:`).
+    let usesMembershipCondition: Bool
     /// Whether a rule writes `{inviter_nick}` (then members' nicknames are kept as they post).
     let namesInviters: Bool
     /// The longest repeat window of the rules, in seconds.
@@ -39,6 +41,7 @@ package final class GroupType: Sendable {
         self.community = community
         let windows = rules.flatMap { Self.repeatWindows(in: $0.conditions) }
         usesRepeatCondition = !windows.isEmpty
+        usesMembershipCondition = rules.contains { Self.countsMemberships($0.conditions) }
         namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0
         self.timeZone = timeZone
@@ -63,6 +66,16 @@ package final class GroupType: Sendable {
             case .regex: count + 1
             case .not(let nested): count + regexCount(in: nested)
             default: count
+            }
+        }
+    }
+
+    private static func countsMemberships(_ conditions: [Condition]) -> Bool {
+        conditions.contains { condition in
+            switch condition {
+            case .memberships: true
+            case .not(let nested): countsMemberships(nested)
+            default: false
             }
         }
     }

@@ -2,7 +2,7 @@
 /// invitations and the last nickname seen per member.
 struct Memberships: FlowState {
     /// Per user, the groups they joined and have not left, with each group's type.
-    var groupsOfUser: [String: [String: String]] = [:]
+    var groupsOfUser: [String: MemberGroups] = [:]
     /// Per group, the member count: from the platform when events carry it, else counted from joins and leaves.
     var memberCount: [String: Int] = [:]
     /// Per group and inviter, members invited.
@@ -19,7 +19,8 @@ struct Memberships: FlowState {
     init() {}
 
     init(from stored: StoredFlows) throws {
-        groupsOfUser = try stored.value("groupsOfUser", or: [:])
+        let groups: [String: [String: String]] = try stored.value("groupsOfUser", or: [:])
+        groupsOfUser = groups.mapValues(MemberGroups.init)
         memberCount = try stored.value("memberCount", or: [:])
         invites = try stored.table("invites", key: MemberKey.init(stored:))
         invitesWider = try stored.table("invitesByScope", key: MemberKey.init(stored:))
@@ -29,7 +30,7 @@ struct Memberships: FlowState {
     }
 
     func encode(to stored: inout StoredFlowsEncoder) throws {
-        try stored.put(groupsOfUser, "groupsOfUser")
+        try stored.put(groupsOfUser.mapValues(\.dictionary), "groupsOfUser")
         try stored.put(memberCount, "memberCount")
         try stored.putTable(invites, "invites", key: \.stored)
         try stored.putTable(invitesWider, "invitesByScope", key: \.stored)
@@ -42,7 +43,7 @@ struct Memberships: FlowState {
     }
 
     mutating func recordJoin(_ event: Event, typeName: String) {
-        groupsOfUser[event.user, default: [:]][event.group] = typeName
+        groupsOfUser[event.user, default: MemberGroups()].set(event.group, type: typeName)
         if let count = event.memberCount {
             memberCount[event.group] = count
         } else {
@@ -58,7 +59,9 @@ struct Memberships: FlowState {
     /// Learns that the sender of `event` is in its group (a message: the join may predate groupbot).
     /// Cheap when already known: one look-up, no copy.
     mutating func learnMembership(_ event: Event, typeName: String) {
-        if groupsOfUser[event.user]?[event.group] == nil { groupsOfUser[event.user, default: [:]][event.group] = typeName }
+        if groupsOfUser[event.user]?.contains(group: event.group) != true {
+            groupsOfUser[event.user, default: MemberGroups()].set(event.group, type: typeName)
+        }
     }
 
     /// A line of the platform's member list: the member is in the group (and its count, if given).
@@ -78,7 +81,7 @@ struct Memberships: FlowState {
     }
 
     mutating func recordLeave(_ event: Event) {
-        groupsOfUser[event.user]?[event.group] = nil
+        groupsOfUser[event.user]?.remove(event.group)
         if let count = event.memberCount {
             memberCount[event.group] = count
         } else if let count = memberCount[event.group], count > 0 {
