@@ -42,7 +42,7 @@ test: deps
 # .build-fuzz/corpus, crashes to .build-fuzz/crash-*, the committed seeds stay as they are.
 # lld links it: gold fails on the sanitizers' objects.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := wire batch onebot cqcode rules webhook
+FUZZ_TARGETS := wire batch onebot cqcode rules webhook telegram
 fuzz: deps
 	$(SWIFT) build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING \
 		-Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld --product groupbot-fuzz

@@ -94,7 +94,8 @@ let package = Package(
         .target(name: "CLibFuzzer"),
         .executableTarget(
             name: "groupbot-fuzz",
-            dependencies: ["CLibFuzzer", "GroupbotTestSupport", "GroupbotCore", "GroupbotWire", "GroupbotOneBot", "GroupbotRules", "GroupbotSignatures"]
+            dependencies: ["CLibFuzzer", "GroupbotTestSupport", "GroupbotCore", "GroupbotWire", "GroupbotOneBot", "GroupbotTelegram", "GroupbotRules",
+                           "GroupbotSignatures"]
         ),
         .testTarget(name: "PCRE2Tests", dependencies: ["PCRE2"]),
         .testTarget(name: "RegexPrefilterTests", dependencies: ["RegexPrefilter", "PCRE2", "GroupbotTestSupport"]),

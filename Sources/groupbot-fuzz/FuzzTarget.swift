@@ -2,6 +2,7 @@ import GroupbotCore
 import GroupbotOneBot
 import GroupbotRules
 import GroupbotSignatures
+import GroupbotTelegram
 import GroupbotWire
 
 /// The inputs an attacker controls, each with one entry point. A target must never
@@ -20,6 +21,9 @@ enum FuzzTarget: String, CaseIterable {
     case rules
     /// Standard Webhooks headers and body, and OneBot's and the bearer token's checks.
     case webhook
+    /// A Telegram update (`POST /telegram/webhook`, one of `getUpdates`' results), and the
+    /// renames and Bot API calls that follow from it.
+    case telegram
 
     /// Runs one input through the target.
     func run(_ bytes: [UInt8]) {
@@ -40,6 +44,16 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? RuleBookLoader.loadWithTests(files: [("rules/general.yaml", text)])
         case .webhook:
             Self.webhook(bytes)
+        case .telegram:
+            guard case .events(let events)? = try? TelegramDecoder.decode(bytes, options: TelegramOptions()) else { return }
+            var renames = TelegramRenames(capacity: 4)
+            for event in events + events {
+                for step in renames.events(for: event) {
+                    let action = Action(id: step.id, group: step.group, body: .send(text: step.text, replyTo: step.replyTo, mention: step.user),
+                                        rule: "fuzz", cause: step.id, due: step.time, utcOffsetSeconds: 0)
+                    _ = TelegramEncoder.calls(for: [action], options: TelegramOptions(adminChat: step.group), names: { _, _ in step.nick })
+                }
+            }
         }
     }
 
