@@ -34,6 +34,18 @@ struct ConditionParser {
         if let value = keys["in_ad_slot"], let inside = reader.bool(value, what: "in_ad_slot") {
             conditions.append(.inAdSlot(inside, location: reader.location(of: value)))
         }
+        // Newcomers: only members whose join groupbot saw.
+        if let value = keys["first_messages"], let count = reader.integer(value, what: "first_messages") {
+            if count < 1 {
+                reader.fail(value, "first_messages \(count) can never hold", expected: "a number of messages, 1 or more")
+            } else {
+                conditions.append(.firstMessages(count))
+            }
+        }
+        if let value = keys["joined_within"], let seconds = reader.duration(value, what: "joined_within") {
+            conditions.append(.joinedWithin(seconds))
+        }
+        if let value = keys["invited"], let invited = reader.bool(value, what: "invited") { conditions.append(.invited(invited)) }
         if let value = keys["not"] {
             let nested = parse(value)
             if !nested.isEmpty { conditions.append(.not(nested)) }

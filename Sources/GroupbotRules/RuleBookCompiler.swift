@@ -323,6 +323,9 @@ struct RuleBookCompiler {
         case .memberships(let limit, let types, _): return .memberships(moreThan: limit, types: types)
         case .invites(let reach, let scope): return .invites(reach: reach, scope: scope)
         case .inAdSlot(let inside, _): return .inAdSlot(inside)
+        case .firstMessages(let count): return .firstMessages(count)
+        case .joinedWithin(let seconds): return .joinedWithin(seconds)
+        case .invited(let wanted): return .invited(wanted)
         }
     }
 }

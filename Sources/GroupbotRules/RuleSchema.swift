@@ -121,6 +121,7 @@ package enum RuleSchema {
             "groups": object(Vocabulary.groups, ["more_than": integer, "types": strings], required: ["more_than"],
                              missing: &missing),
             "in_ad_slot": flag,
+            "first_messages": ["type": "integer", "minimum": 1], "joined_within": duration, "invited": flag,
             "invites": ["anyOf": [integer, object(Vocabulary.invites, [
                 "count": integer, "scope": ["enum": InviteScope.allCases.map(\.rawValue)],
             ], required: ["count"], missing: &missing)]],

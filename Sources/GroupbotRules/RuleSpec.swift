@@ -13,6 +13,9 @@ enum ConditionSpec {
     case memberships(moreThan: Int, types: Set<String>, location: SourceLocation)
     case invites(reach: Int, scope: InviteScope)
     case inAdSlot(Bool, location: SourceLocation)
+    case firstMessages(Int)
+    case joinedWithin(Int64)
+    case invited(Bool)
 }
 
 enum KeywordRequirementKind {

@@ -12,7 +12,8 @@ enum Vocabulary {
                        "id", "ladder", "monthdays", "normalize", "notify_admins", "on", "only_if_silent", "priority",
                        "reason", "rotate", "shadow", "skip_if_silent", "stop", "when"]
     static let quietAlert = ["active_below", "at", "days", "top"]
-    static let when = ["groups", "in_ad_slot", "invites", "keywords", "kind", "nick_regex", "not", "regex", "repeated", "role", "time"]
+    static let when = ["first_messages", "groups", "in_ad_slot", "invited", "invites", "joined_within", "keywords", "kind", "nick_regex", "not",
+                       "regex", "repeated", "role", "time"]
     static let keywords = ["all", "any", "case_sensitive", "match", "none"]
     static let except = ["roles", "users"]
     static let cooldown = ["duration", "per", "window"]

@@ -75,7 +75,7 @@ import Testing
             #expect((newCommunity[key] as? NSObject)?.isEqual(value) == true, "community.\(key)")
         }
         let added = Set(newCommunity.allKeys.compactMap { $0 as? String }).subtracting(community.keys)
-        #expect(added == ["invitesByScope", "invited"])
+        #expect(added == ["invitesByScope", "invited", "newcomers"])
         for key in added {
             let empty = (newCommunity[key] as? NSDictionary)?.count == 0 || (newCommunity[key] as? NSArray)?.count == 0
             #expect(empty, "community.\(key)")

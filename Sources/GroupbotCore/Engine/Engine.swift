@@ -165,6 +165,7 @@ package final class Engine {
             // A member who speaks in a group is in it, whether or not their join was seen (kept
             // only when a rule counts memberships: RuleBook.countsMemberships).
             if book.countsMemberships { state.members.learnMembership(event, typeName: type.name) }
+            if book.watchesNewcomers { state.newcomers.recordMessage(event) }
             if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
             state.activity.lastMessage[event.group] = event.time
             state.adSlots.recordRedPacket(event)
@@ -178,6 +179,7 @@ package final class Engine {
         case .join:
             state.members.recordNick(of: event)
             state.members.recordJoin(event, typeName: type.name)
+            if book.watchesNewcomers { state.newcomers.recordJoin(event) }
             welcomeJoin(event, type: type, now: now, into: &actions)
             checkNickname(event, type: type, now: now, into: &actions)
         case .rename:
@@ -185,6 +187,7 @@ package final class Engine {
             checkNickname(event, type: type, now: now, into: &actions)
         case .leave:
             state.members.recordLeave(event)
+            state.newcomers.recordLeave(event)
             state.trust.trusted.remove(MemberKey(event))
             memberLeft(event)
         case .joinRequest, .tick, .member:

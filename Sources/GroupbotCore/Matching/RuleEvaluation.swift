@@ -152,6 +152,15 @@ struct RuleEvaluation {
         case .invites(let reach, let scope):
             guard let inviter = event.inviter else { return false }
             return engine.state.members.invitations(by: inviter, scope: scope, group: event.group, typeName: type.name) == reach
+        case .firstMessages(let count):
+            guard event.type == .message, let record = engine.state.newcomers.records[MemberKey(event)] else { return false }
+            return record.messages <= count
+        case .joinedWithin(let seconds):
+            guard let record = engine.state.newcomers.records[MemberKey(event)] else { return false }
+            return event.time.milliseconds - record.joined.milliseconds < seconds * 1000
+        case .invited(let wanted):
+            guard let record = engine.state.newcomers.records[MemberKey(event)] else { return false }
+            return record.invited == wanted
         }
     }
 

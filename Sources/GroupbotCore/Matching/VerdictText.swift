@@ -86,6 +86,16 @@ extension RuleEvaluation {
             guard let inviter = event.inviter else { return "the join names no inviter" }
             let count = engine.state.members.invitations(by: inviter, scope: scope, group: event.group, typeName: type.name)
             return "\(inviter) has invited \(count), the rule waits for \(reach)"
+        case .firstMessages(let count):
+            guard let record = engine.state.newcomers.records[MemberKey(event)] else { return "groupbot did not see the member join" }
+            return event.type == .message ? "this is the member's message \(record.messages) since joining, after the first \(count)"
+                : "not a message"
+        case .joinedWithin(let seconds):
+            guard let record = engine.state.newcomers.records[MemberKey(event)] else { return "groupbot did not see the member join" }
+            return "the member joined \((event.time.milliseconds - record.joined.milliseconds) / 1000)s ago, not within \(seconds)s"
+        case .invited(let wanted):
+            guard engine.state.newcomers.records[MemberKey(event)] != nil else { return "groupbot did not see the member join" }
+            return wanted ? "the member came in without an inviter" : "the member was invited"
         }
     }
 

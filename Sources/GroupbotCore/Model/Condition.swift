@@ -92,6 +92,13 @@ package enum Condition: Sendable {
     case invites(reach: Int, scope: InviteScope)
     /// The event's local time is (or, with false, is not) inside an ad slot of the type.
     case inAdSlot(Bool)
+    /// The message is among the sender's first `count` messages in the group since their
+    /// join was seen.
+    case firstMessages(Int)
+    /// The member's join into the group was seen less than this many seconds ago.
+    case joinedWithin(Int64)
+    /// The member's seen join came with (true) or without (false) an inviter.
+    case invited(Bool)
 }
 
 /// Where a member's invitations are counted.

@@ -68,6 +68,9 @@ package struct RuleBook: Sendable {
     /// from messages: a workload of a million senders would otherwise keep a million entries
     /// nobody reads (measured in docs/performance.md: 43 → 98 MB on the peer workload).
     package let countsMemberships: Bool
+    /// Whether any rule asks about newcomers: only then are joins and their members' first
+    /// messages kept (``Newcomers``).
+    package let watchesNewcomers: Bool
 
     /// Creates a rule book. Every type the mapping names must be in `types`, and not abstract.
     package init(types: [String: GroupType], mapping: GroupMapping, abstractTypes: Set<String> = []) {
@@ -75,6 +78,7 @@ package struct RuleBook: Sendable {
         self.mapping = mapping
         self.abstractTypes = abstractTypes
         countsMemberships = types.values.contains { $0.usesMembershipCondition }
+        watchesNewcomers = types.values.contains { $0.usesNewcomerCondition }
     }
 
     /// The group types groups can be of, by name.

@@ -16,6 +16,8 @@ package final class GroupType: Sendable {
     let usesRepeatCondition: Bool
     /// Whether a rule counts the member's groups (`groups:`).
     let usesMembershipCondition: Bool
+    /// Whether a rule asks about newcomers (`first_messages`, `joined_within`, `invited`).
+    let usesNewcomerCondition: Bool
     /// Whether a rule writes `{inviter_nick}` (then members' nicknames are kept as they post).
     let namesInviters: Bool
     /// The longest repeat window of the rules, in seconds.
@@ -41,7 +43,15 @@ package final class GroupType: Sendable {
         self.community = community
         let windows = rules.flatMap { Self.repeatWindows(in: $0.conditions) }
         usesRepeatCondition = !windows.isEmpty
-        usesMembershipCondition = rules.contains { Self.countsMemberships($0.conditions) }
+        usesMembershipCondition = rules.contains { Self.uses($0.conditions) { if case .memberships = $0 { true } else { false } } }
+        usesNewcomerCondition = rules.contains { rule in
+            Self.uses(rule.conditions) { condition in
+                switch condition {
+                case .firstMessages, .joinedWithin, .invited: true
+                default: false
+                }
+            }
+        }
         namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0
         self.timeZone = timeZone
@@ -70,13 +80,11 @@ package final class GroupType: Sendable {
         }
     }
 
-    private static func countsMemberships(_ conditions: [Condition]) -> Bool {
+    /// Whether a condition `matches`, at any depth of `not`.
+    private static func uses(_ conditions: [Condition], _ matches: (Condition) -> Bool) -> Bool {
         conditions.contains { condition in
-            switch condition {
-            case .memberships: true
-            case .not(let nested): countsMemberships(nested)
-            default: false
-            }
+            if case .not(let nested) = condition { return uses(nested, matches) }
+            return matches(condition)
         }
     }
 

@@ -22,12 +22,13 @@ struct EngineState: Sendable, Codable {
     var activity = GroupActivity()
     var rotations = Rotations()
     var quiet = QuietGroups()
+    var newcomers = Newcomers()
 
     /// Every flow's state, for the snapshot coding and pruning written once for all.
     /// A new flow adds its stored property above and one line here.
     static var flows: [any FlowSlot] {
         [Slot(\.members), Slot(\.trust), Slot(\.recentTexts), Slot(\.adSlots), Slot(\.ladders), Slot(\.welcome),
-         Slot(\.nickname), Slot(\.activity), Slot(\.rotations), Slot(\.quiet)]
+         Slot(\.nickname), Slot(\.activity), Slot(\.rotations), Slot(\.quiet), Slot(\.newcomers)]
     }
 
     init() {}
