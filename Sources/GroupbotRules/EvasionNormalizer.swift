@@ -8,16 +8,49 @@ import GroupbotCore
 ///   become ASCII, circled digits (①②③) plain digits;
 /// - zero-width characters, white space and filler symbols between characters removed;
 /// - Latin letters in lower case;
-/// - Chinese numerals (零〇一幺二两三…九) written as digits;
+/// - Chinese numerals (零〇一幺二两三…九) and their capital forms (壹贰叁…玖) written as digits;
+/// - numbered forms NFKC leaves with punctuation or without a decomposition (⒈ ⑴ ❶ ➀ ⓵) as digits;
+/// - Cyrillic and Greek letters that look like Latin ones (`wеchat` with a Cyrillic е,
+///   `VΧ` with a Greek Chi) as the Latin letter: a curated part of Unicode's confusables,
+///   the pairs spammers use (the full UTS #39 skeleton is not applied);
 /// - homophones and look-alikes of a word (薇信, 威信, V信 for 微信) replaced by the word.
 struct EvasionNormalizer: TextNormalizing {
     /// Symbols removed by default: the ones people put between characters.
-    static let defaultStrip = "·•*_~|"
+    static let defaultStrip = "·•*_~|❤♥♡★☆✨❣"
 
     private static let numerals: [Unicode.Scalar: Unicode.Scalar] = [
         "零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4",
         "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+        "壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6", "柒": "7", "捌": "8",
+        "玖": "9",
     ]
+
+    /// Cyrillic and Greek letters (after NFKC and lower-casing of ASCII) that read as Latin ones.
+    private static let lookAlikes: [Unicode.Scalar: Unicode.Scalar] = [
+        // Cyrillic
+        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
+        "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ӏ": "l", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+        "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x",
+        "І": "i", "Ј": "j", "Ѕ": "s",
+        // Greek
+        "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t",
+        "Υ": "y", "Χ": "x", "ο": "o", "ν": "v", "ρ": "p", "χ": "x", "κ": "k", "ι": "i", "α": "a",
+    ]
+
+    /// The number a numbered form stands for, for the forms NFKC turns into digits with
+    /// punctuation (⒈ → `1.`, ⑴ → `(1)`) or leaves alone (❶ ➀ ➊ ⓵ ⓫).
+    static func numberedForm(_ value: UInt32) -> UInt32? {
+        switch value {
+        case 0x2488...0x249B: value - 0x2487  // ⒈ … ⒛
+        case 0x2474...0x2487: value - 0x2473  // ⑴ … ⒇
+        case 0x2776...0x277F: value - 0x2775  // ❶ … ❿
+        case 0x2780...0x2789: value - 0x277F  // ➀ … ➉
+        case 0x278A...0x2793: value - 0x2789  // ➊ … ➓
+        case 0x24F5...0x24FE: value - 0x24F4  // ⓵ … ⓾
+        case 0x24EB...0x24F4: value - 0x24EA + 10  // ⓫ … ⓴
+        default: nil
+        }
+    }
 
     /// Variant → word as UTF-8, longest variants first so that `V信号` wins over `V信`.
     /// Matched on bytes: UTF-8 is self-synchronising, so a variant found in the text
@@ -97,15 +130,32 @@ struct EvasionNormalizer: TextNormalizing {
     private static func basic(_ text: String, strip: Set<Unicode.Scalar>) -> String {
         // NFKC leaves ASCII as it is: most messages skip Foundation's normalisation.
         let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
-        let normalized = isASCII ? text : text.precomposedStringWithCompatibilityMapping
+        if isASCII { return lowered(text.unicodeScalars, strip: strip) }
+        // Numbered forms first: NFKC would leave their punctuation between the digits.
+        var numbered = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if let number = numberedForm(scalar.value) { numbered.append(contentsOf: String(number).unicodeScalars) } else { numbered.append(scalar) }
+        }
+        return lowered(String(numbered).precomposedStringWithCompatibilityMapping.unicodeScalars, strip: strip)
+    }
+
+    /// White space, zero-width and filler characters out; ASCII letters in lower case, and
+    /// the Cyrillic and Greek look-alikes of Latin letters as those letters.
+    private static func lowered(_ scalars: String.UnicodeScalarView, strip: Set<Unicode.Scalar>) -> String {
         var kept = String.UnicodeScalarView()
-        for scalar in normalized.unicodeScalars {
+        for scalar in scalars {
             let value = scalar.value
             if isWhitespace(value) || (0x200B...0x200D).contains(value) || value == 0x2060 || value == 0xFEFF
                 || value == 0x180E || strip.contains(scalar) {
                 continue
             }
-            kept.append((65...90).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
+            if (65...90).contains(value) {
+                kept.append(Unicode.Scalar(value + 32)!)
+            } else if value >= 0x370, let latin = lookAlikes[scalar] {
+                kept.append(latin)
+            } else {
+                kept.append(scalar)
+            }
         }
         return String(kept)
     }

@@ -16,4 +16,19 @@ import Testing
         #expect(normalizer.normalize("Add  V*X\tNOW") == "addvxnow")
         #expect(normalizer.normalize("ASCII only, no fillers") == "asciionly,nofillers")
     }
+
+    /// The evasions of #20's list that a normaliser can undo: capital numerals, numbered
+    /// forms, Cyrillic and Greek look-alikes, heart and star fillers.
+    @Test func capitalNumeralsNumberedFormsAndLookAlikes() {
+        let normalizer = EvasionNormalizer(words: ["微信": ["威信", "wechat", "vx"]], strip: EvasionNormalizer.defaultStrip)
+        #expect(normalizer.normalize("壹叁捌 壹贰叁肆 伍陆柒捌") == "13812345678")
+        #expect(normalizer.normalize("⒈⒊⒏⒈⒉⒊⒋⒌⒍⒎⒏") == "13812345678")
+        #expect(normalizer.normalize("⑴⑶⑻ ❶❸❽ ➀➂➇ ⓵⓷⓼") == "138138138138")
+        #expect(normalizer.normalize("加我wеchat") == "加我微信")  // a Cyrillic е
+        #expect(normalizer.normalize("加VΧ") == "加微信")  // a Greek Chi
+        #expect(normalizer.normalize("加威❤信") == "加微信")
+        #expect(normalizer.normalize("加威★信") == "加微信")
+        // Chinese text without any of these stays as it was.
+        #expect(normalizer.normalize("鱼油多少钱一瓶") == "鱼油多少钱1瓶")
+    }
 }
