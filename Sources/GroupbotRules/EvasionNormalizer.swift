@@ -131,12 +131,21 @@ struct EvasionNormalizer: TextNormalizing {
         // NFKC leaves ASCII as it is: most messages skip Foundation's normalisation.
         let isASCII = text.utf8.allSatisfy { $0 < 0x80 }
         if isASCII { return lowered(text.unicodeScalars, strip: strip) }
-        // Numbered forms first: NFKC would leave their punctuation between the digits.
-        var numbered = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if let number = numberedForm(scalar.value) { numbered.append(contentsOf: String(number).unicodeScalars) } else { numbered.append(scalar) }
+        // Numbered forms first: NFKC would leave their punctuation between the digits. Most
+        // texts have none, and are not copied for them.
+        var source = text
+        if text.unicodeScalars.contains(where: { numberedForm($0.value) != nil }) {
+            var numbered = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                if let number = numberedForm(scalar.value) {
+                    numbered.append(contentsOf: String(number).unicodeScalars)
+                } else {
+                    numbered.append(scalar)
+                }
+            }
+            source = String(numbered)
         }
-        return lowered(String(numbered).precomposedStringWithCompatibilityMapping.unicodeScalars, strip: strip)
+        return lowered(source.precomposedStringWithCompatibilityMapping.unicodeScalars, strip: strip)
     }
 
     /// White space, zero-width and filler characters out; ASCII letters in lower case, and
@@ -151,7 +160,7 @@ struct EvasionNormalizer: TextNormalizing {
             }
             if (65...90).contains(value) {
                 kept.append(Unicode.Scalar(value + 32)!)
-            } else if value >= 0x370, let latin = lookAlikes[scalar] {
+            } else if (0x370...0x52F).contains(value), let latin = lookAlikes[scalar] {  // Greek and Cyrillic only
                 kept.append(latin)
             } else {
                 kept.append(scalar)
