@@ -37,7 +37,36 @@ package protocol DeliveryChannel: Sendable {
     func pacing(_ configured: PacingLimits) -> PacingLimits
 }
 
+/// What a platform's API call needs to become a delivery (a OneBot or a Bot API call).
+package struct PlatformCall {
+    var endpoint: String
+    var body: [UInt8]
+    var actionID: String
+    /// The group a message posts into, when it does (its pacing bucket).
+    var postsIn: String?
+}
+
 extension DeliveryChannel {
+    /// Deliveries for a platform's calls carrying out `actions`. An action that needs several
+    /// calls (a notice to several admins, a ban and an unban) numbers them, so each has its
+    /// own stable id `<idPrefix><action id>:<n>`. The priority is the action's; the group
+    /// bucket is the one the call posts into (a notice to the admin group is paced there).
+    func platformDeliveries(_ calls: [PlatformCall], of actions: [Action], idPrefix: String, at now: Instant,
+                            utcOffsetSeconds: Int) -> [Delivery] {
+        let byID = Dictionary(actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: [String: Int] = [:]
+        return calls.map { call in
+            let index = seen[call.actionID, default: 0]
+            seen[call.actionID] = index + 1
+            let action = byID[call.actionID]
+            var pacing = action.map(PacingClass.init(action:)) ?? PacingClass(priority: .message, group: "", postsInGroup: false)
+            pacing.postsInGroup = call.postsIn != nil
+            if let group = call.postsIn { pacing.group = group }
+            return Delivery(id: idPrefix + call.actionID + ":\(index)", target: target, endpoint: call.endpoint, body: call.body,
+                            created: now, pacing: pacing, utcOffsetSeconds: action?.utcOffsetSeconds ?? utcOffsetSeconds)
+        }
+    }
+
     package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? { nil }
     package func carries(_ action: Action) -> Bool { true }
     package func pacing(_ configured: PacingLimits) -> PacingLimits { configured }

@@ -32,21 +32,8 @@ package struct OneBotAPIChannel: DeliveryChannel {
     /// `actions`. An action that needs several calls (a notice to several admins) numbers
     /// them, so each has its own stable id.
     package func deliveries(for calls: [OneBotAPICall], of actions: [Action], at now: Instant) -> [Delivery] {
-        let byID = Dictionary(actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var seen: [String: Int] = [:]
-        return calls.map { call in
-            let index = seen[call.actionID, default: 0]
-            seen[call.actionID] = index + 1
-            let action = byID[call.actionID]
-            // The priority is the action's; the group bucket is the one the call posts into (a
-            // notice to the admin group is paced there, not in the member's group).
-            var pacing = action.map(PacingClass.init(action:)) ?? PacingClass(priority: .message, group: "", postsInGroup: false)
-            pacing.postsInGroup = call.postsIn != nil
-            if let group = call.postsIn { pacing.group = group }
-            return Delivery(id: Self.deliveryIDPrefix + call.actionID + ":\(index)", target: target, endpoint: call.endpoint,
-                            body: call.body, created: now, pacing: pacing,
-                            utcOffsetSeconds: action?.utcOffsetSeconds ?? options.utcOffsetSeconds)
-        }
+        platformDeliveries(calls.map { PlatformCall(endpoint: $0.endpoint, body: $0.body, actionID: $0.actionID, postsIn: $0.postsIn) },
+                           of: actions, idPrefix: Self.deliveryIDPrefix, at: now, utcOffsetSeconds: options.utcOffsetSeconds)
     }
 
     private static let deliveryIDPrefix = "onebot:"

@@ -315,13 +315,7 @@ private struct ConfigReader {
             case "platform_info": reader.bool(value, what: key).map { settings.platformInfo = $0 }
             case "info_ttl_seconds": integer(value, key, range: 1...86_400).map { settings.infoTTLSeconds = $0 }
             case "dm_fallback": fallback(value).map { settings.dmFallback = $0 }
-            default:
-                guard let text = reader.string(value, what: key) else { continue }
-                guard let offset = Self.offsetSeconds(text) else {
-                    reader.fail(value, "'utc_offset' is '\(text)'", expected: "an offset such as +08:00")
-                    continue
-                }
-                settings.utcOffsetSeconds = offset
+            default: utcOffset(value).map { settings.utcOffsetSeconds = $0 }
             }
         }
     }
@@ -343,16 +337,20 @@ private struct ConfigReader {
                 }
                 settings.mode = mode
             case "dm_fallback": fallback(value).map { settings.dmFallback = $0 }
-            default:
-                guard let text = reader.string(value, what: key) else { continue }
-                guard let offset = Self.offsetSeconds(text) else {
-                    reader.fail(value, "'utc_offset' is '\(text)'", expected: "an offset such as +08:00")
-                    continue
-                }
-                settings.utcOffsetSeconds = offset
+            default: utcOffset(value).map { settings.utcOffsetSeconds = $0 }
             }
         }
         return settings
+    }
+
+    /// `utc_offset: "+08:00"` in seconds, or nil (recorded) when it is not an offset.
+    func utcOffset(_ node: Node) -> Int? {
+        guard let text = reader.string(node, what: "utc_offset") else { return nil }
+        guard let offset = Self.offsetSeconds(text) else {
+            reader.fail(node, "'utc_offset' is '\(text)'", expected: "an offset such as +08:00")
+            return nil
+        }
+        return offset
     }
 
     func fallback(_ node: Node) -> DMFallbackMode? {

@@ -42,18 +42,9 @@ package struct TelegramChannel: DeliveryChannel {
     }
 
     package func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
-        let byID = Dictionary(actions.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var seen: [String: Int] = [:]
-        return TelegramEncoder.calls(for: actions, options: options, names: names.name).map { call in
-            let index = seen[call.actionID, default: 0]
-            seen[call.actionID] = index + 1
-            let action = byID[call.actionID]
-            var pacing = action.map(PacingClass.init(action:)) ?? PacingClass(priority: .message, group: "", postsInGroup: false)
-            pacing.postsInGroup = call.postsIn != nil
-            if let group = call.postsIn { pacing.group = group }
-            return Delivery(id: "telegram:\(call.actionID):\(index)", target: target, endpoint: call.method, body: call.body, created: now,
-                            pacing: pacing, utcOffsetSeconds: action?.utcOffsetSeconds ?? options.utcOffsetSeconds)
-        }
+        let calls = TelegramEncoder.calls(for: actions, options: options, names: names.name)
+        return platformDeliveries(calls.map { PlatformCall(endpoint: $0.method, body: $0.body, actionID: $0.actionID, postsIn: $0.postsIn) },
+                                  of: actions, idPrefix: "telegram:", at: now, utcOffsetSeconds: options.utcOffsetSeconds)
     }
 
     package func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
