@@ -111,6 +111,8 @@ package struct Pacer: Sendable {
     private var account: Bucket
     private var groups: [String: Bucket] = [:]
     private var posted: [DayKey: Int] = [:]
+    /// When the day counts and idle buckets were last forgotten.
+    private var lastPrune = Instant(milliseconds: .min / 2)
 
     private struct DayKey: Hashable {
         var group: String
@@ -126,8 +128,9 @@ package struct Pacer: Sendable {
     /// Calls waiting for their time.
     package var waitingCount: Int { waiting.count }
 
-    /// Whether a call with this id is waiting.
-    package func isWaiting(_ id: String) -> Bool { waiting.contains { $0.item.id == id } }
+    /// Day counts and group buckets held: bounded by the groups of about two days, since the
+    /// pacer forgets older ones itself (an hour of its time apart).
+    package var heldCounts: Int { posted.count + groups.count }
 
     /// The spread a scheduled post to `group` gets: a fixed offset in the window, the same on
     /// every run (a hash of the group and the post), so replays agree with live runs.
@@ -152,6 +155,7 @@ package struct Pacer: Sendable {
     /// ``releaseStepping(until:)``. A live lane asks for one call at a time (`limit: 1`),
     /// right before making it, so the tokens are taken when the call really starts.
     package mutating func release(until now: Instant, limit: Int = .max) -> [Release] {
+        if now.milliseconds - lastPrune.milliseconds >= 3_600_000 { prune(before: now) }
         var released: [Release] = []
         while released.count < limit, let (index, eligible) = nextCandidate(), eligible <= now {
             let at = now
@@ -187,8 +191,10 @@ package struct Pacer: Sendable {
     /// When the next call may go, if any waits.
     package func nextRelease() -> Instant? { nextCandidate()?.at }
 
-    /// Forgets the days' counts before `day` and idle buckets (call now and then).
-    package mutating func prune(before instant: Instant) {
+    /// Forgets the day counts older than yesterday and the buckets that are full again (a
+    /// full bucket is the same as a new one): a lane runs for months.
+    private mutating func prune(before instant: Instant) {
+        lastPrune = instant
         posted = posted.filter { $0.key.day >= LocalTime(instant, utcOffsetSeconds: 0).dayNumber - 1 }
         groups = groups.filter { $0.value.theoreticalArrival > instant }
     }

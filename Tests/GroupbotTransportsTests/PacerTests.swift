@@ -129,6 +129,21 @@ import Testing
         #expect(sendTimes(pacer.releaseStepping(until: Self.nine.adding(seconds: 90_000))).keys.contains("tomorrow"))
     }
 
+    /// A lane runs for months: the day counts and group buckets of past days are forgotten.
+    @Test func pastDaysAreForgotten() {
+        var limits = PacingLimits()
+        limits.accountPerSecond = 100
+        limits.accountBurst = 100
+        var pacer = Pacer(limits: limits)
+        for day in 0..<30 {
+            for group in 0..<10 { pacer.submit(item("d\(day)-g\(group)", group: "g\(day)-\(group)", due: Self.nine.adding(seconds: Int64(day) * 86_400))) }
+            _ = pacer.release(until: Self.nine.adding(seconds: Int64(day) * 86_400 + 60))
+        }
+        #expect(pacer.waitingCount == 0)
+        // Today's and yesterday's ten groups at most, each a day count and a bucket.
+        #expect(pacer.heldCounts <= 40, "\(pacer.heldCounts) counts held after 30 days")
+    }
+
     @Test func scheduledPostsAreRecognisedByTheirCause() {
         let post = Action(id: "morning@2026-12-07T09:00:00+08:00:g1:0", group: "g1", body: .send(text: "早安"), rule: "morning",
                           cause: "morning@2026-12-07T09:00:00+08:00", due: Self.nine, utcOffsetSeconds: 28_800)
