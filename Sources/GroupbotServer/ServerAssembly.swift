@@ -130,7 +130,11 @@ package enum ServerAssembly {
         if let side = dependencies.telegram {
             switch side.settings.mode {
             case .polling: services.append(TelegramPoller(dependencies: dependencies, side: side))
-            case .webhook: if let url = side.settings.webhookURL { services.append(TelegramWebhookRegistration(side: side, url: url)) }
+            case .webhook:
+                if let url = side.settings.webhookURL {
+                    services.append(TelegramWebhookRegistration(side: side, url: url,
+                                                                secret: dependencies.configuration.secrets.telegramWebhookSecret))
+                }
             }
         }
         return services

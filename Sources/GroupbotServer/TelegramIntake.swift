@@ -115,13 +115,13 @@ package struct TelegramPoller: Service {
 struct TelegramWebhookRegistration: Service {
     let side: TelegramSide
     let url: String
+    /// `TELEGRAM_WEBHOOK_SECRET`, as the configuration's secrets read it (the one the route checks).
+    let secret: String?
 
     func run() async throws {
         var parameters: [String: Any] = ["url": url, "allowed_updates": ["message", "chat_member", "chat_join_request"]]
-        if let secret = ProcessInfo.processInfo.environment["TELEGRAM_WEBHOOK_SECRET"], !secret.isEmpty { parameters["secret_token"] = secret }
+        if let secret { parameters["secret_token"] = secret }
         _ = await side.api.call("setWebhook", parameters)
         try? await gracefulShutdown()
     }
 }
-
-import Foundation

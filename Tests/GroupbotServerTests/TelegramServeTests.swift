@@ -11,11 +11,20 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+/// The bodies a fake Bot API was sent, by method.
+actor BotAPICalls {
+    private(set) var bodies: [String: [String]] = [:]
+
+    func record(_ method: String, _ body: String) { bodies[method, default: []].append(body) }
+}
+
 /// A Bot API that knows one group: its administrators and its member count.
-func fakeBotAPI() -> some ApplicationProtocol {
+func fakeBotAPI(recording calls: BotAPICalls = BotAPICalls()) -> some ApplicationProtocol {
     let router = Router()
     router.post("/**") { request, _ in
+        var request = request
         let method = request.uri.path.split(separator: "/").last.map(String.init) ?? ""
+        await calls.record(method, String(buffer: try await request.collectBody(upTo: 1 << 20)))
         let result = switch method {
         case "getChatAdministrators": #"[{"status":"creator","user":{"id":7100,"is_bot":false,"first_name":"陈姐"}}]"#
         case "getChatMemberCount": "238"
@@ -42,12 +51,13 @@ func fakeBotAPI() -> some ApplicationProtocol {
             actions: [delete, { dm: "广告请留到周五晚上的广告时段" }]
         """
 
-    func dependencies(api: String, secret: String? = "tg-secret") async throws -> ServerDependencies {
+    func dependencies(api: String, secret: String? = "tg-secret", webhookURL: String? = nil) async throws -> ServerDependencies {
         var configuration = ServerConfiguration()
         configuration.state = "memory"
         configuration.reload = false
         var telegram = ServerConfiguration.TelegramSettings()
         telegram.apiURL = api
+        telegram.webhookURL = webhookURL
         telegram.adminChat = "-1009999"
         configuration.telegram = telegram
         configuration.secrets.telegramBotToken = "123:abc"
@@ -101,6 +111,22 @@ func fakeBotAPI() -> some ApplicationProtocol {
                                                      group: "-1001234567890", user: "7100", text: "大家好"))
             #expect(event.role == .owner)
             #expect(event.memberCount == 238)
+        }
+    }
+
+    /// `telegram.webhook_url`: setWebhook at start, with the secret the route checks.
+    @Test func theWebhookIsRegisteredWithTheSecret() async throws {
+        let calls = BotAPICalls()
+        try await fakeBotAPI(recording: calls).test(.live) { api in
+            let dependencies = try await dependencies(api: "http://127.0.0.1:\(api.port!)",
+                                                      webhookURL: "https://bot.example.com/telegram/webhook")
+            let registration = try #require(ServerAssembly.backgroundServices(dependencies).last as? TelegramWebhookRegistration)
+            let running = Task { try await registration.run() }
+            while await calls.bodies["setWebhook"] == nil { try await Task.sleep(for: .milliseconds(20)) }
+            running.cancel()
+            let body = try #require(await calls.bodies["setWebhook"]?.first)
+            #expect(body.contains(#""secret_token":"tg-secret""#))
+            #expect(body.contains(#""url":"https://bot.example.com/telegram/webhook""#))
         }
     }
 
