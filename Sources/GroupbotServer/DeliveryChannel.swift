@@ -67,6 +67,13 @@ extension DeliveryChannel {
         }
     }
 
+    /// The id of the action a delivery of ``platformDeliveries(_:of:idPrefix:at:utcOffsetSeconds:)``
+    /// carries out (`<idPrefix><action id>:<n>`).
+    static func actionID(ofDelivery id: String, idPrefix: String) -> String {
+        guard id.hasPrefix(idPrefix), let colon = id.lastIndex(of: ":") else { return id }
+        return String(id[id.index(id.startIndex, offsetBy: idPrefix.count)..<colon])
+    }
+
     package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? { nil }
     package func carries(_ action: Action) -> Bool { true }
     package func pacing(_ configured: PacingLimits) -> PacingLimits { configured }

@@ -38,12 +38,6 @@ package struct OneBotAPIChannel: DeliveryChannel {
 
     private static let deliveryIDPrefix = "onebot:"
 
-    /// The id of the action a delivery carries out (`onebot:<action id>:<n>`).
-    static func actionID(ofDelivery id: String) -> String {
-        guard id.hasPrefix(deliveryIDPrefix), let colon = id.lastIndex(of: ":") else { return id }
-        return String(id[id.index(id.startIndex, offsetBy: deliveryIDPrefix.count)..<colon])
-    }
-
     package func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
         var request = HTTPClientRequest(url: apiURL + "/" + delivery.endpoint)
         request.method = .POST
@@ -91,7 +85,7 @@ package struct OneBotAPIChannel: DeliveryChannel {
     /// A refused DM to a member (not a notice to an admin) is replaced as `onebot.dm_fallback` says.
     package func replacement(for delivery: Delivery, reason: String, at now: Instant) -> Action? {
         guard isMemberDM(delivery), reason.hasPrefix("DM refused"), let dm = RefusedDM.read(delivery.body) else { return nil }
-        return DMFallback.action(user: dm.user, text: dm.text, group: delivery.pacing.group, actionID: Self.actionID(ofDelivery: delivery.id),
+        return DMFallback.action(user: dm.user, text: dm.text, group: delivery.pacing.group, actionID: Self.actionID(ofDelivery: delivery.id, idPrefix: Self.deliveryIDPrefix),
                                  reason: reason, mode: dmFallback, at: now, utcOffsetSeconds: delivery.utcOffsetSeconds)
     }
 

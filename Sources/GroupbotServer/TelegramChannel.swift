@@ -29,6 +29,8 @@ package struct TelegramChannel: DeliveryChannel {
     /// The URL of `method`.
     package func url(_ method: String) -> String { apiURL + "/bot" + token + "/" + method }
 
+    private static let deliveryIDPrefix = "telegram:"
+
     package func carries(_ action: Action) -> Bool { action.group.hasPrefix("-") }
 
     /// Telegram's published limits: about 30 messages a second for a bot, 20 a minute into
@@ -44,7 +46,7 @@ package struct TelegramChannel: DeliveryChannel {
     package func deliveries(for actions: [Action], at now: Instant) -> [Delivery] {
         let calls = TelegramEncoder.calls(for: actions, options: options, names: names.name)
         return platformDeliveries(calls.map { PlatformCall(endpoint: $0.method, body: $0.body, actionID: $0.actionID, postsIn: $0.postsIn) },
-                                  of: actions, idPrefix: "telegram:", at: now, utcOffsetSeconds: options.utcOffsetSeconds)
+                                  of: actions, idPrefix: Self.deliveryIDPrefix, at: now, utcOffsetSeconds: options.utcOffsetSeconds)
     }
 
     package func request(for delivery: Delivery, now: Date) throws -> HTTPClientRequest {
@@ -76,9 +78,8 @@ package struct TelegramChannel: DeliveryChannel {
         guard isDM(delivery), reason.hasPrefix("DM refused"),
               let object = (try? JSONSerialization.jsonObject(with: Data(delivery.body))) as? [String: Any],
               let user = (object["chat_id"] as? NSNumber)?.stringValue, let text = object["text"] as? String else { return nil }
-        let inner = delivery.id.dropFirst("telegram:".count)  // telegram:<action id>:<n>
         return DMFallback.action(user: user, text: text, group: delivery.pacing.group,
-                                 actionID: String(inner[..<(inner.lastIndex(of: ":") ?? inner.endIndex)]),
+                                 actionID: Self.actionID(ofDelivery: delivery.id, idPrefix: Self.deliveryIDPrefix),
                                  reason: reason, mode: dmFallback, at: now, utcOffsetSeconds: delivery.utcOffsetSeconds)
     }
 
