@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import GroupbotCore
 import GroupbotRuntime
-import GroupbotStore
 import GroupbotTransports
 import GroupbotWire
 import SwiftCSV
@@ -56,13 +55,7 @@ struct MembersCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             let book = try rules.loadBook()
-            let store = try StateOption.open(state)
-            do {
-                try (store as? SQLiteStore)?.takeWriterLock()
-            } catch {
-                errors.writeLine(error.description)
-                throw ExitCode(1)
-            }
+            let store = try StateOption.openOwned(state)
             // Actions that fall due while importing (timers of the state file) are committed and
             // left unmarked: the next run or serve delivers them, as after a crash.
             let pending = CollectingSink()

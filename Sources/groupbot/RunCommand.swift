@@ -43,14 +43,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
-        let store = try StateOption.open(state)
-        do {
-            // Before recovery: a second process must not emit what the first has pending.
-            try (store as? SQLiteStore)?.takeWriterLock()
-        } catch {
-            errors.writeLine(error.description)
-            throw ExitCode(1)
-        }
+        let store = try StateOption.openOwned(state)
         let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
                                      flush: flush, store: store, report: { errors.writeLine($0) })
         do {

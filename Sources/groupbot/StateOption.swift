@@ -15,4 +15,18 @@ enum StateOption {
             throw ExitCode(1)
         }
     }
+
+    /// ``open(_:)`` for a command that writes the state file: it also takes the file's writer
+    /// lock, before any recovery, so a second process exits with the holder's pid instead of
+    /// acting on what the first has pending.
+    static func openOwned(_ value: String) throws -> (any EngineStore)? {
+        let store = try open(value)
+        do {
+            try (store as? SQLiteStore)?.takeWriterLock()
+        } catch {
+            FileOutput.standardError().writeLine(error.description)
+            throw ExitCode(1)
+        }
+        return store
+    }
 }
