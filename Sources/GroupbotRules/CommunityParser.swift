@@ -13,6 +13,8 @@ struct CommunitySpec {
     var adminCommands: AdminCommands?
     var quietHours: TimeWindow?
     var quietAlert: QuietAlert?
+    var raid: RaidMode?
+    var banList: BanListSettings?
     /// `texts:`: the language of the built-in texts, and texts of the type's own.
     var textLanguage: BuiltInTexts.Language?
     var texts: [BuiltInTexts.Key: String] = [:]
@@ -34,6 +36,8 @@ struct CommunityParser {
         if let node = top["admin_commands"] { spec.adminCommands = adminCommands(node) }
         if let node = top["quiet_hours"] { spec.quietHours = ConditionParser(reader: reader).window(node, what: "quiet_hours") }
         if let node = top["quiet_alert"] { spec.quietAlert = quietAlert(node) }
+        if let node = top["raid"] { spec.raid = raid(node) }
+        if let node = top["ban_list"] { spec.banList = banList(node) }
         if let node = top["texts"] { texts(node, into: &spec) }
         return spec
     }
@@ -294,6 +298,68 @@ struct CommunityParser {
         return AdminCommands(
             pardon: keys["pardon"].flatMap { reader.strings($0, what: "pardon") } ?? standard.pardon,
             approve: keys["approve"].flatMap { reader.strings($0, what: "approve") } ?? standard.approve,
-            revoke: keys["revoke"].flatMap { reader.strings($0, what: "revoke") } ?? standard.revoke)
+            revoke: keys["revoke"].flatMap { reader.strings($0, what: "revoke") } ?? standard.revoke,
+            spam: keys["spam"].flatMap { reader.strings($0, what: "spam") } ?? standard.spam,
+            ham: keys["ham"].flatMap { reader.strings($0, what: "ham") } ?? standard.ham,
+            ban: keys["ban"].flatMap { reader.strings($0, what: "ban") } ?? standard.ban,
+            unban: keys["unban"].flatMap { reader.strings($0, what: "unban") } ?? standard.unban)
+    }
+
+    /// `raid: { joins: 10, within: 1m, calm: 10m, mute_newcomers: 30m }`
+    private func raid(_ node: Node) -> RaidMode? {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.raid, what: "raid") else { return nil }
+        guard let withinNode = keys["within"], let within = reader.duration(withinNode, what: "within") else {
+            if keys["within"] == nil { reader.fail(node, "raid needs 'within'", expected: "raid: { joins: 10, within: 1m }") }
+            return nil
+        }
+        func count(_ key: String) -> Int? {
+            guard let countNode = keys[key], let value = reader.integer(countNode, what: key) else { return nil }
+            guard value >= 2 else {
+                reader.fail(countNode, "raid \(key) \(value) would switch on at every \(key == "joins" ? "join" : "first message")",
+                            expected: "2 or more")
+                return nil
+            }
+            return value
+        }
+        let joins = count("joins"), firstMessages = count("first_messages")
+        guard joins != nil || firstMessages != nil else {
+            if keys["joins"] == nil, keys["first_messages"] == nil {
+                reader.fail(node, "raid counts nothing", expected: "joins: N and/or first_messages: N within the window")
+            }
+            return nil
+        }
+        var acrossType = false
+        if let scopeNode = keys["scope"], let scope = reader.string(scopeNode, what: "scope") {
+            guard scope == "group" || scope == "type" else {
+                reader.fail(scopeNode, "unknown raid scope '\(scope)'", expected: "group or type",
+                            suggestion: Spelling.suggestion(for: scope, among: ["group", "type"]))
+                return nil
+            }
+            acrossType = scope == "type"
+        }
+        let calm = keys["calm"].flatMap { reader.duration($0, what: "calm") } ?? 10 * 60
+        var mute: Int64? = 30 * 60
+        if let muteNode = keys["mute_newcomers"] {
+            mute = muteNode.scalar?.string.lowercased() == "false" ? nil : reader.duration(muteNode, what: "mute_newcomers")
+        }
+        return RaidMode(joins: joins, firstMessages: firstMessages, windowSeconds: within, acrossType: acrossType,
+                        calmSeconds: max(calm, 1),
+                        holdJoinRequests: keys["hold_join_requests"].flatMap { reader.bool($0, what: "hold_join_requests") } ?? true,
+                        muteNewcomersSeconds: mute,
+                        skipWelcome: !(keys["welcome"].flatMap { reader.bool($0, what: "welcome") } ?? false))
+    }
+
+    /// `ban_list: brand-a`, or `ban_list: { name: brand-a, list_removals: false }`.
+    private func banList(_ node: Node) -> BanListSettings? {
+        if case .scalar = node {
+            return reader.string(node, what: "ban_list").map { BanListSettings(name: $0) }
+        }
+        guard let keys = reader.mapping(node, allowed: Vocabulary.banList, what: "ban_list") else { return nil }
+        guard let nameNode = keys["name"], let name = reader.string(nameNode, what: "name"), !name.isEmpty else {
+            reader.fail(node, "ban_list needs a 'name'", expected: "ban_list: { name: brand-a }: types naming the same list share it")
+            return nil
+        }
+        return BanListSettings(name: name,
+                               listRemovals: keys["list_removals"].flatMap { reader.bool($0, what: "list_removals") } ?? true)
     }
 }

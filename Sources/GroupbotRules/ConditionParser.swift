@@ -46,6 +46,19 @@ struct ConditionParser {
             conditions.append(.joinedWithin(seconds))
         }
         if let value = keys["invited"], let invited = reader.bool(value, what: "invited") { conditions.append(.invited(invited)) }
+        if let value = keys["mixed_script"], let mixed = reader.bool(value, what: "mixed_script") {
+            conditions.append(.mixedScript(mixed))
+        }
+        if let value = keys["near_duplicates"], let near = nearDuplicates(value) { conditions.append(near) }
+        if let value = keys["spam_score"], let threshold = reader.double(value, what: "spam_score") {
+            if threshold <= 0 || threshold > 1 {
+                reader.fail(value, "spam_score \(threshold) is not a probability that can be reached",
+                            expected: "a score above 0 and at most 1, e.g. spam_score: 0.9")
+            } else {
+                conditions.append(.spamScore(atLeast: threshold))
+            }
+        }
+        if let value = keys["in_raid"], let raided = reader.bool(value, what: "in_raid") { conditions.append(.inRaid(raided)) }
         if let value = keys["not"] {
             let nested = parse(value)
             if !nested.isEmpty { conditions.append(.not(nested)) }
@@ -104,6 +117,34 @@ struct ConditionParser {
             groups = value
         }
         return .repeated(count: count, withinSeconds: within, acrossGroups: across, inGroups: groups)
+    }
+
+    /// `near_duplicates: { members: 2, within: 1h, similarity: 0.8 }`
+    private func nearDuplicates(_ node: Node) -> ConditionSpec? {
+        guard let keys = reader.mapping(node, allowed: Vocabulary.nearDuplicates, what: "near_duplicates") else { return nil }
+        guard let membersNode = keys["members"], let members = reader.integer(membersNode, what: "members"),
+              let withinNode = keys["within"], let within = reader.duration(withinNode, what: "within")
+        else {
+            if keys["members"] == nil || keys["within"] == nil {
+                reader.fail(node, "near_duplicates needs 'members' and 'within'",
+                            expected: "near_duplicates: { members: 2, within: 1h }")
+            }
+            return nil
+        }
+        guard members >= 2 else {
+            reader.fail(membersNode, "near_duplicates members \(members) would match every message",
+                        expected: "2 or more: the sender and at least one other member")
+            return nil
+        }
+        var similarity = 0.8
+        if let similarityNode = keys["similarity"], let value = reader.double(similarityNode, what: "similarity") {
+            guard value >= 0.3, value <= 1 else {
+                reader.fail(similarityNode, "similarity \(value) is out of range", expected: "0.3 to 1 (1: the same text)")
+                return nil
+            }
+            similarity = value
+        }
+        return .nearDuplicates(members: members, withinSeconds: within, similarity: similarity)
     }
 
     /// `groups: { more_than: 1, types: [general, category] }`

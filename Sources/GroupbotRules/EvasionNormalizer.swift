@@ -10,9 +10,9 @@ import GroupbotCore
 /// - Latin letters in lower case;
 /// - Chinese numerals (零〇一幺二两三…九) and their capital forms (壹贰叁…玖) written as digits;
 /// - numbered forms NFKC leaves with punctuation or without a decomposition (⒈ ⑴ ❶ ➀ ⓵) as digits;
-/// - Cyrillic and Greek letters that look like Latin ones (`wеchat` with a Cyrillic е,
-///   `VΧ` with a Greek Chi) as the Latin letter: a curated part of Unicode's confusables,
-///   the pairs spammers use (the full UTS #39 skeleton is not applied);
+/// - letters of other scripts that look like Latin ones or digits (`wеchat` with a Cyrillic е,
+///   `VΧ` with a Greek Chi, `ᴠx` with a small capital) as that Latin letter or digit: the part
+///   of UTS #39's skeleton whose prototype is ASCII (``Confusables``, data shipped with its source);
 /// - homophones and look-alikes of a word (薇信, 威信, V信 for 微信) replaced by the word.
 struct EvasionNormalizer: TextNormalizing {
     /// Symbols removed by default: the ones people put between characters.
@@ -23,18 +23,6 @@ struct EvasionNormalizer: TextNormalizing {
         "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
         "壹": "1", "贰": "2", "貳": "2", "叁": "3", "參": "3", "肆": "4", "伍": "5", "陆": "6", "陸": "6", "柒": "7", "捌": "8",
         "玖": "9",
-    ]
-
-    /// Cyrillic and Greek letters (after NFKC and lower-casing of ASCII) that read as Latin ones.
-    private static let lookAlikes: [Unicode.Scalar: Unicode.Scalar] = [
-        // Cyrillic
-        "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x",
-        "і": "i", "ј": "j", "ѕ": "s", "һ": "h", "ӏ": "l", "ԁ": "d", "ԛ": "q", "ԝ": "w",
-        "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c", "Т": "t", "У": "y", "Х": "x",
-        "І": "i", "Ј": "j", "Ѕ": "s",
-        // Greek
-        "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n", "Ο": "o", "Ρ": "p", "Τ": "t",
-        "Υ": "y", "Χ": "x", "ο": "o", "ν": "v", "ρ": "p", "χ": "x", "κ": "k", "ι": "i", "α": "a",
     ]
 
     /// The number a numbered form stands for, for the forms NFKC turns into digits with
@@ -149,7 +137,7 @@ struct EvasionNormalizer: TextNormalizing {
     }
 
     /// White space, zero-width and filler characters out; ASCII letters in lower case, and
-    /// the Cyrillic and Greek look-alikes of Latin letters as those letters.
+    /// the look-alikes of ASCII letters and digits as those characters.
     private static func lowered(_ scalars: String.UnicodeScalarView, strip: Set<Unicode.Scalar>) -> String {
         var kept = String.UnicodeScalarView()
         for scalar in scalars {
@@ -160,7 +148,7 @@ struct EvasionNormalizer: TextNormalizing {
             }
             if (65...90).contains(value) {
                 kept.append(Unicode.Scalar(value + 32)!)
-            } else if (0x370...0x52F).contains(value), let latin = lookAlikes[scalar] {  // Greek and Cyrillic only
+            } else if let latin = Confusables.ascii(for: scalar) {
                 kept.append(latin)
             } else {
                 kept.append(scalar)

@@ -147,6 +147,8 @@ struct RuleBookCompiler {
             if let commands = spec.adminCommands { settings.adminCommands = commands }
             if let quiet = spec.quietHours { settings.quietHours = quiet }
             if let alert = spec.quietAlert { settings.quietAlert = alert }
+            if let raid = spec.raid { settings.raid = raid }
+            if let list = spec.banList { settings.banList = list }
             // A child that names a language starts from that set: its ancestors' texts were in another.
             if let own = spec.textLanguage, own != language { language = own; texts = [:] }
             texts.merge(spec.texts) { _, child in child }
@@ -326,6 +328,11 @@ struct RuleBookCompiler {
         case .firstMessages(let count): return .firstMessages(count)
         case .joinedWithin(let seconds): return .joinedWithin(seconds)
         case .invited(let wanted): return .invited(wanted)
+        case .mixedScript(let wanted): return .mixedScript(wanted)
+        case .nearDuplicates(let members, let within, let similarity):
+            return .nearDuplicates(members: members, withinSeconds: within, similarity: similarity)
+        case .spamScore(let threshold): return .spamScore(atLeast: threshold)
+        case .inRaid(let wanted): return .inRaid(wanted)
         }
     }
 }

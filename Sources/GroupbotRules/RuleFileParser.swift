@@ -159,6 +159,9 @@ struct RuleFileParser {
         }
         if let value = keys["reason"] { rule.enforcement.reason = reader.string(value, what: "reason") }
         if let value = keys["shadow"] { rule.enforcement.shadow = reader.bool(value, what: "shadow") ?? false }
+        // A rule that trusts the classifier starts on trial: the admins see what it would do
+        // until the rule says `shadow: false`.
+        if keys["shadow"] == nil, rule.conditions.readsSpamScore { rule.enforcement.shadow = true }
         if let value = keys["allowed_domains"] {
             rule.enforcement.allowedDomains = (reader.strings(value, what: "allowed_domains") ?? []).map { $0.lowercased() }
         }
@@ -226,6 +229,17 @@ struct RuleFileParser {
 }
 
 extension [ConditionSpec] {
+    /// Whether a condition, at any depth of `not`, is a `spam_score`.
+    var readsSpamScore: Bool {
+        contains { condition in
+            switch condition {
+            case .spamScore: true
+            case .not(let nested): nested.readsSpamScore
+            default: false
+            }
+        }
+    }
+
     /// Named captures of the top-level `regex` conditions (those inside `not` never match when the rule fires).
     var captureNames: Set<String> {
         var names: Set<String> = []

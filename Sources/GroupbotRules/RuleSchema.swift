@@ -122,6 +122,12 @@ package enum RuleSchema {
                              missing: &missing),
             "in_ad_slot": flag,
             "first_messages": ["type": "integer", "minimum": 1], "joined_within": duration, "invited": flag,
+            "mixed_script": flag, "in_raid": flag,
+            "spam_score": ["type": "number", "exclusiveMinimum": 0, "maximum": 1],
+            "near_duplicates": object(Vocabulary.nearDuplicates, [
+                "members": ["type": "integer", "minimum": 2], "within": duration,
+                "similarity": ["type": "number", "minimum": 0.3, "maximum": 1],
+            ], required: ["members", "within"], missing: &missing),
             "invites": ["anyOf": [integer, object(Vocabulary.invites, [
                 "count": integer, "scope": ["enum": InviteScope.allCases.map(\.rawValue)],
             ], required: ["count"], missing: &missing)]],
@@ -162,8 +168,17 @@ package enum RuleSchema {
         let normalize = object(Vocabulary.normalize, [
             "strip": text, "words": ["type": "object", "additionalProperties": strings],
         ], missing: &missing)
-        let adminCommands = object(Vocabulary.adminCommands, ["pardon": strings, "approve": strings, "revoke": strings],
-                                   missing: &missing)
+        let adminCommands = object(Vocabulary.adminCommands, [
+            "pardon": strings, "approve": strings, "revoke": strings, "spam": strings, "ham": strings, "ban": strings,
+            "unban": strings,
+        ], missing: &missing)
+        let raid = object(Vocabulary.raid, [
+            "joins": ["type": "integer", "minimum": 2], "first_messages": ["type": "integer", "minimum": 2], "within": duration,
+            "scope": ["enum": ["group", "type"]], "calm": duration, "hold_join_requests": flag,
+            "mute_newcomers": ["anyOf": [duration, ["enum": [false]]]], "welcome": flag,
+        ], required: ["within"], missing: &missing)
+        let banList = ["anyOf": [text, object(Vocabulary.banList, ["name": text, "list_removals": flag], required: ["name"],
+                                             missing: &missing)]] as Schema
         let testEvent = object(Vocabulary.testEvent, [
             "type": ["enum": EventType.allCases.map(\.rawValue)], "text": text, "nick": text, "user": text, "id": text,
             "role": ["enum": MemberRole.allCases.map(\.rawValue)], "kind": text, "group": text, "group_name": text,
@@ -184,7 +199,7 @@ package enum RuleSchema {
             "rules": ["type": "array", "items": rule], "tests": ["type": "array", "items": testCase],
             "welcome": welcome, "nickname": nickname, "ad_slots": ["type": "array", "items": adSlot],
             "ladders": ["type": "object", "additionalProperties": ladder], "normalize": normalize,
-            "admin_commands": adminCommands, "quiet_hours": time,
+            "admin_commands": adminCommands, "quiet_hours": time, "raid": raid, "ban_list": banList,
             "texts": object(Vocabulary.texts, Dictionary(uniqueKeysWithValues: Vocabulary.texts.map {
                 ($0, $0 == "language" ? ["enum": BuiltInTexts.Language.allCases.map(\.rawValue)] as Schema : text)
             }), missing: &missing),

@@ -16,6 +16,10 @@ enum ConditionSpec {
     case firstMessages(Int)
     case joinedWithin(Int64)
     case invited(Bool)
+    case mixedScript(Bool)
+    case nearDuplicates(members: Int, withinSeconds: Int64, similarity: Double)
+    case spamScore(atLeast: Double)
+    case inRaid(Bool)
 }
 
 enum KeywordRequirementKind {

@@ -41,3 +41,8 @@ extension Engine {
         return (record.typeName, record.type?.timeZone.utcOffsetSeconds(at: instant))
     }
 }
+
+extension Engine {
+    /// The classifier behind `spam_score`, as the admins' marks trained it.
+    package var spamModel: NaiveBayes { state.spam.model }
+}

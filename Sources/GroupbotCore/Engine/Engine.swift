@@ -80,8 +80,8 @@ package final class Engine {
         let now = clock.now
         var actions: [Action] = []
         state.activity.recordSeen(event)
-        if runFlows(for: event, type: type, now: now, into: &actions) {
-            trace?.handledByFlow = "an admin command: no rule sees it"
+        if let handled = runFlows(for: event, type: type, now: now, into: &actions) {
+            trace?.handledByFlow = handled + ": no rule sees it"
             return actions
         }
 
@@ -154,9 +154,9 @@ package final class Engine {
         return actions
     }
 
-    /// The built-in flows that run before the rules. Returns true when the event
-    /// was fully handled (an admin command), so no rule should see it.
-    private func runFlows(for event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
+    /// The built-in flows that run before the rules. Returns what handled the event when one
+    /// did fully (an admin command, a ban list, raid mode), so no rule should see it.
+    private func runFlows(for event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> String? {
         switch event.type {
         case .message:
             // Nicknames are kept only where they are used (the quiet alert names members);
@@ -166,7 +166,15 @@ package final class Engine {
             // only when a rule counts memberships: RuleBook.countsMemberships).
             if book.countsMemberships { state.members.learnMembership(event, typeName: type.name) }
             if book.watchesNewcomers { state.newcomers.recordMessage(event) }
-            if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return true }
+            if event.role != .member, handleAdminCommand(event, type: type, now: now, into: &actions) { return "an admin command" }
+            if book.learnsSpam { state.spam.remember(event) }
+            if type.usesNearDuplicates {
+                state.nearDuplicates.horizonSeconds = max(state.nearDuplicates.horizonSeconds, type.nearDuplicateHorizonSeconds)
+                state.nearDuplicates.record(event, text: type.community.normalizer?.normalize(event.text) ?? event.text)
+            }
+            if type.community.raid?.firstMessages != nil, state.newcomers.records[MemberKey(event)]?.messages == 1 {
+                countForRaid(event, firstMessage: true, type: type, now: now, into: &actions)
+            }
             state.activity.lastMessage[event.group] = event.time
             state.adSlots.recordRedPacket(event)
             if type.usesRepeatCondition {
@@ -177,10 +185,12 @@ package final class Engine {
                 state.quiet.observe(event, days: alert.days, offset: type.timeZone.utcOffsetSeconds(at: event.time))
             }
         case .join:
+            if stopsBannedMember(event, type: type, now: now, into: &actions) { return "a member on the shared ban list" }
             state.members.recordNick(of: event)
             state.members.recordJoin(event, typeName: type.name)
             if book.watchesNewcomers { state.newcomers.recordJoin(event) }
-            welcomeJoin(event, type: type, now: now, into: &actions)
+            if type.community.raid?.joins != nil { countForRaid(event, firstMessage: false, type: type, now: now, into: &actions) }
+            if !raidedJoin(event, type: type, now: now, into: &actions) { welcomeJoin(event, type: type, now: now, into: &actions) }
             checkNickname(event, type: type, now: now, into: &actions)
         case .rename:
             state.members.recordNick(of: event)
@@ -190,10 +200,13 @@ package final class Engine {
             state.newcomers.recordLeave(event)
             state.trust.trusted.remove(MemberKey(event))
             memberLeft(event)
-        case .joinRequest, .tick, .member:
+        case .joinRequest:
+            if stopsBannedMember(event, type: type, now: now, into: &actions) { return "a member on the shared ban list" }
+            if holdsJoinRequest(event, type: type, now: now, into: &actions) { return "a join request held in raid mode" }
+        case .tick, .member:
             break
         }
-        return false
+        return nil
     }
 
     // MARK: - Firing
@@ -268,6 +281,8 @@ package final class Engine {
                 let (checks, next) = Schedule(minuteOfDay: alert.minuteOfDay).catchingUp(from: due, now: clock.now, in: type.timeZone)
                 if checks { checkQuietGroups(type: type, alert: alert, at: due, into: &actions) }
                 state.timers.queue.schedule(.quietCheck(type: typeName, generation: generation), at: next)
+            case .raidCalm(let scope, let typeName):
+                endRaidIfCalm(scope, typeName: typeName, at: due, into: &actions)
             }
         }
         return actions
@@ -286,7 +301,10 @@ package final class Engine {
 
     /// Whether a rule id still names a rule (or a built-in flow) after a reload.
     private func ruleStillExists(_ id: String) -> Bool {
-        if id == Self.welcomeRuleID || id == Self.nicknameRuleID || id.hasPrefix("admin-") { return true }
+        if id == Self.welcomeRuleID || id == Self.nicknameRuleID || id == Self.raidRuleID || id == Self.banListRuleID
+            || id.hasPrefix("admin-") {
+            return true
+        }
         return book.types.values.contains { type in type.rules.contains { $0.id == id } }
     }
 

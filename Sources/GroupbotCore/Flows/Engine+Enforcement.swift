@@ -45,6 +45,7 @@ extension Engine {
         }
         let first = actions.count
         emit(steps, ruleID: rule.id, event: event, captures: captures, context: context, now: now, into: &actions)
+        if rule.actsOnMember { listRemoval(by: rule, steps: steps, type: type, event: event) }
         // The figures count strikes from this mark on the firing's first action.
         if struck, first < actions.count { actions[first].note = .strike }
         if enforcement.notifyAdmins, let notice = adminNotice(for: steps, rule: rule, event: event, texts: type.community.texts) {

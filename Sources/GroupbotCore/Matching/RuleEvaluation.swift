@@ -21,6 +21,7 @@ struct RuleEvaluation {
     private var spaceCount: Int?
     private var local: LocalTime?
     private var features: UInt64?
+    private var spamScoreValue: Double?
     /// Named captures of the `text` regexes that matched, for templates.
     private(set) var captures: [String: Substring] = [:]
     /// Problems met while matching (a regex that hit its limits), for the driver to report.
@@ -52,6 +53,17 @@ struct RuleEvaluation {
         let value = make()
         slot = value
         return value
+    }
+
+    /// The classifier's score of the event's text as the rules see it (worked out once); nil
+    /// while the classifier has too few marks to score.
+    mutating func spamScore(_ event: Event) -> Double? {
+        if let spamScoreValue { return spamScoreValue }
+        let model = engine.state.spam.model
+        guard model.isReady else { return nil }
+        let score = model.score(normalized(event))
+        spamScoreValue = score
+        return score
     }
 
     /// Whether `rule` may fire for the sender at all (exemptions).
@@ -161,6 +173,16 @@ struct RuleEvaluation {
         case .invited(let wanted):
             guard let record = engine.state.newcomers.records[MemberKey(event)] else { return false }
             return record.invited == wanted
+        case .mixedScript(let wanted):
+            return MixedScript.has(in: event.text) == wanted
+        case .nearDuplicates(let members, let window, let similarity):
+            return engine.state.nearDuplicates.members(alikeTo: event, similarity: similarity,
+                                                       since: event.time.adding(seconds: -window)) >= members
+        case .spamScore(let threshold):
+            guard let score = spamScore(event) else { return false }
+            return score >= threshold
+        case .inRaid(let wanted):
+            return engine.isRaided(group: event.group, type: type) == wanted
         }
     }
 

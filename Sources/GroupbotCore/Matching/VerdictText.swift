@@ -96,6 +96,23 @@ extension RuleEvaluation {
         case .invited(let wanted):
             guard engine.state.newcomers.records[MemberKey(event)] != nil else { return "groupbot did not see the member join" }
             return wanted ? "the member came in without an inviter" : "the member was invited"
+        case .mixedScript(let wanted):
+            return wanted ? "no word of the text mixes alphabets" : "a word of the text mixes alphabets"
+        case .nearDuplicates(let members, let window, let similarity):
+            let count = engine.state.nearDuplicates.members(alikeTo: event, similarity: similarity,
+                                                            since: event.time.adding(seconds: -window))
+            return count == 0 ? "the text is too short to compare (\(NearDuplicates.minimumCharacters) letters or digits at least)"
+                : "\(count) member(s) posted this text or one \(Int(similarity * 100))% alike within \(window)s, fewer than \(members)"
+        case .spamScore(let threshold):
+            let model = engine.state.spam.model
+            guard model.isReady else {
+                return "the classifier has \(model.spamMarks) spam and \(model.hamMarks) ham mark(s); it scores from \(NaiveBayes.minimumMarks) of each"
+            }
+            let text = type.community.normalizer?.normalize(event.text) ?? event.text
+            guard let score = model.score(text) else { return "the text shares nothing with the marked messages" }
+            return "the spam score is \(Int(score * 1000)) in 1000, under \(Int(threshold * 1000))"
+        case .inRaid(let wanted):
+            return wanted ? "the group is not in raid mode" : "the group is in raid mode"
         }
     }
 

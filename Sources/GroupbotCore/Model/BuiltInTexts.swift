@@ -46,6 +46,22 @@ package struct BuiltInTexts: Sendable, Equatable {
         case slotNoPacket = "slot_no_packet"
         case slotSmallPacket = "slot_small_packet"
         case slotQuotaUsed = "slot_quota_used"
+        /// Raid mode switched on: the counts that did it.
+        case raidStarted = "raid_started"
+        case raidEnded = "raid_ended"
+        /// A join request held for the admins during a raid.
+        case raidHeld = "raid_held"
+        /// What raid mode counted: joins, or newcomers' first messages.
+        case raidJoins = "raid_joins"
+        case raidFirstMessages = "raid_first_messages"
+        /// After an admin's ban or unban command.
+        case banned
+        case unbanned
+        /// A member on the shared ban list joined or asked to.
+        case banListed = "ban_listed"
+        /// After an admin marked a message as spam, or as not spam.
+        case markedSpam = "marked_spam"
+        case markedHam = "marked_ham"
         case days, hours, minutes, seconds
         case monday, tuesday, wednesday, thursday, friday, saturday, sunday
 
@@ -72,6 +88,12 @@ package struct BuiltInTexts: Sendable, Equatable {
             case .slotNoPacket: ["minimum"]
             case .slotSmallPacket: ["largest", "minimum"]
             case .slotQuotaUsed: ["quota"]
+            case .raidStarted: ["group", "count", "what", "window"]
+            case .raidEnded: ["group", "calm"]
+            case .raidHeld, .banListed: ["nick", "user", "list", "reason", "since", "group"]
+            case .raidJoins, .raidFirstMessages: []
+            case .banned, .unbanned: ["member", "list"]
+            case .markedSpam, .markedHam: ["member", "text"]
             case .days, .hours, .minutes, .seconds: ["n"]
             case .monday, .tuesday, .wednesday, .thursday, .friday, .saturday, .sunday: []
             }
@@ -178,6 +200,15 @@ package struct BuiltInTexts: Sendable, Equatable {
         .slotNoPacket: "广告时段里要先发一个 {minimum} 元以上的红包",
         .slotSmallPacket: "红包 {largest} 元，不到 {minimum} 元",
         .slotQuotaUsed: "这个广告时段每人 {quota} 条的名额已经用完",
+        .raidStarted: "「{group}」{window}内 {count} 次{what}，进入防刷模式：入群申请交管理员处理，新成员暂时禁言。",
+        .raidEnded: "「{group}」已平静 {calm}，退出防刷模式。",
+        .raidHeld: "防刷模式中，{nick}（{user}）的入群申请请管理员处理。",
+        .raidJoins: "入群", .raidFirstMessages: "新人发言",
+        .banned: "拉黑了 {member}（{list} 名单内所有群）",
+        .unbanned: "把 {member} 移出了 {list} 黑名单",
+        .banListed: "{nick}（{user}）在 {list} 黑名单上（{since} 在「{group}」：{reason}），已拦下。",
+        .markedSpam: "把 {member} 的消息标为广告：{text}",
+        .markedHam: "把 {member} 的消息标为正常：{text}",
         .days: "{n}天", .hours: "{n}小时", .minutes: "{n}分钟", .seconds: "{n}秒",
         .monday: "周一", .tuesday: "周二", .wednesday: "周三", .thursday: "周四", .friday: "周五",
         .saturday: "周六", .sunday: "周日",
@@ -208,6 +239,15 @@ package struct BuiltInTexts: Sendable, Equatable {
         .slotNoPacket: "an ad in the slot needs a red packet of at least {minimum} first",
         .slotSmallPacket: "the red packet of {largest} is less than {minimum}",
         .slotQuotaUsed: "the {quota} ad(s) each member may post in this slot are used",
+        .raidStarted: "\"{group}\": {count} {what} within {window}; raid mode on: join requests go to the admins, newcomers are muted for now.",
+        .raidEnded: "\"{group}\" has been calm for {calm}; raid mode off.",
+        .raidHeld: "Raid mode: the join request of {nick} ({user}) waits for an admin.",
+        .raidJoins: "joins", .raidFirstMessages: "first messages of newcomers",
+        .banned: "banned {member} (in every group of the {list} list)",
+        .unbanned: "took {member} off the {list} ban list",
+        .banListed: "{nick} ({user}) is on the {list} ban list ({since} in \"{group}\": {reason}); stopped.",
+        .markedSpam: "marked a message of {member} as spam: {text}",
+        .markedHam: "marked a message of {member} as not spam: {text}",
         .days: "{n} d", .hours: "{n} h", .minutes: "{n} min", .seconds: "{n} s",
         .monday: "Mon", .tuesday: "Tue", .wednesday: "Wed", .thursday: "Thu", .friday: "Fri",
         .saturday: "Sat", .sunday: "Sun",

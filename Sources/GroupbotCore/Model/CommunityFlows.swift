@@ -119,17 +119,31 @@ package struct AdminCommands: Sendable, Equatable {
     package var approve: [String]
     /// Withdraw that trust.
     package var revoke: [String]
+    /// Mark the message replied to as spam, for the classifier (`spam_score`).
+    package var spam: [String]
+    /// Mark the message replied to as not spam.
+    package var ham: [String]
+    /// Remove the member and put them on the type's shared ban list.
+    package var ban: [String]
+    /// Take the member off the shared ban list.
+    package var unban: [String]
 
     /// Creates the command words.
-    package init(pardon: [String], approve: [String], revoke: [String]) {
+    package init(pardon: [String], approve: [String], revoke: [String], spam: [String] = [], ham: [String] = [],
+                 ban: [String] = [], unban: [String] = []) {
         self.pardon = pardon
         self.approve = approve
         self.revoke = revoke
+        self.spam = spam
+        self.ham = ham
+        self.ban = ban
+        self.unban = unban
     }
 
     /// The defaults: slash commands and their Chinese equivalents.
     package static let standard = AdminCommands(
-        pardon: ["/pardon", "赦免"], approve: ["/approve", "信任"], revoke: ["/revoke", "取消信任"])
+        pardon: ["/pardon", "赦免"], approve: ["/approve", "信任"], revoke: ["/revoke", "取消信任"],
+        spam: ["/spam", "这是广告"], ham: ["/ham", "不是广告"], ban: ["/ban", "拉黑"], unban: ["/unban", "解除拉黑"])
 }
 
 /// Rewrites text so that evasive spellings match plain keywords and regexes
@@ -175,14 +189,18 @@ package struct CommunitySettings: Sendable {
     package var quietAlert: QuietAlert?
     /// The texts the engine writes by itself for this type (notices, formats, units).
     package var texts: BuiltInTexts
+    package var raid: RaidMode?
+    package var banList: BanListSettings?
 
     /// Creates settings; the defaults configure nothing.
     package init(
         welcome: WelcomeScript? = nil, nickname: NicknameTemplate? = nil, adSlots: [AdSlot] = [],
         ladders: [String: Ladder] = [:], normalizer: (any TextNormalizing)? = nil,
         adminCommands: AdminCommands = .standard, quietHours: TimeWindow? = nil, quietAlert: QuietAlert? = nil,
-        texts: BuiltInTexts = .standard
+        texts: BuiltInTexts = .standard, raid: RaidMode? = nil, banList: BanListSettings? = nil
     ) {
+        self.raid = raid
+        self.banList = banList
         self.texts = texts
         self.quietHours = quietHours
         self.quietAlert = quietAlert

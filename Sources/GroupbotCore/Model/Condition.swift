@@ -99,6 +99,16 @@ package enum Condition: Sendable {
     case joinedWithin(Int64)
     /// The member's seen join came with (true) or without (false) an inviter.
     case invited(Bool)
+    /// A word of the text mixes letters of two alphabets (`wеchat` with a Cyrillic е), or not.
+    case mixedScript(Bool)
+    /// At least `members` distinct members (the sender included) posted this text or one at
+    /// least `similarity` alike (Jaccard of character shingles) within the window, in any group
+    /// of a type that asks.
+    case nearDuplicates(members: Int, withinSeconds: Int64, similarity: Double)
+    /// The classifier trained from admins' marks scores the text at least this likely spam.
+    case spamScore(atLeast: Double)
+    /// The group is (or, with false, is not) in raid mode.
+    case inRaid(Bool)
 }
 
 /// Where a member's invitations are counted.

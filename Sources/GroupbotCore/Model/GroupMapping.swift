@@ -71,6 +71,9 @@ package struct RuleBook: Sendable {
     /// Whether any rule asks about newcomers: only then are joins and their members' first
     /// messages kept (``Newcomers``).
     package let watchesNewcomers: Bool
+    /// Whether any rule reads the classifier (`spam_score`): only then are groups' latest
+    /// messages remembered, so that admins can mark them by replying (``SpamLearning``).
+    package let learnsSpam: Bool
 
     /// Creates a rule book. Every type the mapping names must be in `types`, and not abstract.
     package init(types: [String: GroupType], mapping: GroupMapping, abstractTypes: Set<String> = []) {
@@ -79,6 +82,7 @@ package struct RuleBook: Sendable {
         self.abstractTypes = abstractTypes
         countsMemberships = types.values.contains { $0.usesMembershipCondition }
         watchesNewcomers = types.values.contains { $0.usesNewcomerCondition }
+        learnsSpam = types.values.contains { $0.usesSpamScore }
     }
 
     /// The group types groups can be of, by name.

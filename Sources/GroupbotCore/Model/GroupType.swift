@@ -18,6 +18,12 @@ package final class GroupType: Sendable {
     let usesMembershipCondition: Bool
     /// Whether a rule asks about newcomers (`first_messages`, `joined_within`, `invited`).
     let usesNewcomerCondition: Bool
+    /// Whether a rule asks whether a text was posted by other members too (then messages are shingled).
+    let usesNearDuplicates: Bool
+    /// The longest `near_duplicates` window of the rules, in seconds.
+    let nearDuplicateHorizonSeconds: Int64
+    /// Whether a rule reads the classifier's `spam_score`.
+    let usesSpamScore: Bool
     /// Whether a rule writes `{inviter_nick}` (then members' nicknames are kept as they post).
     let namesInviters: Bool
     /// The longest repeat window of the rules, in seconds.
@@ -44,7 +50,7 @@ package final class GroupType: Sendable {
         let windows = rules.flatMap { Self.repeatWindows(in: $0.conditions) }
         usesRepeatCondition = !windows.isEmpty
         usesMembershipCondition = rules.contains { Self.uses($0.conditions) { if case .memberships = $0 { true } else { false } } }
-        usesNewcomerCondition = rules.contains { rule in
+        usesNewcomerCondition = community.raid?.firstMessages != nil || rules.contains { rule in
             Self.uses(rule.conditions) { condition in
                 switch condition {
                 case .firstMessages, .joinedWithin, .invited: true
@@ -52,6 +58,12 @@ package final class GroupType: Sendable {
                 }
             }
         }
+        let nearWindows = rules.flatMap { rule in
+            Self.collect(rule.conditions) { if case .nearDuplicates(_, let window, _) = $0 { window } else { nil } }
+        }
+        usesNearDuplicates = !nearWindows.isEmpty
+        nearDuplicateHorizonSeconds = nearWindows.max() ?? 0
+        usesSpamScore = rules.contains { Self.uses($0.conditions) { if case .spamScore = $0 { true } else { false } } }
         namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0
         self.timeZone = timeZone
@@ -85,6 +97,14 @@ package final class GroupType: Sendable {
         conditions.contains { condition in
             if case .not(let nested) = condition { return uses(nested, matches) }
             return matches(condition)
+        }
+    }
+
+    /// What `pick` finds in the conditions, at any depth of `not`.
+    private static func collect<Value>(_ conditions: [Condition], _ pick: (Condition) -> Value?) -> [Value] {
+        conditions.flatMap { condition -> [Value] in
+            if case .not(let nested) = condition { return collect(nested, pick) }
+            return pick(condition).map { [$0] } ?? []
         }
     }
 

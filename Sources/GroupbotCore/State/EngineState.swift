@@ -23,12 +23,17 @@ struct EngineState: Sendable, Codable {
     var rotations = Rotations()
     var quiet = QuietGroups()
     var newcomers = Newcomers()
+    var raids = RaidWatch()
+    var bans = BanLists()
+    var spam = SpamLearning()
+    var nearDuplicates = NearDuplicates()
 
     /// Every flow's state, for the snapshot coding and pruning written once for all.
     /// A new flow adds its stored property above and one line here.
     static var flows: [any FlowSlot] {
         [Slot(\.members), Slot(\.trust), Slot(\.recentTexts), Slot(\.adSlots), Slot(\.ladders), Slot(\.welcome),
-         Slot(\.nickname), Slot(\.activity), Slot(\.rotations), Slot(\.quiet), Slot(\.newcomers)]
+         Slot(\.nickname), Slot(\.activity), Slot(\.rotations), Slot(\.quiet), Slot(\.newcomers),
+         Slot(\.raids), Slot(\.bans), Slot(\.spam), Slot(\.nearDuplicates)]
     }
 
     init() {}

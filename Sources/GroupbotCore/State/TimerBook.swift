@@ -10,6 +10,8 @@ struct TimerBook: Sendable {
         case welcomeBatch(group: String)
         /// The daily quiet-stage check of a group type.
         case quietCheck(type: String, generation: Int)
+        /// Whether a raided scope (``RaidWatch``) of a group type has calmed down.
+        case raidCalm(scope: String, type: String)
     }
 
     var queue = TimerQueue<Pending>()

@@ -1,0 +1,150 @@
+/// The memory of the `near_duplicates` condition: recent messages as sets of character
+/// shingles, found again by MinHash banding, so that "a new account posts the same ad" is
+/// seen however the ad was reworded by a character or two.
+///
+/// A message's letters and digits (lower case, after the type's normaliser) are cut into
+/// overlapping 3-character shingles. Sixteen MinHash values in eight bands of two find the
+/// earlier posts that share a band (texts 80 % alike share one with near certainty); the
+/// Jaccard similarity of the shingle sets then decides. Texts shorter than
+/// ``minimumCharacters`` are never compared: 好的 and 收到 are everyone's.
+struct NearDuplicates: FlowState {
+    struct Post: Codable, Sendable {
+        var time: Instant
+        var user: String
+        var group: String
+        /// Sorted distinct shingle hashes.
+        var shingles: [UInt32]
+    }
+
+    /// Posts, oldest first; `posts[i]` has serial `firstSerial + i`.
+    private(set) var posts: [Post] = []
+    private var firstSerial = 0
+    /// Band key → serials of the posts in that band (stale serials are skipped, and dropped when rebuilt).
+    private var buckets: [UInt64: [Int]] = [:]
+    /// How long posts are kept (the longest `within` of any type).
+    var horizonSeconds: Int64 = 0
+    /// The serial of the latest post, and the event it came from.
+    private(set) var latest: (event: String, serial: Int)?
+
+    static let minimumCharacters = 8
+    static let limit = 20_000
+    private static let bands = 8
+
+    init() {}
+
+    init(from stored: StoredFlows) throws {
+        posts = try stored.value("nearDuplicates", or: [])
+        horizonSeconds = try stored.value("nearDuplicateHorizon", or: 0)
+        rebuild()
+    }
+
+    func encode(to stored: inout StoredFlowsEncoder) throws {
+        try stored.put(posts, "nearDuplicates")
+        try stored.put(horizonSeconds, "nearDuplicateHorizon")
+    }
+
+    mutating func prune(_ context: PruneContext) {
+        let oldest = context.now.milliseconds - horizonSeconds * 1000
+        if let keep = posts.firstIndex(where: { $0.time.milliseconds > oldest }) {
+            if keep > 0 { drop(keep) }
+        } else if !posts.isEmpty {
+            drop(posts.count)
+        }
+    }
+
+    /// The shingles of `text`, or nil when it is too short to compare.
+    static func shingles(of text: String) -> [UInt32]? {
+        var characters: [Character] = []
+        for character in text where character.isLetter || character.isNumber {
+            characters.append(character.isASCII ? Character(character.lowercased()) : character)
+        }
+        guard characters.count >= minimumCharacters else { return nil }
+        var set = Set<UInt32>()
+        for start in 0...(characters.count - 3) {
+            var hash: UInt32 = 0x811C_9DC5
+            for character in characters[start..<(start + 3)] {
+                for byte in character.utf8 {
+                    hash ^= UInt32(byte)
+                    hash &*= 0x0100_0193
+                }
+            }
+            set.insert(hash)
+        }
+        return set.sorted()
+    }
+
+    /// Notes a message (its text as the rules see it).
+    mutating func record(_ event: Event, text: String) {
+        guard let shingles = Self.shingles(of: text) else {
+            latest = nil
+            return
+        }
+        let serial = firstSerial + posts.count
+        posts.append(Post(time: event.time, user: event.user, group: event.group, shingles: shingles))
+        for key in Self.bandKeys(shingles) { buckets[key, default: []].append(serial) }
+        latest = (event.id, serial)
+        // Dropped a quarter at a time: each drop rebuilds the buckets.
+        if posts.count > Self.limit + Self.limit / 4 { drop(posts.count - Self.limit) }
+    }
+
+    /// The distinct members who posted the event's text, or one at least `similarity` alike,
+    /// since `since` (the sender included); 0 when the event's text was too short to note.
+    func members(alikeTo event: Event, similarity: Double, since: Instant) -> Int {
+        guard let latest, latest.event == event.id, latest.serial >= firstSerial else { return 0 }
+        let post = posts[latest.serial - firstSerial]
+        var users: Set<String> = [post.user]
+        var checked: Set<Int> = [latest.serial]
+        for key in Self.bandKeys(post.shingles) {
+            for serial in buckets[key] ?? [] where serial >= firstSerial && checked.insert(serial).inserted {
+                let other = posts[serial - firstSerial]
+                guard other.time >= since, !users.contains(other.user),
+                      Self.jaccard(post.shingles, other.shingles) >= similarity
+                else { continue }
+                users.insert(other.user)
+            }
+        }
+        return users.count
+    }
+
+    /// |A ∩ B| / |A ∪ B| of two sorted sets.
+    static func jaccard(_ left: [UInt32], _ right: [UInt32]) -> Double {
+        var i = 0, j = 0, common = 0
+        while i < left.count, j < right.count {
+            if left[i] == right[j] { common += 1; i += 1; j += 1 } else if left[i] < right[j] { i += 1 } else { j += 1 }
+        }
+        let union = left.count + right.count - common
+        return union == 0 ? 0 : Double(common) / Double(union)
+    }
+
+    /// Eight band keys from sixteen MinHash values (splitmix64 of the shingle with a seed per value).
+    private static func bandKeys(_ shingles: [UInt32]) -> [UInt64] {
+        var minima = [UInt64](repeating: .max, count: bands * 2)
+        for shingle in shingles {
+            for index in minima.indices {
+                var z = UInt64(shingle) &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                z ^= z >> 31
+                if z < minima[index] { minima[index] = z }
+            }
+        }
+        return (0..<bands).map { band in
+            (minima[band * 2] &* 31 &+ minima[band * 2 + 1]) ^ UInt64(band)
+        }
+    }
+
+    private mutating func drop(_ count: Int) {
+        posts.removeFirst(count)
+        firstSerial += count
+        if let latest, latest.serial < firstSerial { self.latest = nil }
+        rebuild()
+    }
+
+    /// Buckets from the posts kept (after a drop or a restore).
+    private mutating func rebuild() {
+        buckets = [:]
+        for (offset, post) in posts.enumerated() {
+            for key in Self.bandKeys(post.shingles) { buckets[key, default: []].append(firstSerial + offset) }
+        }
+    }
+}
