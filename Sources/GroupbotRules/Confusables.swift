@@ -9,10 +9,14 @@
 /// phone numbers alike.
 enum Confusables {
     /// Our own pairs, which win over the data: matching is done in lower case, so the forms of
-    /// capital I read as `i` (the data says `l`), and lower-case Cyrillic and Greek letters that
-    /// look like Latin small capitals (в к м н т κ χ), which the data leaves out, read as those letters.
+    /// capital I read as `i` (the data says `l`); lower-case Cyrillic and Greek letters that look
+    /// like Latin small capitals (в к м н т κ χ), and the Latin small capitals of "fancy text"
+    /// generators (ᴀ ʙ ᴇ ʜ ᴛ…), which the data leaves out, read as those letters.
     static let overlay: [Unicode.Scalar: Unicode.Scalar] = [
         "І": "i", "Ι": "i", "ӏ": "l", "в": "b", "к": "k", "м": "m", "н": "h", "т": "t", "κ": "k", "χ": "x",
+        "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ꜰ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k",
+        "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ǫ": "q", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u", "ᴠ": "v",
+        "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
     ]
 
     /// Source → ASCII letter or digit (letters in lower case).

@@ -39,7 +39,7 @@ import Testing
         let directory = try Self.rulesCopy([
             ("ads.yaml", 6, "extends: base", "extends: bas"),
             ("base.yaml", 25, "mention: true", "mentoin: true"),
-            ("base.yaml", 149, "ladder: ads", "ladder: add"),
+            ("base.yaml", 174, "ladder: ads", "ladder: add"),
             ("general.yaml", 81, "match: whole", "match: exact"),
             ("general.yaml", 92, "types: [general]", "types: [genral]"),
             ("general.yaml", 133, "- approve", "- aprove"),

@@ -6,6 +6,8 @@ final class Harness {
     let engine: Engine
     let clock = VirtualClock()
     private var counter = 0
+    /// How many events were sent: the last one's id is `e<sent>`.
+    var sent: Int { counter }
 
     init(_ files: [String: String]) throws {
         let book = try RuleBookLoader.load(files: files.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })

@@ -75,9 +75,14 @@ import Testing
             #expect((newCommunity[key] as? NSObject)?.isEqual(value) == true, "community.\(key)")
         }
         let added = Set(newCommunity.allKeys.compactMap { $0 as? String }).subtracting(community.keys)
-        #expect(added == ["invitesByScope", "invited", "newcomers"])
+        #expect(added == ["invitesByScope", "invited", "newcomers", "raids", "banLists", "spamModel", "spamRecent",
+                          "nearDuplicates", "nearDuplicateHorizon"])
         for key in added {
-            let empty = (newCommunity[key] as? NSDictionary)?.count == 0 || (newCommunity[key] as? NSArray)?.count == 0
+            let value = newCommunity[key]
+            var empty = (value as? NSDictionary)?.count == 0 || (value as? NSArray)?.count == 0 || (value as? NSNumber) == 0
+            if key == "spamModel", let model = value as? NSDictionary {  // an untrained classifier
+                empty = (model["counts"] as? NSArray)?.count == 0 && (model["spamMarks"] as? NSNumber) == 0
+            }
             #expect(empty, "community.\(key)")
         }
         let withoutCommunity = { (object: NSDictionary) in

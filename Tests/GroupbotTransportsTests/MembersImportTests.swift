@@ -48,7 +48,7 @@ extension CommandLineTests {
         #expect(!plain.errors.contains("red_packet"))
         let onebot = try groupbot(["check", "rules", "--dialect", "onebot"])
         #expect(onebot.status == 0)
-        #expect(onebot.errors.contains("warning: rules/base.yaml:224:5: rule 'red-packet-thanks' (types ads, general, regional, vip) needs kind red_packet"))
+        #expect(onebot.errors.contains("warning: rules/base.yaml:310:5: rule 'red-packet-thanks' (types ads, general, regional, vip) needs kind red_packet"))
         #expect(onebot.errors.contains("warning: type general: its ad slot asks for a red packet first"))
         #expect(try groupbot(["check", "rules", "--dialect", "onebot", "--strict"]).status == 1)
     }

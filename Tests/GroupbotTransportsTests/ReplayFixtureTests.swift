@@ -17,6 +17,9 @@ import Testing
         ("\(Paths.fixtures)/replay/nickname-grace.jsonl", "\(Paths.fixtures)/replay/nickname-grace.expected.jsonl"),
         ("\(Paths.fixtures)/replay/ad-slots.jsonl", "\(Paths.fixtures)/replay/ad-slots.expected.jsonl"),
         ("\(Paths.fixtures)/replay/admin-and-flood.jsonl", "\(Paths.fixtures)/replay/admin-and-flood.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/raid.jsonl", "\(Paths.fixtures)/replay/raid.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/same-ad-other-account.jsonl", "\(Paths.fixtures)/replay/same-ad-other-account.expected.jsonl"),
+        ("\(Paths.fixtures)/replay/lookalikes.jsonl", "\(Paths.fixtures)/replay/lookalikes.expected.jsonl"),
         ("\(Paths.examples)/demo.jsonl", "\(Paths.examples)/demo.expected.jsonl"),
     ]
 
@@ -74,6 +77,14 @@ import Testing
         #expect(admin.contains("flood") && admin.contains("one-general-group") && admin.contains("invite-reward")
             && admin.contains("admin-pardon") && admin.contains("admin-approve") && admin.contains("admin-revoke")
             && admin.contains("ad-link-card"))
+        // A raid of thirty accounts in two minutes: one switch on, one off, held requests, no reminders.
+        let raid = try rules("raid")
+        #expect(raid.filter { $0 == "raid" }.count == 30 + 1 + 1 + 1)  // 30 mutes, on, a held request, off
+        #expect(raid.contains("raid-newcomers") && !raid.contains("nickname-template"))
+        let copies = try rules("same-ad-other-account")
+        #expect(copies.filter { $0 == "same-ad-new-account" }.count == 4)  // two accounts: a deletion and a notice each
+        let lookalikes = try rules("lookalikes")
+        #expect(lookalikes.contains("lookalike-letters") && lookalikes.contains("ad-contact") && lookalikes.contains("friend-solicit"))
     }
 }
 

@@ -190,8 +190,10 @@ package final class Engine {
             state.members.recordJoin(event, typeName: type.name)
             if book.watchesNewcomers { state.newcomers.recordJoin(event) }
             if type.community.raid?.joins != nil { countForRaid(event, firstMessage: false, type: type, now: now, into: &actions) }
-            if !raidedJoin(event, type: type, now: now, into: &actions) { welcomeJoin(event, type: type, now: now, into: &actions) }
-            checkNickname(event, type: type, now: now, into: &actions)
+            if !raidedJoin(event, type: type, now: now, into: &actions) {
+                welcomeJoin(event, type: type, now: now, into: &actions)
+                checkNickname(event, type: type, now: now, into: &actions)
+            }
         case .rename:
             state.members.recordNick(of: event)
             checkNickname(event, type: type, now: now, into: &actions)

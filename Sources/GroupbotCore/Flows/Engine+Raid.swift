@@ -24,9 +24,11 @@ extension Engine {
         ])
         var step = 0
         actions.append(raidAction(.notify, text: notice, event: event, step: &step, now: now))
-        if let seconds = mode.muteNewcomersSeconds {
-            var muted: Set<MemberKey> = []
-            for sighting in window where muted.insert(MemberKey(group: sighting.group, user: sighting.user)).inserted {
+        var counted: Set<MemberKey> = []
+        for sighting in window where counted.insert(MemberKey(group: sighting.group, user: sighting.user)).inserted {
+            // The raiders already counted are not welcomed, named or reminded of their nickname.
+            if mode.skipWelcome { dropPendingSteps(of: MemberKey(group: sighting.group, user: sighting.user)) }
+            if let seconds = mode.muteNewcomersSeconds {
                 var member = event
                 member.group = sighting.group
                 member.user = sighting.user
@@ -36,8 +38,8 @@ extension Engine {
         state.timers.queue.schedule(.raidCalm(scope: key, type: type.name), at: now.adding(seconds: mode.calmSeconds))
     }
 
-    /// A join while raided: muted when the mode says so. Returns true when the welcome is
-    /// to be skipped.
+    /// A join while raided: muted when the mode says so. Returns true when the welcome and
+    /// the nickname check are to be skipped.
     func raidedJoin(_ event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
         guard let mode = type.community.raid, isRaided(group: event.group, type: type) else { return false }
         // The join that switched raid mode on was muted with the others.

@@ -63,18 +63,23 @@ extension Engine {
     /// A member left: drop them from the open batch, cancel what is pending for them,
     /// and cancel a welcome's group steps once everyone it names has left.
     func memberLeft(_ event: Event) {
-        let key = MemberKey(event)
+        dropPendingSteps(of: MemberKey(event))
+    }
+
+    /// Cancels what the welcome script and the nickname template still have for a member:
+    /// on a leave, and for the accounts of a raid.
+    func dropPendingSteps(of key: MemberKey) {
         cancel(state.welcome.tokens.removeValue(forKey: key) ?? [])
         cancel(state.nickname.watches.removeValue(forKey: key)?.tokens ?? [])
-        state.welcome.batches[event.group]?.members.removeAll { $0.user == event.user }
-        guard var batches = state.welcome.welcomed.removeValue(forKey: event.group) else { return }
-        for index in batches.indices.reversed() where batches[index].members.contains(event.user) {
-            batches[index].members.remove(event.user)
+        state.welcome.batches[key.group]?.members.removeAll { $0.user == key.user }
+        guard var batches = state.welcome.welcomed.removeValue(forKey: key.group) else { return }
+        for index in batches.indices.reversed() where batches[index].members.contains(key.user) {
+            batches[index].members.remove(key.user)
             if batches[index].members.isEmpty {
                 cancel(batches[index].tokens)
                 batches.remove(at: index)
             }
         }
-        if !batches.isEmpty { state.welcome.welcomed[event.group] = batches }
+        if !batches.isEmpty { state.welcome.welcomed[key.group] = batches }
     }
 }

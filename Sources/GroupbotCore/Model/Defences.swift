@@ -15,7 +15,8 @@ package struct RaidMode: Sendable, Equatable {
     package var holdJoinRequests: Bool
     /// While raided: members who join are muted for this long (nil: not muted).
     package var muteNewcomersSeconds: Int64?
-    /// While raided: the welcome script is not run for new joins (a raid would be greeted by name).
+    /// While raided: the welcome script and the nickname reminders are not run for the raiders
+    /// (those counted at the switch and those who join after it): a raid is not greeted by name.
     package var skipWelcome: Bool
 
     /// Creates a raid mode.
