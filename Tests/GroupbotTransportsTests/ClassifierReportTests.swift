@@ -84,3 +84,19 @@ import Testing
         #expect(stateOutput.contains("spam and") && !stateOutput.contains("(0 spam"))
     }
 }
+
+extension ClassifierReportTests {
+    /// docs/rules.md shows the report on the labelled set: it is the report this build prints.
+    @Test func theDocumentedReportIsTheOneThisBuildPrints() throws {
+        let doc = try String(contentsOfFile: Paths.repository + "/docs/rules.md", encoding: .utf8)
+        let marker = try #require(doc.range(of: "$ groupbot classifier report Tests/"))
+        let start = try #require(doc[marker.upperBound...].firstIndex(of: "\n"))
+        let end = try #require(doc.range(of: "\n```", range: start..<doc.endIndex)).lowerBound
+        let documented = String(doc[doc.index(after: start)..<end])
+        let examples = try ClassifierReport.examples(fromJSONLines: String(contentsOfFile: Self.labelled, encoding: .utf8),
+                                                     file: Self.labelled)
+        let normalizer = try RuleBookLoader.load(directory: Paths.rules).types["general"]!.community.normalizer
+        let report = ClassifierReport.crossValidate(examples, folds: 5) { normalizer?.normalize($0) ?? $0 }
+        #expect(report.text == documented)
+    }
+}

@@ -28,6 +28,9 @@ package final class Engine {
     let keywordScratch = KeywordScratch()
     let normalizedScratch = KeywordScratch()
     let matchScratch = MatchScratch()
+    /// The event's normalised text when a flow needed it before the rules (near-duplicates),
+    /// handed to the rules' evaluation so that it is worked out once.
+    private var flowNormalized: String?
 
     /// Creates an engine running `book`, reading time from `clock`.
     package init(book: RuleBook, clock: any EngineClock) {
@@ -79,6 +82,7 @@ package final class Engine {
         }
         let now = clock.now
         var actions: [Action] = []
+        flowNormalized = nil
         state.activity.recordSeen(event)
         if let handled = runFlows(for: event, type: type, now: now, into: &actions) {
             trace?.handledByFlow = handled + ": no rule sees it"
@@ -89,6 +93,10 @@ package final class Engine {
         guard !plan.isEmpty else { return actions }
         var evaluation = RuleEvaluation(type: type, keywordScratch: keywordScratch, matchScratch: matchScratch,
                                         normalizedScratch: normalizedScratch, engine: self)
+        if let text = flowNormalized {
+            evaluation.reuseNormalized(text)
+            flowNormalized = nil
+        }
         if trace != nil {
             candidateBits = plan.everyRule  // a trace gives every rule of the trigger a verdict
         } else if plan.usesSlots {
@@ -170,9 +178,15 @@ package final class Engine {
             if book.learnsSpam { state.spam.remember(event) }
             if type.usesNearDuplicates {
                 state.nearDuplicates.horizonSeconds = max(state.nearDuplicates.horizonSeconds, type.nearDuplicateHorizonSeconds)
-                state.nearDuplicates.record(event, text: type.community.normalizer?.normalize(event.text) ?? event.text)
+                // Short texts are never compared: they skip the normaliser here.
+                var text = event.text
+                if NearDuplicates.mayCompare(event.text), let normalizer = type.community.normalizer {
+                    text = normalizer.normalize(event.text)
+                    flowNormalized = text
+                }
+                state.nearDuplicates.record(event, text: text)
             }
-            if type.community.raid?.firstMessages != nil, state.newcomers.records[MemberKey(event)]?.messages == 1 {
+            if type.raidCountsFirstMessages, state.newcomers.records[MemberKey(event)]?.messages == 1 {
                 countForRaid(event, firstMessage: true, type: type, now: now, into: &actions)
             }
             state.activity.lastMessage[event.group] = event.time

@@ -64,7 +64,7 @@ extension Engine {
     /// otherwise checked again when it would be.
     func endRaidIfCalm(_ key: String, typeName: String, at due: Instant, into actions: inout [Action]) {
         guard let type = book.types[typeName], let mode = type.community.raid else {
-            state.raids.scopes[key] = nil  // the type or its raid mode is gone: nothing to end
+            state.raids.forget(key)  // the type or its raid mode is gone: nothing to end
             return
         }
         let (ended, recheck) = state.raids.endIfCalm(key, now: due, calmSeconds: mode.calmSeconds)

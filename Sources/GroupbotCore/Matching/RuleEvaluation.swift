@@ -39,6 +39,11 @@ struct RuleEvaluation {
         matchBudget = MatchBudget(patterns: type.regexCount)
     }
 
+    /// Takes the normalised text a flow already worked out for this event.
+    mutating func reuseNormalized(_ text: String) {
+        normalizedText = text
+    }
+
     /// The event's text after the type's normaliser (computed once).
     mutating func normalized(_ event: Event) -> String {
         let normalizer = type.community.normalizer

@@ -24,6 +24,8 @@ package final class GroupType: Sendable {
     let nearDuplicateHorizonSeconds: Int64
     /// Whether a rule reads the classifier's `spam_score`.
     let usesSpamScore: Bool
+    /// Whether raid mode counts newcomers' first messages (read per message, so kept as a flag).
+    let raidCountsFirstMessages: Bool
     /// Whether a rule writes `{inviter_nick}` (then members' nicknames are kept as they post).
     let namesInviters: Bool
     /// The longest repeat window of the rules, in seconds.
@@ -63,6 +65,7 @@ package final class GroupType: Sendable {
         }
         usesNearDuplicates = !nearWindows.isEmpty
         nearDuplicateHorizonSeconds = nearWindows.max() ?? 0
+        raidCountsFirstMessages = community.raid?.firstMessages != nil
         usesSpamScore = rules.contains { Self.uses($0.conditions) { if case .spamScore = $0 { true } else { false } } }
         namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0

@@ -54,25 +54,49 @@ struct NearDuplicates: FlowState {
         }
     }
 
-    /// The shingles of `text`, or nil when it is too short to compare.
+    /// The shingles of `text`, or nil when it is too short to compare. Read scalar by scalar
+    /// (no grapheme breaking: this runs for every message of a type that asks).
     static func shingles(of text: String) -> [UInt32]? {
-        var characters: [Character] = []
-        for character in text where character.isLetter || character.isNumber {
-            characters.append(character.isASCII ? Character(character.lowercased()) : character)
-        }
-        guard characters.count >= minimumCharacters else { return nil }
-        var set = Set<UInt32>()
-        for start in 0...(characters.count - 2) {
-            var hash: UInt32 = 0x811C_9DC5
-            for character in characters[start..<(start + 2)] {
-                for byte in character.utf8 {
-                    hash ^= UInt32(byte)
-                    hash &*= 0x0100_0193
-                }
+        var letters: [UInt32] = []
+        letters.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            switch value {
+            case 0x30...0x39, 0x61...0x7A: letters.append(value)
+            case 0x41...0x5A: letters.append(value + 32)
+            case 0x4E00...0x9FFF: letters.append(value)  // most of a Chinese text
+            case 0...0x7F: continue
+            default:
+                if scalar.properties.isAlphabetic || scalar.properties.numericType != nil { letters.append(value) }
             }
-            set.insert(hash)
         }
-        return set.sorted()
+        guard letters.count >= minimumCharacters else { return nil }
+        var shingles: [UInt32] = []
+        shingles.reserveCapacity(letters.count - 1)
+        for index in 0..<(letters.count - 1) {
+            var hash = (UInt64(letters[index]) << 32 | UInt64(letters[index + 1])) &* 0x9E37_79B9_7F4A_7C15
+            hash ^= hash >> 32
+            shingles.append(UInt32(truncatingIfNeeded: hash))
+        }
+        shingles.sort()
+        var kept = 0
+        for value in shingles where kept == 0 || shingles[kept - 1] != value {
+            shingles[kept] = value
+            kept += 1
+        }
+        shingles.removeLast(shingles.count - kept)
+        return shingles
+    }
+
+    /// Whether `text` may be long enough to compare, before the normaliser runs: it never
+    /// has more letters and digits than scalars.
+    static func mayCompare(_ text: String) -> Bool {
+        var count = 0
+        for _ in text.unicodeScalars {
+            count += 1
+            if count >= minimumCharacters { return true }
+        }
+        return false
     }
 
     /// Notes a message (its text as the rules see it).
@@ -118,31 +142,50 @@ struct NearDuplicates: FlowState {
         return union == 0 ? 0 : Double(common) / Double(union)
     }
 
-    /// Eight band keys from sixteen MinHash values (splitmix64 of the shingle with a seed per value).
+    /// Eight band keys from sixteen MinHash values: each value the minimum over the shingles
+    /// of the shingle times an odd constant of its own, folded (a multiplicative hash).
     private static func bandKeys(_ shingles: [UInt32]) -> [UInt64] {
-        var minima = [UInt64](repeating: .max, count: bands * 2)
-        for shingle in shingles {
-            for index in minima.indices {
-                var z = UInt64(shingle) &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                z ^= z >> 31
-                if z < minima[index] { minima[index] = z }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: bands * 2) { minima in
+            minima.initialize(repeating: .max)
+            for shingle in shingles {
+                let value = UInt64(shingle) | UInt64(shingle) << 32
+                for index in 0..<(bands * 2) {
+                    var hash = value &* multipliers[index]
+                    hash ^= hash >> 29
+                    if hash < minima[index] { minima[index] = hash }
+                }
             }
-        }
-        return (0..<bands).map { band in
-            (minima[band * 2] &* 31 &+ minima[band * 2 + 1]) ^ UInt64(band)
+            var keys: [UInt64] = []
+            keys.reserveCapacity(bands)
+            for band in 0..<bands {
+                let first: UInt64 = minima[band * 2], second: UInt64 = minima[band * 2 + 1]
+                keys.append((first &* 31 &+ second) ^ UInt64(band))
+            }
+            return keys
         }
     }
 
+    /// Odd constants, one per MinHash value (splitmix64's output for 1…16, made odd).
+    private static let multipliers: [UInt64] = (1...UInt64(bands * 2)).map { (seed: UInt64) -> UInt64 in
+        var z: UInt64 = seed &* 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (z ^ (z >> 31)) | 1
+    }
+
+    /// Forgets the oldest posts; their serials leave the buckets too (no band keys worked out again).
     private mutating func drop(_ count: Int) {
         posts.removeFirst(count)
         firstSerial += count
         if let latest, latest.serial < firstSerial { self.latest = nil }
-        rebuild()
+        let first = firstSerial
+        buckets = buckets.compactMapValues { serials in
+            let kept = serials.filter { $0 >= first }
+            return kept.isEmpty ? nil : kept
+        }
     }
 
-    /// Buckets from the posts kept (after a drop or a restore).
+    /// Buckets from the posts kept (after a restore).
     private mutating func rebuild() {
         buckets = [:]
         for (offset, post) in posts.enumerated() {

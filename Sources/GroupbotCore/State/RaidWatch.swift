@@ -20,12 +20,13 @@ struct RaidWatch: FlowState {
         var user: String
     }
 
-    var scopes: [String: Scope] = [:]
+    private(set) var scopes: [String: Scope] = [:]
 
     init() {}
 
     init(from stored: StoredFlows) throws {
         scopes = try stored.value("raids", or: [:])
+        raidedScopes = scopes.values.filter { $0.since != nil }.count
     }
 
     func encode(to stored: inout StoredFlowsEncoder) throws {
@@ -44,7 +45,10 @@ struct RaidWatch: FlowState {
         mode.acrossType ? "type:" + type : group
     }
 
-    func isRaided(_ key: String) -> Bool { scopes[key]?.since != nil }
+    /// How many scopes are raided now: while none is, `in_raid` costs no look-up.
+    private(set) var raidedScopes = 0
+
+    func isRaided(_ key: String) -> Bool { raidedScopes > 0 && scopes[key]?.since != nil }
 
     /// Counts one join or first message; when it brings the count within the window to the
     /// mode's threshold for that kind and the scope was calm, the scope is raided from now and
@@ -66,10 +70,16 @@ struct RaidWatch: FlowState {
         if scope.since == nil, window.count >= limit {
             scope.since = time
             scope.startedIn = event.group
+            raidedScopes += 1
             started = window
         }
         scopes[key] = scope
         return started
+    }
+
+    /// Forgets a scope, raided or not.
+    mutating func forget(_ key: String) {
+        if scopes.removeValue(forKey: key)?.since != nil { raidedScopes -= 1 }
     }
 
     /// Ends raid mode in `key` when nothing was counted for `calm` seconds before `now`.
@@ -79,6 +89,7 @@ struct RaidWatch: FlowState {
         let calmAt = (scope.lastCounted ?? now).adding(seconds: calmSeconds)
         guard calmAt <= now else { return (nil, calmAt) }
         let group = scope.startedIn
+        raidedScopes -= 1
         scope.since = nil
         scope.startedIn = nil
         scope.joins = []

@@ -15,7 +15,8 @@ struct SpamLearning: FlowState {
     /// Per group, its latest messages, oldest first.
     var recent: [String: [Remembered]] = [:]
 
-    /// Messages remembered per group: an admin marks what they see on screen.
+    /// Messages remembered per group at least (up to twice as many): an admin marks what
+    /// they see on screen.
     static let recentPerGroup = 50
 
     init() {}
@@ -30,11 +31,12 @@ struct SpamLearning: FlowState {
         try stored.put(recent, "spamRecent")
     }
 
+    /// Changed in place (no copy of the list), the oldest dropped a batch at a time.
     mutating func remember(_ event: Event) {
-        var list = recent[event.group] ?? []
-        list.append(Remembered(id: event.id, user: event.user, text: event.text))
-        if list.count > Self.recentPerGroup { list.removeFirst(list.count - Self.recentPerGroup) }
-        recent[event.group] = list
+        recent[event.group, default: []].append(Remembered(id: event.id, user: event.user, text: event.text))
+        if recent[event.group]!.count >= Self.recentPerGroup * 2 {
+            recent[event.group]!.removeFirst(Self.recentPerGroup)
+        }
     }
 
     /// The remembered message `id` of `group`.
