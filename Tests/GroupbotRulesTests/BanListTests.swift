@@ -50,7 +50,7 @@ import Testing
             let join = harness.send(.join, at: "2026-11-20T11:00:00+08:00", user: "u-scam", nick: "新号", group: group)
             #expect(join.map(\.kind) == [.kick, .notify], "\(group)")
             #expect(join.allSatisfy { $0.rule == "ban-list" })
-            #expect(join.last?.text?.contains("在 xianhai 黑名单上（2026-11-20T10:00:00+08:00 在「g1」：发刷单广告）") == true)
+            #expect(join.last?.text?.contains("在 xianhai 黑名单上（2026-11-20T10:00:00+08:00 在「g1」：发刷单广告；当时的消息：刷单返利，日结）") == true)
         }
         let request = harness.send(.joinRequest, at: "2026-11-20T11:05:00+08:00", user: "u-scam", group: "g3")
         #expect(request.map(\.kind) == [.reject, .notify])

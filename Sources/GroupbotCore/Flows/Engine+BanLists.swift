@@ -25,7 +25,7 @@ extension Engine {
         let notice = texts.render(.banListed, [
             "nick": event.nick ?? event.user, "user": event.user, "list": settings.name, "reason": ban.reason,
             "since": Timestamp.format(ban.since, utcOffsetSeconds: event.utcOffsetSeconds),
-            "group": state.groups.name(of: ban.group) ?? ban.group,
+            "group": state.groups.name(of: ban.group) ?? ban.group, "evidence": ban.evidence.isEmpty ? "—" : ban.evidence,
         ])
         let stop = ActionStep(kind: event.type == .joinRequest ? .reject : .kick)
         emit([stop, ActionStep(kind: .notify, texts: [Template(segments: [.literal(notice)])])], ruleID: Self.banListRuleID,

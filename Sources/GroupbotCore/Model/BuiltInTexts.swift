@@ -90,7 +90,8 @@ package struct BuiltInTexts: Sendable, Equatable {
             case .slotQuotaUsed: ["quota"]
             case .raidStarted: ["group", "count", "what", "window"]
             case .raidEnded: ["group", "calm"]
-            case .raidHeld, .banListed: ["nick", "user", "list", "reason", "since", "group"]
+            case .raidHeld: ["nick", "user"]
+            case .banListed: ["nick", "user", "list", "reason", "since", "group", "evidence"]
             case .raidJoins, .raidFirstMessages: []
             case .banned, .unbanned: ["member", "list"]
             case .markedSpam, .markedHam: ["member", "text"]
@@ -206,7 +207,7 @@ package struct BuiltInTexts: Sendable, Equatable {
         .raidJoins: "入群", .raidFirstMessages: "新人发言",
         .banned: "拉黑了 {member}（{list} 名单内所有群）",
         .unbanned: "把 {member} 移出了 {list} 黑名单",
-        .banListed: "{nick}（{user}）在 {list} 黑名单上（{since} 在「{group}」：{reason}），已拦下。",
+        .banListed: "{nick}（{user}）在 {list} 黑名单上（{since} 在「{group}」：{reason}；当时的消息：{evidence}），已拦下。",
         .markedSpam: "把 {member} 的消息标为广告：{text}",
         .markedHam: "把 {member} 的消息标为正常：{text}",
         .days: "{n}天", .hours: "{n}小时", .minutes: "{n}分钟", .seconds: "{n}秒",
@@ -245,7 +246,7 @@ package struct BuiltInTexts: Sendable, Equatable {
         .raidJoins: "joins", .raidFirstMessages: "first messages of newcomers",
         .banned: "banned {member} (in every group of the {list} list)",
         .unbanned: "took {member} off the {list} ban list",
-        .banListed: "{nick} ({user}) is on the {list} ban list ({since} in \"{group}\": {reason}); stopped.",
+        .banListed: "{nick} ({user}) is on the {list} ban list ({since} in \"{group}\": {reason}; the message: {evidence}); stopped.",
         .markedSpam: "marked a message of {member} as spam: {text}",
         .markedHam: "marked a message of {member} as not spam: {text}",
         .days: "{n} d", .hours: "{n} h", .minutes: "{n} min", .seconds: "{n} s",
