@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // The system PCRE2 library (8-bit code units), found through pkg-config.
@@ -60,11 +61,17 @@ let package = Package(
         .target(name: "GroupbotStore", dependencies: ["GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift")]),
         // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
         // callback delivery with retries (async-http-client), metrics and the OneBot v11 endpoint.
+        // The operators' console: its pages (Mustache templates, SVG charts), sign-in and
+        // sessions, in Chinese and English. No I/O: the server hands it the figures.
+        .target(
+            name: "GroupbotConsole",
+            dependencies: ["GroupbotCore", "GroupbotSignatures", .product(name: "Mustache", package: "swift-mustache")]
+        ),
         .target(
             name: "GroupbotServer",
             dependencies: [
                 "GroupbotCore", "GroupbotRules", "GroupbotWire", "GroupbotRuntime", "GroupbotStore", "GroupbotOneBot",
-                "GroupbotTelegram", "GroupbotSignatures",
+                "GroupbotTelegram", "GroupbotSignatures", "GroupbotConsole", "GroupbotReplay", "GroupbotTransports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -12,6 +12,12 @@ package final class RuleReloader {
     private let engine: Engine
     private let log: (String) -> Void
     private var fingerprint: [String: String]
+    /// The last reload that failed, with its errors (nil once a reload succeeds).
+    package private(set) var lastError: String?
+    /// When the rules now running were loaded.
+    package private(set) var loadedAt = Date()
+    /// A short hash of the rule files now running (``version(ofDirectory:)``).
+    package private(set) var version: String
     private var lastLook = Date.distantPast
     private let now: () -> Date
     private let signalSource: (any DispatchSourceSignal)?
@@ -30,6 +36,7 @@ package final class RuleReloader {
         self.log = log
         self.now = now
         fingerprint = Self.fingerprint(of: directory)
+        version = Self.version(ofDirectory: directory)
         guard reloadsOnHangUp else {
             signalSource = nil
             return
@@ -66,15 +73,36 @@ package final class RuleReloader {
         do {
             let book = try RuleBookLoader.load(directory: directory)
             engine.replaceBook(book)
+            lastError = nil
+            loadedAt = now
+            version = Self.version(ofDirectory: directory)
             log("rules reloaded from \(directory)\(asked ? " (SIGHUP)" : ""): \(book.groupTypeNames.count) group types, \(book.ruleCount) rules")
             return true
         } catch {
+            lastError = error.description
             log("rules in \(directory) not reloaded, the old rules keep running:\n\(error.description)")
             return false
         }
     }
 
     /// Name, size and modification time of every rule file.
+    /// 12 hex digits of FNV-1a over the rule files' names and contents, in name order: the
+    /// same files give the same version on every machine (the console shows it).
+    package static func version(ofDirectory directory: String) -> String {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for name in names {
+            let bytes = Array(name.utf8) + [0] + Array(FileManager.default.contents(atPath: directory + "/" + name) ?? Data())
+            for byte in bytes {
+                hash ^= UInt64(byte)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+        }
+        let hex = String(hash, radix: 16)
+        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(12))
+    }
+
     private static func fingerprint(of directory: String) -> [String: String] {
         let manager = FileManager.default
         var result: [String: String] = [:]

@@ -29,7 +29,7 @@ package struct HandledEvents: Sendable {
 /// commit that is queued behind the requests already waiting, so under load one
 /// transaction carries many requests.
 package actor EngineHost {
-    private let pipeline: EventPipeline
+    let pipeline: EventPipeline
     private let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var commitQueued = false
@@ -37,7 +37,7 @@ package actor EngineHost {
     /// in the ledger) and may be marked emitted; the others are delivered again after a crash.
     private var marks: EmittedMarks
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let reloader: RuleReloader?
+    let reloader: RuleReloader?
     private let logger: Logger
 
     /// Creates the host.

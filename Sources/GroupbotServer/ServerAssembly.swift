@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GroupbotConsole
 import GroupbotCore
 import GroupbotRuntime
 import GroupbotStore
@@ -59,6 +60,7 @@ package enum ServerAssembly {
         let ledger: any DeliveryLedger
         let host: EngineHost
         var kept: StoreSettings?
+        var reader: StoreReader?
         let reload = configuration.reload ? configuration.rules : nil
         if configuration.state == "memory" {
             ledger = MemoryDeliveryLedger()
@@ -73,6 +75,7 @@ package enum ServerAssembly {
             store.snapshotInBackground()
             ledger = store.deliveries
             kept = store.settings
+            reader = store.reader
             host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger, wallClock: clock)
         }
         let names = TelegramNameBook()
@@ -95,7 +98,9 @@ package enum ServerAssembly {
                 PlatformInfoCache(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken, client: client,
                                   ttlSeconds: configuration.oneBot.infoTTLSeconds, logger: logger, now: { clock.now })
             } : nil,
-            telegram: telegram)
+            telegram: telegram,
+            console: ConsoleSide(tokens: try ConsoleTokens(configuration.secrets.consoleTokens ?? ""), reader: reader, ledger: ledger,
+                                 rules: configuration.rules, loopbackOnly: configuration.bindsLoopbackOnly))
     }
 
     /// Builds the application: the routes, the delivery worker and the engine's ticker.

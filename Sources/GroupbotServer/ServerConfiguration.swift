@@ -114,6 +114,8 @@ package struct ServerConfiguration: Sendable, Equatable {
         package var telegramBotToken: String?
         /// `TELEGRAM_WEBHOOK_SECRET`: checked against `X-Telegram-Bot-Api-Secret-Token`.
         package var telegramWebhookSecret: String?
+        /// `GROUPBOT_CONSOLE_TOKENS`: the console's operators, `name:viewer|admin:token` entries.
+        package var consoleTokens: String?
 
         /// Creates an empty set.
         package init() {}
@@ -132,6 +134,7 @@ package struct ServerConfiguration: Sendable, Equatable {
             oneBotAccessToken = value("ONEBOT_ACCESS_TOKEN")
             telegramBotToken = value("TELEGRAM_BOT_TOKEN")
             telegramWebhookSecret = value("TELEGRAM_WEBHOOK_SECRET")
+            consoleTokens = value("GROUPBOT_CONSOLE_TOKENS")
         }
 
         /// Whether `/v1/events` has a credential: a Standard Webhooks secret or the bearer token.

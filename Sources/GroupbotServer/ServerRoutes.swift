@@ -22,12 +22,15 @@ package struct ServerDependencies: Sendable {
     package let platformInfo: PlatformInfoCache?
     /// The Telegram dialect's state, when `telegram:` is configured.
     package let telegram: TelegramSide?
+    /// The operators' console (`/console`).
+    package let console: ConsoleSide?
 
     /// Bundles the dependencies.
     package init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
                 configuration: ServerConfiguration, logger: Logger, recorder: EventRecorder? = nil,
-                platformInfo: PlatformInfoCache? = nil, telegram: TelegramSide? = nil) {
+                platformInfo: PlatformInfoCache? = nil, telegram: TelegramSide? = nil, console: ConsoleSide? = nil) {
         self.logger = logger
+        self.console = console
         self.telegram = telegram
         self.recorder = recorder
         self.platformInfo = platformInfo
@@ -58,7 +61,11 @@ extension ServerDependencies {
 /// them in-process.
 package enum ServerRoutes {
     /// The paths served (anything else is 404).
-    package static let known: Set<String> = ["/v1/events", "/onebot/v11", "/telegram/webhook", "/healthz", "/metrics"]
+    package static let known: Set<String> = [
+        "/v1/events", "/onebot/v11", "/telegram/webhook", "/healthz", "/metrics", "/console", "/console/login", "/console/logout",
+        "/console/group", "/console/audit", "/console/pardon", "/console/try", "/console/try/explain", "/console/try/report",
+        "/console/try/diff", "/console/shadow", "/console/deliveries", "/console/deliveries/retry",
+    ]
 
     /// Builds the router.
     package static func buildRouter(_ dependencies: ServerDependencies) -> Router<BasicRequestContext> {
@@ -73,6 +80,7 @@ package enum ServerRoutes {
         router.post("/telegram/webhook") { request, context in
             try await telegram(request, context: context, dependencies)
         }
+        ConsoleRoutes.add(to: router, dependencies)
         router.get("/healthz") { _, _ in
             try await health(dependencies)
         }

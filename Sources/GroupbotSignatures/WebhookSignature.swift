@@ -101,7 +101,7 @@ package struct WebhookVerifier: Sendable {
     /// Compares in constant time, length included: swift-crypto compares the two SHA-256
     /// digests with its constant-time comparison, so timing tells neither how much of a
     /// guess matched nor how long the secret is.
-    static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
+    package static func constantTimeEqual(_ left: String, _ right: String) -> Bool {
         SHA256.hash(data: Array(left.utf8)) == SHA256.hash(data: Array(right.utf8))
     }
 }

@@ -35,6 +35,25 @@ package struct AuditEntry: Sendable, Equatable {
 }
 
 extension SQLiteStore {
+    /// Reads the figures and the audit log from any thread (the console's).
+    package var reader: StoreReader { StoreReader(pool: pool) }
+
+    /// Daily figures, filtered; days are `YYYY-MM-DD` (inclusive).
+    package func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
+        try reader.dailyFigures(group: group, type: type, from: from, to: to)
+    }
+
+    /// Every action taken, oldest first, filtered by group, member and rule.
+    package func auditLog(group: String? = nil, user: String? = nil, rule: String? = nil) throws -> [AuditEntry] {
+        try reader.auditLog(group: group, user: user, rule: rule)
+    }
+}
+
+/// The state file's figures and audit log, read on a connection of the pool (WAL: readers
+/// do not wait for the writer). `stats`, `log` and the console read through it.
+package struct StoreReader: Sendable {
+    let pool: DatabasePool
+
     /// Daily figures, filtered; days are `YYYY-MM-DD` (inclusive).
     package func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
         try pool.read { db in

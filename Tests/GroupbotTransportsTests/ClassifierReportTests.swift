@@ -37,52 +37,6 @@ import Testing
             #expect(error.description == "set.jsonl:2: expected {\"label\": \"spam\" or \"ham\", \"text\": \"…\"}")
         }
     }
-
-    @Test func theCommandPrintsTheTableAndReadsTheClassifierOfAStateFile() throws {
-        let run = { (arguments: [String], input: String) throws -> (Int32, String, String) in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: BuiltProduct.groupbot)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: Paths.repository)
-            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            let output = stdout.fileHandleForReading.readDataToEndOfFile(), errors = stderr.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
-        }
-        let (status, output, _) = try run(["classifier", "report", Self.labelled], "")
-        #expect(status == 0)
-        #expect(output.contains("5-fold cross-validation"))
-        #expect(output.contains("threshold  flagged  spam caught  false alarms  precision  recall"))
-
-        // Admins' marks in a log train the classifier of a state file.
-        let state = NSTemporaryDirectory() + "classifier-\(UUID().uuidString).sqlite"
-        defer { try? FileManager.default.removeItem(atPath: state) }
-        let lines = try String(contentsOfFile: Self.labelled, encoding: .utf8).split(separator: "\n").prefix(200)
-        var log = ""
-        for (index, line) in lines.enumerated() {
-            guard case .object(let object) = try JSONParser.parse(String(line)), case .string(let label)? = object["label"],
-                  case .string(let text)? = object["text"] else { continue }
-            let stamp = String(format: "2026-11-20T%02d:%02d:00+08:00", 8 + index / 60, index % 60)
-            let message: [String: Any] = ["type": "message", "id": "m\(index)", "ts": stamp, "group": "g-fans-01",
-                                          "user": "u\(index)", "text": text]
-            let mark: [String: Any] = ["type": "message", "id": "k\(index)", "ts": stamp, "group": "g-fans-01", "user": "u-admin",
-                                       "role": "admin", "text": label == "spam" ? "/spam" : "/ham", "reply_to": "m\(index)"]
-            for object in [message, mark] {
-                log += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
-            }
-        }
-        #expect(try run(["run", "--state", state, "--clock", "events"], log).0 == 0)
-        let (stateStatus, stateOutput, errors) = try run(["classifier", "report", Self.labelled, "--state", state], "")
-        #expect(stateStatus == 0, "\(errors)")
-        #expect(stateOutput.contains("the classifier of \(state)"))
-        #expect(stateOutput.contains("spam and") && !stateOutput.contains("(0 spam"))
-    }
 }
 
 extension ClassifierReportTests {
@@ -98,5 +52,40 @@ extension ClassifierReportTests {
         let normalizer = try RuleBookLoader.load(directory: Paths.rules).types["general"]!.community.normalizer
         let report = ClassifierReport.crossValidate(examples, folds: 5) { normalizer?.normalize($0) ?? $0 }
         #expect(report.text == documented)
+    }
+}
+
+/// `groupbot classifier report` end to end.
+extension CommandLineTests {
+    @Test func classifierReportPrintsTheTableAndReadsTheClassifierOfAStateFile() throws {
+        let labelled = ClassifierReportTests.labelled
+        let report = try groupbot(["classifier", "report", labelled])
+        #expect(report.status == 0)
+        #expect(report.output.contains("5-fold cross-validation"))
+        #expect(report.output.contains("threshold  flagged  spam caught  false alarms  precision  recall"))
+
+        // Admins' marks in a log train the classifier of a state file.
+        let state = NSTemporaryDirectory() + "classifier-\(UUID().uuidString).sqlite"
+        defer { try? FileManager.default.removeItem(atPath: state) }
+        let lines = try String(contentsOfFile: labelled, encoding: .utf8).split(separator: "\n").prefix(200)
+        var log = ""
+        for (index, line) in lines.enumerated() {
+            guard case .object(let object) = try JSONParser.parse(String(line)), case .string(let label)? = object["label"],
+                  case .string(let text)? = object["text"] else { continue }
+            let stamp = String(format: "2026-11-20T%02d:%02d:00+08:00", 8 + index / 60, index % 60)
+            let message: [String: Any] = ["type": "message", "id": "m\(index)", "ts": stamp, "group": "g-fans-01",
+                                          "user": "u\(index)", "text": text]
+            let mark: [String: Any] = ["type": "message", "id": "k\(index)", "ts": stamp, "group": "g-fans-01", "user": "u-admin",
+                                       "role": "admin", "text": label == "spam" ? "/spam" : "/ham", "reply_to": "m\(index)"]
+            for object in [message, mark] {
+                log += String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self) + "\n"
+            }
+        }
+        #expect(try groupbot(["run", "--state", state, "--clock", "events"], input: log).status == 0)
+        let fromState = try groupbot(["classifier", "report", labelled, "--state", state])
+        #expect(fromState.status == 0, "\(fromState.errors)")
+        let stateOutput = fromState.output
+        #expect(stateOutput.contains("the classifier of \(state)"))
+        #expect(stateOutput.contains("spam and") && !stateOutput.contains("(0 spam"))
     }
 }

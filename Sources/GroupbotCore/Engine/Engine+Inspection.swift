@@ -46,3 +46,33 @@ extension Engine {
     /// The classifier behind `spam_score`, as the admins' marks trained it.
     package var spamModel: NaiveBayes { state.spam.model }
 }
+
+/// A flow still running for a member: its name and how many of its steps are waiting.
+package struct PendingFlow: Sendable, Equatable {
+    package let user: String
+    /// `welcome` or `nickname`.
+    package let flow: String
+    package let steps: Int
+}
+
+extension Engine {
+    /// The welcome steps and nickname reminders still waiting for members of `group`.
+    package func pendingFlows(group: String) -> [PendingFlow] {
+        let live = state.timers.live
+        var flows: [PendingFlow] = []
+        for (key, tokens) in state.welcome.tokens where key.group == group {
+            let waiting = tokens.filter(live.contains).count
+            if waiting > 0 { flows.append(PendingFlow(user: key.user, flow: "welcome", steps: waiting)) }
+        }
+        for (key, watch) in state.nickname.watches where key.group == group {
+            let waiting = watch.tokens.filter(live.contains).count
+            if waiting > 0 { flows.append(PendingFlow(user: key.user, flow: "nickname", steps: waiting)) }
+        }
+        return flows.sorted { ($0.user, $0.flow) < ($1.user, $1.flow) }
+    }
+
+    /// How `group` maps to its type, and why (as `explain` says it).
+    package func mapping(ofGroup group: String) -> (type: String, reason: String) {
+        book.mapping.explain(group: group, named: state.groups.name(of: group), scratch: matchScratch)
+    }
+}
