@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench bench-serve clean fuzz sanitize chaos chaos-quick live
+.PHONY: deps build demo test bench bench-serve bench-console clean fuzz sanitize chaos chaos-quick live
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -82,6 +82,11 @@ bench: deps
 bench-serve: deps
 	$(SWIFT) build -c release
 	bash Benchmarks/serve.sh
+
+# The console overview with 1,000 groups and 90 days of figures (Benchmarks/console.sh).
+bench-console: deps
+	$(SWIFT) build -c release --product groupbot
+	bash Benchmarks/console.sh
 
 clean:
 	rm -rf .build

@@ -42,13 +42,13 @@ enum ConsoleTemplates {
         {{t.lastReloadError}}: <span id="reload-error">{{#reloadError}}{{reloadError}}{{/reloadError}}{{^reloadError}}{{t.none}}{{/reloadError}}</span></p>
         {{^hasState}}<p class="error">{{t.noState}}</p>{{/hasState}}
         {{#hasState}}<h2>{{t.latestDay}}: <span id="latest-day">{{latestDay}}</span></h2>
-        <table id="types"><tr><th>{{t.type}}</th><th class="num">{{t.groups}}</th><th class="num">{{t.members}}</th><th class="num">{{t.joins}}</th><th class="num">{{t.leaves}}</th><th class="num">{{t.messages}}</th><th class="num">{{t.enforcement}}</th><th class="num hide-narrow">{{t.guidance}}</th></tr>
-        {{#types}}<tr><td>{{name}}</td><td class="num">{{groups}}</td><td class="num">{{members}}</td><td class="num">{{joins}}</td><td class="num">{{leaves}}</td><td class="num">{{messages}}</td><td class="num">{{enforcement}}</td><td class="num hide-narrow">{{guided}}</td></tr>{{/types}}
+        <table id="types"><tr><th>{{t.type}}</th><th class="num">{{t.groups}}</th><th class="num">{{t.members}}</th><th class="num">{{t.joins}}</th><th class="num">{{t.leaves}}</th><th class="num">{{t.messages}}</th><th class="num">{{t.enforcement}}</th><th class="num">{{t.replies}}</th><th class="num hide-narrow">{{t.guidance}}</th></tr>
+        {{#types}}<tr><td>{{name}}</td><td class="num">{{groups}}</td><td class="num">{{members}}</td><td class="num">{{joins}}</td><td class="num">{{leaves}}</td><td class="num">{{messages}}</td><td class="num">{{enforcement}}</td><td class="num">{{replies}}</td><td class="num hide-narrow">{{guided}}</td></tr>{{/types}}
         </table>
         <h2>{{t.last30}}</h2><div class="charts">{{#charts}}{{{svg}}}{{/charts}}</div>
         <h2>{{t.busiest}}</h2><table id="busiest"><tr><th>{{t.group}}</th><th>{{t.type}}</th><th class="num">{{t.messages}}</th><th class="num">{{t.enforcement}}</th></tr>
         {{#busiest}}<tr><td><a href="/console/group?id={{id}}">{{id}}</a></td><td>{{type}}</td><td class="num">{{messages}}</td><td class="num">{{enforcement}}</td></tr>{{/busiest}}</table>
-        <h2>{{t.quietGroups}} <small class="muted">({{t.quietNote}})</small></h2>
+        <h2>{{t.quietGroups}}: <span id="quiet-count">{{quietCount}}</span> <small class="muted">({{t.quietNote}})</small></h2>
         <ul id="quiet">{{#quiet}}<li class="quiet"><a href="/console/group?id={{id}}">{{id}}</a> — {{messages}}</li>{{/quiet}}{{^quiet}}<li>{{t.nothing}}</li>{{/quiet}}</ul>{{/hasState}}
         """
 

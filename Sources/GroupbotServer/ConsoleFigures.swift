@@ -2,62 +2,42 @@ import Foundation
 import GroupbotConsole
 import GroupbotStore
 
-/// The overview's figures: a month of every group's counts summed per type and per day,
-/// the busiest groups and the quiet ones, and a chart per figure.
+/// The overview's values for the page: the figures SQLite added up (``OverviewFigures``),
+/// a chart per figure over the month, the busiest and the quiet groups.
 struct ConsoleFigures {
-    let days: [GroupDay]
-    let members: [String: Int]
-    let latest: String
+    let figures: OverviewFigures
 
     /// A group is quiet when it sent fewer than this many messages in the last 7 days.
     static let quietBelow = 5
 
+    static func load(_ reader: StoreReader, latest: String) throws -> ConsoleFigures {
+        ConsoleFigures(figures: try reader.overview(latest: latest, from: day(latest, minus: 29), weekFrom: day(latest, minus: 6),
+                                                    quietBelow: quietBelow))
+    }
+
     func overviewValues(words: [String: String]) -> [String: Any] {
-        let today = days.filter { $0.day == latest }
-        var typeOf: [String: String] = [:]
-        for day in days { typeOf[day.group] = day.type ?? "—" }
-        var types: [String: [String: Int]] = [:]
-        for (group, type) in typeOf {
-            types[type, default: [:]]["groups", default: 0] += 1
-            types[type, default: [:]]["members", default: 0] += members[group] ?? 0
-        }
-        for day in today {
-            let type = typeOf[day.group] ?? "—"
-            types[type, default: [:]]["joins", default: 0] += day.joins
-            types[type, default: [:]]["leaves", default: 0] += day.leaves
-            types[type, default: [:]]["messages", default: 0] += day.messages
-            types[type, default: [:]]["enforcement", default: 0] += day.enforcement
-            types[type, default: [:]]["guided", default: 0] += day.guided
-        }
-        let typeRows = types.keys.sorted().map { name -> [String: Any] in
-            var row: [String: Any] = ["name": name]
-            for key in ["groups", "members", "joins", "leaves", "messages", "enforcement", "guided"] { row[key] = types[name]?[key] ?? 0 }
-            return row
+        let latest = figures.latestDay
+        let typeRows = figures.types.map { row -> [String: Any] in
+            ["name": row.type, "groups": row.groups, "members": row.members, "joins": row.latest.joins, "leaves": row.latest.leaves,
+             "messages": row.latest.messages, "enforcement": row.latest.enforcement, "replies": row.latest.replies,
+             "guided": row.latest.guided]
         }
         // Per figure, the month's daily totals (a day without figures counts 0).
         let dayList = (0..<30).map { Self.day(latest, minus: 29 - $0) }
-        var totals: [String: [String: Int]] = [:]
-        for day in days {
-            totals[day.day, default: [:]]["joins", default: 0] += day.joins
-            totals[day.day, default: [:]]["leaves", default: 0] += day.leaves
-            totals[day.day, default: [:]]["messages", default: 0] += day.messages
-            totals[day.day, default: [:]]["enforcement", default: 0] += day.enforcement
-            totals[day.day, default: [:]]["guidance", default: 0] += day.guided
+        let series: [(String, KeyPath<OverviewFigures.Totals, Int>)] = [
+            ("messages", \.messages), ("joins", \.joins), ("leaves", \.leaves), ("enforcement", \.enforcement),
+            ("replies", \.replies), ("guidance", \.guided),
+        ]
+        let charts = series.map { name, path -> [String: Any] in
+            ["svg": SVGChart.line(dayList.map { figures.days[$0]?[keyPath: path] ?? 0 }, firstLabel: dayList.first ?? "",
+                                  lastLabel: dayList.last ?? "", title: words[name] ?? name)]
         }
-        let charts = ["messages", "joins", "leaves", "enforcement", "guidance"].map { figure -> [String: Any] in
-            ["svg": SVGChart.line(dayList.map { totals[$0]?[figure] ?? 0 }, firstLabel: dayList.first ?? "",
-                                  lastLabel: dayList.last ?? "", title: words[figure] ?? figure)]
+        let busiest = figures.busiest.map { row -> [String: Any] in
+            ["id": row.group, "type": row.type, "messages": row.messages, "enforcement": row.enforcement]
         }
-        let busiest = today.sorted { ($0.messages, $1.group) > ($1.messages, $0.group) }.prefix(10).map { day -> [String: Any] in
-            ["id": day.group, "type": typeOf[day.group] ?? "—", "messages": day.messages, "enforcement": day.enforcement]
-        }
-        let week = Set((0..<7).map { Self.day(latest, minus: $0) })
-        var weekly: [String: Int] = [:]
-        for group in typeOf.keys { weekly[group] = 0 }
-        for day in days where week.contains(day.day) { weekly[day.group, default: 0] += day.messages }
-        let quiet = weekly.filter { $0.value < Self.quietBelow }.sorted { ($0.value, $0.key) < ($1.value, $1.key) }
-            .map { ["id": $0.key, "messages": $0.value] as [String: Any] }
-        return ["latestDay": latest, "types": typeRows, "charts": charts, "busiest": Array(busiest), "quiet": quiet]
+        let quiet = figures.quiet.map { ["id": $0.group, "messages": $0.messages] as [String: Any] }
+        return ["latestDay": latest, "types": typeRows, "charts": charts, "busiest": busiest, "quiet": quiet,
+                "quietCount": figures.quietCount]
     }
 
     /// `YYYY-MM-DD` minus `days` days (civil-date arithmetic, no calendar object).

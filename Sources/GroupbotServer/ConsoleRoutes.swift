@@ -122,16 +122,14 @@ enum ConsoleRoutes {
     // MARK: - Pages
 
     static func overview(_ viewer: ConsolePages.Viewer, _ side: ConsoleSide, _ dependencies: ServerDependencies) async throws -> String {
-        let status = await dependencies.host.rulesStatus(directory: side.rules, startedAt: side.startedAt)
+        let status = await dependencies.host.rulesStatus(startVersion: side.startVersion, startedAt: side.startedAt)
         var values: [String: Any] = [
             "rulesVersion": status.version, "rulesLoadedAt": ConsoleFigures.clock(status.loadedAt), "ruleCount": status.rules,
             "typeCount": status.types, "hasState": side.reader != nil,
         ]
         if let error = status.lastError { values["reloadError"] = error }
         if let reader = side.reader, let latest = try reader.latestDay() {
-            let figures = ConsoleFigures(days: try reader.groupDays(from: ConsoleFigures.day(latest, minus: 29), to: latest),
-                                         members: try reader.members(asOf: latest), latest: latest)
-            values.merge(figures.overviewValues(words: viewer.language.words)) { $1 }
+            values.merge(try ConsoleFigures.load(reader, latest: latest).overviewValues(words: viewer.language.words)) { $1 }
         } else if side.reader != nil {
             values["latestDay"] = "—"
         }

@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotConsole
+import GroupbotRuntime
 import GroupbotStore
 
 /// What the operators' console needs beside the engine: who may sign in, the sessions, the
@@ -14,6 +15,8 @@ package struct ConsoleSide: Sendable {
     /// The rules directory (its version is shown; comparisons start from it).
     let rules: String
     let startedAt: Date
+    /// The version of the rules at start (when they are not reloaded, the one running).
+    let startVersion: String
     /// Without tokens the console opens only when `serve` listens on loopback alone.
     let loopbackOnly: Bool
 
@@ -26,6 +29,7 @@ package struct ConsoleSide: Sendable {
         self.loopbackOnly = loopbackOnly
         sessions = ConsoleSessions(now: now)
         startedAt = Date()
+        startVersion = RuleReloader.version(ofDirectory: rules)
     }
 
     /// Why the console is closed, or nil when it is open.

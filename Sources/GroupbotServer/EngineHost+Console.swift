@@ -23,9 +23,9 @@ package struct GroupInspection: Sendable {
 /// goes through the engine as the admin command it is.
 extension EngineHost {
     /// The rules running now.
-    package func rulesStatus(directory: String, startedAt: Date) -> RulesStatus {
+    package func rulesStatus(startVersion: String, startedAt: Date) -> RulesStatus {
         let book = pipeline.engine.book
-        return RulesStatus(version: reloader?.version ?? RuleReloader.version(ofDirectory: directory),
+        return RulesStatus(version: reloader?.version ?? startVersion,
                            loadedAt: reloader?.loadedAt ?? startedAt, lastError: reloader?.lastError,
                            types: book.groupTypeNames.count, rules: book.ruleCount)
     }

@@ -14,7 +14,7 @@ struct DailyStats {
 
     private struct Counts {
         var members: Int?
-        var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0, strikes = 0
+        var joins = 0, leaves = 0, messages = 0, deleted = 0, muted = 0, kicks = 0, guided = 0, strikes = 0, replies = 0
         /// The members who posted, as ``StableHash/of(id:)`` hashes of their ids.
         var active: Set<UInt64> = []
         var hits: [String: Int] = [:]
@@ -60,6 +60,10 @@ struct DailyStats {
         case .mute: counts.muted += 1
         case .kick: counts.kicks += 1
         case .dm where !action.rule.hasPrefix("welcome") && !action.rule.hasPrefix("nickname"): counts.guided += 1
+        // The bot's messages in the group that answer someone: not welcomes, reminders or
+        // scheduled posts (whose cause is `rule@time`).
+        case .send where !action.rule.hasPrefix("welcome") && !action.rule.hasPrefix("nickname") && !action.cause.contains("@"):
+            counts.replies += 1
         default: break
         }
         // A rule's first action (step 0, or its shadow notice) counts one hit.
@@ -74,12 +78,12 @@ struct DailyStats {
     /// Adds the batch's figures to the tables.
     func write(to db: Database) throws {
         let upsert = try db.cachedStatement(sql: """
-            INSERT INTO daily_stats (group_id, day, members, joins, leaves, messages, deleted, muted, kicks, guided, strikes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO daily_stats (group_id, day, members, joins, leaves, messages, deleted, muted, kicks, guided, strikes, replies)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (group_id, day) DO UPDATE SET members = COALESCE(excluded.members, members),
                 joins = joins + excluded.joins, leaves = leaves + excluded.leaves, messages = messages + excluded.messages,
                 deleted = deleted + excluded.deleted, muted = muted + excluded.muted, kicks = kicks + excluded.kicks,
-                guided = guided + excluded.guided, strikes = strikes + excluded.strikes
+                guided = guided + excluded.guided, strikes = strikes + excluded.strikes, replies = replies + excluded.replies
             """)
         let activeNow = try db.cachedStatement(sql: "SELECT hashes FROM daily_active_members WHERE group_id = ? AND day = ?")
         let active = try db.cachedStatement(sql: "INSERT OR REPLACE INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)")
@@ -94,7 +98,7 @@ struct DailyStats {
         for (key, entry) in counts {
             let day = Timestamp.dayText(key.day)
             try upsert.execute(arguments: [key.group, day, entry.members, entry.joins, entry.leaves, entry.messages,
-                                           entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes])
+                                           entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes, entry.replies])
             if !entry.active.isEmpty {
                 let known = try Data.fetchOne(activeNow, arguments: [key.group, day]).map(HashBlob.decode) ?? []
                 try active.execute(arguments: [key.group, day, HashBlob.encode(known.union(entry.active).sorted())])

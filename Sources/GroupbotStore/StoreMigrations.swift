@@ -85,9 +85,12 @@ enum StoreMigrations {
                 ALTER TABLE deliveries ADD COLUMN utc_offset INTEGER NOT NULL DEFAULT 0;
                 """)
         }
-        migrator.registerMigration("v10-figures-by-day") { db in
-            // The console's overview reads a month of every group's figures by day.
-            try db.execute(sql: "CREATE INDEX daily_stats_by_day ON daily_stats(day, group_id)")
+        migrator.registerMigration("v10-console-figures") { db in
+            // The console's overview reads a month of every group's figures by day, replies among them.
+            try db.execute(sql: """
+                CREATE INDEX daily_stats_by_day ON daily_stats(day, group_id);
+                ALTER TABLE daily_stats ADD COLUMN replies INTEGER NOT NULL DEFAULT 0;
+                """)
         }
         return migrator
     }

@@ -136,7 +136,7 @@ import Testing
         #expect(try store.dailyFigures().isEmpty)
         let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
         #expect(applied.count == 10)
-        #expect(applied.contains("v9-delivery-pacing") && applied.contains("v10-figures-by-day"))
+        #expect(applied.contains("v9-delivery-pacing") && applied.contains("v10-console-figures"))
         #expect(applied.contains("v6-deliveries"))
     }
 

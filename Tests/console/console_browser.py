@@ -2,7 +2,7 @@
 """End-to-end test of the operators' console (`/console`) in a real browser.
 
     sh Tests/console/setup.sh                                             # Chromium, chromedriver, selenium
-    python3 Tests/console/console_browser.py --binary .build/debug/groupbot          # about 30 s
+    python3 Tests/console/console_browser.py --binary .build/debug/groupbot          # about 20 s
     python3 Tests/console/console_browser.py --screenshots /tmp/shots --keep         # keep the temp dir
     python3 Tests/console/console_browser.py --update-docs       # refresh docs/images/console-*.png
 
@@ -22,7 +22,8 @@ Headless Chromium then walks through an operator's day, one step each:
   1  wrong token       a wrong token stays on the sign-in page with an error; a page
                        asked for without a session answers 303 to /console/login
   2  overview          chen signs in and lands on the overview: the latest day is today,
-                       every group type has a row with figures, five 30-day charts
+                       every group type has a row with figures, at least five
+                       30-day charts
   3  why muted         the audit log, searched for mutes, names u30140 in g-ads-01 and
                        rule scam-words; the cause link shows the same message's deletion
                        and the notice to the admins
@@ -83,7 +84,6 @@ try:
     from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 except ImportError:  # reported in main()
     webdriver = None
@@ -212,12 +212,15 @@ class Serve:
 
     def start(self, banner):
         """Starts serve and waits for /healthz. The binary may be replaced by a build
-        meanwhile: a missing file or a start that fails at once is tried again."""
+        meanwhile: a file missing for a moment is waited for (up to 30 s), and a start
+        that fails at once is tried again."""
         why = None
-        for attempt in range(5):
+        for attempt in range(3):
             deadline = time.time() + 30
             while not os.access(str(self.binary), os.X_OK) and time.time() < deadline:
                 time.sleep(0.5)
+            if not os.access(str(self.binary), os.X_OK):
+                raise RunFailed("no executable groupbot at %s" % self.binary)
             try:
                 self.proc = launch([str(self.binary), "serve", "--config", str(self.config)], self.log, banner,
                                    self.env)
@@ -228,6 +231,9 @@ class Serve:
             why = wait_healthy(self.proc, self.port, limit=30)
             if why is None:
                 return
+            if why != "exited":
+                break
+            why = "exited with status %s" % self.proc.returncode
             time.sleep(1)
         raise RunFailed("serve did not become healthy (%s); log %s:\n%s" % (why, self.log, log_tail(self.log, 15)))
 
@@ -257,9 +263,10 @@ class Serve:
 class Browser:
     """A headless Chromium signed in (or not) as one operator."""
 
-    def __init__(self, base, shots, chinese=False):
+    def __init__(self, base, shots, written, chinese=False):
         self.base = base
         self.shots = shots
+        self.written = written  # the names of the screenshots saved in this run
         options = webdriver.ChromeOptions()
         for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
                          "--lang=zh-CN" if chinese else "--lang=en-US"):
@@ -290,12 +297,20 @@ class Browser:
         return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.driver.current_url).query))
 
     def click_and_wait(self, element):
-        """Clicks something that loads a new page, and waits for it."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        """Clicks something that loads a new page, and waits until the new page has
+        loaded: the old page's window carries a mark the new one lacks."""
+        self.driver.execute_script("window.__consoleTestOldPage = true")
         element.click()
-        WebDriverWait(self.driver, PAGE_WAIT).until(EC.staleness_of(old))
-        WebDriverWait(self.driver, PAGE_WAIT).until(
-            lambda d: d.execute_script("return document.readyState") == "complete")
+
+        def new_page_loaded(driver):
+            try:
+                return driver.execute_script(
+                    "return !window.__consoleTestOldPage && document.readyState === 'complete'")
+            except WebDriverException:  # between two documents
+                return False
+
+        WebDriverWait(self.driver, PAGE_WAIT).until(new_page_loaded, "no new page after the click at %s"
+                                                    % self.driver.current_url)
 
     def sign_in(self, token):
         self.open("/console/login")
@@ -333,15 +348,20 @@ class Browser:
         return found["value"]
 
     def action_rows(self):
-        """The rows of the page's table.actions as dicts (time, group, member, action, rule,
-        text, cause) plus the row element."""
-        rows = []
-        for tr in self.all("table.actions tr.action"):
-            cells = [td.get_attribute("textContent").strip() for td in tr.find_elements(By.TAG_NAME, "td")]
-            row = dict(zip(("time", "group", "member", "action", "rule", "text", "cause"), cells))
-            row["element"] = tr
-            rows.append(row)
-        return rows
+        """The rows of the page's table.actions as dicts: id (the action's), time, group,
+        member, action, rule, text, cause. Read in one go, so that no row can go stale
+        between two cells."""
+        return self.driver.execute_script("""
+            const names = ["time", "group", "member", "action", "rule", "text", "cause"];
+            return Array.from(document.querySelectorAll("table.actions tr.action")).map(tr => {
+                const row = {id: tr.dataset.id || ""};
+                Array.from(tr.cells).forEach((td, i) => { if (i < names.length) row[names[i]] = td.textContent.trim(); });
+                return row;
+            });""")
+
+    def in_row(self, row, css):
+        """Elements matching `css` in the table.actions row of action `row["id"]`."""
+        return self.all('table.actions tr.action[data-id="%s"] %s' % (row["id"].replace('"', '\\"'), css))
 
     # Screenshots
 
@@ -358,10 +378,12 @@ class Browser:
                     "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 4000), "scale": 1},
                 })
                 path.write_bytes(base64.b64decode(shot["data"]))
+                self.written.add(name)
                 return path
             except (WebDriverException, KeyError):
                 pass
         check(self.driver.save_screenshot(str(path)), "could not save %s" % path)
+        self.written.add(name)
         return path
 
 
@@ -377,10 +399,11 @@ class Run:
         self.today = today
         self.shots = args.screenshots
         self.browsers = []
+        self.screenshots = set()
         self._admin = None
 
     def browser(self, chinese=False):
-        b = Browser(self.base, self.shots, chinese=chinese)
+        b = Browser(self.base, self.shots, self.screenshots, chinese=chinese)
         self.browsers.append(b)
         return b
 
@@ -389,7 +412,11 @@ class Run:
         """chen's browser, signed in by step 2 (or here, when step 2 failed before)."""
         if self._admin is None:
             self._admin = self.browser()
-        if self._admin.driver.get_cookie(COOKIE) is None:
+        try:
+            signed_in = self._admin.driver.get_cookie(COOKIE) is not None
+        except WebDriverException:  # no page of the console open yet
+            signed_in = False
+        if not signed_in:
             self._admin.sign_in(ADMIN[2])
             check(self._admin.path() == "/console", "chen could not sign in (at %s%s)"
                   % (self._admin.driver.current_url, self._admin.page_note()))
@@ -435,16 +462,18 @@ class Run:
         check("chen (admin)" in b.text("header"), "the header says %r" % short(b.text("header")))
         latest = b.text("span#latest-day")
         check(latest == self.today.isoformat(), "latest day %r, expected today %s" % (latest, self.today))
-        rows = []
-        for tr in b.all("table#types tr"):
-            cells = [td.get_attribute("textContent").strip() for td in tr.find_elements(By.TAG_NAME, "td")]
-            if cells:
-                rows.append(cells)
+        header, rows = b.driver.execute_script("""
+            const cells = tr => Array.from(tr.cells).map(c => c.textContent.trim());
+            const trs = Array.from(document.querySelectorAll("table#types tr"));
+            return [trs.length ? cells(trs[0]) : [], trs.slice(1).map(cells)];""")
         check(len(rows) >= 3, "table#types has %d data rows: %s" % (len(rows), rows))
-        check(all(len(r) == 8 for r in rows), "table#types rows do not have 8 cells: %s" % rows)
-        check(any(int(r[5] or 0) > 0 for r in rows), "no type has messages: %s" % rows)
+        check(all(len(r) == len(header) for r in rows), "table#types rows do not match its header %s: %s"
+              % (header, rows))
+        check("Messages" in header, "table#types has no Messages column: %s" % header)
+        messages = header.index("Messages")
+        check(any(int(r[messages] or 0) > 0 for r in rows), "no type has messages: %s" % rows)
         charts = b.all("svg.chart")
-        check(len(charts) == 5, "%d svg.chart on the overview, expected 5" % len(charts))
+        check(len(charts) >= 5, "%d svg.chart on the overview, expected 5" % len(charts))
         check(b.text("span#reload-error").lower() == "none", "reload error %r" % b.text("span#reload-error"))
         b.shoot("overview.png")
 
@@ -461,7 +490,9 @@ class Run:
         check(first["member"] == MUTED_MEMBER and first["group"] == MUTED_GROUP,
               "the first mute is of %s in %s, expected %s in %s" % (first["member"], first["group"], MUTED_MEMBER,
                                                                     MUTED_GROUP))
-        link = first["element"].find_element(By.CSS_SELECTOR, "a[href*='cause=']")
+        links = b.in_row(first, "a[href*='cause=']")
+        check(links, "the first mute has no cause link")
+        link = links[0]
         href = link.get_attribute("href")
         check("/console/audit?cause=" in href, "the cause link is %r" % href)
         b.click_and_wait(link)
@@ -478,7 +509,7 @@ class Run:
         self.mute_search(b)
         row = self.muted_row(b.action_rows())
         check(row is not None, "no mute of %s in %s on the mute search" % (MUTED_MEMBER, MUTED_GROUP))
-        buttons = row["element"].find_elements(By.CSS_SELECTOR, "button.pardon")
+        buttons = b.in_row(row, "button.pardon")
         check(buttons, "the mute row has no button.pardon for an admin")
         b.click_and_wait(buttons[0])
         query = b.query()
@@ -534,7 +565,8 @@ class Run:
             if dead >= 1 or time.time() > deadline:
                 break
             time.sleep(1)
-        check(dead >= 1, "no dead delivery within %.0f s (pending %s)" % (DEAD_WAIT, b.text("span#pending-count")))
+        check(dead >= 1, "no dead delivery within %.0f s (pending %s; the deliveries are step 4's pardon)"
+              % (DEAD_WAIT, b.text("span#pending-count")))
         check(b.all("table#dead tr.dead"), "span#dead-count is %d but table#dead has no tr.dead" % dead)
         check(b.all("button#retry-all"), "no button#retry-all for an admin")
         retry = b.all("table#dead tr.dead button.retry")
@@ -609,6 +641,12 @@ STEPS = [
 # ---------------------------------------------------------------------------
 
 
+def where(error):
+    """The lines of this file an exception went through, innermost last."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == __file__]
+    return "  at " + " <- ".join("%s:%d %s" % (f.name, f.lineno, f.line) for f in reversed(frames))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -651,6 +689,7 @@ def main():
     sigterm_as_interrupt()
     started = time.time()
     failed = []
+    passed = []
     try:
         say("console browser: binary %s, today %s (UTC+08:00), screenshots %s" % (args.binary, today, args.screenshots))
         setup_error = None
@@ -676,6 +715,7 @@ def main():
                 continue
             try:
                 getattr(run, method)()
+                passed.append(name)
                 say("✔ %s" % name)
             except Failed as failure:
                 failed.append(name)
@@ -683,23 +723,24 @@ def main():
             except WebDriverException as error:
                 failed.append(name)
                 say("✘ %s: browser: %s" % (name, short(error.msg or error, 300)))
+                say(where(error))
             except Exception as error:  # a broken step should not hide the others
                 failed.append(name)
                 say("✘ %s: %s: %s" % (name, type(error).__name__, short(error, 300)))
-                say(short(traceback.format_exc(), 2000))
+                say(where(error))
 
         if args.update_docs and setup_error is None:
             images = REPO / "docs" / "images"
             images.mkdir(parents=True, exist_ok=True)
             for shot, doc in (("overview.png", "console-overview.png"), ("audit.png", "console-audit.png")):
-                if (args.screenshots / shot).exists():
+                if shot in run.screenshots:
                     shutil.copyfile(str(args.screenshots / shot), str(images / doc))
                     say("updated %s" % (images / doc).relative_to(REPO))
                 else:
-                    say("not updated: %s (no %s)" % ((images / doc).relative_to(REPO), shot))
+                    say("not updated: %s (no %s in this run)" % ((images / doc).relative_to(REPO), shot))
     except KeyboardInterrupt as error:
         say("interrupted (%s)" % (error or "Ctrl-C"))
-        failed = failed or ["interrupted"]
+        failed = [name for name in ("%d. %s" % (n, t) for n, (t, _) in enumerate(STEPS, 1)) if name not in passed]
     finally:
         watchdog.cancel()
         cleanup()
