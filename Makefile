@@ -35,6 +35,9 @@ test: deps
 	python3 Tests/live/onebot_live.py --binary $(BIN) & onebot=$$!; \
 		python3 Tests/telegram/telegram_live.py --binary $(BIN) & telegram=$$!; \
 		wait $$onebot && wait $$telegram
+	@# The operators' console in a real headless Chromium (installs chromium, its driver and selenium when missing).
+	bash Tests/console/setup.sh
+	python3 Tests/console/console_browser.py --binary $(BIN)
 	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
 	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
 

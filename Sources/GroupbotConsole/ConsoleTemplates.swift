@@ -38,12 +38,12 @@ enum ConsoleTemplates {
         """
 
     static let overview = """
-        <p>{{t.rulesLoaded}}: {{t.version}} <code id="rules-version">{{rulesVersion}}</code>, {{t.loadedAt}} {{rulesLoadedAt}} · {{ruleCount}} rules, {{typeCount}} types.
+        <p>{{t.rulesLoaded}}: {{t.version}} <code id="rules-version">{{rulesVersion}}</code>, {{t.loadedAt}} {{rulesLoadedAt}} · {{ruleCount}} {{t.rules}}, {{typeCount}} {{t.types}}.
         {{t.lastReloadError}}: <span id="reload-error">{{#reloadError}}{{reloadError}}{{/reloadError}}{{^reloadError}}{{t.none}}{{/reloadError}}</span></p>
         {{^hasState}}<p class="error">{{t.noState}}</p>{{/hasState}}
         {{#hasState}}<h2>{{t.latestDay}}: <span id="latest-day">{{latestDay}}</span></h2>
-        <table id="types"><tr><th>{{t.type}}</th><th class="num">{{t.groups}}</th><th class="num">{{t.members}}</th><th class="num">{{t.joins}}</th><th class="num">{{t.leaves}}</th><th class="num">{{t.messages}}</th><th class="num">{{t.enforcement}}</th><th class="num">{{t.replies}}</th><th class="num hide-narrow">{{t.guidance}}</th></tr>
-        {{#types}}<tr><td>{{name}}</td><td class="num">{{groups}}</td><td class="num">{{members}}</td><td class="num">{{joins}}</td><td class="num">{{leaves}}</td><td class="num">{{messages}}</td><td class="num">{{enforcement}}</td><td class="num">{{replies}}</td><td class="num hide-narrow">{{guided}}</td></tr>{{/types}}
+        <table id="types"><tr><th>{{t.type}}</th><th class="num">{{t.groups}}</th><th class="num">{{t.members}}</th><th class="num">{{t.joins}}</th><th class="num">{{t.leaves}}</th><th class="num">{{t.messages}}</th><th class="num">{{t.enforcement}}</th><th class="num hide-narrow">{{t.replies}}</th><th class="num hide-narrow">{{t.guidance}}</th></tr>
+        {{#types}}<tr><td>{{name}}</td><td class="num">{{groups}}</td><td class="num">{{members}}</td><td class="num">{{joins}}</td><td class="num">{{leaves}}</td><td class="num">{{messages}}</td><td class="num">{{enforcement}}</td><td class="num hide-narrow">{{replies}}</td><td class="num hide-narrow">{{guided}}</td></tr>{{/types}}
         </table>
         <h2>{{t.last30}}</h2><div class="charts">{{#charts}}{{{svg}}}{{/charts}}</div>
         <h2>{{t.busiest}}</h2><table id="busiest"><tr><th>{{t.group}}</th><th>{{t.type}}</th><th class="num">{{t.messages}}</th><th class="num">{{t.enforcement}}</th></tr>

@@ -86,14 +86,14 @@ extension StoreReader {
                 OverviewFigures.GroupRow(group: row["group_id"], type: row["type"], messages: row["messages"], enforcement: row["enforcement"])
             }
             let quietSQL = """
-                SELECT g.group_id, COALESCE(g.type, '—') AS type, COALESCE(SUM(s.messages), 0) AS messages
+                SELECT g.group_id, COALESCE(g.type, '—') AS type, COALESCE(SUM(s.messages), 0) AS week_messages
                 FROM groups g LEFT JOIN daily_stats s ON s.group_id = g.group_id AND s.day >= ? AND s.day <= ?
-                GROUP BY g.group_id HAVING messages < ?
+                GROUP BY g.group_id HAVING week_messages < ?
                 """
             let quietCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(quietSQL))", arguments: [weekFrom, latest, quietBelow]) ?? 0
-            let quiet = try Row.fetchAll(db, sql: quietSQL + " ORDER BY messages, g.group_id LIMIT 50",
+            let quiet = try Row.fetchAll(db, sql: quietSQL + " ORDER BY week_messages, g.group_id LIMIT 50",
                                          arguments: [weekFrom, latest, quietBelow]).map { row in
-                OverviewFigures.GroupRow(group: row["group_id"], type: row["type"], messages: row["messages"], enforcement: 0)
+                OverviewFigures.GroupRow(group: row["group_id"], type: row["type"], messages: row["week_messages"], enforcement: 0)
             }
             return OverviewFigures(latestDay: latest, types: types, days: days, busiest: busiest, quiet: quiet, quietCount: quietCount)
         }
