@@ -50,7 +50,7 @@ let package = Package(
         // The stdin/stdout transport: file descriptors in and out, the stream runner, the JSON-lines sink.
         .target(name: "GroupbotTransports", dependencies: ["GroupbotCore", "GroupbotWire", "GroupbotRuntime"]),
         // Replay tooling for the CLI: reports, rule-set diffs, line diffs.
-        .target(name: "GroupbotReplay", dependencies: ["GroupbotCore", "GroupbotWire", "GroupbotRuntime", "GroupbotTransports"]),
+        .target(name: "GroupbotReplay", dependencies: ["GroupbotCore", "GroupbotWire", "GroupbotRuntime", "GroupbotTransports", "GroupbotConsole"]),
         // Request signatures and tokens: Standard Webhooks, OneBot's X-Signature, bearer tokens.
         .target(name: "GroupbotSignatures", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         // The OneBot v11 dialect: reports → events, actions → quick operations and API calls. No I/O.

@@ -1,3 +1,4 @@
+import GroupbotConsole
 import GroupbotCore
 import GroupbotWire
 
@@ -69,19 +70,7 @@ package enum ReplayReportFormat: String, Sendable, CaseIterable {
     }
 
     private static func html(_ report: ReplayReport) -> String {
-        func escape(_ text: String) -> String {
-            var out = ""
-            for character in text {
-                switch character {
-                case "&": out += "&amp;"
-                case "<": out += "&lt;"
-                case ">": out += "&gt;"
-                case "\"": out += "&quot;"
-                default: out.append(character)
-                }
-            }
-            return out
-        }
+        let escape = ConsoleHTML.escape
         var page = """
             <!doctype html>
             <html lang="zh"><head><meta charset="utf-8"><title>groupbot replay report</title>

@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotConsole
+import GroupbotCore
 import GroupbotStore
 
 /// The overview's values for the page: the figures SQLite added up (``OverviewFigures``),
@@ -40,40 +41,15 @@ struct ConsoleFigures {
                 "quietCount": figures.quietCount]
     }
 
-    /// `YYYY-MM-DD` minus `days` days (civil-date arithmetic, no calendar object).
+    /// `YYYY-MM-DD` minus `days` days.
     static func day(_ text: String, minus days: Int) -> String {
         let parts = text.split(separator: "-").compactMap { Int($0) }
         guard parts.count == 3 else { return text }
-        let serial = daysFromCivil(year: parts[0], month: parts[1], day: parts[2]) - days
-        let (year, month, day) = civilFromDays(serial)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day))"
+        return Timestamp.dayText(Timestamp.daysFromCivil(year: parts[0], month: parts[1], day: parts[2]) - days)
     }
 
     /// A moment as `YYYY-MM-DDTHH:MM:SSZ`.
     static func clock(_ date: Date) -> String {
         ISO8601DateFormatter().string(from: date)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthPart = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthPart + 2) / 5 + 1
-        let month = monthPart < 10 ? monthPart + 3 : monthPart - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -9,6 +9,22 @@ import Testing
         }
     }
 
+    /// The quick path gives Foundation's NFKC for every character it takes, and takes no other.
+    @Test func theQuickCompatibilityMappingIsNFKC() {
+        var taken = 0
+        for value in UInt32(0)...0x1FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(Character(scalar))
+            guard let quick = EvasionNormalizer.quickCompatibility(text) else { continue }
+            taken += 1
+            #expect(String(quick) == text.precomposedStringWithCompatibilityMapping, "U+\(String(value, radix: 16))")
+        }
+        #expect(taken > 20_000)
+        let message = "请问ＶＩＰ群🎉什么时候发货？谢谢！「鱼油」\n第２瓶半价"
+        #expect(String(EvasionNormalizer.quickCompatibility(message)!) == message.precomposedStringWithCompatibilityMapping)
+        #expect(EvasionNormalizer.quickCompatibility("加我wеchat") == nil)  // a Cyrillic е: Foundation decides
+    }
+
     @Test func fillersSpacesAndLookAlikesAreUndone() {
         let normalizer = EvasionNormalizer(words: ["微信": ["薇信", "V信"]], strip: EvasionNormalizer.defaultStrip)
         #expect(normalizer.normalize("加 薇·信：１３８ 1234\u{200B}5678") == "加微信:13812345678")

@@ -63,7 +63,6 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 import time
 import traceback
 import urllib.error
@@ -76,7 +75,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent / "support"))
 
-from e2e import (RunFailed, free_port, kill_children, launch, log_tail, remove_tmp,  # noqa: E402
+from e2e import (Failed, check, say, RunFailed, free_port, kill_children, launch, log_tail, remove_tmp,  # noqa: E402
                  serve_env, sigterm_as_interrupt, start_watchdog, terminate, wait_healthy)
 
 try:
@@ -104,23 +103,6 @@ COOKIE = "groupbot_console"
 PAGE_WAIT = 10.0             # seconds a page may take to load after a click
 DEAD_WAIT = 30.0             # seconds for the pardon's deliveries to die
 RUN_LIMIT = 170.0            # hard limit of the whole run
-
-_print_lock = threading.Lock()
-
-
-def say(text):
-    with _print_lock:
-        print(text, flush=True)
-
-
-class Failed(Exception):
-    """A step's expectation was not met."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Failed(message)
-
 
 def short(text, n=160):
     text = " ".join(str(text).split())

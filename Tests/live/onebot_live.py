@@ -87,7 +87,7 @@ REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "support"))
 
-from e2e import (RunFailed, free_port, http_post, kill_children, launch, log_tail, remove_tmp,  # noqa: E402
+from e2e import (Failed, check, say, RunFailed, free_port, http_post, kill_children, launch, log_tail, remove_tmp,  # noqa: E402
                  run_groupbot, serve_env, sigterm_as_interrupt, start_watchdog, terminate, wait_healthy,
                  wait_until)
 from fake_onebot import FakeOneBot, Member, message_mentions, message_text  # noqa: E402
@@ -112,23 +112,6 @@ FAKE_LIMITS = {
     "A": {"account_per_second": 20, "group_per_minute": 40},
     "B": {"account_per_second": 20, "group_per_minute": 30},
 }
-
-_print_lock = threading.Lock()
-
-
-def say(text):
-    with _print_lock:
-        print(text, flush=True)
-
-
-class Failed(Exception):
-    """A scenario's expectation was not met."""
-
-
-def check(condition, message):
-    if not condition:
-        raise Failed(message)
-
 
 def fail_if(problems, details=""):
     """Fails with every problem found, one a line."""

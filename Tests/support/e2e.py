@@ -16,7 +16,8 @@ What is here:
 - free_port(), http_get(), http_post(), read_body(): 127.0.0.1 networking;
 - launch(), wait_healthy(), terminate(), log_tail(), run_groupbot(): running groupbot;
 - wait_until(): polling; start_watchdog(), sigterm_as_interrupt(), remove_tmp(): a run's
-  limits and its end.
+  limits and its end;
+- say(), Failed, check(): printing from several threads, and a step's expectations.
 
 Only the Python 3 standard library is used, and only 127.0.0.1 addresses.
 """
@@ -37,7 +38,7 @@ REPO = Path(__file__).resolve().parents[2]
 # The secrets `groupbot serve` reads from its environment. A child gets only the ones
 # its test sets (serve_env), never the developer's own.
 SECRET_VARIABLES = ("GROUPBOT_WEBHOOK_SECRETS", "GROUPBOT_TOKEN", "GROUPBOT_CALLBACK_SECRET", "ONEBOT_SECRET",
-                    "ONEBOT_ACCESS_TOKEN")
+                    "ONEBOT_ACCESS_TOKEN", "TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "GROUPBOT_CONSOLE_TOKENS")
 
 
 class RunFailed(Exception):
@@ -270,3 +271,21 @@ def sigterm_as_interrupt():
         raise KeyboardInterrupt("signal %d" % signum)
 
     signal.signal(signal.SIGTERM, on_signal)
+
+
+_print_lock = threading.Lock()
+
+
+def say(text):
+    """Prints a line at once, whole, whichever thread writes it."""
+    with _print_lock:
+        print(text, flush=True)
+
+
+class Failed(Exception):
+    """An expectation of a step or a scenario was not met."""
+
+
+def check(condition, message):
+    if not condition:
+        raise Failed(message)
