@@ -31,6 +31,8 @@ package final class Engine {
     /// The event's normalised text when a flow needed it before the rules (near-duplicates),
     /// handed to the rules' evaluation so that it is worked out once.
     private var flowNormalized: String?
+    /// The fingerprint `repeated` counts the event's text by, when the flow noted it already.
+    private var flowFingerprint: (event: String, fingerprint: UInt64?)?
 
     /// Creates an engine running `book`, reading time from `clock`.
     package init(book: RuleBook, clock: any EngineClock) {
@@ -83,6 +85,7 @@ package final class Engine {
         let now = clock.now
         var actions: [Action] = []
         flowNormalized = nil
+        flowFingerprint = nil
         state.activity.recordSeen(event)
         if let handled = runFlows(for: event, type: type, now: now, into: &actions) {
             trace?.handledByFlow = handled + ": no rule sees it"
@@ -193,7 +196,7 @@ package final class Engine {
             state.adSlots.recordRedPacket(event)
             if type.usesRepeatCondition {
                 state.recentTexts.horizonSeconds = max(state.recentTexts.horizonSeconds, type.repeatHorizonSeconds)
-                state.recentTexts.record(event)
+                flowFingerprint = (event.id, state.recentTexts.record(event))
             }
             if let alert = type.community.quietAlert {
                 state.quiet.observe(event, days: alert.days, offset: type.timeZone.utcOffsetSeconds(at: event.time))
@@ -394,6 +397,12 @@ package final class Engine {
     }
 
     // MARK: - Helpers
+
+    /// The fingerprint of the event's text (``RecentTexts/fingerprint(_:)``), worked out once.
+    func fingerprint(of event: Event) -> UInt64? {
+        if let known = flowFingerprint, known.event == event.id { return known.fingerprint }
+        return RecentTexts.fingerprint(event.text)
+    }
 
     /// The group's record, mapping it again when its name changes.
     func resolveType(group: String, name: String?) -> GroupDirectory.Known {

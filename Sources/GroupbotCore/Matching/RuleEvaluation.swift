@@ -156,7 +156,7 @@ struct RuleEvaluation {
             return !allHold(nested, event: event, rule: rule, collectCaptures: false)
         case .repeated(let count, let window, let acrossGroups, let groups):
             let scope: RepeatScope = acrossGroups ? .acrossGroups(user: event.user) : .inGroup(MemberKey(event))
-            guard let fingerprint = RecentTexts.fingerprint(event.text) else { return false }
+            guard let fingerprint = engine.fingerprint(of: event) else { return false }
             let since = event.time.adding(seconds: -window)
             // Counting distinct groups takes a set: only rules with in_groups pay for it.
             guard groups > 1 else { return engine.state.recentTexts.count(scope, fingerprint: fingerprint, since: since) >= count }

@@ -48,12 +48,15 @@ struct RecentTexts: FlowState {
     }
 
     /// Notes a message's fingerprint in the member's and the user's lists.
-    mutating func record(_ event: Event) {
-        guard let fingerprint = Self.fingerprint(event.text) else { return }
+    /// Returns the message's fingerprint (nil: nothing to count), for the rules to reuse.
+    @discardableResult
+    mutating func record(_ event: Event) -> UInt64? {
+        guard let fingerprint = Self.fingerprint(event.text) else { return nil }
         let oldest = event.time.milliseconds - horizonSeconds * 1000
         let sighting = TextSighting(time: event.time, fingerprint: fingerprint, group: TextSighting.groupHash(event.group))
         Self.add(sighting, after: oldest, to: &lists[.inGroup(MemberKey(event)), default: []])
         Self.add(sighting, after: oldest, to: &lists[.acrossGroups(user: event.user), default: []])
+        return fingerprint
     }
 
     /// Changed in place (one look-up, no copy of the list).
@@ -83,15 +86,42 @@ struct RecentTexts: FlowState {
     /// The text with white space and punctuation removed and Latin letters in lower case,
     /// hashed: "near-same" copies of a message share it. Nil when nothing is left (emoji,
     /// stickers, images without a caption): those are not "the same text".
+    ///
+    /// The hash is ``StableHash/of(_:)`` of the kept scalars (snapshots keep fingerprints, so it
+    /// never changes), worked out as they are read: no string is built, and ASCII and Chinese
+    /// characters, most of a message, are sorted without a Unicode property look-up.
     static func fingerprint(_ text: String) -> UInt64? {
-        var kept = ""
-        for scalar in text.unicodeScalars {
-            let properties = scalar.properties
-            if properties.isWhitespace || properties.generalCategory.isPunctuation { continue }
-            let value = scalar.value
-            kept.unicodeScalars.append((65...90).contains(value) ? Unicode.Scalar(value + 32)! : scalar)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        var kept = false
+        func feed(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
         }
-        return kept.isEmpty ? nil : StableHash.of(kept)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                guard asciiKept[Int(value)] else { continue }
+                feed(UInt8((65...90).contains(value) ? value + 32 : value))
+                kept = true
+                continue
+            }
+            if !(0x4E00...0x9FFF).contains(value) {
+                let properties = scalar.properties
+                if properties.isWhitespace || properties.generalCategory.isPunctuation { continue }
+            }
+            for byte in UTF8.encode(scalar)! { feed(byte) }
+            kept = true
+        }
+        guard kept else { return nil }
+        feed(0xff)
+        return hash
+    }
+
+    /// Per ASCII code, whether a fingerprint keeps it (not white space, not punctuation),
+    /// from the same Unicode properties as any other character.
+    private static let asciiKept: [Bool] = (0..<128).map { value in
+        let properties = Unicode.Scalar(UInt8(value)).properties
+        return !(properties.isWhitespace || properties.generalCategory.isPunctuation)
     }
 }
 
