@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench bench-serve bench-console clean fuzz sanitize chaos chaos-quick live
+.PHONY: deps build demo test bench bench-serve bench-console bench-community clean fuzz sanitize chaos chaos-quick live
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -85,6 +85,12 @@ bench: deps
 bench-serve: deps
 	$(SWIFT) build -c release
 	bash Benchmarks/serve.sh
+
+# The real workload, a brand's week in 1,000 groups: replay, run in memory and on a state
+# file, stats; the table and a byte-for-byte check of the three runs (Benchmarks/community.sh).
+bench-community: deps
+	$(SWIFT) build -c release --product groupbot
+	bash Benchmarks/community.sh
 
 # The console overview with 1,000 groups and 90 days of figures (Benchmarks/console.sh).
 bench-console: deps
