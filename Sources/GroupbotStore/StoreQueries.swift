@@ -66,10 +66,14 @@ package struct StoreReader: Sendable {
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let rows = try Row.fetchAll(db, sql: """
                 SELECT s.*, g.type AS type,
-                    -- A day without a join or leave keeps the count last reported before it.
+                    -- A day without a join or leave keeps the count last reported before it; a day
+                    -- before the group's first report takes that first count, and a group never
+                    -- reported in its figures the registry's (a member list, the platform's info).
                     COALESCE(s.members, (SELECT p.members FROM daily_stats p
                         WHERE p.group_id = s.group_id AND p.day < s.day AND p.members IS NOT NULL
-                        ORDER BY p.day DESC LIMIT 1)) AS members_known,
+                        ORDER BY p.day DESC LIMIT 1), (SELECT p.members FROM daily_stats p
+                        WHERE p.group_id = s.group_id AND p.day > s.day AND p.members IS NOT NULL
+                        ORDER BY p.day ASC LIMIT 1), g.members) AS members_known,
                     COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
                         WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS active
                 FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id

@@ -361,6 +361,20 @@ import Testing
         #expect(figures.map(\.members) == [120, 120, nil])
     }
 
+    /// A day before the group's first report takes that first count (the week's first days of
+    /// a group whose first join comes later); with no report at all, nothing is made up.
+    @Test func daysBeforeTheFirstReportTakeTheFirstCount() throws {
+        let store = try SQLiteStore(path: temporaryPath())
+        let run = try pipeline(store, sink: CollectingSink())
+        run.handle(event("m2", "你好", at: 0, group: "g2"))             // a group never counted
+        run.handle(event("m1", "你好", at: 1))                          // day 1: messages only
+        run.handle(event("j1", "", at: 24 * 60, type: .join))          // day 2: 120 members
+        run.finish()
+        let figures = try store.dailyFigures()
+        #expect(figures.map { "\($0.group) \($0.day) \($0.members.map(String.init) ?? "-")" }
+            == ["g1 2026-11-20 120", "g2 2026-11-20 -", "g1 2026-11-21 120"])
+    }
+
     /// The file stays bounded: with each snapshot, actions handed on longer ago than the
     /// retention (in the engine's time) leave the audit log, and processed ids past what
     /// de-duplication remembers go; what is recent stays.
