@@ -136,23 +136,43 @@ package final class EventPipeline {
 
     /// Processes one item from a ``LineSplitter``.
     package func process(_ item: LineSplitter.Item) {
+        process(decoded: Self.decode(item))
+    }
+
+    /// A line of input, decoded: what ``process(decoded:)`` does with it. Decoding needs no
+    /// engine, so a reader may decode ahead on another thread (``StreamRunner``).
+    package enum DecodedLine: Sendable {
+        case event(Event)
+        /// A line that is no event: the report says why.
+        case rejected(String)
+        /// A blank line: counted, nothing else (blank lines separate nothing).
+        case blank
+    }
+
+    /// Decodes one line of input.
+    package static func decode(_ item: LineSplitter.Item) -> DecodedLine {
         switch item {
         case .tooLong(let number, let length):
-            summary.lines += 1
-            summary.rejectedLines += 1
-            report("line \(number): longer than the limit (\(length) bytes), skipped")
+            return .rejected("line \(number): longer than the limit (\(length) bytes), skipped")
         case .line(let number, let bytes):
-            summary.lines += 1
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank lines separate nothing
-            let event: Event
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
             do {
-                event = try EventDecoder.decode(line: bytes)
+                return .event(try EventDecoder.decode(line: bytes))
             } catch {
-                summary.rejectedLines += 1
-                report("line \(number): \(error.reason)")
-                return
+                return .rejected("line \(number): \(error.reason)")
             }
-            handle(event)
+        }
+    }
+
+    /// Runs a decoded line: counts it, reports a rejected one, handles an event.
+    package func process(decoded line: DecodedLine) {
+        summary.lines += 1
+        switch line {
+        case .event(let event): handle(event)
+        case .rejected(let reason):
+            summary.rejectedLines += 1
+            report(reason)
+        case .blank: break
         }
     }
 
