@@ -44,7 +44,9 @@ package enum ConsoleLanguage: String, Sendable {
         "retry": "Retry", "retryAll": "Retry all", "attempts": "Attempts", "lastError": "Last error", "target": "Target",
         "wouldHave": "would have", "hits": "notices", "examples": "latest", "adminOnly": "Only admins may do this.",
         "pardoned": "Pardoned", "retried": "Queued again", "nothing": "Nothing here.", "welcome": "welcome",
-        "nickname": "nickname reminders", "steps": "steps", "figures": "Daily figures", "day": "Day", "active": "Active", "ladder": "Ladder", "count": "Strikes", "replies": "Replies", "rules": "rules", "types": "group types",
+        "nickname": "nickname reminders", "steps": "steps", "figures": "Daily figures", "day": "Day", "active": "Active", "ladder": "Ladder", "count": "Strikes", "replies": "Replies", "rules": "rules", "types": "group types", "markSpam": "This is spam",
+        "marked": "Marked as spam: the classifier learnt the message and it is recalled.",
+        "notMarked": "Not marked: the message is no longer remembered, or no rule reads spam_score.",
     ]
 
     static let chinese: [String: String] = [
@@ -64,6 +66,7 @@ package enum ConsoleLanguage: String, Sendable {
         "retryAll": "全部重试", "attempts": "尝试次数", "lastError": "最后的错误", "target": "目标",
         "wouldHave": "本应", "hits": "条通知", "examples": "最近", "adminOnly": "只有管理员可以这样做。", "pardoned": "已赦免",
         "retried": "已重新排队", "nothing": "暂无。", "welcome": "欢迎", "nickname": "昵称提醒", "steps": "步",
-        "figures": "每日数据", "day": "日期", "active": "发言人数", "ladder": "阶梯", "count": "次数", "replies": "回复", "rules": "条规则", "types": "个群类型",
+        "figures": "每日数据", "day": "日期", "active": "发言人数", "ladder": "阶梯", "count": "次数", "replies": "回复", "rules": "条规则", "types": "个群类型", "markSpam": "这是广告",
+        "marked": "已标为广告：分类器学习了这条消息，消息已撤回。", "notMarked": "没有标记：这条消息已不在记忆中，或没有规则使用 spam_score。",
     ]
 }

@@ -65,7 +65,8 @@ enum ConsoleTemplates {
     static let actions = """
         <table class="actions"><tr><th>{{t.time}}</th><th class="hide-narrow">{{t.group}}</th><th>{{t.member}}</th><th>{{t.action}}</th><th>{{t.rule}}</th><th>{{t.text}}</th><th class="hide-narrow">{{t.cause}}</th><th></th></tr>
         {{#actions}}<tr class="action" data-id="{{id}}"><td>{{time}}</td><td class="hide-narrow"><a href="/console/group?id={{group}}">{{group}}</a></td><td><a href="/console/audit?user={{user}}">{{user}}</a></td><td>{{kind}}</td><td><a href="/console/audit?rule={{rule}}">{{rule}}</a></td><td>{{text}}</td><td class="hide-narrow"><a href="/console/audit?cause={{cause}}">{{cause}}</a></td>
-        <td>{{#pardonable}}<form class="inline" method="post" action="/console/pardon"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="group" value="{{group}}"><input type="hidden" name="user" value="{{user}}"><button class="pardon">{{t.pardon}}</button></form>{{/pardonable}}</td></tr>{{/actions}}
+        <td>{{#pardonable}}<form class="inline" method="post" action="/console/pardon"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="group" value="{{group}}"><input type="hidden" name="user" value="{{user}}"><button class="pardon">{{t.pardon}}</button></form>{{/pardonable}}
+        {{#markable}}<form class="inline" method="post" action="/console/spam"><input type="hidden" name="csrf" value="{{csrf}}"><input type="hidden" name="group" value="{{group}}"><input type="hidden" name="message" value="{{cause}}"><button class="mark-spam">{{t.markSpam}}</button></form>{{/markable}}</td></tr>{{/actions}}
         {{^actions}}<tr><td colspan="8">{{t.nothing}}</td></tr>{{/actions}}</table>
         """
 

@@ -71,6 +71,10 @@ enum ConsoleAudit {
                 "text": action.text ?? "", "cause": action.cause, "csrf": viewer.csrf,
             ]
             if admin, action.user != nil, [.mute, .delete, .kick].contains(action.kind) { row["pardonable"] = true }
+            // Actions caused by a member's message (not a schedule, not the console's own) may mark it as spam.
+            if admin, action.user != nil, !action.cause.contains("@"), !action.cause.hasPrefix("console-"), action.id.hasSuffix(":0") {
+                row["markable"] = true
+            }
             return row
         }
     }

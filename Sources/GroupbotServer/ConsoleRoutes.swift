@@ -39,6 +39,11 @@ enum ConsoleRoutes {
                 try await pardon(fields, viewer, side, dependencies)
             }
         }
+        router.post("/console/spam") { request, _ in
+            try await form(request, side, dependencies, needsAdmin: true) { fields, viewer, _ in
+                try await markSpam(fields, viewer, side, dependencies)
+            }
+        }
         router.get("/console/try") { request, _ in
             try await page(request, side) { viewer in tryPage(viewer, side, values: ["form": ["kind": "text"]]) }
         }
@@ -169,7 +174,7 @@ enum ConsoleRoutes {
         let fields = formFields(request.uri.query ?? "")
         let query = ConsoleAudit.Query(fields)
         let result = try ConsoleAudit.search(reader, query)
-        let flash = flash ?? (fields["flash"] == "pardoned" ? viewer.language.words["pardoned"] : nil)
+        let flash = flash ?? fields["flash"].flatMap { ["pardoned", "marked", "notMarked"].contains($0) ? viewer.language.words[$0] : nil }
         var values: [String: Any] = [
             "query": query.values, "total": result.total, "page": min(query.page, result.pages), "pages": result.pages,
             "actions": ConsoleAudit.rows(result.entries, viewer: viewer),
@@ -223,6 +228,30 @@ enum ConsoleRoutes {
         dependencies.outbound.enqueue(handled.actions)
         await dependencies.host.handedOff(handled.handOff)
         return redirect("/console/audit?user=\(percentEncoded(user))&group=\(percentEncoded(group))&flash=pardoned")
+    }
+
+    /// "This is spam" from the console: the type's spam command, given by the operator as a
+    /// reply to the message that caused an action, through the engine like one typed in the
+    /// group (rule `admin-spam`: the classifier learns the text and the message is recalled).
+    /// The engine remembers each group's latest messages only while a rule reads `spam_score`.
+    static func markSpam(_ fields: [String: String], _ viewer: ConsolePages.Viewer, _ side: ConsoleSide,
+                         _ dependencies: ServerDependencies) async throws -> Response {
+        guard let group = fields["group"], !group.isEmpty, let message = fields["message"], !message.isEmpty else {
+            throw HTTPError(.badRequest, message: "marking spam needs the group and the message")
+        }
+        let book = await dependencies.host.book
+        let typeName = await dependencies.host.inspect(group: group).type
+        let word = book.types[typeName]?.community.adminCommands.spam.first ?? "/spam"
+        let now = WallClock().now
+        let holder = viewer.holder?.name ?? "console"
+        let event = Event(type: .message, id: "console-spam-\(now.milliseconds)-\(message)", time: now, utcOffsetSeconds: 28_800,
+                          group: group, user: "console:" + holder, nick: holder + "（console）", role: .admin, text: word,
+                          replyTo: message)
+        let handled = await dependencies.run([event], transport: "console")
+        dependencies.outbound.enqueue(handled.actions)
+        await dependencies.host.handedOff(handled.handOff)
+        let marked = handled.actions.contains { $0.rule == "admin-spam" }
+        return redirect("/console/audit?group=\(percentEncoded(group))&flash=\(marked ? "marked" : "notMarked")")
     }
 
     static func runTrial(_ trial: String, _ fields: [String: String], _ viewer: ConsolePages.Viewer, _ side: ConsoleSide,

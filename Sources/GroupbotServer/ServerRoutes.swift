@@ -63,7 +63,7 @@ package enum ServerRoutes {
     /// The paths served (anything else is 404).
     package static let known: Set<String> = [
         "/v1/events", "/onebot/v11", "/telegram/webhook", "/healthz", "/metrics", "/console", "/console/login", "/console/logout",
-        "/console/group", "/console/audit", "/console/pardon", "/console/try", "/console/try/explain", "/console/try/report",
+        "/console/group", "/console/audit", "/console/pardon", "/console/spam", "/console/try", "/console/try/explain", "/console/try/report",
         "/console/try/diff", "/console/shadow", "/console/deliveries", "/console/deliveries/retry",
     ]
 

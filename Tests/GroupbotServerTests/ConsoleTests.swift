@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotConsole
+import GroupbotRules
 @testable import GroupbotServer
 import HTTPTypes
 import Hummingbird
@@ -163,6 +164,47 @@ import Testing
         try await Self.app(tokens: "").test(.router) { client in
             let cookie = try await Self.signIn(client, token: "")
             #expect(cookie != nil)
+        }
+    }
+
+    /// "This is spam" on an audit row: the engine takes it as the admin's spam command, as a
+    /// reply to the message (rule `admin-spam`), when it still remembers the message.
+    @Test func anAdminMarksAMessageAsSpamThroughTheEngine() async throws {
+        let book = try RuleBookLoader.load(files: [("rules/general.yaml", ServerFixture.rules + """
+
+              - id: classifier
+                on: message
+                when: { spam_score: 0.9 }
+                actions: [delete]
+            """)])
+        var configuration = ServerConfiguration()
+        configuration.state = "memory"
+        configuration.reload = false
+        configuration.secrets.consoleTokens = Self.tokens
+        let dependencies = try await ServerAssembly.makeDependencies(configuration: configuration, book: book,
+                                                                     logger: ServerFixture.logger)
+        try await ServerFixture.application(dependencies).test(.router) { client in
+            try await client.execute(uri: "/v1/events", method: .post, headers: [.contentType: "application/json"],
+                                     body: ByteBuffer(string: ServerFixture.message("m-ad", "低价出售各种会员账号，要的私聊"))) { response in
+                #expect(response.status == .ok)
+            }
+            let cookie = try #require(try await Self.signIn(client, token: "0123456789abcdef0123"))
+            let page = try await client.execute(uri: "/console/try", method: .get, headers: [.cookie: "groupbot_console=\(cookie)"]) { $0.body }
+            let csrf = try #require(Self.csrf(in: page))
+            for (message, flash) in [("m-ad", "marked"), ("m-unknown", "notMarked")] {
+                let (headers, body) = Self.form(["csrf": csrf, "group": "7770001", "message": message], cookie: cookie)
+                try await client.execute(uri: "/console/spam", method: .post, headers: headers, body: body) { response in
+                    #expect(response.status == .seeOther)
+                    #expect(response.headers[.location] == "/console/audit?group=7770001&flash=\(flash)")
+                }
+            }
+            let viewer = try #require(try await Self.signIn(client, token: "fedcba9876543210fedc"))
+            let viewerPage = try await client.execute(uri: "/console/try", method: .get, headers: [.cookie: "groupbot_console=\(viewer)"]) { $0.body }
+            let (headers, body) = Self.form(["csrf": try #require(Self.csrf(in: viewerPage)), "group": "7770001", "message": "m-ad"],
+                                            cookie: viewer)
+            try await client.execute(uri: "/console/spam", method: .post, headers: headers, body: body) { response in
+                #expect(response.status == .forbidden)
+            }
         }
     }
 }
