@@ -206,8 +206,9 @@ package final class Engine {
             state.members.recordNick(of: event)
             state.members.recordJoin(event, typeName: type.name)
             if book.watchesNewcomers { state.newcomers.recordJoin(event) }
-            if type.community.raid?.joins != nil { countForRaid(event, firstMessage: false, type: type, now: now, into: &actions) }
-            if !raidedJoin(event, type: type, now: now, into: &actions) {
+            let switched = type.community.raid?.joins != nil
+                && countForRaid(event, firstMessage: false, type: type, now: now, into: &actions)
+            if !raidedJoin(event, switched: switched, type: type, now: now, into: &actions) {
                 welcomeJoin(event, type: type, now: now, into: &actions)
                 checkNickname(event, type: type, now: now, into: &actions)
             }

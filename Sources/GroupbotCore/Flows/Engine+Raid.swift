@@ -13,10 +13,12 @@ extension Engine {
 
     /// Counts a join (or a newcomer's first message) toward raid mode; on the switch, tells
     /// the admins and mutes those counted in the window, when the mode mutes newcomers.
-    func countForRaid(_ event: Event, firstMessage: Bool, type: GroupType, now: Instant, into actions: inout [Action]) {
-        guard let mode = type.community.raid else { return }
+    /// Returns whether this event switched raid mode on (its member was dealt with then).
+    @discardableResult
+    func countForRaid(_ event: Event, firstMessage: Bool, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
+        guard let mode = type.community.raid else { return false }
         let key = RaidWatch.key(group: event.group, type: type.name, mode: mode)
-        guard let window = state.raids.count(firstMessage: firstMessage, event, key: key, mode: mode) else { return }
+        guard let window = state.raids.count(firstMessage: firstMessage, event, key: key, mode: mode) else { return false }
         let texts = type.community.texts
         let notice = texts.render(.raidStarted, [
             "group": state.groups.name(of: event.group) ?? event.groupName ?? event.group, "count": String(window.count),
@@ -36,15 +38,15 @@ extension Engine {
             }
         }
         state.timers.queue.schedule(.raidCalm(scope: key, type: type.name), at: now.adding(seconds: mode.calmSeconds))
+        return true
     }
 
     /// A join while raided: muted when the mode says so. Returns true when the welcome and
     /// the nickname check are to be skipped.
-    func raidedJoin(_ event: Event, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
+    /// `switched`: this join switched raid mode on, and was muted with the others then.
+    func raidedJoin(_ event: Event, switched: Bool, type: GroupType, now: Instant, into actions: inout [Action]) -> Bool {
         guard let mode = type.community.raid, isRaided(group: event.group, type: type) else { return false }
-        // The join that switched raid mode on was muted with the others.
-        let key = RaidWatch.key(group: event.group, type: type.name, mode: mode)
-        if let seconds = mode.muteNewcomersSeconds, state.raids.scopes[key]?.since != event.time {
+        if let seconds = mode.muteNewcomersSeconds, !switched {
             var step = 0
             actions.append(raidAction(.mute, seconds: seconds, event: event, step: &step, now: now))
         }

@@ -21,7 +21,8 @@ struct RuleEvaluation {
     private var spaceCount: Int?
     private var local: LocalTime?
     private var features: UInt64?
-    private var spamScoreValue: Double?
+    /// The classifier's score, once worked out (an inner nil: nothing to score).
+    private var spamScoreValue: Double??
     /// Named captures of the `text` regexes that matched, for templates.
     private(set) var captures: [String: Substring] = [:]
     /// Problems met while matching (a regex that hit its limits), for the driver to report.
@@ -63,11 +64,11 @@ struct RuleEvaluation {
     /// The classifier's score of the event's text as the rules see it (worked out once); nil
     /// while the classifier has too few marks to score.
     mutating func spamScore(_ event: Event) -> Double? {
-        if let spamScoreValue { return spamScoreValue }
         let model = engine.state.spam.model
         guard model.isReady else { return nil }
+        if let known = spamScoreValue { return known }
         let score = model.score(normalized(event))
-        spamScoreValue = score
+        spamScoreValue = .some(score)
         return score
     }
 

@@ -108,8 +108,7 @@ extension RuleEvaluation {
             guard model.isReady else {
                 return "the classifier has \(model.spamMarks) spam and \(model.hamMarks) ham mark(s); it scores from \(NaiveBayes.minimumMarks) of each"
             }
-            let text = type.community.normalizer?.normalize(event.text) ?? event.text
-            guard let score = model.score(text) else { return "the text shares nothing with the marked messages" }
+            guard let score = spamScore(event) else { return "the text shares nothing with the marked messages" }
             return "the spam score is \(Int(score * 1000)) in 1000, under \(Int(threshold * 1000))"
         case .inRaid(let wanted):
             return wanted ? "the group is not in raid mode" : "the group is in raid mode"
