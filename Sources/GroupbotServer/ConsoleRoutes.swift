@@ -216,17 +216,7 @@ enum ConsoleRoutes {
         guard let group = fields["group"], !group.isEmpty, let user = fields["user"], !user.isEmpty else {
             throw HTTPError(.badRequest, message: "a pardon needs the group and the member")
         }
-        let book = await dependencies.host.book
-        let typeName = await dependencies.host.inspect(group: group).type
-        let word = book.types[typeName]?.community.adminCommands.pardon.first ?? "/pardon"
-        let now = WallClock().now
-        let holder = viewer.holder?.name ?? "console"
-        let event = Event(type: .message, id: "console-pardon-\(now.milliseconds)-\(user)", time: now, utcOffsetSeconds: 28_800,
-                          group: group, user: "console:" + holder, nick: holder + "（console）", role: .admin, text: word,
-                          mentions: [user])
-        let handled = await dependencies.run([event], transport: "console")
-        dependencies.outbound.enqueue(handled.actions)
-        await dependencies.host.handedOff(handled.handOff)
+        _ = await giveCommand(\.pardon, in: group, naming: user, as: viewer, dependencies)
         return redirect("/console/audit?user=\(percentEncoded(user))&group=\(percentEncoded(group))&flash=pardoned")
     }
 
@@ -239,19 +229,28 @@ enum ConsoleRoutes {
         guard let group = fields["group"], !group.isEmpty, let message = fields["message"], !message.isEmpty else {
             throw HTTPError(.badRequest, message: "marking spam needs the group and the message")
         }
-        let book = await dependencies.host.book
-        let typeName = await dependencies.host.inspect(group: group).type
-        let word = book.types[typeName]?.community.adminCommands.spam.first ?? "/spam"
+        let actions = await giveCommand(\.spam, in: group, replyingTo: message, as: viewer, dependencies)
+        let marked = actions.contains { $0.rule == "admin-spam" }
+        return redirect("/console/audit?group=\(percentEncoded(group))&flash=\(marked ? "marked" : "notMarked")")
+    }
+
+    /// Gives the group type's first word of `command` as the operator, an admin of the group,
+    /// naming a member or replying to a message, through the engine like a message typed in
+    /// the group; its actions go out as deliveries. Returns them.
+    static func giveCommand(_ command: KeyPath<AdminCommands, [String]>, in group: String, naming user: String? = nil,
+                            replyingTo message: String? = nil, as viewer: ConsolePages.Viewer,
+                            _ dependencies: ServerDependencies) async -> [Action] {
+        let words = await dependencies.host.adminCommands(ofGroup: group)
+        let word = words[keyPath: command].first ?? AdminCommands.standard[keyPath: command].first ?? ""
         let now = WallClock().now
         let holder = viewer.holder?.name ?? "console"
-        let event = Event(type: .message, id: "console-spam-\(now.milliseconds)-\(message)", time: now, utcOffsetSeconds: 28_800,
-                          group: group, user: "console:" + holder, nick: holder + "（console）", role: .admin, text: word,
-                          replyTo: message)
+        let event = Event(type: .message, id: "console-\(word)-\(now.milliseconds)-\(user ?? message ?? "")", time: now,
+                          utcOffsetSeconds: 28_800, group: group, user: "console:" + holder, nick: holder + "（console）",
+                          role: .admin, text: word, mentions: user.map { [$0] } ?? [], replyTo: message)
         let handled = await dependencies.run([event], transport: "console")
         dependencies.outbound.enqueue(handled.actions)
         await dependencies.host.handedOff(handled.handOff)
-        let marked = handled.actions.contains { $0.rule == "admin-spam" }
-        return redirect("/console/audit?group=\(percentEncoded(group))&flash=\(marked ? "marked" : "notMarked")")
+        return handled.actions
     }
 
     static func runTrial(_ trial: String, _ fields: [String: String], _ viewer: ConsolePages.Viewer, _ side: ConsoleSide,

@@ -49,6 +49,12 @@ extension EngineHost {
         return scratch.explain(event)
     }
 
+    /// The command words admins type in `group` (its type's, or the defaults).
+    package func adminCommands(ofGroup group: String) -> AdminCommands {
+        let engine = pipeline.engine
+        return engine.book.types[engine.mapping(ofGroup: group).type]?.community.adminCommands ?? .standard
+    }
+
     /// The rules running now (for a replay report or a comparison in the console).
     package var book: RuleBook { pipeline.engine.book }
 }
