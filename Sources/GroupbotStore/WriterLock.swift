@@ -36,6 +36,10 @@ package final class WriterLock: Sendable {
     }
 
     deinit {
-        close(descriptor)  // releases the lock
+        // Unlock before closing: a child forked by this process (a test's or a hook's
+        // subprocess between fork and exec) shares the open file, and a plain close would
+        // leave the lock held until that child execs.
+        _ = flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }
