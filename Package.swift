@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The system PCRE2 library (8-bit code units), found through pkg-config.
@@ -57,8 +59,17 @@ let package = Package(
         .target(name: "GroupbotOneBot", dependencies: ["GroupbotCore", "GroupbotWire"]),
         // The Telegram Bot API dialect: updates → events, actions → Bot API calls. No I/O.
         .target(name: "GroupbotTelegram", dependencies: ["GroupbotCore", "GroupbotWire"]),
-        // Durable state: SQLite (WAL) journal, outbox, snapshots and daily stats.
-        .target(name: "GroupbotStore", dependencies: ["GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Durable state: journal, outbox, snapshots, daily stats and deliveries, in a SQLite
+        // file (WAL, the embedded default) or a PostgreSQL database, through one SQL seam.
+        .target(
+            name: "GroupbotStore",
+            dependencies: [
+                "GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // `groupbot serve`: the HTTP webhook transport (Hummingbird), signatures,
         // callback delivery with retries (async-http-client), metrics and the OneBot v11 endpoint.
         // The operators' console: its pages (Mustache templates, SVG charts), sign-in and

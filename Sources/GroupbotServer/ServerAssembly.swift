@@ -66,8 +66,8 @@ package enum ServerAssembly {
             ledger = MemoryDeliveryLedger()
             host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger, wallClock: clock)
         } else {
-            let store = try SQLiteStore(path: configuration.state)
-            try store.takeWriterLock()  // before recovery: one process acts on a state file
+            let store = try StateStore.open(configuration.state)
+            try store.takeWriterLock()  // before recovery: one process acts on a state
             store.retention.auditDays = configuration.keepDays
             if configuration.syncCommits { try store.syncEveryCommit() }
             // A request waits for its commit: keep checkpoints and snapshots off that path.

@@ -18,7 +18,7 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var port = 8080
     /// The rules directory.
     package var rules = "rules"
-    /// The state file, or `memory`.
+    /// The state: a SQLite file, a `postgres://` address, or `memory`.
     package var state = "groupbot.sqlite"
     /// Days of actions the state file keeps in its audit log.
     package var keepDays = 90

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroupbotCore
 
 /// The operators' daily figures per group, added up over a batch of work and
@@ -75,38 +74,42 @@ struct DailyStats {
         }
     }
 
-    /// Adds the batch's figures to the tables.
-    func write(to db: Database) throws {
-        let upsert = try db.cachedStatement(sql: """
+    /// Adds the batch's figures to the tables (SQLite or PostgreSQL).
+    func write(to db: any SQLRunner) throws {
+        let upsert = """
             INSERT INTO daily_stats (group_id, day, members, joins, leaves, messages, deleted, muted, kicks, guided, strikes, replies)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (group_id, day) DO UPDATE SET members = COALESCE(excluded.members, members),
-                joins = joins + excluded.joins, leaves = leaves + excluded.leaves, messages = messages + excluded.messages,
-                deleted = deleted + excluded.deleted, muted = muted + excluded.muted, kicks = kicks + excluded.kicks,
-                guided = guided + excluded.guided, strikes = strikes + excluded.strikes, replies = replies + excluded.replies
-            """)
-        let activeNow = try db.cachedStatement(sql: "SELECT hashes FROM daily_active_members WHERE group_id = ? AND day = ?")
-        let active = try db.cachedStatement(sql: "INSERT OR REPLACE INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)")
-        let hits = try db.cachedStatement(sql: """
+            ON CONFLICT (group_id, day) DO UPDATE SET members = COALESCE(excluded.members, daily_stats.members),
+                joins = daily_stats.joins + excluded.joins, leaves = daily_stats.leaves + excluded.leaves,
+                messages = daily_stats.messages + excluded.messages, deleted = daily_stats.deleted + excluded.deleted,
+                muted = daily_stats.muted + excluded.muted, kicks = daily_stats.kicks + excluded.kicks,
+                guided = daily_stats.guided + excluded.guided, strikes = daily_stats.strikes + excluded.strikes,
+                replies = daily_stats.replies + excluded.replies
+            """
+        let activeNow = "SELECT hashes FROM daily_active_members WHERE group_id = ? AND day = ?"
+        let active = """
+            INSERT INTO daily_active_members (group_id, day, hashes) VALUES (?, ?, ?)
+            ON CONFLICT (group_id, day) DO UPDATE SET hashes = excluded.hashes
+            """
+        let hits = """
             INSERT INTO daily_rule_hits (group_id, day, rule, hits) VALUES (?, ?, ?, ?)
-            ON CONFLICT (group_id, day, rule) DO UPDATE SET hits = hits + excluded.hits
-            """)
-        let falsePositives = try db.cachedStatement(sql: """
+            ON CONFLICT (group_id, day, rule) DO UPDATE SET hits = daily_rule_hits.hits + excluded.hits
+            """
+        let falsePositives = """
             INSERT INTO daily_rule_hits (group_id, day, rule, false_positives) VALUES (?, ?, ?, ?)
-            ON CONFLICT (group_id, day, rule) DO UPDATE SET false_positives = false_positives + excluded.false_positives
-            """)
+            ON CONFLICT (group_id, day, rule) DO UPDATE SET false_positives = daily_rule_hits.false_positives + excluded.false_positives
+            """
         for (key, entry) in counts {
-            let day = Timestamp.dayText(key.day)
-            try upsert.execute(arguments: [key.group, day, entry.members, entry.joins, entry.leaves, entry.messages,
-                                           entry.deleted, entry.muted, entry.kicks, entry.guided, entry.strikes, entry.replies])
+            let group = SQLValue.text(key.group), day = SQLValue.text(Timestamp.dayText(key.day))
+            try db.execute(upsert, [group, day, .int(entry.members), .int(entry.joins), .int(entry.leaves), .int(entry.messages),
+                                    .int(entry.deleted), .int(entry.muted), .int(entry.kicks), .int(entry.guided),
+                                    .int(entry.strikes), .int(entry.replies)])
             if !entry.active.isEmpty {
-                let known = try Data.fetchOne(activeNow, arguments: [key.group, day]).map(HashBlob.decode) ?? []
-                try active.execute(arguments: [key.group, day, HashBlob.encode(known.union(entry.active).sorted())])
+                let known = try db.rows(activeNow, [group, day]).first?.blob("hashes").map(HashBlob.decode) ?? []
+                try db.execute(active, [group, day, .blob(HashBlob.encode(known.union(entry.active).sorted()))])
             }
-            for (rule, count) in entry.hits { try hits.execute(arguments: [key.group, day, rule, count]) }
-            for (rule, count) in entry.falsePositives {
-                try falsePositives.execute(arguments: [key.group, day, rule, count])
-            }
+            for (rule, count) in entry.hits { try db.execute(hits, [group, day, .text(rule), .int(count)]) }
+            for (rule, count) in entry.falsePositives { try db.execute(falsePositives, [group, day, .text(rule), .int(count)]) }
         }
     }
 }

@@ -1,4 +1,3 @@
-import GRDB
 import GroupbotCore
 
 /// The groups the bot has seen: name, type, when first seen, last message, size —
@@ -27,17 +26,17 @@ struct GroupRegistry {
         if let members = event.memberCount { entry.members = members }
     }
 
-    func write(to db: Database) throws {
-        let statement = try db.cachedStatement(sql: """
+    func write(to db: any SQLRunner) throws {
+        let upsert = """
             INSERT INTO groups (group_id, name, type, first_seen_ms, last_message_ms, members) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (group_id) DO UPDATE SET
-                name = COALESCE(excluded.name, name), type = COALESCE(excluded.type, type),
-                last_message_ms = COALESCE(excluded.last_message_ms, last_message_ms),
-                members = COALESCE(excluded.members, members)
-            """)
+                name = COALESCE(excluded.name, groups.name), type = COALESCE(excluded.type, groups.type),
+                last_message_ms = COALESCE(excluded.last_message_ms, groups.last_message_ms),
+                members = COALESCE(excluded.members, groups.members)
+            """
         for (group, entry) in entries {
-            try statement.execute(arguments: [group, entry.name, entry.type, entry.firstSeen.milliseconds,
-                                              entry.lastMessage?.milliseconds, entry.members])
+            try db.execute(upsert, [.text(group), .text(entry.name), .text(entry.type), .int(entry.firstSeen.milliseconds),
+                                    .int(entry.lastMessage?.milliseconds), .int(entry.members)])
         }
     }
 }

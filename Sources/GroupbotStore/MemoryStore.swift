@@ -7,7 +7,7 @@ import Synchronization
 /// (a sender retrying a request). Bounded like the SQLite store's set.
 package final class MemoryStore: EngineStore {
     /// Behind a mutex, as in the SQLite store: a background writer remembers ids on its thread.
-    private let processed = Mutex(RecentIDSet(capacity: SQLiteStore.processedMemory))
+    private let processed = Mutex(RecentIDSet(capacity: StateStore.processedMemory))
 
     /// Creates an empty store.
     package init() {}

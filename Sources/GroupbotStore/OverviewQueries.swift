@@ -1,6 +1,4 @@
-import GRDB
-
-/// The console's overview, added up by SQLite: a handful of grouped queries over the figures
+/// The console's overview, added up by the database: a handful of grouped queries over the figures
 /// of one month (the `(day, group_id)` index), whatever the number of groups.
 package struct OverviewFigures: Sendable, Equatable {
     /// The figures of one day, or of one group type on the latest day.
@@ -40,62 +38,68 @@ package struct OverviewFigures: Sendable, Equatable {
 extension StoreReader {
     /// The latest day with figures, `YYYY-MM-DD`.
     package func latestDay() throws -> String? {
-        try pool.read { db in try String.fetchOne(db, sql: "SELECT MAX(day) FROM daily_stats") }
+        try database.read { db in try db.text("SELECT MAX(day) FROM daily_stats") }
     }
 
     /// The overview of the days `from`…`latest`, the week `weekFrom`…`latest` for quiet groups.
     package func overview(latest: String, from: String, weekFrom: String, quietBelow: Int) throws -> OverviewFigures {
-        try pool.read { db in
+        try database.read { db in
+            // Sums as BIGINT: PostgreSQL's SUM of BIGINT is NUMERIC.
             let sums = """
-                SUM(s.joins) AS joins, SUM(s.leaves) AS leaves, SUM(s.messages) AS messages,
-                SUM(s.deleted + s.muted + s.kicks) AS enforcement, SUM(s.replies) AS replies, SUM(s.guided) AS guided
+                CAST(SUM(s.joins) AS BIGINT) AS joins, CAST(SUM(s.leaves) AS BIGINT) AS leaves,
+                CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.deleted + s.muted + s.kicks) AS BIGINT) AS enforcement,
+                CAST(SUM(s.replies) AS BIGINT) AS replies, CAST(SUM(s.guided) AS BIGINT) AS guided
                 """
-            func totals(_ row: Row) -> OverviewFigures.Totals {
+            func totals(_ row: SQLRow) -> OverviewFigures.Totals {
                 var totals = OverviewFigures.Totals()
-                totals.joins = row["joins"] ?? 0
-                totals.leaves = row["leaves"] ?? 0
-                totals.messages = row["messages"] ?? 0
-                totals.enforcement = row["enforcement"] ?? 0
-                totals.replies = row["replies"] ?? 0
-                totals.guided = row["guided"] ?? 0
+                totals.joins = row.int("joins")
+                totals.leaves = row.int("leaves")
+                totals.messages = row.int("messages")
+                totals.enforcement = row.int("enforcement")
+                totals.replies = row.int("replies")
+                totals.guided = row.int("guided")
                 return totals
             }
             var latestByType: [String: OverviewFigures.Totals] = [:]
-            for row in try Row.fetchAll(db, sql: """
+            for row in try db.rows("""
                 SELECT COALESCE(g.type, '—') AS type, \(sums) FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
                 WHERE s.day = ? GROUP BY 1
-                """, arguments: [latest]) {
-                latestByType[row["type"]] = totals(row)
+                """, [.text(latest)]) {
+                latestByType[row.text("type")] = totals(row)
             }
-            let types = try Row.fetchAll(db, sql: """
-                SELECT COALESCE(type, '—') AS type, COUNT(*) AS groups, COALESCE(SUM(members), 0) AS members FROM groups GROUP BY 1 ORDER BY 1
+            let types = try db.rows("""
+                SELECT COALESCE(type, '—') AS type, COUNT(*) AS groups, CAST(COALESCE(SUM(members), 0) AS BIGINT) AS members
+                FROM groups GROUP BY 1 ORDER BY 1
                 """).map { row in
-                OverviewFigures.TypeRow(type: row["type"], groups: row["groups"], members: row["members"],
-                                        latest: latestByType[row["type"] as String] ?? .init())
+                OverviewFigures.TypeRow(type: row.text("type"), groups: row.int("groups"), members: row.int("members"),
+                                        latest: latestByType[row.text("type")] ?? .init())
             }
             var days: [String: OverviewFigures.Totals] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT s.day, \(sums) FROM daily_stats s WHERE s.day >= ? AND s.day <= ? GROUP BY s.day",
-                                        arguments: [from, latest]) {
-                days[row["day"]] = totals(row)
+            for row in try db.rows("SELECT s.day, \(sums) FROM daily_stats s WHERE s.day >= ? AND s.day <= ? GROUP BY s.day",
+                                   [.text(from), .text(latest)]) {
+                days[row.text("day")] = totals(row)
             }
-            let busiest = try Row.fetchAll(db, sql: """
+            let busiest = try db.rows("""
                 SELECT s.group_id, COALESCE(g.type, '—') AS type, s.messages, s.deleted + s.muted + s.kicks AS enforcement
                 FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
                 WHERE s.day = ? ORDER BY s.messages DESC, s.group_id LIMIT 10
-                """, arguments: [latest]).map { row in
-                OverviewFigures.GroupRow(group: row["group_id"], type: row["type"], messages: row["messages"], enforcement: row["enforcement"])
+                """, [.text(latest)]).map { row in
+                OverviewFigures.GroupRow(group: row.text("group_id"), type: row.text("type"), messages: row.int("messages"),
+                                         enforcement: row.int("enforcement"))
             }
             let quietSQL = """
-                SELECT g.group_id, COALESCE(g.type, '—') AS type, COALESCE(SUM(s.messages), 0) AS week_messages
+                SELECT g.group_id, COALESCE(g.type, '—') AS type, CAST(COALESCE(SUM(s.messages), 0) AS BIGINT) AS week_messages
                 FROM groups g LEFT JOIN daily_stats s ON s.group_id = g.group_id AND s.day >= ? AND s.day <= ?
-                GROUP BY g.group_id HAVING week_messages < ?
+                GROUP BY g.group_id HAVING COALESCE(SUM(s.messages), 0) < ?
                 """
-            let quietCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM (\(quietSQL))", arguments: [weekFrom, latest, quietBelow]) ?? 0
-            let quiet = try Row.fetchAll(db, sql: quietSQL + " ORDER BY week_messages, g.group_id LIMIT 50",
-                                         arguments: [weekFrom, latest, quietBelow]).map { row in
-                OverviewFigures.GroupRow(group: row["group_id"], type: row["type"], messages: row["week_messages"], enforcement: 0)
+            let window: [SQLValue] = [.text(weekFrom), .text(latest), .int(quietBelow)]
+            let quietCount = try db.int("SELECT COUNT(*) FROM (\(quietSQL)) AS quiet", window) ?? 0
+            let quiet = try db.rows(quietSQL + " ORDER BY week_messages, g.group_id LIMIT 50", window).map { row in
+                OverviewFigures.GroupRow(group: row.text("group_id"), type: row.text("type"), messages: row.int("week_messages"),
+                                         enforcement: 0)
             }
-            return OverviewFigures(latestDay: latest, types: types, days: days, busiest: busiest, quiet: quiet, quietCount: quietCount)
+            return OverviewFigures(latestDay: latest, types: types, days: days, busiest: busiest, quiet: quiet,
+                                   quietCount: Int(quietCount))
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import GroupbotCore
 
 /// One group's figures for one day.
@@ -34,9 +33,9 @@ package struct AuditEntry: Sendable, Equatable {
     package var emitted: Bool
 }
 
-extension SQLiteStore {
+extension StateStore {
     /// Reads the figures and the audit log from any thread (the console's).
-    package var reader: StoreReader { StoreReader(pool: pool) }
+    package var reader: StoreReader { StoreReader(database: database) }
 
     /// Daily figures, filtered; days are `YYYY-MM-DD` (inclusive).
     package func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
@@ -49,22 +48,23 @@ extension SQLiteStore {
     }
 }
 
-/// The state file's figures and audit log, read on a connection of the pool (WAL: readers
-/// do not wait for the writer). `stats`, `log` and the console read through it.
+/// The state's figures and audit log, read in a transaction of their own (SQLite's WAL and
+/// PostgreSQL alike: readers do not wait for the writer). `stats`, `log` and the console read
+/// through it.
 package struct StoreReader: Sendable {
-    let pool: DatabasePool
+    let database: any SQLDatabase
 
     /// Daily figures, filtered; days are `YYYY-MM-DD` (inclusive).
     package func dailyFigures(group: String? = nil, type: String? = nil, from: String? = nil, to: String? = nil) throws -> [DailyFigures] {
-        try pool.read { db in
+        try database.read { db in
             var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let group { conditions.append("s.group_id = ?"); arguments.append(group) }
-            if let type { conditions.append("g.type = ?"); arguments.append(type) }
-            if let from { conditions.append("s.day >= ?"); arguments.append(from) }
-            if let to { conditions.append("s.day <= ?"); arguments.append(to) }
+            var arguments: [SQLValue] = []
+            if let group { conditions.append("s.group_id = ?"); arguments.append(.text(group)) }
+            if let type { conditions.append("g.type = ?"); arguments.append(.text(type)) }
+            if let from { conditions.append("s.day >= ?"); arguments.append(.text(from)) }
+            if let to { conditions.append("s.day <= ?"); arguments.append(.text(to)) }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.rows("""
                 SELECT s.*, g.type AS type,
                     -- A day without a join or leave keeps the count last reported before it; a day
                     -- before the group's first report takes that first count, and a group never
@@ -74,35 +74,35 @@ package struct StoreReader: Sendable {
                         ORDER BY p.day DESC LIMIT 1), (SELECT p.members FROM daily_stats p
                         WHERE p.group_id = s.group_id AND p.day > s.day AND p.members IS NOT NULL
                         ORDER BY p.day ASC LIMIT 1), g.members) AS members_known,
-                    COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
-                        WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS active
+                    CAST(COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
+                        WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS BIGINT) AS active
                 FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
                 \(filter) ORDER BY s.day, s.group_id
-                """, arguments: StatementArguments(arguments))
+                """, arguments)
             return try rows.map { row in
-                let group: String = row["group_id"], day: String = row["day"]
-                let hits = try Row.fetchAll(db, sql: "SELECT rule, hits, false_positives FROM daily_rule_hits WHERE group_id = ? AND day = ?",
-                                            arguments: [group, day])
+                let group = row.text("group_id"), day = row.text("day")
+                let hits = try db.rows("SELECT rule, hits, false_positives FROM daily_rule_hits WHERE group_id = ? AND day = ?",
+                                       [.text(group), .text(day)])
                 return DailyFigures(
-                    group: group, type: row["type"], day: day, members: row["members_known"], joins: row["joins"],
-                    leaves: row["leaves"], active: row["active"], messages: row["messages"], guided: row["guided"],
-                    deleted: row["deleted"], muted: row["muted"], kicks: row["kicks"], strikes: row["strikes"],
-                    hits: Dictionary(hits.filter { ($0["hits"] as Int) > 0 }.map { ($0["rule"] as String, $0["hits"] as Int) },
-                                     uniquingKeysWith: +),
-                    falsePositives: Dictionary(hits.filter { ($0["false_positives"] as Int) > 0 }
-                        .map { ($0["rule"] as String, $0["false_positives"] as Int) }, uniquingKeysWith: +))
+                    group: group, type: row.optionalText("type"), day: day, members: row.optionalInt("members_known"),
+                    joins: row.int("joins"), leaves: row.int("leaves"), active: row.int("active"), messages: row.int("messages"),
+                    guided: row.int("guided"), deleted: row.int("deleted"), muted: row.int("muted"), kicks: row.int("kicks"),
+                    strikes: row.int("strikes"),
+                    hits: Dictionary(hits.filter { $0.int("hits") > 0 }.map { ($0.text("rule"), $0.int("hits")) }, uniquingKeysWith: +),
+                    falsePositives: Dictionary(hits.filter { $0.int("false_positives") > 0 }
+                        .map { ($0.text("rule"), $0.int("false_positives")) }, uniquingKeysWith: +))
             }
         }
     }
 
     /// Every action taken, oldest first, filtered by group, member and rule.
     package func auditLog(group: String? = nil, user: String? = nil, rule: String? = nil) throws -> [AuditEntry] {
-        try pool.read { db in
-            let emittedUpTo = try Int64.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'emitted_seq'") ?? 0
+        try database.read { db in
+            let emittedUpTo = try db.int("SELECT value FROM meta WHERE key = 'emitted_seq'") ?? 0
             var entries: [AuditEntry] = []
-            for row in try Row.fetchAll(db, sql: "SELECT seq, actions FROM outbox ORDER BY seq") {
-                let emitted = (row["seq"] as Int64) <= emittedUpTo
-                for data in try BatchCoding.unpack(row["actions"] as Data) {
+            for row in try db.rows("SELECT seq, actions FROM outbox ORDER BY seq") {
+                let emitted = row.int64("seq") <= emittedUpTo
+                for data in try BatchCoding.unpack(row.blob("actions") ?? Data()) {
                     let action = try RecordCoding.decodeAction(data)
                     if let group, action.group != group { continue }
                     if let user, action.user != user { continue }
@@ -111,6 +111,13 @@ package struct StoreReader: Sendable {
                 }
             }
             return entries
+        }
+    }
+
+    /// Since when the audit log is complete (nil: nothing was ever pruned).
+    package func auditKeptFrom() throws -> Date? {
+        try database.read { db in
+            try db.int("SELECT value FROM meta WHERE key = 'audit_kept_from_ms'").map { Date(timeIntervalSince1970: Double($0) / 1000) }
         }
     }
 }

@@ -19,7 +19,7 @@ import Synchronization
 /// replay of a million events). Two remedies:
 /// - When a tick finds more than ``restartAboveFrames`` frames in the log, it raises
 ///   a flag (``takeRestartRequest()``); the writer then runs a passive checkpoint itself right after
-///   its next commit (``SQLiteStore/commit(_:)``). With no writer running, that one copies
+///   its next commit (``StateStore/commit(_:)``). With no writer running, that one copies
 ///   the rest (about a second's worth, since the ticks copied the bulk), and the next
 ///   transaction starts the log over: the file stays near that size.
 /// - A run that never pauses (`groupbot run` on a file) may also give a size above which
@@ -95,12 +95,14 @@ final class WALCheckpointer: @unchecked Sendable {
     }
 }
 
-extension SQLiteStore {
+extension StateStore {
     /// Moves checkpoints off the commit path (see ``WALCheckpointer``): for `serve`, where
     /// every request waits for its commit.
     /// - Parameter truncateAboveBytes: for a writer that never pauses, the log size above which a
     ///   checkpoint empties the log, holding the writer back meanwhile; nil: passive checkpoints only.
+    /// Nothing to do on PostgreSQL, which checkpoints by itself.
     package func checkpointInBackground(intervalMilliseconds: Int = 1_000, truncateAboveBytes: Int? = nil) throws(StoreError) {
+        guard let pool else { return }
         do {
             try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
             checkpointer = try WALCheckpointer(path: path, intervalMilliseconds: intervalMilliseconds,

@@ -1,4 +1,5 @@
 import Foundation
+import PostgresNIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -41,5 +42,38 @@ package final class WriterLock: Sendable {
         // leave the lock held until that child execs.
         _ = flock(descriptor, LOCK_UN)
         close(descriptor)
+    }
+}
+
+/// ``WriterLock`` for a PostgreSQL state: a session advisory lock held on a connection of its
+/// own for as long as the store acts on the database; PostgreSQL releases it when that
+/// connection ends (the process stopped or died).
+final class PostgresWriterLock: Sendable {
+    /// "groupbot writer" in ASCII, shortened: the lock's key, the same for every process.
+    static let key: Int64 = 0x67_62_77_72_69_74_65_72
+    private let connection: PostgresConnection
+
+    init(_ database: PostgreSQLDatabase) throws(StoreError) {
+        do {
+            connection = try database.dedicatedConnection()
+        } catch {
+            throw StoreError(path: database.location, reason: "cannot connect: \(PostgreSQLDatabase.describe(error))")
+        }
+        let taken: Bool
+        do {
+            taken = try database.runner(on: connection).int("SELECT CAST(pg_try_advisory_lock(?) AS INT)", [.int(Self.key)]) == 1
+        } catch {
+            connection.closeQuietly()
+            throw StoreError(path: database.location, reason: "writer lock: \(error)")
+        }
+        guard taken else {
+            connection.closeQuietly()
+            throw StoreError(path: database.location, reason: "another groupbot (run or serve) is using it; "
+                + "two processes on one state would both act on every event. Stop it, or give this one its own --state")
+        }
+    }
+
+    deinit {
+        connection.closeQuietly()
     }
 }

@@ -17,7 +17,7 @@ struct DeliveriesCommand: ParsableCommand {
     struct ListDeadLetters: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List dead deliveries and the pending count.")
 
-        @Option(help: "The state file (SQLite) that `serve` uses.")
+        @Option(help: "The state `serve` uses: a SQLite file or a postgres:// address.")
         var state: String = "groupbot.sqlite"
 
         func run() throws {
@@ -42,7 +42,7 @@ struct DeliveriesCommand: ParsableCommand {
             commandName: "retry",
             abstract: "Queue dead deliveries again (all, or the ids given); a running `serve` sends them within a second.")
 
-        @Option(help: "The state file (SQLite) that `serve` uses.")
+        @Option(help: "The state `serve` uses: a SQLite file or a postgres:// address.")
         var state: String = "groupbot.sqlite"
 
         @Argument(help: "Delivery ids to retry (default: every dead one).")
@@ -62,13 +62,13 @@ struct DeliveriesCommand: ParsableCommand {
         }
     }
 
-    static func ledger(_ path: String) throws -> SQLiteDeliveryLedger {
-        guard FileManager.default.fileExists(atPath: path) else {
+    static func ledger(_ path: String) throws -> SQLDeliveryLedger {
+        guard StateLocation.isDatabase(path) || FileManager.default.fileExists(atPath: path) else {
             FileOutput.standardError().writeLine("state file \(path): not found")
             throw ExitCode(1)
         }
         do {
-            return try SQLiteStore(path: path).deliveries
+            return try StateStore.open(path).deliveries
         } catch {
             FileOutput.standardError().writeLine(error.description)
             throw ExitCode(1)

@@ -96,7 +96,7 @@ struct ReplayCommand: ParsableCommand {
                 pipeline.run(until: end)
                 pipeline.finish()  // the figures are written with the snapshot
             }
-            guard let sqlite = store as? SQLiteStore else { return }
+            guard let sqlite = store as? StateStore else { return }
             let figures = try sqlite.dailyFigures()
             FileOutput.standardOutput().writeLine(StatsCommand.render(figures, format: format == .json ? .json : .table))
             return

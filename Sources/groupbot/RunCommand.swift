@@ -24,7 +24,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "When actions are written out: 'auto' (as soon as the input pauses: right for live pipes), 'line' (after every event) or 'buffered' (in large blocks: files and benchmarks).")
     var flush: FlushPolicy = .auto
 
-    @Option(help: "The state file (SQLite, WAL): strikes, timers, cooldowns and the outbox survive restarts, and an event delivered twice acts once. 'memory' keeps state in memory only.")
+    @Option(help: "The state, a SQLite file (WAL) or a postgres:// address: strikes, timers, cooldowns and the outbox survive restarts, and an event delivered twice acts once. 'memory' keeps state in memory only.")
     var state: String = "groupbot.sqlite"
 
     @Option(help: "Days of actions the state file keeps for 'groupbot log'; older ones are pruned with each snapshot.")
@@ -55,7 +55,7 @@ struct RunCommand: ParsableCommand {
         }
         // SQLite writes on a second core while the engine goes on; checkpoints (which sync the
         // file) and snapshots run on threads of their own, so the writer never stalls on them.
-        let sqlite = store as? SQLiteStore
+        let sqlite = store as? StateStore
         if let sqlite {
             sqlite.retention.auditDays = keepDays
             do {

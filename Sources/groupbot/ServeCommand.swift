@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on (default 8080).")
     var port: Int?
 
-    @Option(help: "The state file (SQLite), or 'memory' (default groupbot.sqlite).")
+    @Option(help: "The state: a SQLite file, a postgres://user:password@host:port/database address, or 'memory' (default groupbot.sqlite).")
     var state: String?
 
     @Flag(help: "Sync the state file at every commit (default: the config's 'sync_commits', else off): a power cut loses no committed request.")

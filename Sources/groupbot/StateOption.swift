@@ -4,12 +4,13 @@ import GroupbotRuntime
 import GroupbotStore
 import GroupbotTransports
 
-/// The `--state` option's value: a SQLite file, or `memory` for none.
+/// The `--state` option's value: a SQLite file, a PostgreSQL database (`postgres://…`), or
+/// `memory` for none.
 enum StateOption {
     static func open(_ value: String) throws -> (any EngineStore)? {
         guard value != "memory" else { return nil }
         do {
-            return try SQLiteStore(path: value)
+            return try StateStore.open(value)
         } catch {
             FileOutput.standardError().writeLine(error.description)
             throw ExitCode(1)
@@ -22,7 +23,7 @@ enum StateOption {
     static func openOwned(_ value: String) throws -> (any EngineStore)? {
         let store = try open(value)
         do {
-            try (store as? SQLiteStore)?.takeWriterLock()
+            try (store as? StateStore)?.takeWriterLock()
         } catch {
             FileOutput.standardError().writeLine(error.description)
             throw ExitCode(1)

@@ -119,17 +119,17 @@ struct LogCommand: ParsableCommand {
 
 /// The state file to read and the group to look at, shared by `stats` and `log`.
 struct StateFileOptions: ParsableArguments {
-    @Option(help: "The state file written by groupbot run.")
+    @Option(help: "The state written by groupbot run: a file, or a postgres:// address.")
     var state: String = "groupbot.sqlite"
 
     @Option(help: "Only this group.")
     var group: String?
 
     /// Opens the state file, which must exist (reading never creates one).
-    func openStore() throws -> SQLiteStore {
-        guard FileManager.default.fileExists(atPath: state) else {
+    func openStore() throws -> StateStore {
+        guard StateLocation.isDatabase(state) || FileManager.default.fileExists(atPath: state) else {
             throw ValidationError("no state file at \(state)")
         }
-        return try SQLiteStore(path: state)
+        return try StateStore.open(state)
     }
 }

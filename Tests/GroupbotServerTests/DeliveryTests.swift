@@ -113,7 +113,7 @@ actor FakeReceiver {
         ])
         try await receiver.application().test(.live) { client in
             let path = ServerFixture.temporaryPath()
-            let ledger = try SQLiteStore(path: path).deliveries
+            let ledger = try StateStore(path: path).deliveries
             let channel = CallbackChannel(url: "http://127.0.0.1:\(client.port!)/hooks", secret: nil)
             var second = Self.action
             second.id = "a-2"
@@ -132,7 +132,7 @@ actor FakeReceiver {
             #expect(try ledger.deadLetters().map(\.id) == ["a-1", "a-2"])
             #expect(try ledger.deadLetters().map(\.attempts) == [1, 2])
             // `groupbot deliveries retry` revives them, also from a new process on the same file.
-            let reopened = try SQLiteStore(path: path).deliveries
+            let reopened = try StateStore(path: path).deliveries
             #expect(try reopened.revive(ids: ["a-2"], at: Instant(milliseconds: 0)) == 1)
             #expect(try reopened.counts() == (1, 1))
             await worker.sendDue()  // the script is used up: 200
@@ -144,12 +144,12 @@ actor FakeReceiver {
     @Test func pendingDeliveriesSurviveARestart() throws {
         let path = ServerFixture.temporaryPath()
         do {
-            let ledger = try SQLiteStore(path: path).deliveries
+            let ledger = try StateStore(path: path).deliveries
             let channel = CallbackChannel(url: "http://127.0.0.1:9/hooks", secret: nil)
             try ledger.enqueue(channel.deliveries(for: [Self.action], at: Instant(milliseconds: 5)))
             try ledger.enqueue(channel.deliveries(for: [Self.action], at: Instant(milliseconds: 6)))  // same id: kept once
         }
-        let reopened = try SQLiteStore(path: path).deliveries
+        let reopened = try StateStore(path: path).deliveries
         let pending = try reopened.due(at: Instant(milliseconds: 10), target: nil, limit: 10)
         #expect(pending.map(\.id) == ["a-1"])
         #expect(pending.first?.created == Instant(milliseconds: 5))

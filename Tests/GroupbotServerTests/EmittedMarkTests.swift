@@ -25,7 +25,7 @@ import Testing
 
     func host(_ path: String) throws -> EngineHost {
         let clock = clock
-        return EngineHost(book: try ServerFixture.book(), store: try SQLiteStore(path: path), reloadFrom: nil,
+        return EngineHost(book: try ServerFixture.book(), store: try StateStore(path: path), reloadFrom: nil,
                           logger: ServerFixture.logger, settleDelay: .seconds(2), now: { clock.now() })
     }
 

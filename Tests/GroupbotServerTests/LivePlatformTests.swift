@@ -186,7 +186,7 @@ actor ScriptedOneBot {
             #expect(sent.last?.body == #"{"group_id":7770001,"message":"[CQ:at,qq=2001] 广告请留到周五晚上的广告时段"}"#)
             await dependencies.host.close()
         }
-        let audit = try SQLiteStore(path: state).auditLog(group: nil, user: nil, rule: "dm_fallback")
+        let audit = try StateStore(path: state).auditLog(group: nil, user: nil, rule: "dm_fallback")
         #expect(audit.map(\.action.kind) == [.send])
         #expect(audit.first?.action.mention == "2001")
         #expect(audit.first?.action.cause.hasSuffix(":ad-guide:1") == true)

@@ -44,7 +44,7 @@ import Testing
         let path = try Self.copyOfTheFixture()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let resumed = CollectingSink()
-        let pipeline = EventPipeline(book: book, clock: .events, sink: resumed, store: try SQLiteStore(path: path),
+        let pipeline = EventPipeline(book: book, clock: .events, sink: resumed, store: try StateStore(path: path),
                                      report: { Issue.record("\($0)") })
         #expect(try pipeline.recover() == 0)
         for event in events.dropFirst(80) { pipeline.handle(event) }

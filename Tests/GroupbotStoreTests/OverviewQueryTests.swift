@@ -1,25 +1,22 @@
 import Foundation
-import GRDB
 @testable import GroupbotStore
 import Testing
 
-/// The console overview's figures, added up by SQLite from the daily figures and the group registry.
+/// The console overview's figures, added up by the database from the daily figures and the group registry.
 @Suite struct OverviewQueryTests {
-    @Test func typesDaysBusiestAndQuietGroupsAreAddedUp() throws {
-        let path = NSTemporaryDirectory() + "overview-\(UUID().uuidString).sqlite"
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
-        let store = try SQLiteStore(path: path)
-        try store.pool.write { db in
+    @Test(arguments: StoreBackend.all) func typesDaysBusiestAndQuietGroupsAreAddedUp(backend: StoreBackend) throws {
+        let store = try StateStore.open(try backend.newLocation())
+        try store.database.write { db in
             for (group, type, members) in [("g1", "general", 200), ("g2", "general", 50), ("g3", "vip", 30)] {
-                try db.execute(sql: "INSERT INTO groups (group_id, type, first_seen_ms, members) VALUES (?, ?, 0, ?)",
-                               arguments: [group, type, members])
+                try db.execute("INSERT INTO groups (group_id, type, first_seen_ms, members) VALUES (?, ?, 0, ?)",
+                               [.text(group), .text(type), .int(members)])
             }
             // g1 busy all week, g2 two messages in the week (and many before it), g3 silent.
             for (group, day, messages, deleted, replies) in [("g1", "2026-12-07", 6, 1, 2), ("g1", "2026-12-05", 3, 0, 1),
                                                              ("g2", "2026-12-06", 2, 0, 0), ("g2", "2026-11-20", 40, 2, 5)] {
-                try db.execute(sql: """
+                try db.execute("""
                     INSERT INTO daily_stats (group_id, day, messages, deleted, replies, joins) VALUES (?, ?, ?, ?, ?, 1)
-                    """, arguments: [group, day, messages, deleted, replies])
+                    """, [.text(group), .text(day), .int(messages), .int(deleted), .int(replies)])
             }
         }
         let reader = store.reader

@@ -6,6 +6,7 @@ import GroupbotRuntime
 @testable import GroupbotStore
 import Testing
 
+/// The store's behaviour, on a SQLite file and (when a server is at hand) on PostgreSQL.
 @Suite struct SQLiteStoreTests {
     func temporaryPath() -> String {
         NSTemporaryDirectory() + "groupbot-store-\(UUID().uuidString).sqlite"
@@ -31,23 +32,23 @@ import Testing
                      group: group, groupName: "鱼油粉丝群", user: "u1", nick: "小美", text: text, memberCount: type == .join ? 120 : nil)
     }
 
-    func pipeline(_ store: SQLiteStore, sink: CollectingSink) throws -> EventPipeline {
+    func pipeline(_ store: StateStore, sink: CollectingSink) throws -> EventPipeline {
         let book = try RuleBookLoader.load(files: [("rules/general.yaml", Self.rules)])
         return EventPipeline(book: book, clock: .events, sink: sink, store: store, report: { Issue.record("\($0)") })
     }
 
-    @Test func stateSurvivesARestartAndRepeatedEventsActOnce() throws {
-        let path = temporaryPath()
+    @Test(arguments: StoreBackend.all) func stateSurvivesARestartAndRepeatedEventsActOnce(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
         do {
             let sink = CollectingSink()
-            let first = try pipeline(try SQLiteStore(path: path), sink: sink)
+            let first = try pipeline(try StateStore.open(path), sink: sink)
             first.handle(event("m1", "加微信", at: 0))
             first.handle(event("m2", "稍后联系", at: 1))
             first.flush()  // committed, emitted; no snapshot: the restart must replay the journal
             #expect(sink.actions.map(\.kind) == [.dm])
         }
         let sink = CollectingSink()
-        let second = try pipeline(try SQLiteStore(path: path), sink: sink)
+        let second = try pipeline(try StateStore.open(path), sink: sink)
         #expect(try second.recover() == 2)
         second.handle(event("m1", "加微信", at: 0))          // delivered again: ignored
         second.handle(event("m3", "加微信", at: 20))         // the strike survived: second step
@@ -56,10 +57,10 @@ import Testing
         #expect(sink.actions.map(\.id) == ["m2:later:0", "m3:ad:0", "m3:ad:1", "m3:ad:2"])
     }
 
-    @Test func snapshotsWrittenInTheBackgroundCoverExactlyWhatWasCommitted() throws {
-        let path = temporaryPath()
+    @Test(arguments: StoreBackend.all) func snapshotsWrittenInTheBackgroundCoverExactlyWhatWasCommitted(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try StateStore.open(path)
             store.snapshotInBackground()
             let sink = CollectingSink()
             let first = try pipeline(store, sink: sink)
@@ -71,15 +72,15 @@ import Testing
             try store.waitForSnapshots()
         }
         let sink = CollectingSink()
-        let second = try pipeline(try SQLiteStore(path: path), sink: sink)
+        let second = try pipeline(try StateStore.open(path), sink: sink)
         #expect(try second.recover() == 1)                 // only m2 is run again
         second.handle(event("m3", "加微信", at: 20))         // the strike from the snapshot: second step
         second.finish()
         #expect(sink.actions.map(\.id) == ["m2:later:0", "m3:ad:0", "m3:ad:1", "m3:ad:2"])
     }
 
-    @Test func theRepeatedConditionRemembersAcrossASnapshotAndARestart() throws {
-        let path = temporaryPath()
+    @Test(arguments: StoreBackend.all) func theRepeatedConditionRemembersAcrossASnapshotAndARestart(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
         let rules = """
             rules:
               - id: again
@@ -89,13 +90,13 @@ import Testing
             """
         let book = try RuleBookLoader.load(files: [("rules/general.yaml", rules)])
         do {
-            let first = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: try SQLiteStore(path: path),
+            let first = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: try StateStore.open(path),
                                       report: { Issue.record("\($0)") })
             first.handle(event("m1", "同一句话说两遍", at: 0))
             first.finish()  // a snapshot: the texts go in its own column, as bytes
         }
         let sink = CollectingSink()
-        let second = EventPipeline(book: book, clock: .events, sink: sink, store: try SQLiteStore(path: path),
+        let second = EventPipeline(book: book, clock: .events, sink: sink, store: try StateStore.open(path),
                                    report: { Issue.record("\($0)") })
         #expect(try second.recover() == 0)
         second.handle(event("m2", "同一句话说两遍", at: 5))
@@ -103,21 +104,21 @@ import Testing
         #expect(sink.actions.map(\.kind) == [.delete, .notify])  // the recall and its admin notice
     }
 
-    @Test func unemittedActionsAreEmittedAfterACrash() throws {
-        let path = temporaryPath()
+    @Test(arguments: StoreBackend.all) func unemittedActionsAreEmittedAfterACrash(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
         do {
-            let store = try SQLiteStore(path: path)
+            let store = try StateStore.open(path)
             let action = Action(id: "x:r:0", group: "g1", body: .send(text: "hi"), rule: "r", cause: "x",
                                 due: Instant(seconds: 1), utcOffsetSeconds: 0)
             try store.commit([JournalEntry(event: event("x", "hi", at: 0), time: Instant(seconds: 1), actions: [action])])
             // The process dies here, before emitting.
         }
         let sink = CollectingSink()
-        let restarted = try pipeline(try SQLiteStore(path: path), sink: sink)
+        let restarted = try pipeline(try StateStore.open(path), sink: sink)
         try restarted.recover()
         #expect(sink.actions.map(\.id) == ["x:r:0"])
         let again = CollectingSink()
-        try pipeline(try SQLiteStore(path: path), sink: again).recover()
+        try pipeline(try StateStore.open(path), sink: again).recover()
         #expect(again.actions.isEmpty)
     }
 
@@ -131,10 +132,10 @@ import Testing
                 try db.execute(sql: "INSERT INTO processed (hashes) VALUES (?)", arguments: [hash])
             }
         }
-        let store = try SQLiteStore(path: path)
+        let store = try StateStore(path: path)
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
-        let applied = try store.pool.read { try StoreMigrations.migrator.appliedIdentifiers($0) }
+        let applied = try #require(store.pool).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
         #expect(applied.count == 10)
         #expect(applied.contains("v9-delivery-pacing") && applied.contains("v10-console-figures"))
         #expect(applied.contains("v6-deliveries"))
@@ -153,7 +154,7 @@ import Testing
                 }
             }
         }
-        let store = try SQLiteStore(path: path)
+        let store = try StateStore(path: path)
         #expect(try store.dailyFigures().map(\.active) == [2])
         // The same members posting again that day are not counted twice; a new one is.
         let run = try pipeline(store, sink: CollectingSink())
@@ -166,10 +167,10 @@ import Testing
         #expect(try store.dailyFigures().map(\.active) == [3])
     }
 
-    @Test func activeMembersAddUpAcrossSnapshotsWithoutCountingAnyoneTwice() throws {
-        let path = temporaryPath()
+    @Test(arguments: StoreBackend.all) func activeMembersAddUpAcrossSnapshotsWithoutCountingAnyoneTwice(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
         for (round, users) in [["u1", "u2"], ["u2", "u3", "u4"]].enumerated() {
-            let run = try pipeline(try SQLiteStore(path: path), sink: CollectingSink())
+            let run = try pipeline(try StateStore.open(path), sink: CollectingSink())
             try run.recover()
             for (index, user) in users.enumerated() {
                 var message = event("r\(round)-\(index)", "你好", at: round * 10 + index)
@@ -178,7 +179,7 @@ import Testing
             }
             run.finish()
         }
-        let day = try #require(try SQLiteStore(path: path).dailyFigures().first)
+        let day = try #require(try StateStore.open(path).dailyFigures().first)
         #expect(day.active == 4 && day.messages == 5)
     }
 
@@ -193,11 +194,11 @@ import Testing
             """)])
     }
 
-    @Test func aSnapshotWhenTheRulesChangeKeepsTheOldRulesWorkOutOfARecovery() throws {
-        let path = temporaryPath()
+    @Test(arguments: StoreBackend.all) func aSnapshotWhenTheRulesChangeKeepsTheOldRulesWorkOutOfARecovery(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
         do {
             let sink = CollectingSink()
-            let first = try pipeline(try SQLiteStore(path: path), sink: sink)
+            let first = try pipeline(try StateStore.open(path), sink: sink)
             first.handle(event("m1", "加微信", at: 0))  // a strike under the old rules
             first.handle(event("m2", "稍后联系", at: 1))
             // What `run` and `serve` do after a reload: new rules, then a snapshot.
@@ -209,7 +210,7 @@ import Testing
         }
         let sink = CollectingSink()
         let second = EventPipeline(book: try Self.withoutTheAdRule(),
-                                   clock: .events, sink: sink, store: try SQLiteStore(path: path), report: { Issue.record("\($0)") })
+                                   clock: .events, sink: sink, store: try StateStore.open(path), report: { Issue.record("\($0)") })
         // Only m3 runs again, and under the rules it first ran with; m1 and m2 are in the snapshot,
         // m2's delayed reply still pending there.
         #expect(try second.recover() == 1)
@@ -219,7 +220,7 @@ import Testing
     }
 
     @Test func commitsSyncTheFileOnlyWhenAsked() throws {
-        let store = try SQLiteStore(path: temporaryPath())
+        let store = try StateStore(path: temporaryPath())
         #expect(!store.syncsEveryCommit)  // NORMAL: WAL keeps the file whole; syncs at checkpoints
         try store.syncEveryCommit()
         #expect(store.syncsEveryCommit)
@@ -231,7 +232,7 @@ import Testing
 
     @Test func finishingCheckpointsEmptiesTheWriteAheadLog() throws {
         let path = temporaryPath()
-        let store = try SQLiteStore(path: path)
+        let store = try StateStore(path: path)
         try store.checkpointInBackground(intervalMilliseconds: 60_000)  // no tick during the test
         let sink = CollectingSink()
         let run = try pipeline(store, sink: sink)
@@ -242,7 +243,7 @@ import Testing
         try store.finishCheckpoints()
         #expect(try logSize() == 0)
         #expect(sink.actions.count > 400)  // the delayed replies due before the last event
-        #expect(try SQLiteStore(path: path).auditLog().count == sink.actions.count)
+        #expect(try StateStore(path: path).auditLog().count == sink.actions.count)
     }
 
     /// Under a writer that never pauses, the background checkpoints never copy the last
@@ -251,7 +252,7 @@ import Testing
         /// The log file's growth while a second large batch is committed.
         func growth(requestingRestart: Bool) throws -> Int {
             let path = temporaryPath()
-            let store = try SQLiteStore(path: path)
+            let store = try StateStore(path: path)
             try store.checkpointInBackground(intervalMilliseconds: 60_000)  // no tick: as if always behind
             let run = try pipeline(store, sink: CollectingSink())
             func batch(_ name: String, _ count: Int) {
@@ -270,15 +271,15 @@ import Testing
         #expect(try growth(requestingRestart: true) == 0)
     }
 
-    @Test func aQuietInputStillGetsItsTimedSnapshot() throws {
-        let path = temporaryPath()
-        let store = try SQLiteStore(path: path)
+    @Test(arguments: StoreBackend.all) func aQuietInputStillGetsItsTimedSnapshot(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
+        let store = try StateStore.open(path)
         store.snapshotSeconds = 0.2
         let run = try pipeline(store, sink: CollectingSink())
         run.commitInBackground()
         run.handle(event("q1", "你好", at: 0))
         run.flush()  // committed; too soon for the time-based snapshot
-        func snapshots() throws -> Int { try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM snapshots") ?? 0 } }
+        func snapshots() throws -> Int64 { try store.database.read { db in try db.int("SELECT COUNT(*) FROM snapshots") ?? 0 } }
         #expect(try snapshots() == 0)
         Thread.sleep(forTimeInterval: 0.3)  // the input stays quiet; the run loop calls idle
         run.idle()  // asks the store
@@ -289,7 +290,7 @@ import Testing
         #expect(try store.dailyFigures().first?.messages == 1)
     }
 
-    @Test func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight() throws {
+    @Test(arguments: StoreBackend.all) func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight(backend: StoreBackend) throws {
         // 2,500 events: batches of 1,000 go to the writer while the engine goes on.
         func events() -> [Event] {
             (0..<2_500).map { index in
@@ -304,9 +305,9 @@ import Testing
         for event in events() { inMemory.handle(event) }
         inMemory.finish()
 
-        let path = temporaryPath()
+        let path = try backend.newLocation()
         let sink = CollectingSink()
-        let background = try pipeline(try SQLiteStore(path: path), sink: sink)
+        let background = try pipeline(try StateStore.open(path), sink: sink)
         background.commitInBackground()
         let all = events()
         for (index, event) in all.enumerated() {
@@ -321,13 +322,13 @@ import Testing
         #expect(background.summary.duplicates == 400)
         #expect(background.summary.actions == expected.actions.count)
         #expect(sink.actions.map(\.id) == expected.actions.map(\.id))
-        let log = try SQLiteStore(path: path).auditLog()
+        let log = try StateStore.open(path).auditLog()
         #expect(log.count == expected.actions.count && log.allSatisfy(\.emitted))
     }
 
-    @Test func dailyFiguresAndTheAuditLog() throws {
-        let path = temporaryPath()
-        let store = try SQLiteStore(path: path)
+    @Test(arguments: StoreBackend.all) func dailyFiguresAndTheAuditLog(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
+        let store = try StateStore.open(path)
         let sink = CollectingSink()
         let run = try pipeline(store, sink: sink)
         run.handle(event("j1", "", at: 0, type: .join))
@@ -349,8 +350,8 @@ import Testing
     }
 
     /// A day without a join or leave has no count from the platform: it keeps the last one.
-    @Test func everyGroupDayHasTheMemberCountLastReported() throws {
-        let store = try SQLiteStore(path: temporaryPath())
+    @Test(arguments: StoreBackend.all) func everyGroupDayHasTheMemberCountLastReported(backend: StoreBackend) throws {
+        let store = try StateStore.open(try backend.newLocation())
         let run = try pipeline(store, sink: CollectingSink())
         run.handle(event("j1", "", at: 0, type: .join))               // day 1: 120 members
         run.handle(event("m1", "你好", at: 24 * 60))                   // day 2: messages only
@@ -363,8 +364,8 @@ import Testing
 
     /// A day before the group's first report takes that first count (the week's first days of
     /// a group whose first join comes later); with no report at all, nothing is made up.
-    @Test func daysBeforeTheFirstReportTakeTheFirstCount() throws {
-        let store = try SQLiteStore(path: temporaryPath())
+    @Test(arguments: StoreBackend.all) func daysBeforeTheFirstReportTakeTheFirstCount(backend: StoreBackend) throws {
+        let store = try StateStore.open(try backend.newLocation())
         let run = try pipeline(store, sink: CollectingSink())
         run.handle(event("m2", "你好", at: 0, group: "g2"))             // a group never counted
         run.handle(event("m1", "你好", at: 1))                          // day 1: messages only
@@ -378,9 +379,9 @@ import Testing
     /// The file stays bounded: with each snapshot, actions handed on longer ago than the
     /// retention (in the engine's time) leave the audit log, and processed ids past what
     /// de-duplication remembers go; what is recent stays.
-    @Test func retentionPrunesTheAuditLogAndTheProcessedIDs() throws {
-        let path = temporaryPath()
-        let store = try SQLiteStore(path: path)
+    @Test(arguments: StoreBackend.all) func retentionPrunesTheAuditLogAndTheProcessedIDs(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
+        let store = try StateStore.open(path)
         store.retention = Retention(auditDays: 2, processedIDs: 2)
         let run = try pipeline(store, sink: CollectingSink())
         run.handle(event("old1", "加微信", at: 0))
@@ -394,17 +395,17 @@ import Testing
         let causes = Set(try store.auditLog().map(\.action.cause))
         #expect(causes == ["new1"])
         #expect(try store.auditKeptFrom() != nil)
-        let processedRows = try store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM processed") ?? 0 }
+        let processedRows = try store.database.read { db in try db.int("SELECT COUNT(*) FROM processed") ?? 0 }
         #expect(processedRows == 2)
         // The daily figures are kept apart and keep every day.
         #expect(try store.dailyFigures().map(\.day) == ["2026-11-20", "2026-11-25"])
-        let reopened = try SQLiteStore(path: path)
+        let reopened = try StateStore.open(path)
         #expect(try reopened.contains(eventID: "new2"))
         #expect(try !reopened.contains(eventID: "old1"))
     }
 
-    @Test func dailyFiguresCountDaysInTheGroupTypesTimeZone() throws {
-        let store = try SQLiteStore(path: temporaryPath())
+    @Test(arguments: StoreBackend.all) func dailyFiguresCountDaysInTheGroupTypesTimeZone(backend: StoreBackend) throws {
+        let store = try StateStore.open(try backend.newLocation())
         let book = try RuleBookLoader.load(files: [("rules/general.yaml", "timezone: Asia/Shanghai\n" + Self.rules)])
         let run = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store,
                                 report: { Issue.record("\($0)") })
@@ -418,8 +419,8 @@ import Testing
         #expect(figures.first?.messages == 1 && figures.first?.guided == 1)
     }
 
-    @Test func pardonedStrikesCountAsTheRulesFalsePositives() throws {
-        let store = try SQLiteStore(path: temporaryPath())
+    @Test(arguments: StoreBackend.all) func pardonedStrikesCountAsTheRulesFalsePositives(backend: StoreBackend) throws {
+        let store = try StateStore.open(try backend.newLocation())
         let run = try pipeline(store, sink: CollectingSink())
         run.handle(event("m1", "加微信", at: 0))
         run.handle(event("m2", "加微信", at: 1))
@@ -437,11 +438,11 @@ import Testing
 
 /// One process acts on a state file: a second `run` or `serve` on it stops with a reason.
 @Suite struct WriterLockTests {
-    @Test func aSecondWriterIsRefusedUntilTheFirstLetsGo() throws {
+    @Test(arguments: StoreBackend.all) func aSecondWriterIsRefusedUntilTheFirstLetsGo(backend: StoreBackend) throws {
         let path = NSTemporaryDirectory() + "groupbot-lock-\(UUID().uuidString).sqlite"
-        var first: SQLiteStore? = try SQLiteStore(path: path)
+        var first: StateStore? = try StateStore.open(path)
         try first?.takeWriterLock()
-        let second = try SQLiteStore(path: path)
+        let second = try StateStore.open(path)
         #expect {
             try second.takeWriterLock()
         } throws: { error in
@@ -451,6 +452,29 @@ import Testing
         #expect(try second.dailyFigures().isEmpty)
         first = nil  // the process that held it ended
         try second.takeWriterLock()
+        _ = first
+    }
+
+    @Test(.enabled(if: StoreBackend.postgresServer != nil, "needs GROUPBOT_TEST_POSTGRES (make test starts a server under CI)"))
+    func aSecondWriterOnOneDatabaseIsRefusedUntilTheFirstLetsGo() throws {
+        let url = try StoreBackend.newDatabase(on: try #require(StoreBackend.postgresServer))
+        var first: StateStore? = try StateStore.open(url)
+        try first?.takeWriterLock()
+        let second = try StateStore.open(url)
+        #expect {
+            try second.takeWriterLock()
+        } throws: { error in
+            "\(error)".contains("another groupbot (run or serve) is using it")
+        }
+        #expect(try second.dailyFigures().isEmpty)  // a reader needs no lock
+        first = nil  // its connection closes: PostgreSQL releases the lock
+        // The server notices the closed connection a moment later.
+        var taken = false
+        for _ in 0..<50 where !taken {
+            taken = (try? second.takeWriterLock()) != nil
+            if !taken { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(taken)
         _ = first
     }
 }

@@ -4,17 +4,23 @@ import GroupbotCore
 import GroupbotRuntime
 import Synchronization
 
-/// The default durable store: one SQLite file in WAL mode.
+/// The durable store: a SQLite file in WAL mode (the embedded default), or a PostgreSQL
+/// database (`postgres://…`, for deployments that keep their state on a server).
 ///
-/// Tables (see ``StoreMigrations``): `journal` (processed events and timer
-/// firings since the last snapshot), `processed` (every event id ever
-/// processed, for de-duplication), `outbox` (every action, with whether it was
-/// emitted — also the audit log), `snapshots`, and the daily statistics.
-/// Writes are batched: one transaction per batch, and no fsync per event
-/// (`synchronous = NORMAL`), which WAL makes crash-safe for the database
-/// itself; the last batch before a power cut may be lost, never half-written.
-package final class SQLiteStore: EngineStore, SnapshotPolicy {
-    let pool: DatabasePool
+/// Tables (see ``StoreMigrations`` and ``PostgresMigrations``): `journal` (processed events and
+/// timer firings since the last snapshot), `processed` (the ids of processed events, for
+/// de-duplication), `outbox` (every action, with whether it was emitted — also the audit log),
+/// `snapshots`, the daily statistics and the deliveries. Both databases run the same
+/// statements (``SQLDatabase``); what differs is how they are opened, and SQLite's file-only
+/// cares (checkpoints, `synchronous`, a lock file).
+/// Writes are batched: one transaction per batch. On SQLite there is no fsync per event
+/// (`synchronous = NORMAL`), which WAL makes crash-safe for the database itself; the last
+/// batch before a power cut may be lost, never half-written.
+package final class StateStore: EngineStore, SnapshotPolicy {
+    let database: any SQLDatabase
+    /// The SQLite pool of a state file (nil on PostgreSQL): checkpoints and sync settings.
+    let pool: DatabasePool?
+    /// The file's path or the database's address (without its password), for messages.
     let path: String
     /// Hashes of the ids of recently processed events (the most recent half of
     /// ``processedMemory`` are loaded at start), so checking for a repeated event costs no
@@ -49,16 +55,28 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
     package var retention = Retention()
     /// The outbox's last row: ``committedMark``. Read by `serve`'s actor, written by commits.
     private let outboxSeq = Mutex<Int64>(0)
-    /// Held while this store acts on the file (``takeWriterLock()``).
-    private var writerLock: WriterLock?
+    /// Held while this store acts on the state (``takeWriterLock()``).
+    private var writerLock: (any Sendable)?
 
-    /// Makes this the one process acting on the file (`run`, `serve`); a second one throws.
+    /// Makes this the one process acting on the state (`run`, `serve`); a second one throws.
+    /// A state file is locked with a lock file; a PostgreSQL state with a session advisory lock.
     package func takeWriterLock() throws(StoreError) {
-        if writerLock == nil { writerLock = try WriterLock(statePath: path) }
+        guard writerLock == nil else { return }
+        if let postgres = database as? PostgreSQLDatabase {
+            writerLock = try PostgresWriterLock(postgres)
+        } else {
+            writerLock = try WriterLock(statePath: path)
+        }
     }
 
-    /// Opens (creating and migrating when needed) the store at `path`.
-    package init(path: String) throws(StoreError) {
+    /// Opens the state named by `location`: a `postgres://` address, or a SQLite file's path.
+    package static func open(_ location: String) throws(StoreError) -> StateStore {
+        PostgresAddress.names(location) ? try StateStore(postgres: location) : try StateStore(path: location)
+    }
+
+    /// Opens (creating and migrating when needed) the SQLite state file at `path`.
+    package convenience init(path: String) throws(StoreError) {
+        let pool: DatabasePool
         do {
             var configuration = Configuration()
             // Another connection may hold the write lock for a while: `deliveries retry`, or a
@@ -71,16 +89,38 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
             }
             pool = try DatabasePool(path: path, configuration: configuration)
             try StoreMigrations.migrator.migrate(pool)
-            self.path = path
-            let batches = try pool.read { db in try Data.fetchAll(db, sql: "SELECT hashes FROM processed ORDER BY seq DESC") }
+        } catch {
+            throw StoreError(path: path, reason: "\(error)")
+        }
+        try self.init(database: SQLiteDatabase(pool: pool, location: path), pool: pool)
+    }
+
+    /// Opens (creating the tables when needed) the PostgreSQL state at `url`.
+    package convenience init(postgres url: String) throws(StoreError) {
+        let database = try PostgreSQLDatabase(url: url)
+        do {
+            try PostgresMigrations.migrate(database)
+        } catch {
+            throw StoreError(path: database.location, reason: "migrating: \(error)")
+        }
+        try self.init(database: database, pool: nil)
+    }
+
+    private init(database: any SQLDatabase, pool: DatabasePool?) throws(StoreError) {
+        self.database = database
+        self.pool = pool
+        path = database.location
+        do {
+            let (batches, journal, outbox) = try database.read { db in
+                (try db.rows("SELECT hashes FROM processed ORDER BY seq DESC").compactMap { $0.blob("hashes") },
+                 // Journal rows go with each snapshot; the snapshot keeps the last row it covers.
+                 try db.int("SELECT MAX(seq) FROM (SELECT MAX(seq) AS seq FROM journal UNION ALL SELECT MAX(journal_seq) FROM snapshots) AS s") ?? 0,
+                 try db.int("SELECT COALESCE(MAX(seq), 0) FROM outbox") ?? 0)
+            }
             processed = Mutex(RecentIDSet(capacity: Self.processedMemory,
                                           loaded: Self.hashes(in: batches, limit: Self.processedMemory / 2)))
-            // The AUTOINCREMENT counter survives the journal rows being deleted.
-            journalSeq = try pool.read { db in
-                try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'journal'") ?? 0
-            }
-            let lastOutbox = try pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM outbox") ?? 0 }
-            outboxSeq.withLock { $0 = lastOutbox }
+            journalSeq = journal
+            outboxSeq.withLock { $0 = outbox }
         } catch {
             throw StoreError(path: path, reason: "\(error)")
         }
@@ -88,9 +128,10 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     /// Syncs the file at every commit from now on (`synchronous = FULL`): a power cut then loses
     /// no committed batch, at the price of a sync per commit (one per batch, not per event).
+    /// PostgreSQL syncs every commit already (its `synchronous_commit`).
     package func syncEveryCommit() throws(StoreError) {
         do {
-            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try pool?.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         } catch {
             throw StoreError(path: path, reason: "synchronous commits: \(error)")
         }
@@ -98,29 +139,30 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
 
     /// Whether commits sync the file (see ``syncEveryCommit()``).
     package var syncsEveryCommit: Bool {
-        (try? pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }) == 2
+        guard let pool else { return true }
+        return (try? pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }) == 2
     }
 
     package func recover() throws -> Recovery? {
-        try pool.read { db -> Recovery? in
-            let snapshotRow = try Row.fetchOne(db, sql: "SELECT journal_seq, version, data, texts FROM snapshots ORDER BY journal_seq DESC LIMIT 1")
+        try database.read { db -> Recovery? in
+            let snapshotRow = try db.rows("SELECT journal_seq, version, data, texts FROM snapshots ORDER BY journal_seq DESC LIMIT 1").first
             var snapshot: EngineSnapshot?
             var after: Int64 = 0
             if let snapshotRow {
-                let version: Int = snapshotRow["version"]
+                let version = snapshotRow.int("version")
                 guard version <= EngineSnapshot.currentVersion else {
                     throw StoreError(path: path, reason: "the state was written by a newer groupbot (snapshot version \(version))")
                 }
-                var decoded = try decoder.decode(EngineSnapshot.self, from: snapshotRow["data"] as Data)
-                if let texts = snapshotRow["texts"] as Data? { try decoded.putRecentTexts([UInt8](texts)) }
+                var decoded = try decoder.decode(EngineSnapshot.self, from: snapshotRow.blob("data") ?? Data())
+                if let texts = snapshotRow.blob("texts") { try decoded.putRecentTexts([UInt8](texts)) }
                 snapshot = decoded
-                after = snapshotRow["journal_seq"]
+                after = snapshotRow.int64("journal_seq")
             }
-            let tail = try Row.fetchAll(db, sql: "SELECT entries FROM journal WHERE seq > ? ORDER BY seq", arguments: [after])
-                .flatMap { try BatchCoding.unpack($0["entries"] as Data).map(BatchCoding.decodeEntry) }
-            let unemitted = try Row.fetchAll(db, sql: """
+            let tail = try db.rows("SELECT entries FROM journal WHERE seq > ? ORDER BY seq", [.int(after)])
+                .flatMap { try BatchCoding.unpack($0.blob("entries") ?? Data()).map(BatchCoding.decodeEntry) }
+            let unemitted = try db.rows("""
                 SELECT actions FROM outbox WHERE seq > (SELECT value FROM meta WHERE key = 'emitted_seq') ORDER BY seq
-                """).flatMap { try BatchCoding.unpack($0["actions"] as Data).map(RecordCoding.decodeAction) }
+                """).flatMap { try BatchCoding.unpack($0.blob("actions") ?? Data()).map(RecordCoding.decodeAction) }
             if snapshot == nil && tail.isEmpty && unemitted.isEmpty { return nil }
             return Recovery(snapshot: snapshot, tail: tail, unemitted: unemitted)
         }
@@ -142,19 +184,14 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
             for action in entry.actions { outbox.append(action: action) }
         }
         recount(entries)
-        try pool.write { db in
-            // Cached statements: parsing the SQL again for every commit shows up in a busy server.
-            try db.cachedStatement(sql: "INSERT INTO journal (entries) VALUES (?)").execute(arguments: [journal.data])
-            journalSeq = db.lastInsertedRowID
-            if !ids.isEmpty {
-                try db.cachedStatement(sql: "INSERT INTO processed (hashes) VALUES (?)").execute(arguments: [HashBlob.encode(ids)])
-            }
-            if !outbox.isEmpty {
-                try db.cachedStatement(sql: "INSERT INTO outbox (actions) VALUES (?)").execute(arguments: [outbox.data])
-                let seq = db.lastInsertedRowID
-                outboxSeq.withLock { $0 = seq }
-            }
+        let (journalRow, outboxRow) = try database.write { db -> (Int64, Int64?) in
+            let journalRow = try db.int("INSERT INTO journal (entries) VALUES (?) RETURNING seq", [.blob(journal.data)]) ?? 0
+            if !ids.isEmpty { try db.execute("INSERT INTO processed (hashes) VALUES (?)", [.blob(HashBlob.encode(ids))]) }
+            guard !outbox.isEmpty else { return (journalRow, nil) }
+            return (journalRow, try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.data)]))
         }
+        journalSeq = journalRow
+        if let outboxRow { outboxSeq.withLock { $0 = outboxRow } }
         processed.withLock { set in for id in ids { set.insert(id) } }
         entriesSinceSnapshot += entries.count
         if checkpointer?.takeRestartRequest() == true {
@@ -162,22 +199,21 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
             // from here, between two transactions, the log starts over (see WALCheckpointer).
             // The batch is committed already: a failure here must not report it as lost, and the
             // next tick asks again.
-            try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
+            try? pool?.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
         }
     }
 
     package func markEmitted() throws {
-        try pool.write { db in
-            try db.cachedStatement(sql: "UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
-                .execute()
+        try database.write { db in
+            try db.execute("UPDATE meta SET value = (SELECT COALESCE(MAX(seq), 0) FROM outbox) WHERE key = 'emitted_seq'")
         }
     }
 
     package var committedMark: Int64 { outboxSeq.withLock { $0 } }
 
     package func markEmitted(through mark: Int64) throws {
-        try pool.write { db in
-            try db.cachedStatement(sql: "UPDATE meta SET value = MAX(value, ?) WHERE key = 'emitted_seq'").execute(arguments: [mark])
+        try database.write { db in
+            try db.execute("UPDATE meta SET value = ? WHERE key = 'emitted_seq' AND value < ?", [.int(mark), .int(mark)])
         }
     }
 
@@ -208,17 +244,17 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
         pendingStats = DailyStats()
         pendingRegistry = GroupRegistry()
         guard let background = snapshotQueue else {
-            try Self.write(captured, to: pool)
-            try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: nil)
-            try captured.retention.prune(pool, now: captured.newestWork)
+            try Self.write(captured, to: database)
+            try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: nil)
+            try captured.retention.prune(database, now: captured.newestWork)
             return
         }
-        background.async { [pool, path, backgroundFailure] in
+        background.async { [database, path, backgroundFailure] in
             do {
-                try Self.write(captured, to: pool)
+                try Self.write(captured, to: database)
                 // In short transactions, so the commits waiting for the writer slip in between.
-                try Self.pruneJournal(upTo: captured.journalSeq, in: pool, rowsPerTransaction: 32)
-                try captured.retention.prune(pool, now: captured.newestWork)
+                try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: 32)
+                try captured.retention.prune(database, now: captured.newestWork)
             } catch {
                 backgroundFailure.set(StoreError(path: path, reason: "snapshot: \(error)"))
             }
@@ -226,33 +262,34 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 
     /// Encodes and writes a snapshot with the figures counted up to it.
-    private static func write(_ captured: CapturedSnapshot, to pool: DatabasePool) throws {
+    private static func write(_ captured: CapturedSnapshot, to database: any SQLDatabase) throws {
         var snapshot = captured.snapshot
         let texts = Data(snapshot.takeRecentTexts())
         let data = try JSONEncoder.sortedKeys.encode(snapshot)
-        try pool.write { db in
+        try database.write { db in
             // Daily figures and the group registry go with the snapshot: after a crash, the
             // journal since this snapshot is run again and counted again, never twice.
             try captured.stats.write(to: db)
             try captured.registry.write(to: db)
-            try db.execute(sql: "INSERT OR REPLACE INTO snapshots (journal_seq, version, data, texts) VALUES (?, ?, ?, ?)",
-                           arguments: [captured.journalSeq, snapshot.version, data, texts])
-            try db.execute(sql: "DELETE FROM snapshots WHERE journal_seq < ?", arguments: [captured.journalSeq])
+            try db.execute("""
+                INSERT INTO snapshots (journal_seq, version, data, texts) VALUES (?, ?, ?, ?)
+                ON CONFLICT (journal_seq) DO UPDATE SET version = excluded.version, data = excluded.data, texts = excluded.texts
+                """, [.int(captured.journalSeq), .int(snapshot.version), .blob(data), .blob(texts)])
+            try db.execute("DELETE FROM snapshots WHERE journal_seq < ?", [.int(captured.journalSeq)])
         }
     }
 
     /// Deletes the journal a snapshot made unnecessary (the outbox stays as the audit log).
     /// Recovery only reads the journal after the newest snapshot, so rows left behind by a
     /// crash halfway are harmless and go with the next snapshot.
-    private static func pruneJournal(upTo seq: Int64, in pool: DatabasePool, rowsPerTransaction: Int?) throws {
+    private static func pruneJournal(upTo seq: Int64, in database: any SQLDatabase, rowsPerTransaction: Int?) throws {
         guard let rows = rowsPerTransaction else {
-            try pool.write { db in try db.execute(sql: "DELETE FROM journal WHERE seq <= ?", arguments: [seq]) }
+            try database.write { db in try db.execute("DELETE FROM journal WHERE seq <= ?", [.int(seq)]) }
             return
         }
-        while try pool.write({ db -> Bool in
-            try db.execute(sql: "DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE seq <= ? ORDER BY seq LIMIT ?)",
-                           arguments: [seq, rows])
-            return db.changesCount > 0
+        while try database.write({ db -> Bool in
+            try db.execute("DELETE FROM journal WHERE seq IN (SELECT seq FROM journal WHERE seq <= ? ORDER BY seq LIMIT ?)",
+                           [.int(seq), .int(rows)]) > 0
         }) {}
     }
 
@@ -292,12 +329,12 @@ package final class SQLiteStore: EngineStore, SnapshotPolicy {
     }
 }
 
-/// A state file that cannot be opened or read.
+/// A state (file or database) that cannot be opened or read.
 package struct StoreError: Error, CustomStringConvertible, Sendable {
     package let path: String
     package let reason: String
 
-    package var description: String { "state file \(path): \(reason)" }
+    package var description: String { "\(StateLocation.isDatabase(path) ? "state" : "state file") \(path): \(reason)" }
 }
 
 /// A snapshot with what it covers, taken at one moment.
