@@ -28,6 +28,8 @@ test: deps
 	@# Under CI a private PostgreSQL is installed when missing and started (Tests/postgres/start.sh):
 	@# the store suites run on it too. Elsewhere those tests skip and say how to run them.
 	GROUPBOT_TEST_POSTGRES=$$(sh Tests/postgres/start.sh) $(SWIFT) test --skip-build
+	@# Three instances on one PostgreSQL, one killed with SIGKILL under load (docs/scaling.md).
+	GROUPBOT_TEST_POSTGRES=$$(sh Tests/postgres/start.sh 2>/dev/null) python3 Tests/cluster/failover.py --binary $(BIN)
 	$(BIN) check rules/
 	$(BIN) test rules/
 	python3 Tests/docs/tutorials.py $(BIN)

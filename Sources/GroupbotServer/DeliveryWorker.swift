@@ -76,6 +76,9 @@ package struct DeliveryWorker: Service {
         private var pacer: Pacer
         /// The deliveries handed to the pacer and not yet attempted, by id.
         private var held: [String: Delivery] = [:]
+        /// With several instances: when each held delivery was claimed (a claim lapses; one
+        /// held past half its time is renewed before the attempt, or left to its new holder).
+        private var claimedAt: [String: Instant] = [:]
 
         init(worker: DeliveryWorker, channel: any DeliveryChannel) {
             self.worker = worker
@@ -103,7 +106,9 @@ package struct DeliveryWorker: Service {
         package func sendDue(limit: Int = 256) async -> Int {
             let now = worker.now()
             do {
-                for delivery in try worker.ledger.due(at: now, target: channel.target, limit: limit) where held[delivery.id] == nil {
+                for delivery in try worker.ledger.due(at: now, target: channel.target, limit: limit) {
+                    if worker.ledger.claimMilliseconds != nil { claimedAt[delivery.id] = now }  // claimed again, held or not
+                    guard held[delivery.id] == nil else { continue }
                     held[delivery.id] = delivery
                     pacer.submit(Pacer.Item(id: delivery.id, pacing: delivery.pacing, due: delivery.nextAttempt,
                                             utcOffsetSeconds: delivery.utcOffsetSeconds))
@@ -119,6 +124,7 @@ package struct DeliveryWorker: Service {
             while !Task.isShuttingDownGracefully, let release = pacer.release(until: worker.now(), limit: 1).first {
                 count += 1
                 guard let delivery = held.removeValue(forKey: release.item.id) else { continue }
+                guard stillClaimed(delivery.id) else { continue }
                 switch release.outcome {
                 case .dropped(let reason):
                     worker.record(delivery, .reject(reason: reason), channel: channel)
@@ -129,6 +135,21 @@ package struct DeliveryWorker: Service {
                 }
             }
             return count
+        }
+
+        /// Whether this instance may attempt a held delivery: always with one process; with
+        /// several, when its claim is fresh, or renewed now (false: another instance took it).
+        private func stillClaimed(_ id: String) -> Bool {
+            guard let claim = worker.ledger.claimMilliseconds else { return true }
+            let claimed = claimedAt.removeValue(forKey: id) ?? Instant(milliseconds: 0)
+            let now = worker.now()
+            guard now.milliseconds - claimed.milliseconds > claim / 2 else { return true }
+            do {
+                return try worker.ledger.renewClaim(id: id, at: now)
+            } catch {
+                worker.logger.error("deliveries: \(error)")
+                return false
+            }
         }
     }
 

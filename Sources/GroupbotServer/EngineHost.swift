@@ -17,6 +17,9 @@ package struct HandledEvents: Sendable {
     /// Give back to ``EngineHost/handedOff(_:)`` once the response is written and the
     /// later actions are queued.
     package var handOff: HandOff
+    /// Why the events could not be taken in (several instances: the shared log could not be
+    /// written); the sender should send them again (503).
+    package var unavailable: String? = nil
 }
 
 /// The engine behind `serve`.
@@ -30,7 +33,7 @@ package struct HandledEvents: Sendable {
 /// transaction carries many requests.
 package actor EngineHost {
     let pipeline: EventPipeline
-    private let sink = RoutingSink()
+    let sink = RoutingSink()
     private var commitWaiters: [CheckedContinuation<Void, Never>] = []
     private var commitQueued = false
     /// Which committed actions are out of the engine's hands (response written, or delivery
@@ -39,6 +42,10 @@ package actor EngineHost {
     private let now: @Sendable () -> ContinuousClock.Instant
     let reloader: RuleReloader?
     private let logger: Logger
+    /// With several instances, the pipeline's store: the work of each row of the shared log.
+    let tap: ClusterTap?
+    /// With several instances, the last row of the shared log the engine ran.
+    package internal(set) var processedSeq: Int64 = 0
 
     /// Creates the host.
     /// - Parameters:
@@ -48,15 +55,18 @@ package actor EngineHost {
     ///     handed to the network stack is not on the wire yet).
     ///   - now: the clock for that delay.
     ///   - wallClock: the time the engine works at (tests move their own).
+    ///   - tap: with several instances, the store that keeps each row's work by partition
+    ///     (the store is nil then): the engine runs the shared log on its events' clock.
     package init(book: RuleBook, store: sending (any EngineStore)?, reloadFrom directory: String?, logger: Logger,
                 settleDelay: Duration = .seconds(2), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-                wallClock: any EngineClock & Sendable = WallClock()) {
+                wallClock: any EngineClock & Sendable = WallClock(), tap: ClusterTap? = nil) {
         self.logger = logger
         marks = EmittedMarks(settleDelay: settleDelay)
         self.now = now
+        self.tap = tap
         let sink = self.sink
-        let pipeline = EventPipeline(book: book, clock: .wall, wallClock: wallClock, sink: sink, flush: .buffered, store: store,
-                                     report: { logger.warning("\($0)") })
+        let pipeline = EventPipeline(book: book, clock: tap == nil ? .wall : .events, wallClock: wallClock, sink: sink,
+                                     flush: .buffered, store: tap ?? store, report: { logger.warning("\($0)") })
         pipeline.defersEmittedMark = true
         self.pipeline = pipeline
         reloader = directory.map { directory in

@@ -25,6 +25,7 @@ extension ServerRoutes {
         let events = await dependencies.platformInfo?.enrich(reported) ?? [reported]
         let event = events.last ?? reported
         let handled = await dependencies.run(events, transport: "onebot")
+        if let reason = handled.unavailable { throw HTTPError(.serviceUnavailable, message: reason) }
         let response = OneBotEncoder.respond(to: event, actions: handled.actions, options: options)
         if !response.calls.isEmpty {
             if let channel = dependencies.outbound.oneBotAPI {

@@ -39,12 +39,17 @@ package struct Outbound: Sendable {
             logger.warning("\(actions.count) action(s) due later have no channel to go to (configure callback.url or onebot.api_url)")
             return
         }
-        let now = now()
         do {
-            for channel in channels { try ledger.enqueue(channel.deliveries(for: actions.filter(channel.carries), at: now)) }
+            try ledger.enqueue(deliveries(for: actions))
         } catch {
             logger.error("\(error) — \(actions.count) action(s) not queued")
         }
+    }
+
+    /// The deliveries that carry `actions` on every channel that carries them.
+    package func deliveries(for actions: [Action]) -> [Delivery] {
+        let now = now()
+        return channels.flatMap { channel in channel.deliveries(for: actions.filter(channel.carries), at: now) }
     }
 
     /// Queues deliveries that are already built (API calls of a dialect).

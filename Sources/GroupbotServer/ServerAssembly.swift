@@ -62,7 +62,25 @@ package enum ServerAssembly {
         var kept: StoreSettings?
         var reader: StoreReader?
         let reload = configuration.reload ? configuration.rules : nil
-        if configuration.state == "memory" {
+        var cluster: (store: ClusterStore, appender: ClusterAppender)?
+        if let settings = configuration.cluster {
+            let store = try StateStore.open(configuration.state)
+            guard let postgres = store.postgres else {
+                throw ServeError(reason: "cluster: needs the state on PostgreSQL (state: postgres://…), which every instance shares")
+            }
+            let clusterStore = try ClusterStore(database: postgres, partitions: settings.partitions)
+            ledger = store.deliveries(claimedBy: settings.instance, claimMilliseconds: settings.failoverMilliseconds)
+            kept = store.settings
+            reader = store.reader
+            // Every instance runs the same log with the same rules: reloading one instance's
+            // files would make the engines differ, so rules change by restarting the instances.
+            host = EngineHost(book: book, store: nil, reloadFrom: nil, logger: logger, wallClock: clock,
+                              tap: ClusterTap(partitionOf: { clusterStore.partition(ofGroup: $0) }))
+            // From a snapshot no later than any partition's handed-on row: every partition's
+            // work that is not handed on yet is run again here, in case this instance takes it over.
+            try await host.start(at: try clusterStore.snapshot(atOrBefore: try clusterStore.lowestEmittedSeq()))
+            cluster = (clusterStore, ClusterAppender(store: clusterStore, appended: {}))
+        } else if configuration.state == "memory" {
             ledger = MemoryDeliveryLedger()
             host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger, wallClock: clock)
         } else {
@@ -79,6 +97,7 @@ package enum ServerAssembly {
             host = EngineHost(book: book, store: store, reloadFrom: reload, logger: logger, wallClock: clock)
         }
         let names = TelegramNameBook()
+        let metrics = ServerMetrics()
         let outbound = outbound(configuration, ledger: ledger, logger: logger, names: names, now: { clock.now })
         let telegram = configuration.telegram.flatMap { settings in
             configuration.secrets.telegramBotToken.map { token in
@@ -87,12 +106,18 @@ package enum ServerAssembly {
                                     offsets: TelegramOffsets(store: kept))
             }
         }
-        let (recovered, handOff) = try await host.recover()
-        outbound.enqueue(recovered)
-        await host.handedOff(handOff)
+        if cluster == nil {
+            let (recovered, handOff) = try await host.recover()
+            outbound.enqueue(recovered)
+            await host.handedOff(handOff)
+        }
+        let node = cluster.map { cluster in
+            ClusterNode(settings: configuration.cluster ?? .init(), store: cluster.store, appender: cluster.appender, host: host,
+                        outbound: outbound, metrics: metrics, logger: logger)
+        }
         return ServerDependencies(
             host: host, outbound: outbound, verification: InboundVerification(secrets: configuration.secrets),
-            metrics: ServerMetrics(), configuration: configuration, logger: logger,
+            metrics: metrics, configuration: configuration, logger: logger,
             recorder: try configuration.record.map { try EventRecorder(path: $0, logger: logger) },
             platformInfo: configuration.oneBot.platformInfo ? configuration.oneBot.apiURL.map {
                 PlatformInfoCache(apiURL: $0, accessToken: configuration.secrets.oneBotAccessToken, client: client,
@@ -100,7 +125,8 @@ package enum ServerAssembly {
             } : nil,
             telegram: telegram,
             console: ConsoleSide(tokens: try ConsoleTokens(configuration.secrets.consoleTokens ?? ""), reader: reader, ledger: ledger,
-                                 rules: configuration.rules, loopbackOnly: configuration.bindsLoopbackOnly))
+                                 rules: configuration.rules, loopbackOnly: configuration.bindsLoopbackOnly),
+            cluster: node)
     }
 
     /// Builds the application: the routes, the delivery worker and the engine's ticker.
@@ -131,7 +157,9 @@ package enum ServerAssembly {
                 outbound.enqueue(actions)
                 await host.handedOff(handOff)
             })
-        var services: [any Service] = [worker, EngineTicker(host: dependencies.host, outbound: dependencies.outbound, metrics: dependencies.metrics)]
+        // With several instances the cluster node runs the shared log and ticks its clock.
+        var services: [any Service] = [worker, dependencies.cluster.map { $0 as any Service }
+            ?? EngineTicker(host: dependencies.host, outbound: dependencies.outbound, metrics: dependencies.metrics)]
         if let side = dependencies.telegram {
             switch side.settings.mode {
             case .polling: services.append(TelegramPoller(dependencies: dependencies, side: side))

@@ -42,6 +42,8 @@ package struct ServerConfiguration: Sendable, Equatable {
     package var telegram: TelegramSettings?
     /// A file every event run is appended to, as received and enriched: a log to replay.
     package var record: String?
+    /// Several instances on one PostgreSQL database (docs/scaling.md); nil: this process alone.
+    package var cluster: ClusterSettings?
     /// Secrets, read from the environment (see ``Secrets``).
     package var secrets = Secrets()
 
@@ -70,6 +72,24 @@ package struct ServerConfiguration: Sendable, Equatable {
 
         /// Creates the defaults.
         package init() {}
+    }
+
+    /// One instance of several on one PostgreSQL database (`cluster:`).
+    package struct ClusterSettings: Sendable, Equatable {
+        /// This instance's name, unique among the live ones (default: host name and pid).
+        package var instance = ProcessInfo.processInfo.hostName + "-" + String(ProcessInfo.processInfo.processIdentifier)
+        /// How many partitions the groups are hashed into (every instance the same).
+        package var partitions = 64
+        /// Within how long another instance takes over the groups of one that stopped
+        /// heartbeating: leases last 4/5 of it, heartbeats come every 1/5.
+        package var failoverMilliseconds: Int64 = 10_000
+
+        package init() {}
+
+        /// How long a partition's lease lasts without a heartbeat.
+        package var leaseMilliseconds: Int64 { failoverMilliseconds * 4 / 5 }
+        /// How often an instance says it is alive.
+        package var heartbeatMilliseconds: Int64 { max(50, failoverMilliseconds / 5) }
     }
 
     /// The Telegram Bot API dialect's settings.
@@ -267,7 +287,8 @@ private struct ConfigReader {
 
     func read(_ root: Node, into configuration: inout ServerConfiguration) {
         let known = ["host", "port", "rules", "state", "keep_days", "sync_commits", "max_body_bytes", "reload", "callback", "onebot",
-                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes", "pacing", "record", "telegram"]
+                     "max_connections", "idle_timeout_ms", "body_timeout_ms", "bodies_in_flight_bytes", "pacing", "record", "telegram",
+                     "cluster"]
         for (key, value) in settings(of: root, known: known, section: "the configuration") {
             switch key {
             case "host": reader.string(value, what: key).map { configuration.host = $0 }
@@ -289,6 +310,7 @@ private struct ConfigReader {
             case "pacing": readPacing(value, into: &configuration.pacing)
             case "record": reader.string(value, what: key).map { configuration.record = $0 }
             case "telegram": configuration.telegram = readTelegram(value)
+            case "cluster": configuration.cluster = readCluster(value)
             default: readOneBot(value, into: &configuration.oneBot)
             }
         }
@@ -321,6 +343,18 @@ private struct ConfigReader {
             default: utcOffset(value).map { settings.utcOffsetSeconds = $0 }
             }
         }
+    }
+
+    func readCluster(_ node: Node) -> ServerConfiguration.ClusterSettings {
+        var settings = ServerConfiguration.ClusterSettings()
+        for (key, value) in self.settings(of: node, known: ["instance", "partitions", "failover_ms"], section: "cluster") {
+            switch key {
+            case "instance": reader.string(value, what: key).map { settings.instance = $0 }
+            case "partitions": integer(value, key, range: 1...4_096).map { settings.partitions = $0 }
+            default: integer(value, key, range: 500...600_000).map { settings.failoverMilliseconds = Int64($0) }
+            }
+        }
+        return settings
     }
 
     func readTelegram(_ node: Node) -> ServerConfiguration.TelegramSettings {

@@ -24,12 +24,16 @@ package struct ServerDependencies: Sendable {
     package let telegram: TelegramSide?
     /// The operators' console (`/console`).
     package let console: ConsoleSide?
+    /// With several instances on one database: this instance's side of the cluster.
+    let cluster: ClusterNode?
 
     /// Bundles the dependencies.
     package init(host: EngineHost, outbound: Outbound, verification: InboundVerification, metrics: ServerMetrics,
                 configuration: ServerConfiguration, logger: Logger, recorder: EventRecorder? = nil,
-                platformInfo: PlatformInfoCache? = nil, telegram: TelegramSide? = nil, console: ConsoleSide? = nil) {
+                platformInfo: PlatformInfoCache? = nil, telegram: TelegramSide? = nil, console: ConsoleSide? = nil,
+                cluster: ClusterNode? = nil) {
         self.logger = logger
+        self.cluster = cluster
         self.console = console
         self.telegram = telegram
         self.recorder = recorder
@@ -48,12 +52,38 @@ extension ServerDependencies {
     /// meanwhile; returns what the request's response carries.
     func run(_ events: [Event], transport: String) async -> HandledEvents {
         recorder?.append(events)
+        if let cluster { return await log(events, in: cluster.appender, transport: transport) }
         let handled = await host.handle(events)
         metrics.eventsIn(events, transport: transport)
         metrics.duplicates(handled.duplicates)
         metrics.actionsOut(handled.actions + handled.later)
         outbound.enqueue(handled.later)
         return handled
+    }
+}
+
+extension ServerDependencies {
+    /// With several instances: logs the events in the shared log and answers at once. The
+    /// actions come later, through the delivery channels, from the instance that owns the
+    /// group (docs/scaling.md); the response carries none.
+    private func log(_ events: [Event], in clusterLog: ClusterAppender, transport: String) async -> HandledEvents {
+        var lastError: (any Error)?
+        for attempt in 0..<3 {
+            if attempt > 0 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
+            do {
+                let appended = try await clusterLog.append(events)
+                let duplicates = appended.count(where: { $0 == .duplicate })
+                metrics.eventsIn(events, transport: transport)
+                metrics.duplicates(duplicates)
+                return HandledEvents(actions: [], later: [], processed: events.count - duplicates, duplicates: duplicates,
+                                     handOff: HandOff(id: 0))
+            } catch {
+                lastError = error
+            }
+        }
+        logger.error("cluster log: \(lastError.map { "\($0)" } ?? "") — \(events.count) event(s) refused (503)")
+        return HandledEvents(actions: [], later: [], processed: 0, duplicates: 0, handOff: HandOff(id: 0),
+                             unavailable: "the shared log cannot be written now; send the events again")
     }
 }
 
@@ -140,6 +170,7 @@ package enum ServerRoutes {
         case .failure(let error): throw HTTPError(.badRequest, message: error.description)
         }
         let handled = await dependencies.run(events, transport: "webhook")
+        if let reason = handled.unavailable { throw HTTPError(.serviceUnavailable, message: reason) }
         var output = Array("{\"processed\":\(handled.processed),\"duplicates\":\(handled.duplicates),\"actions\":[".utf8)
         for (index, action) in handled.actions.enumerated() {
             if index > 0 { output.append(UInt8(ascii: ",")) }

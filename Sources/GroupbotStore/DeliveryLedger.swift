@@ -67,6 +67,18 @@ package protocol DeliveryLedger: Sendable {
     func revive(ids: [String]?, at now: Instant) throws -> Int
     /// How many deliveries are pending and how many are dead.
     func counts() throws -> (pending: Int, dead: Int)
+    /// With several instances, how long a delivery ``due(at:target:limit:)`` hands out stays
+    /// claimed by this instance; nil: one process, no claims.
+    var claimMilliseconds: Int64? { get }
+    /// Renews this instance's claim on a delivery it holds; false when the claim lapsed and
+    /// another instance took it (then this one must not send it).
+    func renewClaim(id: String, at now: Instant) throws -> Bool
+}
+
+extension DeliveryLedger {
+    package var claimMilliseconds: Int64? { nil }
+
+    package func renewClaim(id: String, at now: Instant) throws -> Bool { true }
 }
 
 /// Deliveries kept in memory (`--state memory`, tests): lost on restart.

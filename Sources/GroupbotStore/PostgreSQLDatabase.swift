@@ -49,6 +49,7 @@ package final class PostgreSQLDatabase: SQLDatabase {
         try transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
+    @discardableResult
     package func write<T>(_ body: (any SQLRunner) throws -> T) throws -> T {
         try transaction("BEGIN", body)
     }

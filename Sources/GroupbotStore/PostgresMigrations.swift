@@ -41,6 +41,20 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX deliveries_due ON deliveries (dead, next_attempt_ms)",
         ]),
+        ("v2-cluster", [
+            // Several `serve` instances on one database (ClusterStore, docs/scaling.md).
+            "CREATE TABLE cluster_log (seq BIGINT PRIMARY KEY, id_hash BIGINT UNIQUE, time_ms BIGINT NOT NULL, entry BYTEA NOT NULL)",
+            "CREATE TABLE cluster_instances (id TEXT PRIMARY KEY, heartbeat_ms BIGINT NOT NULL, processed_seq BIGINT NOT NULL DEFAULT 0)",
+            """
+            CREATE TABLE cluster_partitions (id BIGINT PRIMARY KEY, owner TEXT, expires_ms BIGINT NOT NULL DEFAULT 0,
+                epoch BIGINT NOT NULL DEFAULT 0, emitted_seq BIGINT NOT NULL DEFAULT 0)
+            """,
+            "CREATE TABLE cluster_snapshots (seq BIGINT PRIMARY KEY, version BIGINT NOT NULL, data BYTEA NOT NULL, texts BYTEA)",
+            // A delivery is claimed by one instance at a time (FOR UPDATE SKIP LOCKED); a claim
+            // not renewed lapses, and another instance sends it.
+            "ALTER TABLE deliveries ADD COLUMN claimed_by TEXT",
+            "ALTER TABLE deliveries ADD COLUMN claimed_until_ms BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// An arbitrary but fixed advisory-lock key for migrating ("groupbot" in ASCII, shortened).

@@ -6,38 +6,70 @@ import GroupbotRuntime
 /// a PostgreSQL database.
 package final class SQLDeliveryLedger: DeliveryLedger {
     private let database: any SQLDatabase
+    /// Who claims the deliveries it takes, and for how long (several instances on one
+    /// PostgreSQL database); nil: one process, no claims.
+    private let claimant: (instance: String, milliseconds: Int64)?
 
-    init(database: any SQLDatabase) {
+    init(database: any SQLDatabase, claimant: (instance: String, milliseconds: Int64)? = nil) {
         self.database = database
+        self.claimant = claimant
     }
 
     package func enqueue(_ deliveries: [Delivery]) throws {
         guard !deliveries.isEmpty else { return }
-        try write { db in
-            for delivery in deliveries {
-                try db.execute("""
-                    INSERT INTO deliveries (id, target, endpoint, body, attempts, next_attempt_ms, dead, last_error, created_ms,
-                        pace_priority, pace_group, pace_posts, utc_offset)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-                    """, [.text(delivery.id), .text(delivery.target), .text(delivery.endpoint), .blob(delivery.body),
-                          .int(delivery.attempts), .int(delivery.nextAttempt.milliseconds), .bool(delivery.dead),
-                          .text(delivery.lastError), .int(delivery.created.milliseconds), .int(delivery.pacing.priority.rawValue),
-                          .text(delivery.pacing.group), .bool(delivery.pacing.postsInGroup), .int(delivery.utcOffsetSeconds)])
-            }
+        try write { db in try Self.insert(deliveries, into: db) }
+    }
+
+    /// Adds deliveries inside a transaction under way; one whose id is known stays as it is.
+    static func insert(_ deliveries: [Delivery], into db: any SQLRunner) throws {
+        for delivery in deliveries {
+            try db.execute("""
+                INSERT INTO deliveries (id, target, endpoint, body, attempts, next_attempt_ms, dead, last_error, created_ms,
+                    pace_priority, pace_group, pace_posts, utc_offset)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
+                """, [.text(delivery.id), .text(delivery.target), .text(delivery.endpoint), .blob(delivery.body),
+                      .int(delivery.attempts), .int(delivery.nextAttempt.milliseconds), .bool(delivery.dead),
+                      .text(delivery.lastError), .int(delivery.created.milliseconds), .int(delivery.pacing.priority.rawValue),
+                      .text(delivery.pacing.group), .bool(delivery.pacing.postsInGroup), .int(delivery.utcOffsetSeconds)])
         }
     }
 
     package func due(at now: Instant, target: String?, limit: Int) throws -> [Delivery] {
-        try read { db in
-            guard let target else {
-                return try db.rows("""
-                    SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? ORDER BY next_attempt_ms, created_ms, id LIMIT ?
-                    """, [.int(now.milliseconds), .int(limit)]).map(Self.delivery)
+        let lane = target.map { _ in "AND target = ? ORDER BY pace_priority, next_attempt_ms, created_ms, id" }
+            ?? "ORDER BY next_attempt_ms, created_ms, id"
+        let targetArgument: [SQLValue] = target.map { [.text($0)] } ?? []
+        guard let claimant else {
+            return try read { db in
+                try db.rows("SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? \(lane) LIMIT ?",
+                            [.int(now.milliseconds)] + targetArgument + [.int(limit)]).map(Self.delivery)
             }
-            return try db.rows("""
-                SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? AND target = ?
-                ORDER BY pace_priority, next_attempt_ms, created_ms, id LIMIT ?
-                """, [.int(now.milliseconds), .text(target), .int(limit)]).map(Self.delivery)
+        }
+        // Several instances: each takes the deliveries no one else holds (or it held already,
+        // renewing its claim), skipping rows another transaction is claiming right now.
+        let claimed = try write { db in
+            try db.rows("""
+                UPDATE deliveries SET claimed_by = ?, claimed_until_ms = ? WHERE id IN (
+                    SELECT id FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ?
+                        AND (claimed_until_ms < ? OR claimed_by = ?) \(lane) LIMIT ? FOR UPDATE SKIP LOCKED)
+                RETURNING *
+                """, [.text(claimant.instance), .int(now.milliseconds + claimant.milliseconds), .int(now.milliseconds),
+                      .int(now.milliseconds), .text(claimant.instance)] + targetArgument + [.int(limit)]).map(Self.delivery)
+        }
+        return claimed.sorted { target == nil
+            ? ($0.nextAttempt, $0.created, $0.id) < ($1.nextAttempt, $1.created, $1.id)
+            : ($0.pacing.priority.rawValue, $0.nextAttempt, $0.created, $0.id) < ($1.pacing.priority.rawValue, $1.nextAttempt, $1.created, $1.id)
+        }
+    }
+
+    package var claimMilliseconds: Int64? { claimant?.milliseconds }
+
+    package func renewClaim(id: String, at now: Instant) throws -> Bool {
+        guard let claimant else { return true }
+        return try write { db in
+            try db.execute("""
+                UPDATE deliveries SET claimed_by = ?, claimed_until_ms = ? WHERE id = ? AND (claimed_by = ? OR claimed_until_ms < ?)
+                """, [.text(claimant.instance), .int(now.milliseconds + claimant.milliseconds), .text(id), .text(claimant.instance),
+                      .int(now.milliseconds)]) > 0
         }
     }
 
@@ -110,4 +142,11 @@ package final class SQLDeliveryLedger: DeliveryLedger {
 extension StateStore {
     /// The outbound deliveries kept in the same state.
     package var deliveries: SQLDeliveryLedger { SQLDeliveryLedger(database: database) }
+
+    /// The deliveries for one of several instances on a PostgreSQL database: each delivery it
+    /// takes is claimed for `claimMilliseconds` (renewed while it holds it), so no other
+    /// instance sends it, and one that dies leaves it to the others once its claim lapses.
+    package func deliveries(claimedBy instance: String, claimMilliseconds: Int64) -> SQLDeliveryLedger {
+        SQLDeliveryLedger(database: database, claimant: (instance, claimMilliseconds))
+    }
 }

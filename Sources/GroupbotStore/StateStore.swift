@@ -69,6 +69,9 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         }
     }
 
+    /// The PostgreSQL database the state is in (nil for a file).
+    package var postgres: PostgreSQLDatabase? { database as? PostgreSQLDatabase }
+
     /// Opens the state named by `location`: a `postgres://` address, or a SQLite file's path.
     package static func open(_ location: String) throws(StoreError) -> StateStore {
         PostgresAddress.names(location) ? try StateStore(postgres: location) : try StateStore(path: location)

@@ -12,6 +12,7 @@ struct Groupbot: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ReplayCommand.self, CheckCommand.self, TestCommand.self, ExplainCommand.self, SchemaCommand.self,
+                      ClusterCommand.self,
                       StatsCommand.self, LogCommand.self, MembersCommand.self, ServeCommand.self, DeliveriesCommand.self,
                       ClassifierCommand.self]
     )
