@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench bench-serve bench-console bench-community clean fuzz sanitize chaos chaos-quick live
+.PHONY: deps build demo test bench bench-serve bench-console bench-community bench-scale clean fuzz sanitize chaos chaos-quick live
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -95,6 +95,12 @@ bench-serve: deps
 bench-community: deps
 	$(SWIFT) build -c release --product groupbot
 	bash Benchmarks/community.sh
+
+# One, two and three serve instances on one PostgreSQL: requests/s, p99 and the database's
+# share (Benchmarks/scale.sh, docs/scaling.md).
+bench-scale: deps
+	$(SWIFT) build -c release --product groupbot
+	bash Benchmarks/scale.sh
 
 # The console overview with 1,000 groups and 90 days of figures (Benchmarks/console.sh).
 bench-console: deps

@@ -21,6 +21,8 @@ local texts = {
 local groups = {}
 for i = 1, 40 do groups[i] = string.format("g-fans-%02d", i) end
 local pace = tonumber(os.getenv("PACE_MS") or "0")
+-- LOAD_ID (environment): told apart from other wrk processes sending at the same time.
+local load_id = os.getenv("LOAD_ID") or ""
 local counter = 0
 local thread_id = 0
 local threads = {}
@@ -46,8 +48,8 @@ function request()
   local text = string.format(texts[(counter % #texts) + 1], counter)
   local group = groups[(counter % #groups) + 1]
   local body = string.format(
-    '{"type":"message","id":"load-%d-%d-%d","ts":%d,"group":"%s","group_name":"鱼油粉丝福利群","user":"u%d","nick":"西安-王芳-鱼油","text":"%s"}',
-    os.time(), thread_id, counter, os.time(), group, (counter * 7 + thread_id) % 20000, text)
+    '{"type":"message","id":"load%s-%d-%d-%d","ts":%d,"group":"%s","group_name":"鱼油粉丝福利群","user":"u%d","nick":"西安-王芳-鱼油","text":"%s"}',
+    load_id, os.time(), thread_id, counter, os.time(), group, (counter * 7 + thread_id) % 20000, text)
   return wrk.format("POST", "/v1/events", nil, body)
 end
 

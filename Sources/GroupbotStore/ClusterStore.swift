@@ -69,31 +69,32 @@ package final class ClusterStore: Sendable {
         case duplicate
     }
 
-    /// Appends events (and ticks, whose ids are not de-duplicated) in one transaction.
+    /// Appends events (and ticks, whose ids are not de-duplicated) in one transaction: one
+    /// multi-row insert per 500 events. Each event gets the next number; one whose id is
+    /// logged already is skipped (a gap in the numbers, which readers do not mind: only the
+    /// order matters, and the lock keeps it).
     package func append(_ events: [Event]) throws -> [Appended] {
         guard !events.isEmpty else { return [] }
         return try database.write { db in
             try db.execute("SELECT pg_advisory_xact_lock(?)", [.int(Self.appendLock)])
             var next = (try db.int("SELECT COALESCE(MAX(seq), 0) FROM cluster_log") ?? 0) + 1
-            var results: [Appended] = []
+            var results = [Appended](repeating: .duplicate, count: events.count)
             var seen: Set<UInt64> = []
-            for event in events {
+            var candidates: [(index: Int, seq: Int64, values: [SQLValue])] = []
+            for (index, event) in events.enumerated() {
                 let hash = StableHash.of(id: event.id)
                 let isTick = event.type == .tick
-                guard isTick || seen.insert(hash).inserted else {
-                    results.append(.duplicate)
-                    continue
-                }
-                let inserted = try db.execute("""
-                    INSERT INTO cluster_log (seq, id_hash, time_ms, entry) VALUES (?, ?, ?, ?) ON CONFLICT (id_hash) DO NOTHING
-                    """, [.int(next), isTick ? .null : .int(Int64(bitPattern: hash)), .int(event.time.milliseconds),
-                          .blob(RecordCoding.encode(event))])
-                if inserted > 0 {
-                    results.append(.logged(seq: next))
-                    next += 1
-                } else {
-                    results.append(.duplicate)
-                }
+                guard isTick || seen.insert(hash).inserted else { continue }  // twice in this batch
+                candidates.append((index, next, [.int(next), isTick ? .null : .int(Int64(bitPattern: hash)),
+                                                 .int(event.time.milliseconds), .blob(RecordCoding.encode(event))]))
+                next += 1
+            }
+            for chunk in stride(from: 0, to: candidates.count, by: 500).map({ candidates[$0..<min($0 + 500, candidates.count)] }) {
+                let rows = Array(repeating: "(?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+                let inserted = Set(try db.rows("""
+                    INSERT INTO cluster_log (seq, id_hash, time_ms, entry) VALUES \(rows) ON CONFLICT (id_hash) DO NOTHING RETURNING seq
+                    """, chunk.flatMap(\.values)).map { $0.int64("seq") })
+                for candidate in chunk where inserted.contains(candidate.seq) { results[candidate.index] = .logged(seq: candidate.seq) }
             }
             return results
         }

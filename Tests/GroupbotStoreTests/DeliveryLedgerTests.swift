@@ -43,4 +43,23 @@ import Testing
         try settings.set("telegram_offset", 42)
         #expect(try StateStore.open(location).settings.value("telegram_offset") == 42)
     }
+
+    @Test(.enabled(if: StoreBackend.postgresServer != nil, "needs GROUPBOT_TEST_POSTGRES (make test starts a server under CI)"))
+    func twoInstancesNeverHoldTheSameDeliveryAndALapsedClaimPassesOn() throws {
+        let store = try StateStore.open(try StoreBackend.newDatabase(on: try #require(StoreBackend.postgresServer)))
+        let a = store.deliveries(claimedBy: "a", claimMilliseconds: 10_000)
+        let b = store.deliveries(claimedBy: "b", claimMilliseconds: 10_000)
+        try a.enqueue([delivery("x", at: 1), delivery("y", at: 2)])
+        let now = Instant(seconds: 100)
+        #expect(try a.due(at: now, target: "callback", limit: 1).map(\.id) == ["x"])
+        #expect(try b.due(at: now, target: "callback", limit: 10).map(\.id) == ["y"])  // x is a's
+        #expect(try a.due(at: now, target: "callback", limit: 10).map(\.id) == ["x"])  // a renews x; y is b's
+        #expect(try a.renewClaim(id: "x", at: now))
+        // a goes silent: 10 s later its claim has lapsed, b takes x, and a may no longer send it.
+        let later = Instant(seconds: 111)
+        #expect(try b.due(at: later, target: "callback", limit: 10).map(\.id) == ["x", "y"])
+        #expect(try !a.renewClaim(id: "x", at: later))
+        try b.complete(id: "x")
+        #expect(try b.counts() == (pending: 1, dead: 0))
+    }
 }
