@@ -184,40 +184,63 @@ package final class ClusterStore: Sendable {
 
     // MARK: Handing on a partition's actions
 
-    /// Hands on one partition's work up to row `upTo`: its actions join the audit log,
-    /// `deliveries` are queued, the figures are added up, and the partition's `emitted_seq`
-    /// moves, all at once. Returns false (writing nothing) when `epoch` is no longer the
-    /// partition's: another instance took it over.
-    package func handOn(partition: Int, epoch: Int64, owner: String, upTo: Int64, entries: [JournalEntry],
-                        deliveries: [Delivery]) throws -> Bool {
-        var outbox = BatchCoding.Packer()
-        var stats = DailyStats(), registry = GroupRegistry()
-        for entry in entries {
-            if let event = entry.event, event.type != .tick {
-                stats.add(event: event, utcOffsetSeconds: entry.typeUTCOffsetSeconds ?? event.utcOffsetSeconds)
-                registry.add(event: event, type: entry.groupType)
-            }
-            for action in entry.actions {
-                outbox.append(action: action)
-                let offset = action.group == entry.event?.group ? entry.typeUTCOffsetSeconds : nil
-                stats.add(action: action, utcOffsetSeconds: offset ?? action.utcOffsetSeconds)
-            }
+    /// One owned partition's work to hand on: up to row `upTo`, under lease `epoch`.
+    package struct HandOn: Sendable {
+        package var partition: Int
+        package var epoch: Int64
+        package var upTo: Int64
+        package var entries: [JournalEntry]
+        package var deliveries: [Delivery]
+
+        package init(partition: Int, epoch: Int64, upTo: Int64, entries: [JournalEntry], deliveries: [Delivery]) {
+            self.partition = partition
+            self.epoch = epoch
+            self.upTo = upTo
+            self.entries = entries
+            self.deliveries = deliveries
         }
-        return try database.write { db -> Bool in
-            // First, so the row stays locked until the end: a takeover waits for this transaction.
-            let held = try db.execute("""
-                UPDATE cluster_partitions SET emitted_seq = ? WHERE id = ? AND owner = ? AND epoch = ? AND emitted_seq <= ?
-                """, [.int(upTo), .int(partition), .text(owner), .int(epoch), .int(upTo)])
-            guard held > 0 else { return false }
-            if !outbox.isEmpty {
-                if let seq = try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.data)]) {
-                    try db.execute("UPDATE meta SET value = ? WHERE key = 'emitted_seq' AND value < ?", [.int(seq), .int(seq)])
+    }
+
+    /// Hands on owned partitions' work in one transaction: their actions join the audit log,
+    /// their deliveries are queued, the figures are added up, and each partition's
+    /// `emitted_seq` moves, all at once. A partition whose lease `epoch` is no longer the
+    /// current one (another instance took it over) is skipped, writing nothing of it; returns
+    /// the partitions handed on.
+    package func handOn(_ work: [HandOn], owner: String) throws -> Set<Int> {
+        guard !work.isEmpty else { return [] }
+        return try database.write { db -> Set<Int> in
+            var held: Set<Int> = []
+            // First, so the rows stay locked until the end: a takeover waits for this transaction.
+            for part in work.sorted(by: { $0.partition < $1.partition }) {
+                let changed = try db.execute("""
+                    UPDATE cluster_partitions SET emitted_seq = ? WHERE id = ? AND owner = ? AND epoch = ? AND emitted_seq <= ?
+                    """, [.int(part.upTo), .int(part.partition), .text(owner), .int(part.epoch), .int(part.upTo)])
+                if changed > 0 { held.insert(part.partition) }
+            }
+            var outbox = BatchCoding.Packer()
+            var stats = DailyStats(), registry = GroupRegistry()
+            var deliveries: [Delivery] = []
+            for part in work where held.contains(part.partition) {
+                deliveries += part.deliveries
+                for entry in part.entries {
+                    if let event = entry.event, event.type != .tick {
+                        stats.add(event: event, utcOffsetSeconds: entry.typeUTCOffsetSeconds ?? event.utcOffsetSeconds)
+                        registry.add(event: event, type: entry.groupType)
+                    }
+                    for action in entry.actions {
+                        outbox.append(action: action)
+                        let offset = action.group == entry.event?.group ? entry.typeUTCOffsetSeconds : nil
+                        stats.add(action: action, utcOffsetSeconds: offset ?? action.utcOffsetSeconds)
+                    }
                 }
+            }
+            if !outbox.isEmpty, let seq = try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.data)]) {
+                try db.execute("UPDATE meta SET value = ? WHERE key = 'emitted_seq' AND value < ?", [.int(seq), .int(seq)])
             }
             try stats.write(to: db)
             try registry.write(to: db)
             try SQLDeliveryLedger.insert(deliveries, into: db)
-            return true
+            return held
         }
     }
 

@@ -55,10 +55,12 @@ struct ClusterStoreTests {
         let taken = try store.heartbeat(instance: "b", processedSeq: 0, leaseMilliseconds: 300, releasable: []).owned(by: "b")
         #expect(taken.map(\.id) == [0, 1] && taken.allSatisfy { $0.epoch == owned[0].epoch + 1 })
         // a wakes up and hands on with the epoch it had: refused, nothing written.
-        #expect(try !store.handOn(partition: 0, epoch: owned[0].epoch, owner: "a", upTo: 1, entries: [entry], deliveries: [delivery]))
+        let stale = ClusterStore.HandOn(partition: 0, epoch: owned[0].epoch, upTo: 1, entries: [entry], deliveries: [delivery])
+        #expect(try store.handOn([stale], owner: "a").isEmpty)
         #expect(try store.database.read { db in try db.int("SELECT COUNT(*) FROM deliveries") } == 0)
         // The new owner hands it on: the delivery, the audit log and the mark, once.
-        #expect(try store.handOn(partition: 0, epoch: taken[0].epoch, owner: "b", upTo: 1, entries: [entry], deliveries: [delivery]))
+        let current = ClusterStore.HandOn(partition: 0, epoch: taken[0].epoch, upTo: 1, entries: [entry], deliveries: [delivery])
+        #expect(try store.handOn([current], owner: "b") == [0])
         #expect(try store.database.read { db in try db.int("SELECT COUNT(*) FROM deliveries") } == 1)
         #expect(try StoreReader(database: store.database).auditLog().map(\.action.id) == ["e1:r:0"])
         #expect(try store.status().partitions.first?.emittedSeq == 1)

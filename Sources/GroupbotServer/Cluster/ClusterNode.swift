@@ -109,30 +109,33 @@ package struct ClusterNode: Service {
     }
 
     /// Hands on the work of the owned partitions that have some (or of all of them, moving
-    /// their marks, with `everyPartition`). A partition whose epoch moved on was taken over:
-    /// it is dropped from `owned` and its work stays for its new owner.
+    /// their marks, with `everyPartition`), in one transaction. A partition whose epoch moved
+    /// on was taken over: it is dropped from `owned` and its work stays for its new owner.
     private func handOn(_ owned: inout [Int: ClusterStore.PartitionState], everyPartition: Bool) async {
-        for (partition, state) in owned.sorted(by: { $0.key < $1.key }) {
+        var parts: [ClusterStore.HandOn] = []
+        for (partition, state) in owned {
             let (work, upTo) = await host.work(of: partition, after: state.emittedSeq)
             guard upTo > state.emittedSeq, everyPartition || !work.isEmpty else { continue }
-            let actions = work.flatMap(\.actions)
-            let deliveries = outbound.deliveries(for: actions)
-            do {
-                let held = try await Blocking.run { [store, settings] in
-                    try store.handOn(partition: partition, epoch: state.epoch, owner: settings.instance, upTo: upTo,
-                                     entries: work, deliveries: deliveries)
-                }
-                guard held else {
-                    logger.notice("cluster: partition \(partition) was taken over; its work stays for its new owner")
-                    owned[partition] = nil
+            parts.append(ClusterStore.HandOn(partition: partition, epoch: state.epoch, upTo: upTo, entries: work,
+                                             deliveries: outbound.deliveries(for: work.flatMap(\.actions))))
+        }
+        guard !parts.isEmpty else { return }
+        do {
+            let held = try await Blocking.run { [store, settings, parts] in try store.handOn(parts, owner: settings.instance) }
+            var handedOn: [Int: Int64] = [:]
+            for part in parts {
+                guard held.contains(part.partition) else {
+                    logger.notice("cluster: partition \(part.partition) was taken over; its work stays for its new owner")
+                    owned[part.partition] = nil
                     continue
                 }
-                owned[partition]?.emittedSeq = upTo
-                metrics.actionsOut(actions)
-                await host.drop(handedOn: [partition: upTo])
-            } catch {
-                logger.error("cluster: handing on partition \(partition): \(error)")
+                owned[part.partition]?.emittedSeq = part.upTo
+                handedOn[part.partition] = part.upTo
+                metrics.actionsOut(part.entries.flatMap(\.actions))
             }
+            await host.drop(handedOn: handedOn)
+        } catch {
+            logger.error("cluster: handing on: \(error)")
         }
     }
 
