@@ -7,7 +7,7 @@ import GroupbotRuntime
 import Testing
 
 /// The store's behaviour, on a SQLite file and (when a server is at hand) on PostgreSQL.
-@Suite struct SQLiteStoreTests {
+@Suite struct StateStoreTests {
     func temporaryPath() -> String {
         NSTemporaryDirectory() + "groupbot-store-\(UUID().uuidString).sqlite"
     }
