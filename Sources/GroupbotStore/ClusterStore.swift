@@ -218,27 +218,19 @@ package final class ClusterStore: Sendable {
                 if changed > 0 { held.insert(part.partition) }
             }
             var outbox = BatchCoding.Packer()
-            var stats = DailyStats(), registry = GroupRegistry()
+            var figures = WorkFigures()
             var deliveries: [Delivery] = []
             for part in work where held.contains(part.partition) {
                 deliveries += part.deliveries
                 for entry in part.entries {
-                    if let event = entry.event, event.type != .tick {
-                        stats.add(event: event, utcOffsetSeconds: entry.typeUTCOffsetSeconds ?? event.utcOffsetSeconds)
-                        registry.add(event: event, type: entry.groupType)
-                    }
-                    for action in entry.actions {
-                        outbox.append(action: action)
-                        let offset = action.group == entry.event?.group ? entry.typeUTCOffsetSeconds : nil
-                        stats.add(action: action, utcOffsetSeconds: offset ?? action.utcOffsetSeconds)
-                    }
+                    figures.add(entry)
+                    for action in entry.actions { outbox.append(action: action) }
                 }
             }
             if !outbox.isEmpty, let seq = try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.data)]) {
                 try db.execute("UPDATE meta SET value = ? WHERE key = 'emitted_seq' AND value < ?", [.int(seq), .int(seq)])
             }
-            try stats.write(to: db)
-            try registry.write(to: db)
+            try figures.write(to: db)
             try SQLDeliveryLedger.insert(deliveries, into: db)
             return held
         }
@@ -273,9 +265,7 @@ package final class ClusterStore: Sendable {
 
     /// Saves the engine's state as it was after row `seq`.
     package func saveSnapshot(_ snapshot: EngineSnapshot, at seq: Int64) throws {
-        var snapshot = snapshot
-        let texts = Data(snapshot.takeRecentTexts())
-        let data = try JSONEncoder.sortedKeys.encode(snapshot)
+        let (data, texts) = try SnapshotCoding.encode(snapshot)
         try database.write { db in
             try db.execute("""
                 INSERT INTO cluster_snapshots (seq, version, data, texts) VALUES (?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING
@@ -288,13 +278,7 @@ package final class ClusterStore: Sendable {
         try database.read { db in
             guard let row = try db.rows("SELECT seq, version, data, texts FROM cluster_snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1",
                                         [.int(seq)]).first else { return nil }
-            let version = row.int("version")
-            guard version <= EngineSnapshot.currentVersion else {
-                throw StoreError(path: database.location, reason: "the state was written by a newer groupbot (snapshot version \(version))")
-            }
-            var snapshot = try JSONDecoder().decode(EngineSnapshot.self, from: row.blob("data") ?? Data())
-            if let texts = row.blob("texts") { try snapshot.putRecentTexts([UInt8](texts)) }
-            return (row.int64("seq"), snapshot)
+            return (row.int64("seq"), try SnapshotCoding.decode(row, location: database.location))
         }
     }
 

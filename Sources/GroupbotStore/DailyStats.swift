@@ -1,4 +1,5 @@
 import Foundation
+import GroupbotRuntime
 import GroupbotCore
 
 /// The operators' daily figures per group, added up over a batch of work and
@@ -111,5 +112,32 @@ struct DailyStats {
             for (rule, count) in entry.hits { try db.execute(hits, [group, day, .text(rule), .int(count)]) }
             for (rule, count) in entry.falsePositives { try db.execute(falsePositives, [group, day, .text(rule), .int(count)]) }
         }
+    }
+}
+
+/// The figures a batch of work adds: the daily figures and the group registry, counted the
+/// same way wherever work is written (a state's snapshots, a cluster's hand-ons).
+struct WorkFigures {
+    private var stats = DailyStats()
+    private var registry = GroupRegistry()
+
+    /// Counts an entry's event in its group type's local day and its actions in their
+    /// groups' (the type's offset for the event's own group, the action's otherwise).
+    mutating func add(_ entry: JournalEntry) {
+        let offset = entry.typeUTCOffsetSeconds
+        if let event = entry.event {
+            stats.add(event: event, utcOffsetSeconds: offset ?? event.utcOffsetSeconds)
+            registry.add(event: event, type: entry.groupType)
+        }
+        for action in entry.actions {
+            let groupOffset = action.group == entry.event?.group ? offset : nil
+            stats.add(action: action, utcOffsetSeconds: groupOffset ?? action.utcOffsetSeconds)
+        }
+    }
+
+    /// Adds the figures to the tables.
+    func write(to db: any SQLRunner) throws {
+        try stats.write(to: db)
+        try registry.write(to: db)
     }
 }

@@ -31,7 +31,6 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     /// them, the most recent, always): an event delivered again within the last million
     /// events acts once.
     package static let processedMemory = 2_000_000
-    private let decoder = JSONDecoder()
     /// A snapshot is taken after this many journal entries (and at shutdown). Recovery runs
     /// at most this many entries again, which the engine does in a second or two.
     package var snapshotInterval = 250_000
@@ -40,8 +39,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     /// so the daily figures, written with each snapshot, stay current.
     package var snapshotSeconds: TimeInterval = 60
     private var lastSnapshot = Date()
-    private var pendingStats = DailyStats()
-    private var pendingRegistry = GroupRegistry()
+    private var pendingFigures = WorkFigures()
     /// Runs checkpoints off the commit path, once switched on.
     var checkpointer: WALCheckpointer?
     /// Where snapshots are encoded and written, once switched on; nil: in `save` itself.
@@ -152,13 +150,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
             var snapshot: EngineSnapshot?
             var after: Int64 = 0
             if let snapshotRow {
-                let version = snapshotRow.int("version")
-                guard version <= EngineSnapshot.currentVersion else {
-                    throw StoreError(path: path, reason: "the state was written by a newer groupbot (snapshot version \(version))")
-                }
-                var decoded = try decoder.decode(EngineSnapshot.self, from: snapshotRow.blob("data") ?? Data())
-                if let texts = snapshotRow.blob("texts") { try decoded.putRecentTexts([UInt8](texts)) }
-                snapshot = decoded
+                snapshot = try SnapshotCoding.decode(snapshotRow, location: path)
                 after = snapshotRow.int64("journal_seq")
             }
             let tail = try db.rows("SELECT entries FROM journal WHERE seq > ? ORDER BY seq", [.int(after)])
@@ -222,17 +214,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
 
     /// Adds work to the figures written with the next snapshot.
     package func recount(_ entries: [JournalEntry]) {
-        for entry in entries {
-            let offset = entry.typeUTCOffsetSeconds
-            if let event = entry.event {
-                pendingStats.add(event: event, utcOffsetSeconds: offset ?? event.utcOffsetSeconds)
-                pendingRegistry.add(event: event, type: entry.groupType)
-            }
-            for action in entry.actions {
-                let groupOffset = action.group == entry.event?.group ? offset : nil
-                pendingStats.add(action: action, utcOffsetSeconds: groupOffset ?? action.utcOffsetSeconds)
-            }
-        }
+        for entry in entries { pendingFigures.add(entry) }
     }
 
     package func save(_ snapshot: EngineSnapshot) throws {
@@ -240,12 +222,11 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         // counted since then go with the next snapshot instead of being dropped.
         if let failure = backgroundFailure.take() { throw failure }
         // Everything committed so far is covered: the journal up to its last row, the figures counted.
-        let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, stats: pendingStats, registry: pendingRegistry,
+        let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, figures: pendingFigures,
                                         retention: retention, newestWork: newestWork)
         entriesSinceSnapshot = 0
         lastSnapshot = Date()
-        pendingStats = DailyStats()
-        pendingRegistry = GroupRegistry()
+        pendingFigures = WorkFigures()
         guard let background = snapshotQueue else {
             try Self.write(captured, to: database)
             try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: nil)
@@ -266,14 +247,12 @@ package final class StateStore: EngineStore, SnapshotPolicy {
 
     /// Encodes and writes a snapshot with the figures counted up to it.
     private static func write(_ captured: CapturedSnapshot, to database: any SQLDatabase) throws {
-        var snapshot = captured.snapshot
-        let texts = Data(snapshot.takeRecentTexts())
-        let data = try JSONEncoder.sortedKeys.encode(snapshot)
+        let snapshot = captured.snapshot
+        let (data, texts) = try SnapshotCoding.encode(snapshot)
         try database.write { db in
             // Daily figures and the group registry go with the snapshot: after a crash, the
             // journal since this snapshot is run again and counted again, never twice.
-            try captured.stats.write(to: db)
-            try captured.registry.write(to: db)
+            try captured.figures.write(to: db)
             try db.execute("""
                 INSERT INTO snapshots (journal_seq, version, data, texts) VALUES (?, ?, ?, ?)
                 ON CONFLICT (journal_seq) DO UPDATE SET version = excluded.version, data = excluded.data, texts = excluded.texts
@@ -345,8 +324,7 @@ private struct CapturedSnapshot: @unchecked Sendable {
     // The snapshot is a value of its own (see `Engine.snapshot()`): nothing else touches it.
     let snapshot: EngineSnapshot
     let journalSeq: Int64
-    let stats: DailyStats
-    let registry: GroupRegistry
+    let figures: WorkFigures
     let retention: Retention
     let newestWork: Int64
 }
