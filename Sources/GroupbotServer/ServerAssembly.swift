@@ -9,7 +9,7 @@ import Logging
 import ServiceLifecycle
 
 /// Why `serve` refuses to start.
-package struct ServeError: Error, Sendable, CustomStringConvertible {
+package struct ServeError: Error, Sendable, Equatable, CustomStringConvertible {
     package let reason: String
 
     package var description: String { reason }
@@ -25,6 +25,7 @@ package enum ServerAssembly {
         if configuration.telegram != nil, configuration.secrets.telegramBotToken == nil {
             throw ServeError(reason: "telegram: is configured but TELEGRAM_BOT_TOKEN is not set (the token BotFather gave the bot)")
         }
+        if configuration.cluster != nil { try checkCluster(configuration) }
         let open = configuration.unguardedEndpoints
         guard !configuration.bindsLoopbackOnly, !open.isEmpty, !insecure else { return }
         throw ServeError(reason: """
@@ -49,6 +50,21 @@ package enum ServerAssembly {
             }
         }
         return Outbound(ledger: ledger, callback: callback, oneBotAPI: api, telegram: telegram, logger: logger, now: now)
+    }
+
+    /// What several instances need (docs/scaling.md): a shared PostgreSQL state, a channel for
+    /// the actions (responses carry none), and no Telegram long polling (one consumer per bot).
+    static func checkCluster(_ configuration: ServerConfiguration) throws(ServeError) {
+        guard StateLocation.isDatabase(configuration.state) else {
+            throw ServeError(reason: "cluster: needs the state on PostgreSQL (state: postgres://…), which every instance shares")
+        }
+        guard configuration.callbackURL != nil || configuration.oneBot.apiURL != nil || configuration.telegram != nil else {
+            throw ServeError(reason: "cluster: actions go out through the delivery channels only (responses carry none); "
+                + "configure callback.url, onebot.api_url or telegram")
+        }
+        if configuration.telegram?.mode == .polling {
+            throw ServeError(reason: "cluster: Telegram allows one getUpdates consumer per bot; use telegram.mode: webhook")
+        }
     }
 
     /// Opens the state, recovers it, and queues what the last process left undelivered.

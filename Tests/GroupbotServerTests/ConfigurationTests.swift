@@ -127,4 +127,37 @@ import Testing
         #expect(configuration.oneBot.dialectOptions.dmThroughGroup)
         #expect(try !ServerConfiguration.parse("port: 8080\n", path: "g.yaml").oneBot.dialectOptions.dmThroughGroup)
     }
+
+    @Test func aClusterIsReadAndCheckedForWhatItNeeds() throws {
+        let text = """
+            state: postgres://groupbot@db.internal:5432/groupbot
+            callback: { url: "https://crm.example.com/hook" }
+            cluster: { instance: bot-2, partitions: 32, failover_ms: 5000 }
+            """
+        let configuration = try ServerConfiguration.parse(text, path: "g.yaml")
+        let cluster = try #require(configuration.cluster)
+        #expect(cluster.instance == "bot-2" && cluster.partitions == 32 && cluster.failoverMilliseconds == 5_000)
+        #expect(cluster.leaseMilliseconds == 4_000 && cluster.heartbeatMilliseconds == 1_000)
+        try ServerAssembly.checkExposure(configuration, insecure: false)
+        #expect(try ServerConfiguration.parse("cluster: {}\n", path: "g.yaml").cluster?.failoverMilliseconds == 10_000)
+        func problems(_ text: String) -> [String] {
+            do {
+                _ = try ServerConfiguration.parse(text, path: "g.yaml")
+                return []
+            } catch {
+                return error.problems.map(\.description)
+            }
+        }
+        #expect(problems("cluster: { partitions: 0 }\n") == ["g.yaml:1:24: 'partitions' is 0; expected a whole number from 1 to 4096"])
+        #expect(problems("cluster: { leader: a }\n").first?.contains("unknown setting 'leader' in cluster") == true)
+
+        var onAFile = configuration
+        onAFile.state = "groupbot.sqlite"
+        #expect(throws: ServeError(reason: "cluster: needs the state on PostgreSQL (state: postgres://…), which every instance shares")) {
+            try ServerAssembly.checkExposure(onAFile, insecure: false)
+        }
+        var withoutChannel = configuration
+        withoutChannel.callbackURL = nil
+        #expect(throws: ServeError.self) { try ServerAssembly.checkExposure(withoutChannel, insecure: false) }
+    }
 }
