@@ -85,6 +85,15 @@ package enum ServerAssembly {
                 throw ServeError(reason: "cluster: needs the state on PostgreSQL (state: postgres://…), which every instance shares")
             }
             let clusterStore = try ClusterStore(database: postgres, partitions: settings.partitions)
+            // Every engine must run the same rules on the same log, or their states part ways.
+            let others = try clusterStore.instancesWithOtherRules(than: RuleReloader.version(ofDirectory: configuration.rules),
+                                                                  besides: settings.instance,
+                                                                  leaseMilliseconds: settings.leaseMilliseconds)
+            if !others.isEmpty {
+                throw ServeError(reason: "cluster: " + others.map { "\($0.id) runs rules \($0.rulesVersion)" }.joined(separator: ", ")
+                    + ", this instance \(RuleReloader.version(ofDirectory: configuration.rules)); every instance must run the same rules "
+                    + "(stop the others and start them all with the same rule files)")
+            }
             ledger = store.deliveries(claimedBy: settings.instance, claimMilliseconds: settings.failoverMilliseconds)
             kept = store.settings
             reader = store.reader
@@ -129,7 +138,8 @@ package enum ServerAssembly {
         }
         let node = cluster.map { cluster in
             ClusterNode(settings: configuration.cluster ?? .init(), store: cluster.store, appender: cluster.appender, host: host,
-                        outbound: outbound, metrics: metrics, logger: logger)
+                        outbound: outbound, metrics: metrics, logger: logger,
+                        rulesVersion: RuleReloader.version(ofDirectory: configuration.rules))
         }
         return ServerDependencies(
             host: host, outbound: outbound, verification: InboundVerification(secrets: configuration.secrets),

@@ -139,13 +139,14 @@ package final class ClusterStore: Sendable {
     /// and takes free or expired partitions up to its share. `leaseMilliseconds` is how long
     /// a lease lasts without a heartbeat.
     package func heartbeat(instance: String, processedSeq: Int64, leaseMilliseconds: Int64,
-                           releasable: Set<Int>) throws -> ClusterView {
+                           releasable: Set<Int>, rulesVersion: String = "") throws -> ClusterView {
         try database.write { db in
             let now = try db.int("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)") ?? 0
             try db.execute("""
-                INSERT INTO cluster_instances (id, heartbeat_ms, processed_seq) VALUES (?, ?, ?)
-                ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, processed_seq = excluded.processed_seq
-                """, [.text(instance), .int(now), .int(processedSeq)])
+                INSERT INTO cluster_instances (id, heartbeat_ms, processed_seq, rules_version) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, processed_seq = excluded.processed_seq,
+                    rules_version = excluded.rules_version
+                """, [.text(instance), .int(now), .int(processedSeq), .text(rulesVersion)])
             try db.execute("UPDATE cluster_partitions SET expires_ms = ? WHERE owner = ?", [.int(now + leaseMilliseconds), .text(instance)])
             let live = max(1, Int(try db.int("SELECT COUNT(*) FROM cluster_instances WHERE heartbeat_ms > ?",
                                               [.int(now - leaseMilliseconds)]) ?? 1))
@@ -171,6 +172,19 @@ package final class ClusterStore: Sendable {
                                emittedSeq: row.int64("emitted_seq"))
             }
             return ClusterView(partitions: states, liveInstances: live, now: now)
+        }
+    }
+
+    /// The live instances (heartbeat within `leaseMilliseconds`) other than `instance` that run
+    /// rules other than `rulesVersion`, with the version each runs.
+    package func instancesWithOtherRules(than rulesVersion: String, besides instance: String,
+                                         leaseMilliseconds: Int64) throws -> [(id: String, rulesVersion: String)] {
+        try database.read { db in
+            try db.rows("""
+                SELECT id, rules_version FROM cluster_instances
+                WHERE id <> ? AND rules_version <> ? AND heartbeat_ms > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) - ?
+                ORDER BY id
+                """, [.text(instance), .text(rulesVersion), .int(leaseMilliseconds)]).map { ($0.text("id"), $0.text("rules_version")) }
         }
     }
 

@@ -55,6 +55,10 @@ enum PostgresMigrations {
             "ALTER TABLE deliveries ADD COLUMN claimed_by TEXT",
             "ALTER TABLE deliveries ADD COLUMN claimed_until_ms BIGINT NOT NULL DEFAULT 0",
         ]),
+        ("v3-cluster-rules", [
+            // The rule files each instance runs: every engine must run the same ones.
+            "ALTER TABLE cluster_instances ADD COLUMN rules_version TEXT NOT NULL DEFAULT ''",
+        ]),
     ]
 
     /// An arbitrary but fixed advisory-lock key for migrating ("groupbot" in ASCII, shortened).

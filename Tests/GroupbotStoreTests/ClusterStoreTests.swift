@@ -78,4 +78,12 @@ struct ClusterStoreTests {
         #expect(try store.snapshot(atOrBefore: 25)?.seq == 20)
         #expect(try store.snapshot(atOrBefore: 5) == nil)
     }
+
+    @Test func instancesRunningOtherRulesAreNamed() throws {
+        let store = try cluster()
+        _ = try store.heartbeat(instance: "a", processedSeq: 0, leaseMilliseconds: 60_000, releasable: [], rulesVersion: "r1")
+        _ = try store.heartbeat(instance: "b", processedSeq: 0, leaseMilliseconds: 60_000, releasable: [], rulesVersion: "r2")
+        #expect(try store.instancesWithOtherRules(than: "r2", besides: "c", leaseMilliseconds: 60_000).map(\.id) == ["a"])
+        #expect(try store.instancesWithOtherRules(than: "r2", besides: "a", leaseMilliseconds: 60_000).isEmpty)
+    }
 }

@@ -187,6 +187,12 @@ def main():
     folder = tempfile.mkdtemp(prefix="groupbot-failover-")
     cluster = Cluster(binary, url, receiver, 3, folder, arguments.failover_ms)
     try:
+        # A fourth instance with other rule files would make its engine part ways: refused.
+        refused = subprocess.run([binary, "serve", "--rules", os.path.join(HERE, "..", "..", "rules"), "--config",
+                                  os.path.join(folder, "a.yaml"), "--port", str(free_port())],
+                                 capture_output=True, text=True, timeout=60)
+        if refused.returncode == 0 or "every instance must run the same rules" not in refused.stderr:
+            raise SystemExit(f"an instance with other rules was not refused: {refused.returncode} {refused.stderr[-500:]}")
         per_group = workload(arguments.groups, arguments.events)
         total = sum(len(events) for events in per_group.values())
         sent = [0]

@@ -20,6 +20,9 @@ package struct ClusterNode: Service {
     let outbound: Outbound
     let metrics: ServerMetrics
     let logger: Logger
+    /// The rule files this instance runs (``RuleReloader/version(ofDirectory:)``), published
+    /// with each heartbeat: an instance starting with other rules is refused.
+    let rulesVersion: String
 
     /// How often the follower looks for new rows when it found none.
     static let pollMilliseconds: Int64 = 10
@@ -92,7 +95,7 @@ package struct ClusterNode: Service {
         do {
             let view = try await Blocking.run { [store, settings] in
                 try store.heartbeat(instance: settings.instance, processedSeq: processed,
-                                    leaseMilliseconds: settings.leaseMilliseconds, releasable: releasable)
+                                    leaseMilliseconds: settings.leaseMilliseconds, releasable: releasable, rulesVersion: rulesVersion)
             }
             let before = Set(owned.keys)
             owned = Dictionary(uniqueKeysWithValues: view.owned(by: settings.instance).map { ($0.id, $0) })
