@@ -12,6 +12,9 @@ import Synchronization
 /// The store's callers are synchronous (the pipeline's writer thread, the command-line
 /// tools), so this side waits on postgres-nio's futures, which run on NIO's event loops and
 /// never on the caller's thread: a caller on a Swift concurrency thread blocks only itself.
+/// That is also why the pool is this small list of idle connections and not postgres-nio's
+/// `PostgresClient`: its API is async only, and waiting on it from a synchronous caller would
+/// hold a Swift concurrency thread while another must run the query (two cores, two threads).
 package final class PostgreSQLDatabase: SQLDatabase {
     package let location: String
     private let configuration: PostgresConnection.Configuration
