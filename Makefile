@@ -44,6 +44,10 @@ test: deps
 	python3 Tests/console/console_browser.py --binary $(BIN)
 	.build/debug/groupbot-fuzz Tests/Fuzz/corpus 1
 	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
+	@# The same five kill -9s with the state on PostgreSQL (when a server is at hand, as under CI).
+	url=$$(sh Tests/postgres/start.sh 2>/dev/null); if [ -n "$$url" ]; then \
+		python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick --postgres "$$url"; \
+	else echo "serve chaos on PostgreSQL: skipped (no server; CI starts one)"; fi
 
 # libFuzzer over each fuzz target (docs/security.md), FUZZ_SECONDS each; new inputs go to
 # .build-fuzz/corpus, crashes to .build-fuzz/crash-*, the committed seeds stay as they are.
@@ -79,6 +83,10 @@ chaos: build
 
 chaos-quick: build
 	python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick
+	@# The same five kill -9s with the state on PostgreSQL (when a server is at hand, as under CI).
+	url=$$(sh Tests/postgres/start.sh 2>/dev/null); if [ -n "$$url" ]; then \
+		python3 Tests/chaos/serve_chaos.py --binary $(BIN) --quick --postgres "$$url"; \
+	else echo "serve chaos on PostgreSQL: skipped (no server; CI starts one)"; fi
 
 # Release build, then the shared peer workload (see docs/performance.md).
 bench: deps

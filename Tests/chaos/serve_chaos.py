@@ -470,12 +470,21 @@ def check_reply(index, events, status, reply):
     return False
 
 
+def new_state(ctx, name):
+    """A fresh state: a SQLite file in the run's folder, or a new PostgreSQL database (--postgres)."""
+    if not ctx.postgres:
+        return ctx.tmp / (name + ".sqlite")
+    database = "groupbot_chaos_%s_%s" % (name, ctx.tmp.name.rsplit("-", 1)[-1].lower().replace("_", ""))
+    subprocess.run(["psql", "-q", ctx.postgres, "-c", "CREATE DATABASE %s" % database], check=True, capture_output=True)
+    return ctx.postgres.rsplit("/", 1)[0] + "/" + database
+
+
 def clean_run(ctx):
     receiver = Receiver(ctx.secret_key)
     config = write_config(ctx.tmp / "clean.yaml", receiver)
     serve = Serve(ctx.binary, ctx.rules, config, ctx.tmp / "clean.log", ctx.env, ctx.port_rng, ctx.deadline)
     started = time.time()
-    proc, port = serve.start(ctx.tmp / "clean.sqlite")
+    proc, port = serve.start(new_state(ctx, "clean"))
     answers = []
     try:
         for index, events in enumerate(ctx.workload):
@@ -589,7 +598,7 @@ class ChaosRun:
         receiver = Receiver(ctx.secret_key)
         config = write_config(ctx.tmp / "chaos.yaml", receiver)
         serve = Serve(ctx.binary, ctx.rules, config, ctx.tmp / "chaos.log", ctx.env, ctx.port_rng, ctx.deadline)
-        state = ctx.tmp / "chaos.sqlite"
+        state = new_state(ctx, "chaos")
         kill_rng = random.Random(ctx.seed * 7919 + 17)
         threads = [threading.Thread(target=self.sender, daemon=True) for _ in range(ctx.concurrency)]
         started = time.time()
@@ -815,6 +824,9 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, help="hard limit for the whole run in seconds (default 900; --quick 60)")
     parser.add_argument("--quick", action="store_true", help="5 kills, a small workload, well under a minute")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (state files, serve logs)")
+    parser.add_argument("--postgres", metavar="URL", default=None,
+                        help="keep the states in new databases on this PostgreSQL server (its role may create databases) "
+                             "instead of SQLite files")
     args = parser.parse_args(argv)
 
     quick = args.quick
@@ -830,6 +842,7 @@ def main(argv=None):
     ctx.binary = Path(args.binary).resolve()
     ctx.rules = REPO / "rules"
     ctx.port_rng = random.Random(args.seed * 31 + 5)
+    ctx.postgres = args.postgres
     if count < 1 or ctx.kills < 0:
         parser.error("--requests must be at least 1 and --kills at least 0")
     if not os.access(str(ctx.binary), os.X_OK):
