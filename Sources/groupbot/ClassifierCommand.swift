@@ -3,6 +3,7 @@ import Foundation
 import GroupbotCore
 import GroupbotReplay
 import GroupbotRuntime
+import GroupbotStore
 import GroupbotTransports
 
 /// `groupbot classifier report LABELLED`: how well the `spam_score` classifier separates spam.
@@ -82,25 +83,19 @@ struct ClassifierCommand: ParsableCommand {
             FileOutput.standardOutput().writeLine(report.text)
         }
 
-        /// The classifier as the state file has it: its last snapshot with the journal after it
-        /// run again, read only (nothing is emitted or written).
+        /// The classifier as the state has it: its last snapshot with the journal after it run
+        /// again by the pipeline's own recovery, read only (actions not emitted stay so, nothing
+        /// is written).
         static func model(in path: String, book: RuleBook) throws -> NaiveBayes {
-            guard FileManager.default.fileExists(atPath: path), let store = try StateOption.open(path) else {
+            guard StateLocation.isDatabase(path) || FileManager.default.fileExists(atPath: path), let store = try StateOption.open(path) else {
                 FileOutput.standardError().writeLine("state \(path): no such file")
                 throw ExitCode(1)
             }
-            let clock = VirtualClock()
-            let engine = Engine(book: book, clock: clock)
-            if let recovery = try store.recover() {
-                if let snapshot = recovery.snapshot { engine.restore(snapshot) }
-                for entry in recovery.tail {
-                    clock.advance(to: entry.time)
-                    _ = engine.fireDueTimers()
-                    if let event = entry.event { _ = engine.handle(event) }
-                }
-            }
+            let pipeline = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store, report: { _ in })
+            pipeline.defersEmittedMark = true  // what the state has not emitted stays unmarked
+            try pipeline.recover()
             try store.close()
-            return engine.spamModel
+            return pipeline.engine.spamModel
         }
     }
 }
