@@ -20,6 +20,9 @@ struct ClusterCommand: ParsableCommand {
         var state: String
 
         func open() throws -> ClusterStore {
+            guard StateLocation.isDatabase(state) else {  // before opening: a path would create a file
+                throw ValidationError("--state must be a postgres:// address: instances share a PostgreSQL state")
+            }
             do {
                 let store = try StateStore.open(state)
                 guard let postgres = store.postgres else {

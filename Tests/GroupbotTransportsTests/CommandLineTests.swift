@@ -43,6 +43,16 @@ import GroupbotTestSupport
         return directory
     }
 
+    @Test func clusterCommandsNeedAPostgreSQLStateAndCreateNoFile() throws {
+        let path = NSTemporaryDirectory() + "cluster-\(UUID().uuidString).sqlite"
+        for command in ["status", "log"] {
+            let outcome = try groupbot(["cluster", command, "--state", path])
+            #expect(outcome.status == 64)
+            #expect(outcome.errors.contains("--state must be a postgres:// address"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test func checkAcceptsTheShippedRules() throws {
         let outcome = try groupbot(["check", "rules"])
         #expect(outcome.status == 0)

@@ -232,6 +232,11 @@ def main():
             time.sleep(0.5)
         takeover = psql(url, "SELECT COUNT(*) FROM cluster_partitions WHERE owner IN ('a', 'c')")
         print(f"after the kill: {takeover}/32 partitions owned by a and c, all handed on (up to row {taken}), no delivery pending")
+        # What an operator sees: the live instances and who owns each partition.
+        status = subprocess.run([binary, "cluster", "status", "--state", url], check=True, capture_output=True, text=True).stdout
+        owners = [line.split(": ", 1)[1].split(",")[0] for line in status.splitlines() if line.startswith("partition ")]
+        if len(owners) != 32 or set(owners) != {"a", "c"} or "instance b: last heartbeat" not in status:
+            raise SystemExit("groupbot cluster status does not show a and c owning the 32 partitions and b silent:\n" + status)
     finally:
         cluster.stop()
 
