@@ -104,7 +104,7 @@ package enum ServerAssembly {
             // From a snapshot no later than any partition's handed-on row: every partition's
             // work that is not handed on yet is run again here, in case this instance takes it over.
             try await host.start(at: try clusterStore.snapshot(atOrBefore: try clusterStore.lowestEmittedSeq()))
-            cluster = (clusterStore, ClusterAppender(store: clusterStore, appended: {}))
+            cluster = (clusterStore, ClusterAppender(store: clusterStore))
         } else if configuration.state == "memory" {
             ledger = MemoryDeliveryLedger()
             host = EngineHost(book: book, store: MemoryStore(), reloadFrom: reload, logger: logger, wallClock: clock)

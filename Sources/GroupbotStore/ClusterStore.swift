@@ -21,6 +21,10 @@ package final class ClusterStore: Sendable {
     /// The number of partitions (fixed for a database: every instance must hash alike).
     package let partitions: Int
 
+    /// The database's clock in milliseconds, as SQL: leases and heartbeats are timed by it, so
+    /// the instances' own clocks may differ.
+    static let databaseNow = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)"
+
     /// The key of the advisory lock that orders appends.
     static let appendLock: Int64 = 0x67_62_6C_6F_67_00_00_01
 
@@ -125,8 +129,6 @@ package final class ClusterStore: Sendable {
     package struct ClusterView: Sendable, Equatable {
         package var partitions: [PartitionState]
         package var liveInstances: Int
-        /// The database's clock, in milliseconds.
-        package var now: Int64
 
         /// The partitions `instance` owns.
         package func owned(by instance: String) -> [PartitionState] {
@@ -141,7 +143,7 @@ package final class ClusterStore: Sendable {
     package func heartbeat(instance: String, processedSeq: Int64, leaseMilliseconds: Int64,
                            releasable: Set<Int>, rulesVersion: String = "") throws -> ClusterView {
         try database.write { db in
-            let now = try db.int("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)") ?? 0
+            let now = try db.int("SELECT \(Self.databaseNow)") ?? 0
             try db.execute("""
                 INSERT INTO cluster_instances (id, heartbeat_ms, processed_seq, rules_version) VALUES (?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET heartbeat_ms = excluded.heartbeat_ms, processed_seq = excluded.processed_seq,
@@ -167,11 +169,7 @@ package final class ClusterStore: Sendable {
                                  ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)
                     """, [.text(instance), .int(now + leaseMilliseconds), .int(now), .int(share - mine)])
             }
-            let states = try db.rows("SELECT id, owner, epoch, emitted_seq FROM cluster_partitions ORDER BY id").map { row in
-                PartitionState(id: row.int("id"), owner: row.optionalText("owner"), epoch: row.int64("epoch"),
-                               emittedSeq: row.int64("emitted_seq"))
-            }
-            return ClusterView(partitions: states, liveInstances: live, now: now)
+            return ClusterView(partitions: try Self.partitionStates(db), liveInstances: live)
         }
     }
 
@@ -182,7 +180,7 @@ package final class ClusterStore: Sendable {
         try database.read { db in
             try db.rows("""
                 SELECT id, rules_version FROM cluster_instances
-                WHERE id <> ? AND rules_version <> ? AND heartbeat_ms > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) - ?
+                WHERE id <> ? AND rules_version <> ? AND heartbeat_ms > \(Self.databaseNow) - ?
                 ORDER BY id
                 """, [.text(instance), .text(rulesVersion), .int(leaseMilliseconds)]).map { ($0.text("id"), $0.text("rules_version")) }
         }
@@ -262,11 +260,8 @@ package final class ClusterStore: Sendable {
     /// Reads the partitions, the instances and the end of the log without touching them.
     package func status() throws -> Status {
         try database.read { db in
-            let now = try db.int("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)") ?? 0
-            let partitions = try db.rows("SELECT id, owner, epoch, emitted_seq FROM cluster_partitions ORDER BY id").map { row in
-                PartitionState(id: row.int("id"), owner: row.optionalText("owner"), epoch: row.int64("epoch"),
-                               emittedSeq: row.int64("emitted_seq"))
-            }
+            let now = try db.int("SELECT \(Self.databaseNow)") ?? 0
+            let partitions = try Self.partitionStates(db)
             let instances = try db.rows("SELECT id, heartbeat_ms, processed_seq FROM cluster_instances ORDER BY id").map { row in
                 (id: row.text("id"), silentMilliseconds: now - row.int64("heartbeat_ms"), processedSeq: row.int64("processed_seq"))
             }
@@ -299,7 +294,18 @@ package final class ClusterStore: Sendable {
     /// The lowest `emitted_seq` of all partitions: a starting instance must run the log from a
     /// snapshot at or before it, to have every partition's actions that are not handed on yet.
     package func lowestEmittedSeq() throws -> Int64 {
-        try database.read { db in try db.int("SELECT COALESCE(MIN(emitted_seq), 0) FROM cluster_partitions") ?? 0 }
+        try database.read(Self.lowestEmittedSeq)
+    }
+
+    private static func lowestEmittedSeq(_ db: any SQLRunner) throws -> Int64 {
+        try db.int("SELECT COALESCE(MIN(emitted_seq), 0) FROM cluster_partitions") ?? 0
+    }
+
+    /// Every partition, by id.
+    private static func partitionStates(_ db: any SQLRunner) throws -> [PartitionState] {
+        try db.rows("SELECT id, owner, epoch, emitted_seq FROM cluster_partitions ORDER BY id").map { row in
+            PartitionState(id: row.int("id"), owner: row.optionalText("owner"), epoch: row.int64("epoch"), emittedSeq: row.int64("emitted_seq"))
+        }
     }
 
     /// Deletes the snapshots and log rows no instance can need any more: everything before
@@ -308,11 +314,8 @@ package final class ClusterStore: Sendable {
         try database.write { db in
             // Not past what a live instance has still to run (one that stopped heartbeating a
             // minute ago no longer holds it back: it will start from a snapshot).
-            let emitted = try db.int("SELECT COALESCE(MIN(emitted_seq), 0) FROM cluster_partitions") ?? 0
-            let running = try db.int("""
-                SELECT MIN(processed_seq) FROM cluster_instances
-                WHERE heartbeat_ms > CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT) - 60000
-                """)
+            let emitted = try Self.lowestEmittedSeq(db)
+            let running = try db.int("SELECT MIN(processed_seq) FROM cluster_instances WHERE heartbeat_ms > \(Self.databaseNow) - 60000")
             let lowest = min(emitted, running ?? emitted)
             guard let kept = try db.int("SELECT MAX(seq) FROM cluster_snapshots WHERE seq <= ?", [.int(lowest)]) else { return }
             try db.execute("DELETE FROM cluster_snapshots WHERE seq < ?", [.int(kept)])

@@ -57,8 +57,8 @@ package final class PostgreSQLDatabase: SQLDatabase {
         try transaction("BEGIN", body)
     }
 
-    /// Runs `body` on a connection of its own, outside any transaction, and keeps the
-    /// connection open for the caller (a session-level advisory lock lives with it).
+    /// A connection of its own, outside the pool, for the caller to keep and close (a
+    /// session-level advisory lock lives as long as it).
     package func dedicatedConnection() throws -> PostgresConnection {
         try connect()
     }
@@ -70,7 +70,7 @@ package final class PostgreSQLDatabase: SQLDatabase {
 
     private func transaction<T>(_ begin: String, _ body: (any SQLRunner) throws -> T) throws -> T {
         try withConnection { connection in
-            let runner = PostgresRunner(connection: connection, logger: logger, statements: statements)
+            let runner = runner(on: connection)
             try runner.execute(begin)
             do {
                 let result = try body(runner)

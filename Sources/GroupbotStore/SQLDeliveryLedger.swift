@@ -35,29 +35,28 @@ package final class SQLDeliveryLedger: DeliveryLedger {
     }
 
     package func due(at now: Instant, target: String?, limit: Int) throws -> [Delivery] {
-        let lane = target.map { _ in "AND target = ? ORDER BY pace_priority, next_attempt_ms, created_ms, id" }
-            ?? "ORDER BY next_attempt_ms, created_ms, id"
+        // One channel's lane by pacing priority first, so enforcement is seen behind a backlog of posts.
+        let lane = target == nil ? "" : "AND target = ?"
+        let order = target == nil ? "ORDER BY next_attempt_ms, created_ms, id" : "ORDER BY pace_priority, next_attempt_ms, created_ms, id"
         let targetArgument: [SQLValue] = target.map { [.text($0)] } ?? []
         guard let claimant else {
             return try read { db in
-                try db.rows("SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? \(lane) LIMIT ?",
+                try db.rows("SELECT * FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ? \(lane) \(order) LIMIT ?",
                             [.int(now.milliseconds)] + targetArgument + [.int(limit)]).map(Self.delivery)
             }
         }
         // Several instances: each takes the deliveries no one else holds (or it held already,
         // renewing its claim), skipping rows another transaction is claiming right now.
-        let claimed = try write { db in
+        return try write { db in
             try db.rows("""
-                UPDATE deliveries SET claimed_by = ?, claimed_until_ms = ? WHERE id IN (
-                    SELECT id FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ?
-                        AND (claimed_until_ms < ? OR claimed_by = ?) \(lane) LIMIT ? FOR UPDATE SKIP LOCKED)
-                RETURNING *
+                WITH claimed AS (
+                    UPDATE deliveries SET claimed_by = ?, claimed_until_ms = ? WHERE id IN (
+                        SELECT id FROM deliveries WHERE dead = 0 AND next_attempt_ms <= ?
+                            AND (claimed_until_ms < ? OR claimed_by = ?) \(lane) \(order) LIMIT ? FOR UPDATE SKIP LOCKED)
+                    RETURNING *)
+                SELECT * FROM claimed \(order)
                 """, [.text(claimant.instance), .int(now.milliseconds + claimant.milliseconds), .int(now.milliseconds),
                       .int(now.milliseconds), .text(claimant.instance)] + targetArgument + [.int(limit)]).map(Self.delivery)
-        }
-        return claimed.sorted { target == nil
-            ? ($0.nextAttempt, $0.created, $0.id) < ($1.nextAttempt, $1.created, $1.id)
-            : ($0.pacing.priority.rawValue, $0.nextAttempt, $0.created, $0.id) < ($1.pacing.priority.rawValue, $1.nextAttempt, $1.created, $1.id)
         }
     }
 

@@ -140,14 +140,7 @@ import Testing
         #expect(cluster.leaseMilliseconds == 4_000 && cluster.heartbeatMilliseconds == 1_000)
         try ServerAssembly.checkExposure(configuration, insecure: false)
         #expect(try ServerConfiguration.parse("cluster: {}\n", path: "g.yaml").cluster?.failoverMilliseconds == 10_000)
-        func problems(_ text: String) -> [String] {
-            do {
-                _ = try ServerConfiguration.parse(text, path: "g.yaml")
-                return []
-            } catch {
-                return error.problems.map(\.description)
-            }
-        }
+        let problems = ConfigurationTests().problems
         #expect(problems("cluster: { partitions: 0 }\n") == ["g.yaml:1:24: 'partitions' is 0; expected a whole number from 1 to 4096"])
         #expect(problems("cluster: { leader: a }\n").first?.contains("unknown setting 'leader' in cluster") == true)
 

@@ -14,12 +14,9 @@ final class ClusterAppender: Sendable {
 
     private let store: ClusterStore
     private let state = Mutex<(queue: [Waiting], running: Bool)>(([], false))
-    /// Called after each append that logged something (the follower reads at once).
-    private let appended: @Sendable () -> Void
 
-    init(store: ClusterStore, appended: @escaping @Sendable () -> Void) {
+    init(store: ClusterStore) {
         self.store = store
-        self.appended = appended
     }
 
     /// Logs `events`; returns what became of each, in order.
@@ -51,7 +48,6 @@ final class ClusterAppender: Sendable {
                     waiting.continuation.resume(returning: Array(results.prefix(waiting.events.count)))
                     results = results.dropFirst(waiting.events.count)
                 }
-                appended()
             } catch {
                 for waiting in batch { waiting.continuation.resume(throwing: error) }
             }

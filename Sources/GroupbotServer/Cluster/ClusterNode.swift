@@ -65,10 +65,10 @@ package struct ClusterNode: Service {
         var lastTick = ContinuousClock.now
         let heartbeat = Duration.milliseconds(settings.heartbeatMilliseconds)
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            await handOn(&owned, everyPartition: false)
-            if ContinuousClock.now - lastHeartbeat >= heartbeat {
+            let beats = ContinuousClock.now - lastHeartbeat >= heartbeat
+            await handOn(&owned, everyPartition: beats)  // at a heartbeat, every owned partition's mark moves
+            if beats {
                 lastHeartbeat = .now
-                await handOn(&owned, everyPartition: true)  // moves every owned partition's mark
                 await beat(&owned)
             }
             if owned[0] != nil, ContinuousClock.now - lastTick >= .milliseconds(Self.tickMilliseconds) {
@@ -115,12 +115,13 @@ package struct ClusterNode: Service {
     /// their marks, with `everyPartition`), in one transaction. A partition whose epoch moved
     /// on was taken over: it is dropped from `owned` and its work stays for its new owner.
     private func handOn(_ owned: inout [Int: ClusterStore.PartitionState], everyPartition: Bool) async {
+        let (work, upTo) = await host.work(after: owned.mapValues(\.emittedSeq))
         var parts: [ClusterStore.HandOn] = []
         for (partition, state) in owned {
-            let (work, upTo) = await host.work(of: partition, after: state.emittedSeq)
-            guard upTo > state.emittedSeq, everyPartition || !work.isEmpty else { continue }
-            parts.append(ClusterStore.HandOn(partition: partition, epoch: state.epoch, upTo: upTo, entries: work,
-                                             deliveries: outbound.deliveries(for: work.flatMap(\.actions))))
+            let entries = work[partition] ?? []
+            guard upTo > state.emittedSeq, everyPartition || !entries.isEmpty else { continue }
+            parts.append(ClusterStore.HandOn(partition: partition, epoch: state.epoch, upTo: upTo, entries: entries,
+                                             deliveries: outbound.deliveries(for: entries.flatMap(\.actions))))
         }
         guard !parts.isEmpty else { return }
         do {

@@ -43,18 +43,14 @@ package final class ClusterTap: EngineStore, SnapshotPolicy, @unchecked Sendable
     package func commit(_ entries: [JournalEntry]) {
         for entry in entries {
             // The event counts in its group's partition; each action in its own group's.
+            var part = entry
+            part.event = nil
+            part.actions = []
             var byPartition: [Int: JournalEntry] = [:]
             if let event = entry.event, event.type != .tick {
-                byPartition[partitionOf(event.group)] = JournalEntry(event: event, time: entry.time, actions: [],
-                                                                     groupType: entry.groupType,
-                                                                     typeUTCOffsetSeconds: entry.typeUTCOffsetSeconds)
+                byPartition[partitionOf(event.group), default: part].event = event
             }
-            for action in entry.actions {
-                let partition = partitionOf(action.group)
-                byPartition[partition, default: JournalEntry(event: nil, time: entry.time, actions: [], groupType: entry.groupType,
-                                                              typeUTCOffsetSeconds: entry.typeUTCOffsetSeconds)]
-                    .actions.append(action)
-            }
+            for action in entry.actions { byPartition[partitionOf(action.group), default: part].actions.append(action) }
             for (partition, work) in byPartition { pending[partition, default: []].append(Work(seq: currentSeq, entry: work)) }
         }
     }

@@ -28,9 +28,13 @@ extension EngineHost {
         _ = sink.drainUnclaimed()
     }
 
-    /// The work of `partition` after row `after`, up to the last row run; and that row.
-    func work(of partition: Int, after: Int64) -> (work: [JournalEntry], upTo: Int64) {
-        ((tap?.work(of: partition, after: after, upTo: processedSeq) ?? []).map(\.entry), processedSeq)
+    /// The work of each partition after its row in `marks`, up to the last row run; and that row.
+    func work(after marks: [Int: Int64]) -> (work: [Int: [JournalEntry]], upTo: Int64) {
+        guard let tap else { return ([:], processedSeq) }
+        let work = Dictionary(uniqueKeysWithValues: marks.map { partition, after in
+            (partition, tap.work(of: partition, after: after, upTo: processedSeq).map(\.entry))
+        })
+        return (work, processedSeq)
     }
 
     /// Forgets the work handed on: each partition's, up to its row.
@@ -40,6 +44,6 @@ extension EngineHost {
 
     /// Makes this instance the one that writes the snapshots of the shared log (or not).
     func writeSnapshots(_ write: (@Sendable (EngineSnapshot, Int64) -> Void)?) {
-        tap?.onSnapshot = write.map { write in { snapshot, seq in write(snapshot, seq) } }
+        tap?.onSnapshot = write
     }
 }
