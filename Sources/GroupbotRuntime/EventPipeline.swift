@@ -140,9 +140,10 @@ package final class EventPipeline {
     }
 
     /// A line of input, decoded: what ``process(decoded:)`` does with it. Decoding needs no
-    /// engine, so a reader may decode ahead on another thread (``StreamRunner``).
+    /// engine, so a reader may decode ahead on another thread (``StreamRunner``), and prepare
+    /// the text's keyword pass there too (``TextPreparer``).
     package enum DecodedLine: Sendable {
-        case event(Event)
+        case event(Event, PreparedText?)
         /// A line that is no event: the report says why.
         case rejected(String)
         /// A blank line: counted, nothing else (blank lines separate nothing).
@@ -150,14 +151,15 @@ package final class EventPipeline {
     }
 
     /// Decodes one line of input.
-    package static func decode(_ item: LineSplitter.Item) -> DecodedLine {
+    package static func decode(_ item: LineSplitter.Item, preparer: TextPreparer? = nil) -> DecodedLine {
         switch item {
         case .tooLong(let number, let length):
             return .rejected("line \(number): longer than the limit (\(length) bytes), skipped")
         case .line(let number, let bytes):
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return .blank }
             do {
-                return .event(try EventDecoder.decode(line: bytes))
+                let event = try EventDecoder.decode(line: bytes)
+                return .event(event, preparer?.prepare(event))
             } catch {
                 return .rejected("line \(number): \(error.reason)")
             }
@@ -168,7 +170,7 @@ package final class EventPipeline {
     package func process(decoded line: DecodedLine) {
         summary.lines += 1
         switch line {
-        case .event(let event): handle(event)
+        case .event(let event, let prepared): handle(event, prepared: prepared)
         case .rejected(let reason):
             summary.rejectedLines += 1
             report(reason)
@@ -177,7 +179,7 @@ package final class EventPipeline {
     }
 
     /// Runs one decoded event (after firing the timers due before it, on a virtual clock).
-    package func handle(_ event: Event) {
+    package func handle(_ event: Event, prepared: PreparedText? = nil) {
         // The store and the batches not yet committed know events by a hash of their id.
         let idHash = store == nil ? 0 : StableHash.of(id: event.id)
         if let store {
@@ -196,7 +198,7 @@ package final class EventPipeline {
         // The time the engine works at, journaled so a recovery runs it again the same way.
         let now = clock.now
         var actions = engine.fireDueTimers()
-        actions += engine.handle(event)
+        actions += engine.handle(event, prepared: prepared)
         record(event: event, idHash: idHash, actions: actions, at: now)
         for problem in engine.drainProblems() { report(problem) }
         if flushPolicy == .line { flush() }

@@ -1,4 +1,5 @@
 import Foundation
+import GroupbotCore
 import GroupbotRuntime
 import GroupbotWire
 
@@ -20,15 +21,20 @@ final class DecodingReader: @unchecked Sendable {
     private let condition = NSCondition()
     private var batches: [Batch] = []
     private var ended = false
+    private let side: SideWork?
     /// Batches the reader may have waiting before it pauses.
     private static let depth = 8
     /// Lines in a batch (fewer when the input pauses).
     private static let batchLines = 512
 
-    /// Starts reading `input` on a new thread. The reader owns `input` from now on.
-    init(input: FileInput) {
+    /// Starts reading `input` on a new thread. The reader owns `input` from now on. With a
+    /// `book`, it also makes each text's keyword pass for the engine (``TextPreparer``).
+    /// While all its batches wait to be taken, the reader runs the jobs of `side` (the writing
+    /// of the actions: ``BackgroundSink``).
+    init(input: FileInput, book: RuleBook?, side: SideWork?) {
+        self.side = side
         let box = UncheckedInput(input: input)
-        let thread = Thread { [self] in self.readAll(box.input) }
+        let thread = Thread { [self] in self.readAll(box.input, preparer: book.map(TextPreparer.init)) }
         thread.name = "groupbot-decode"
         thread.start()
     }
@@ -61,19 +67,24 @@ final class DecodingReader: @unchecked Sendable {
 
     private func push(_ batch: Batch) {
         condition.lock()
-        while batches.count >= Self.depth { condition.wait() }
+        while batches.count >= Self.depth {
+            condition.unlock()
+            let ran = side?.runOne() ?? false
+            condition.lock()
+            if !ran && batches.count >= Self.depth { condition.wait() }
+        }
         batches.append(batch)
         condition.signal()
         condition.unlock()
     }
 
-    private func readAll(_ input: FileInput) {
+    private func readAll(_ input: FileInput, preparer: TextPreparer?) {
         var splitter = LineSplitter()
         var lines: [EventPipeline.DecodedLine] = []
         var bytesRead = 0
         lines.reserveCapacity(Self.batchLines)
         func add(_ item: LineSplitter.Item) {
-            lines.append(EventPipeline.decode(item))
+            lines.append(EventPipeline.decode(item, preparer: preparer))
             if lines.count >= Self.batchLines {
                 push(Batch(lines: lines, bytesRead: bytesRead, paused: false))
                 lines = []

@@ -15,10 +15,10 @@ package enum StreamRunner {
     ///   - idle: called at least every `idleInterval` milliseconds, between reads (rule reloading).
     package static func run(
         input: FileInput, pipeline: EventPipeline, clock mode: ClockMode, progress: ((Int) -> Void)? = nil,
-        idleInterval: Int64 = 60_000, idle: (() -> Void)? = nil
+        idleInterval: Int64 = 60_000, side: SideWork? = nil, idle: (() -> Void)? = nil
     ) {
         if mode == .events {
-            runDecodingAhead(input: input, pipeline: pipeline, progress: progress, idleInterval: idleInterval, idle: idle)
+            runDecodingAhead(input: input, pipeline: pipeline, progress: progress, idleInterval: idleInterval, idle: idle, side: side)
             return
         }
         var splitter = LineSplitter()
@@ -55,8 +55,8 @@ package enum StreamRunner {
     /// pipeline sees the same lines in the same order, so the output is the same bytes.
     /// Measured in docs/performance.md.
     private static func runDecodingAhead(input: FileInput, pipeline: EventPipeline, progress: ((Int) -> Void)?,
-                                         idleInterval: Int64, idle: (() -> Void)?) {
-        let reader = DecodingReader(input: input)
+                                         idleInterval: Int64, idle: (() -> Void)?, side: SideWork?) {
+        let reader = DecodingReader(input: input, book: pipeline.engine.book, side: side)
         while true {
             switch reader.next(waitingAtMost: idle == nil ? 60_000 : idleInterval) {
             case .batch(let batch):

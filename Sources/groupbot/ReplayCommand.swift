@@ -122,9 +122,10 @@ struct ReplayCommand: ParsableCommand {
             return
         }
         guard let expect else {
-            let pipeline = EventPipeline(book: book, clock: .events, sink: JSONLinesSink(output: .standardOutput()),
+            let side = SideWork()
+            let pipeline = EventPipeline(book: book, clock: .events, sink: BackgroundSink(JSONLinesSink(output: .standardOutput()), work: side),
                                          report: problems)
-            StreamRunner.run(input: input, pipeline: pipeline, clock: .events)
+            StreamRunner.run(input: input, pipeline: pipeline, clock: .events, side: side)
             if let end { pipeline.run(until: end) }
             pipeline.reportDroppedTimers(to: errors)
             return

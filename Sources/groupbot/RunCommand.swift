@@ -44,7 +44,11 @@ struct RunCommand: ParsableCommand {
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
         let store = try StateOption.openOwned(state)
-        let pipeline = EventPipeline(book: book, clock: clock, sink: JSONLinesSink(output: .standardOutput()),
+        // Without a store the actions are encoded and written on a thread of their own; with
+        // one, the store's writer thread does it after each commit (StoreWriter).
+        let output = JSONLinesSink(output: .standardOutput())
+        let side = SideWork()
+        let pipeline = EventPipeline(book: book, clock: clock, sink: store == nil ? BackgroundSink(output, work: side) : output,
                                      flush: flush, store: store, report: { errors.writeLine($0) })
         do {
             let rerun = try pipeline.recover()
@@ -69,7 +73,7 @@ struct RunCommand: ParsableCommand {
         }
         pipeline.commitInBackground()
         let reloader = reload ? RuleReloader(directory: rules.rules, engine: pipeline.engine, log: { errors.writeLine($0) }) : nil
-        StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000,
+        StreamRunner.run(input: .standardInput(), pipeline: pipeline, clock: clock, idleInterval: 1000, side: side,
                          idle: {
                              if reloader?.check() == true { pipeline.snapshotNow() }
                              pipeline.idle()

@@ -69,9 +69,14 @@ package final class Engine {
         handle(event, trace: nil)
     }
 
+    /// ``handle(_:)`` with work on the text done ahead on another thread (``TextPreparer``).
+    package func handle(_ event: Event, prepared: PreparedText?) -> [Action] {
+        handle(event, prepared: prepared, trace: nil)
+    }
+
     /// ``handle(_:)``, writing each rule's verdict into `trace` when there is one (`explain`):
     /// then every rule of the trigger gets a verdict, not only the candidates.
-    func handle(_ event: Event, trace: DecisionTrace?) -> [Action] {
+    func handle(_ event: Event, prepared: PreparedText? = nil, trace: DecisionTrace?) -> [Action] {
         startSchedulesIfNeeded()
         guard event.type != .tick else { return [] }
         let known = resolveType(group: event.group, name: event.groupName)
@@ -103,7 +108,7 @@ package final class Engine {
         if trace != nil {
             candidateBits = plan.everyRule  // a trace gives every rule of the trigger a verdict
         } else if plan.usesSlots {
-            evaluation.countKeywords(event)
+            evaluation.useKeywords(of: prepared, event)
             plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
         } else {
             plan.candidates(hitSlots: [], into: &candidateBits)

@@ -134,6 +134,9 @@ package final class KeywordIndex: Sendable {
         }
     }
 
+    /// The number of word entries (a scratch's size).
+    var entryCount: Int { entries.count }
+
     private static func bytes(_ text: UnsafeBufferPointer<UInt8>, endingAt end: Int, equal word: [UInt8]) -> Bool {
         let start = end - word.count
         guard start >= 0 else { return false }
@@ -213,6 +216,16 @@ package final class KeywordScratch {
 
     @inline(__always)
     func markSeen(entry: Int) { entryStamp[entry] = generation }
+
+    /// Sets a slot's count outright (hits counted elsewhere, ``KeywordHits``).
+    func set(slot: Int32, hits: Int32) {
+        let index = Int(slot)
+        if slotStamp[index] != generation {
+            slotStamp[index] = generation
+            hitSlots.append(slot)
+        }
+        slotHits[index] = hits
+    }
 
     @inline(__always)
     func hit(slot: Int32) {

@@ -86,6 +86,16 @@ struct RuleEvaluation {
         }
     }
 
+    /// Takes the keyword pass made ahead of the engine when it was made for this type.
+    mutating func useKeywords(of prepared: PreparedText?, _ event: Event) {
+        if let prepared, prepared.typeSerial == type.serial, !keywordsCounted {
+            keywordScratch.load(prepared.keywords)
+            keywordsCounted = true
+        } else {
+            countKeywords(event)
+        }
+    }
+
     /// The first of `rule`'s conditions that does not hold (for `explain`), decided by the
     /// same checks as ``holds(_:for:)``.
     mutating func firstFailingCondition(of rule: Rule, for event: Event) -> Condition? {

@@ -1,8 +1,14 @@
+import Synchronization
+
 /// The compiled rules of one group type (one rule file, with what it extends).
 ///
 /// A class, so looking a type up per event shares it instead of copying its arrays.
 package final class GroupType: Sendable {
     package let name: String
+    /// Unique among the types of every rule book this process compiles: what a keyword pass made
+    /// on another thread names its type by (``PreparedText``), touching no reference count.
+    let serial = GroupType.serials.add(1, ordering: .relaxed).newValue
+    private static let serials = Atomic<UInt64>(0)
     package let timeZone: any TimeZoneRule
     /// Rules in evaluation order: priority descending, then inherited before own, then file order.
     package let rules: [Rule]

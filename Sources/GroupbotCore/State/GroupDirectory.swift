@@ -32,11 +32,16 @@ struct GroupDirectory: Sendable {
 
     /// The type name of a group, mapping it again when its name changes.
     mutating func resolve(group: String, name: String?, book: RuleBook, scratch: MatchScratch) -> Known {
-        if let record = known[group], name == nil || name == record.name { return record }
+        if let record = known[group], !Self.mapsAgain(knownName: record.name, eventName: name) { return record }
         let groupName = name ?? known[group]?.name
         let typeName = book.mapping.type(ofGroup: group, named: groupName, scratch: scratch)
         set(group, name: groupName, typeName: typeName, type: book.types[typeName])
         return known[group]!
+    }
+
+    /// Whether a known group is mapped again: when an event names it differently.
+    static func mapsAgain(knownName: String?, eventName: String?) -> Bool {
+        eventName != nil && eventName != knownName
     }
 
     /// Maps every group again under `book` (a reload).
