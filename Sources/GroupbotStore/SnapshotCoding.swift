@@ -2,14 +2,14 @@ import Foundation
 import GroupbotCore
 
 /// How a snapshot of the engine is kept in a `snapshots` row (the state's, or the cluster's):
-/// JSON with sorted keys (the same state gives the same bytes), and the members' recent texts
+/// JSON with sorted keys (the same state gives the same bytes; ``SortedJSONEncoder``), and the members' recent texts
 /// as bytes beside it, in a column of their own.
 enum SnapshotCoding {
     /// The row's `data` and `texts`.
     static func encode(_ snapshot: EngineSnapshot) throws -> (data: Data, texts: Data) {
         var snapshot = snapshot
         let texts = Data(snapshot.takeRecentTexts())
-        return (try JSONEncoder.sortedKeys.encode(snapshot), texts)
+        return (Data(try SortedJSONEncoder.encode(snapshot)), texts)
     }
 
     /// The snapshot of a row with these columns; one written by a newer groupbot is refused.

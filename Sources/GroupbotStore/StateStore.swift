@@ -329,15 +329,6 @@ private struct CapturedSnapshot: @unchecked Sendable {
     let newestWork: Int64
 }
 
-extension JSONEncoder {
-    /// Sorted keys: the same state always gives the same bytes.
-    static var sortedKeys: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }
-}
-
 /// The last failure of background work, kept until someone asks.
 private final class FailureSlot: Sendable {
     private let failure = Mutex<StoreError?>(nil)
