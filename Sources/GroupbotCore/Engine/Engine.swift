@@ -89,7 +89,8 @@ package final class Engine {
         }
         let now = clock.now
         var actions: [Action] = []
-        flowNormalized = nil
+        // The normalised text made ahead for this very type (PreparedText), or none yet.
+        flowNormalized = prepared?.typeSerial == type.serial ? prepared?.normalized : nil
         flowFingerprint = nil
         state.activity.recordSeen(event)
         if let handled = runFlows(for: event, type: type, now: now, into: &actions) {
@@ -189,7 +190,7 @@ package final class Engine {
                 // Short texts are never compared: they skip the normaliser here.
                 var text = event.text
                 if NearDuplicates.mayCompare(event.text), let normalizer = type.community.normalizer {
-                    text = normalizer.normalize(event.text)
+                    text = flowNormalized ?? normalizer.normalize(event.text)
                     flowNormalized = text
                 }
                 state.nearDuplicates.record(event, text: text)

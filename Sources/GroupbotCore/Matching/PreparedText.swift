@@ -39,15 +39,20 @@ extension KeywordScratch {
 }
 
 /// Work on an event's text that depends only on the text and the rule book, done ahead of the
-/// engine on the thread that reads and decodes (`run --clock events`, `replay`): today the keyword
-/// pass of the group's type, a fifth of the engine's time on the keyword benchmark. The engine
+/// engine on the thread that reads and decodes (`run --clock events`, `replay`): the keyword pass
+/// of the group's type (a fifth of the engine's time on the keyword benchmark) and, in types
+/// whose rules or flows read it, the normalised text of a message (a fifth of the engine's time
+/// on the community workload; measured in docs/performance.md). The engine
 /// uses it only when it was made for the very type the engine resolves the group to (the
 /// preparer keeps a directory of its own, which a restored snapshot or a reload can make
 /// differ); otherwise it counts itself, so the output is the same either way.
 package struct PreparedText: Sendable {
     /// The ``GroupType/serial`` of the type the pass was made for.
     let typeSerial: UInt64
-    package let keywords: KeywordHits
+    /// The keyword pass, when the engine would make one.
+    package let keywords: KeywordHits?
+    /// The message's text after the type's normaliser, when the type has one.
+    package let normalized: String?
 }
 
 /// Prepares the texts of events for one rule book, in input order, on one thread.
@@ -62,6 +67,7 @@ package final class TextPreparer {
         let keywords: KeywordIndex
         /// Per trigger (``EventType/planIndex``), whether its rules read keyword slots.
         let countsOn: [Bool]
+        let normalizer: (any TextNormalizing)?
     }
 
     private let book: RuleBook
@@ -77,16 +83,21 @@ package final class TextPreparer {
         self.book = book
     }
 
-    /// The prepared text of `event`, or nil when the engine would count no keywords in it.
+    /// The prepared text of `event`, or nil when there is nothing to do ahead for it.
     package func prepare(_ event: Event) -> PreparedText? {
         guard event.type != .tick, event.type != .member, !event.text.isEmpty,
               let index = record(ofGroup: event.group, named: event.groupName)
         else { return nil }
         let record = records[index]
-        guard record.countsOn[event.type.planIndex] else { return nil }
-        record.keywords.count(in: event.text, scratch: scratch)
-        return PreparedText(typeSerial: record.serial,
-                            keywords: KeywordHits(scratch, slotCount: record.keywords.slotCount, entryCount: record.keywords.entryCount))
+        var keywords: KeywordHits?
+        if record.countsOn[event.type.planIndex] {
+            record.keywords.count(in: event.text, scratch: scratch)
+            keywords = KeywordHits(scratch, slotCount: record.keywords.slotCount, entryCount: record.keywords.entryCount)
+        }
+        // Messages only: the near-duplicates flow and most normalising rules read them.
+        let normalized = event.type == .message ? record.normalizer?.normalize(event.text) : nil
+        guard keywords != nil || normalized != nil else { return nil }
+        return PreparedText(typeSerial: record.serial, keywords: keywords, normalized: normalized)
     }
 
     /// The group's type record, mapped as ``GroupDirectory/resolve(group:name:book:scratch:)`` maps it.
@@ -104,7 +115,8 @@ package final class TextPreparer {
         if let index = recordOfType[name] { return index }
         guard let type = book.types[name] else { return nil }
         let record = TypeRecord(serial: type.serial, keywords: type.keywords,
-                                countsOn: EventType.allCases.map { type.plan(for: $0).usesSlots })
+                                countsOn: EventType.allCases.map { type.plan(for: $0).usesSlots },
+                                normalizer: type.readsNormalizedText ? type.community.normalizer : nil)
         records.append(record)
         recordOfType[name] = records.count - 1
         return records.count - 1

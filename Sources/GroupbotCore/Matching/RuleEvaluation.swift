@@ -88,8 +88,8 @@ struct RuleEvaluation {
 
     /// Takes the keyword pass made ahead of the engine when it was made for this type.
     mutating func useKeywords(of prepared: PreparedText?, _ event: Event) {
-        if let prepared, prepared.typeSerial == type.serial, !keywordsCounted {
-            keywordScratch.load(prepared.keywords)
+        if let prepared, prepared.typeSerial == type.serial, let keywords = prepared.keywords, !keywordsCounted {
+            keywordScratch.load(keywords)
             keywordsCounted = true
         } else {
             countKeywords(event)

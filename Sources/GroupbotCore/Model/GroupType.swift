@@ -30,6 +30,9 @@ package final class GroupType: Sendable {
     let nearDuplicateHorizonSeconds: Int64
     /// Whether a rule reads the classifier's `spam_score`.
     let usesSpamScore: Bool
+    /// Whether anything of this type reads a message's normalised text: a rule (`normalize`, the
+    /// classifier's score) or the near-duplicates flow. Only then is it made ahead (``TextPreparer``).
+    let readsNormalizedText: Bool
     /// Whether raid mode counts newcomers' first messages (read per message, so kept as a flag).
     let raidCountsFirstMessages: Bool
     /// Whether a rule writes `{inviter_nick}` (then members' nicknames are kept as they post).
@@ -73,6 +76,15 @@ package final class GroupType: Sendable {
         nearDuplicateHorizonSeconds = nearWindows.max() ?? 0
         raidCountsFirstMessages = community.raid?.firstMessages != nil
         usesSpamScore = rules.contains { Self.uses($0.conditions) { if case .spamScore = $0 { true } else { false } } }
+        readsNormalizedText = community.normalizer != nil && (usesNearDuplicates || usesSpamScore || rules.contains { rule in
+            Self.uses(rule.conditions) { condition in
+                switch condition {
+                case .normalizedKeywords: true
+                case .regex(let regex): regex.field == .normalizedText
+                default: false
+                }
+            }
+        })
         namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0
         self.timeZone = timeZone
