@@ -23,11 +23,13 @@ import Testing
         let ahead = Engine(book: book, clock: aheadClock)
         let preparer = TextPreparer(book: book)
         var expected: [Action] = [], actual: [Action] = []
-        var passesWithHits = 0, normalizedTexts = 0
+        var passesWithHits = 0, normalizedTexts = 0, shingled = 0, fingerprinted = 0
         for event in try Self.events(log) {
             let prepared = preparer.prepare(event)
             if prepared?.keywords?.isEmpty == false { passesWithHits += 1 }
             if prepared?.normalized != nil { normalizedTexts += 1 }
+            if case .some(.some) = prepared?.shingles { shingled += 1 }
+            if case .some(.some) = prepared?.fingerprint { fingerprinted += 1 }
             ownClock.advance(to: event.time)
             expected += own.fireDueTimers() + own.handle(event)
             aheadClock.advance(to: event.time)
@@ -37,6 +39,12 @@ import Testing
         #expect(!expected.isEmpty)
         if log.hasSuffix("lookalikes.jsonl") || log.hasSuffix("ads-and-exemptions.jsonl") {
             #expect(normalizedTexts > 0, "the shipped types normalise messages: the reader should have done it")
+        }
+        if log.hasSuffix("same-ad-other-account.jsonl") {
+            #expect(shingled > 0, "the shipped types compare near-duplicates: the reader should shingle")
+        }
+        if log.hasSuffix("admin-and-flood.jsonl") {
+            #expect(fingerprinted > 0, "the shipped types count repeated texts: the reader should fingerprint")
         }
         if !log.hasSuffix("nickname-grace.jsonl") && !log.hasSuffix("welcome-batches.jsonl") && !log.hasSuffix("raid.jsonl") {
             #expect(passesWithHits > 0, "the log's texts should hit some keyword of the shipped rules")

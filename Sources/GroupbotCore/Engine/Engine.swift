@@ -33,6 +33,8 @@ package final class Engine {
     private var flowNormalized: String?
     /// The fingerprint `repeated` counts the event's text by, when the flow noted it already.
     private var flowFingerprint: (event: String, fingerprint: UInt64?)?
+    /// The event's text work done ahead on the reading thread for its type (``PreparedText``).
+    private var ahead: PreparedText?
 
     /// Creates an engine running `book`, reading time from `clock`.
     package init(book: RuleBook, clock: any EngineClock) {
@@ -89,8 +91,9 @@ package final class Engine {
         }
         let now = clock.now
         var actions: [Action] = []
-        // The normalised text made ahead for this very type (PreparedText), or none yet.
-        flowNormalized = prepared?.typeSerial == type.serial ? prepared?.normalized : nil
+        // What was made ahead for this very type (PreparedText), or nothing.
+        ahead = prepared?.typeSerial == type.serial ? prepared : nil
+        flowNormalized = ahead?.normalized
         flowFingerprint = nil
         state.activity.recordSeen(event)
         if let handled = runFlows(for: event, type: type, now: now, into: &actions) {
@@ -188,12 +191,16 @@ package final class Engine {
             if type.usesNearDuplicates {
                 state.nearDuplicates.horizonSeconds = max(state.nearDuplicates.horizonSeconds, type.nearDuplicateHorizonSeconds)
                 // Short texts are never compared: they skip the normaliser here.
-                var text = event.text
-                if NearDuplicates.mayCompare(event.text), let normalizer = type.community.normalizer {
-                    text = flowNormalized ?? normalizer.normalize(event.text)
-                    flowNormalized = text
+                if let shingles = ahead?.shingles {
+                    state.nearDuplicates.record(event, shingles: shingles)
+                } else {
+                    var text = event.text
+                    if NearDuplicates.mayCompare(event.text), let normalizer = type.community.normalizer {
+                        text = flowNormalized ?? normalizer.normalize(event.text)
+                        flowNormalized = text
+                    }
+                    state.nearDuplicates.record(event, text: text)
                 }
-                state.nearDuplicates.record(event, text: text)
             }
             if type.raidCountsFirstMessages, state.newcomers.records[MemberKey(event)]?.messages == 1 {
                 countForRaid(event, firstMessage: true, type: type, now: now, into: &actions)
@@ -202,7 +209,9 @@ package final class Engine {
             state.adSlots.recordRedPacket(event)
             if type.usesRepeatCondition {
                 state.recentTexts.horizonSeconds = max(state.recentTexts.horizonSeconds, type.repeatHorizonSeconds)
-                flowFingerprint = (event.id, state.recentTexts.record(event))
+                let fingerprint = ahead?.fingerprint.map { state.recentTexts.record(event, fingerprint: $0) }
+                    ?? state.recentTexts.record(event)
+                flowFingerprint = (event.id, fingerprint)
             }
             if let alert = type.community.quietAlert {
                 state.quiet.observe(event, days: alert.days, offset: type.timeZone.utcOffsetSeconds(at: event.time))

@@ -41,8 +41,9 @@ extension KeywordScratch {
 /// Work on an event's text that depends only on the text and the rule book, done ahead of the
 /// engine on the thread that reads and decodes (`run --clock events`, `replay`): the keyword pass
 /// of the group's type (a fifth of the engine's time on the keyword benchmark) and, in types
-/// whose rules or flows read it, the normalised text of a message (a fifth of the engine's time
-/// on the community workload; measured in docs/performance.md). The engine
+/// whose rules or flows read them, a message's normalised text, its fingerprint for `repeated`
+/// and its shingles for `near_duplicates` (together a third of the engine's time on the
+/// community workload; measured in docs/performance.md). The engine
 /// uses it only when it was made for the very type the engine resolves the group to (the
 /// preparer keeps a directory of its own, which a restored snapshot or a reload can make
 /// differ); otherwise it counts itself, so the output is the same either way.
@@ -53,6 +54,12 @@ package struct PreparedText: Sendable {
     package let keywords: KeywordHits?
     /// The message's text after the type's normaliser, when the type has one.
     package let normalized: String?
+    /// For a type that counts repeated texts: the text's fingerprint (``RecentTexts``); the outer
+    /// nil when it was not made, the inner when the text has nothing to count.
+    package let fingerprint: UInt64??
+    /// For a type that compares near-duplicates: the shingles of the text the flow notes
+    /// (``NearDuplicates``); the inner nil when the text is too short to compare.
+    package let shingles: [UInt32]??
 }
 
 /// Prepares the texts of events for one rule book, in input order, on one thread.
@@ -68,6 +75,8 @@ package final class TextPreparer {
         /// Per trigger (``EventType/planIndex``), whether its rules read keyword slots.
         let countsOn: [Bool]
         let normalizer: (any TextNormalizing)?
+        let fingerprints: Bool
+        let shingles: Bool
     }
 
     private let book: RuleBook
@@ -94,10 +103,19 @@ package final class TextPreparer {
             record.keywords.count(in: event.text, scratch: scratch)
             keywords = KeywordHits(scratch, slotCount: record.keywords.slotCount, entryCount: record.keywords.entryCount)
         }
-        // Messages only: the near-duplicates flow and most normalising rules read them.
-        let normalized = event.type == .message ? record.normalizer?.normalize(event.text) : nil
-        guard keywords != nil || normalized != nil else { return nil }
-        return PreparedText(typeSerial: record.serial, keywords: keywords, normalized: normalized)
+        guard event.type == .message else {
+            return keywords.map { PreparedText(typeSerial: record.serial, keywords: $0, normalized: nil, fingerprint: nil, shingles: nil) }
+        }
+        // What the message flows of the engine work out from the text (Engine.runFlows).
+        let normalized = record.normalizer?.normalize(event.text)
+        let fingerprint: UInt64?? = record.fingerprints ? .some(RecentTexts.fingerprint(event.text)) : nil
+        var shingles: [UInt32]??
+        if record.shingles {
+            let compared = NearDuplicates.mayCompare(event.text) ? normalized ?? event.text : event.text
+            shingles = .some(NearDuplicates.shingles(of: compared))
+        }
+        return PreparedText(typeSerial: record.serial, keywords: keywords, normalized: normalized,
+                            fingerprint: fingerprint, shingles: shingles)
     }
 
     /// The group's type record, mapped as ``GroupDirectory/resolve(group:name:book:scratch:)`` maps it.
@@ -116,7 +134,8 @@ package final class TextPreparer {
         guard let type = book.types[name] else { return nil }
         let record = TypeRecord(serial: type.serial, keywords: type.keywords,
                                 countsOn: EventType.allCases.map { type.plan(for: $0).usesSlots },
-                                normalizer: type.readsNormalizedText ? type.community.normalizer : nil)
+                                normalizer: type.readsNormalizedText ? type.community.normalizer : nil,
+                                fingerprints: type.usesRepeatCondition, shingles: type.usesNearDuplicates)
         records.append(record)
         recordOfType[name] = records.count - 1
         return records.count - 1

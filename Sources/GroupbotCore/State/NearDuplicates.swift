@@ -101,7 +101,12 @@ struct NearDuplicates: FlowState {
 
     /// Notes a message (its text as the rules see it).
     mutating func record(_ event: Event, text: String) {
-        guard let shingles = Self.shingles(of: text) else {
+        record(event, shingles: Self.shingles(of: text))
+    }
+
+    /// ``record(_:text:)`` with the text's shingles worked out already (``PreparedText``).
+    mutating func record(_ event: Event, shingles: [UInt32]?) {
+        guard let shingles else {
             latest = nil
             return
         }

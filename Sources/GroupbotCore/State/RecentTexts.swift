@@ -51,7 +51,12 @@ struct RecentTexts: FlowState {
     /// Returns the message's fingerprint (nil: nothing to count), for the rules to reuse.
     @discardableResult
     mutating func record(_ event: Event) -> UInt64? {
-        guard let fingerprint = Self.fingerprint(event.text) else { return nil }
+        record(event, fingerprint: Self.fingerprint(event.text))
+    }
+
+    /// ``record(_:)`` with the text's fingerprint worked out already (``PreparedText``).
+    mutating func record(_ event: Event, fingerprint: UInt64?) -> UInt64? {
+        guard let fingerprint else { return nil }
         let oldest = event.time.milliseconds - horizonSeconds * 1000
         let sighting = TextSighting(time: event.time, fingerprint: fingerprint, group: TextSighting.groupHash(event.group))
         Self.add(sighting, after: oldest, to: &lists[.inGroup(MemberKey(event)), default: []])
