@@ -111,6 +111,7 @@ package final class TextPreparer {
         let fingerprint: UInt64?? = record.fingerprints ? .some(RecentTexts.fingerprint(event.text)) : nil
         var shingles: [UInt32]??
         if record.shingles {
+            // The text as the flow notes it: normalised unless too short to compare.
             let compared = NearDuplicates.mayCompare(event.text) ? normalized ?? event.text : event.text
             shingles = .some(NearDuplicates.shingles(of: compared))
         }
