@@ -35,22 +35,17 @@ package final class BackgroundSink: ActionSink, @unchecked Sendable {
 
     package func flush() {
         handOver()
-        let inner = UncheckedSink(sink: self.inner)
-        work.add { inner.sink.flush() }
+        let inner = UncheckedBox(self.inner)
+        work.add { inner.value.flush() }
         work.runAll()
     }
 
     private func handOver() {
         guard !pending.isEmpty else { return }
-        let batch = pending, inner = UncheckedSink(sink: self.inner)
+        let batch = pending, inner = UncheckedBox(self.inner)
         pending = []
         pendingActions = 0
-        work.add { for actions in batch { inner.sink.deliver(actions) } }
+        work.add { for actions in batch { inner.value.deliver(actions) } }
         if work.waiting > Self.batchesWaiting { work.runOne() }
     }
-}
-
-/// The wrapped sink, carried into jobs (which run one at a time).
-private struct UncheckedSink: @unchecked Sendable {
-    let sink: any ActionSink
 }

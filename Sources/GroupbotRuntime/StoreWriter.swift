@@ -153,12 +153,3 @@ private final class QueueLocal<Value>: @unchecked Sendable {
         self.value = value
     }
 }
-
-/// A value handed to the writer's thread and never touched again by its sender.
-private struct UncheckedBox<Value>: @unchecked Sendable {
-    let value: Value
-
-    init(_ value: Value) {
-        self.value = value
-    }
-}

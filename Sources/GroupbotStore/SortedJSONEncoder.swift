@@ -66,7 +66,6 @@ private final class ContainerBuffer {
         }
         output.append(kind == .array ? UInt8(ascii: "]") : UInt8(ascii: "}"))
     }
-
 }
 
 /// Writes values and strings as JSON.

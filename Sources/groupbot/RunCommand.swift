@@ -44,8 +44,9 @@ struct RunCommand: ParsableCommand {
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
         let store = try StateOption.openOwned(state)
-        // Without a store the actions are encoded and written on a thread of their own; with
-        // one, the store's writer thread does it after each commit (StoreWriter).
+        // Without a store the actions are encoded and written by the reading thread while it
+        // waits (BackgroundSink over SideWork); with one, the store's writer thread writes them
+        // after each commit (StoreWriter).
         let output = JSONLinesSink(output: .standardOutput())
         let side = SideWork()
         let pipeline = EventPipeline(book: book, clock: clock, sink: store == nil ? BackgroundSink(output, work: side) : output,

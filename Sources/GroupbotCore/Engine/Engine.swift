@@ -112,7 +112,7 @@ package final class Engine {
         if trace != nil {
             candidateBits = plan.everyRule  // a trace gives every rule of the trigger a verdict
         } else if plan.usesSlots {
-            evaluation.useKeywords(of: prepared, event)
+            evaluation.useKeywords(ahead?.keywords, event)
             plan.candidates(hitSlots: keywordScratch.hitSlots, into: &candidateBits)
         } else {
             plan.candidates(hitSlots: [], into: &candidateBits)

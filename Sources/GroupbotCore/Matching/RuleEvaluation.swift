@@ -86,14 +86,12 @@ struct RuleEvaluation {
         }
     }
 
-    /// Takes the keyword pass made ahead of the engine when it was made for this type.
-    mutating func useKeywords(of prepared: PreparedText?, _ event: Event) {
-        if let prepared, prepared.typeSerial == type.serial, let keywords = prepared.keywords, !keywordsCounted {
-            keywordScratch.load(keywords)
-            keywordsCounted = true
-        } else {
-            countKeywords(event)
-        }
+    /// Takes a keyword pass made ahead of the engine for this type (``PreparedText``), or
+    /// makes the pass now when there is none.
+    mutating func useKeywords(_ hits: KeywordHits?, _ event: Event) {
+        guard let hits, !keywordsCounted else { return countKeywords(event) }
+        keywordScratch.load(hits)
+        keywordsCounted = true
     }
 
     /// The first of `rule`'s conditions that does not hold (for `explain`), decided by the
