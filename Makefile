@@ -6,9 +6,9 @@ BIN := .build/debug/groupbot
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
-	@pkg-config --exists libpcre2-8 2>/dev/null || { \
-		echo "installing libpcre2-dev and pkg-config"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpcre2-dev pkg-config >/dev/null; }
+	@pkg-config --exists libpcre2-8 zlib 2>/dev/null || { \
+		echo "installing libpcre2-dev, zlib1g-dev and pkg-config"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpcre2-dev zlib1g-dev pkg-config >/dev/null; }
 	@python3 -c 'import yaml, jsonschema' 2>/dev/null || { \
 		echo "installing PyYAML and jsonschema (the schema test's independent validator)"; \
 		python3 -m pip install -q pyyaml jsonschema; }

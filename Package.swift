@@ -32,6 +32,12 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
         ),
+        // The system zlib: the audit log's batches are kept deflated (GroupbotStore's Deflate).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // A small, safe Swift wrapper over PCRE2: no C pointer leaves it.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
         // What a regex needs of a text before it is worth running (required literals,
@@ -64,7 +70,7 @@ let package = Package(
         .target(
             name: "GroupbotStore",
             dependencies: [
-                "GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift"),
+                "GroupbotCore", "GroupbotRuntime", "GroupbotWire", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -113,6 +113,22 @@ struct DailyStats {
             for (rule, count) in entry.falsePositives { try db.execute(falsePositives, [group, day, .text(rule), .int(count)]) }
         }
     }
+
+    /// Keeps a past day's active members as a count in its figures and lets its hashes go, so
+    /// the file does not grow by a hash per member and day for ever. A local day is past once
+    /// the newest work (`now`, milliseconds) is two UTC days later: every time zone has ended
+    /// it. An event that comes later still for a folded day adds its members' hashes again, and
+    /// they are counted on top (a member active before the fold and again after it counts twice).
+    static func foldActiveMembers(_ db: any SQLRunner, now: Int64) throws {
+        let before = SQLValue.text(Timestamp.dayText(dayNumber(Instant(milliseconds: now), offset: 0) - 1))
+        try db.execute("""
+            UPDATE daily_stats SET active = active + (SELECT length(a.hashes) / 8 FROM daily_active_members a
+                WHERE a.group_id = daily_stats.group_id AND a.day = daily_stats.day)
+            WHERE day < ? AND EXISTS (SELECT 1 FROM daily_active_members a
+                WHERE a.group_id = daily_stats.group_id AND a.day = daily_stats.day)
+            """, [before])
+        try db.execute("DELETE FROM daily_active_members WHERE day < ?", [before])
+    }
 }
 
 /// The figures a batch of work adds: the daily figures and the group registry, counted the

@@ -168,7 +168,7 @@ private struct PostgresRunner: SQLRunner {
             case .null: binds.appendNull()
             case .int(let value): binds.append(value)
             case .text(let value): binds.append(value)
-            case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+            case .blob(let data): binds.append(ByteBuffer(bytes: data))
             }
         }
         do {
@@ -183,7 +183,7 @@ private struct PostgresRunner: SQLRunner {
         switch cell.dataType {
         case .int2, .int4, .int8: return .int(try cell.decode(Int64.self))
         case .bool: return .int(try cell.decode(Bool.self) ? 1 : 0)
-        case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
+        case .bytea: return .blob(try cell.decode(ByteBuffer.self).withUnsafeReadableBytes { Data($0) })
         case .text, .varchar, .name, .bpchar: return .text(try cell.decode(String.self))
         default:
             throw PostgresStatementError(reason: "column \(cell.columnName) has type \(cell.dataType), which the store does not read")

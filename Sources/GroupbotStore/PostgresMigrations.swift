@@ -59,6 +59,10 @@ enum PostgresMigrations {
             // The rule files each instance runs: every engine must run the same ones.
             "ALTER TABLE cluster_instances ADD COLUMN rules_version TEXT NOT NULL DEFAULT ''",
         ]),
+        ("v4-active-counts", [
+            // A past day's active members as a count: its hashes go (``DailyStats/foldActiveMembers(_:now:)``).
+            "ALTER TABLE daily_stats ADD COLUMN active BIGINT NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// An arbitrary but fixed advisory-lock key for migrating ("groupbot" in ASCII, shortened).

@@ -207,7 +207,16 @@ enum BatchCoding {
     }
 
     static func unpack(_ data: Data) throws -> [Data] {
-        var reader = RecordCoding.Reader(bytes: [UInt8](data))
+        try unpack(bytes: [UInt8](data))
+    }
+
+    /// The records of an outbox row: a batch of actions, deflated or (written before deflating) plain.
+    static func unpack(actions data: Data) throws -> [Data] {
+        try unpack(bytes: Deflate.unpack(data))
+    }
+
+    private static func unpack(bytes: [UInt8]) throws -> [Data] {
+        var reader = RecordCoding.Reader(bytes: bytes)
         var records: [Data] = []
         while reader.index < reader.bytes.count {
             records.append(Data(try reader.chunk()))
@@ -242,6 +251,8 @@ enum BatchCoding {
 
         var isEmpty: Bool { batch.bytes.isEmpty }
         var data: Data { Data(batch.bytes) }
+        /// The batch deflated, for rows kept long (the audit log).
+        var deflated: Data { Deflate.pack(batch.bytes) }
     }
 
     static func decodeEntry(_ data: Data) throws -> JournalEntry {

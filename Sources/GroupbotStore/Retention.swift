@@ -2,8 +2,8 @@ import Foundation
 
 /// What the state file keeps of its history, so it stays bounded however long it runs:
 /// the audit log (the outbox's actions that were handed on) for `auditDays`, and the
-/// processed event ids as many as de-duplication remembers in memory. Snapshots replace
-/// each other and the journal goes with each snapshot already.
+/// processed event ids as many as de-duplication remembers in memory, and a past day's active
+/// members as their count. Snapshots replace each other and the journal goes with each snapshot.
 package struct Retention: Sendable, Equatable {
     /// Days of actions kept in the audit log (`groupbot log`, `stats` figures are kept apart).
     package var auditDays: Int = 90
@@ -27,7 +27,7 @@ package struct Retention: Sendable, Equatable {
             let rows = try db.rows("SELECT seq, actions FROM outbox WHERE seq <= ? ORDER BY seq LIMIT 32", [.int(emitted)])
             var last: Int64?
             for row in rows {
-                let newest = try BatchCoding.unpack(row.blob("actions") ?? Data()).last.map(RecordCoding.decodeAction)
+                let newest = try BatchCoding.unpack(actions: row.blob("actions") ?? Data()).last.map(RecordCoding.decodeAction)
                 guard let newest, newest.due.milliseconds < cutoff else { break }
                 last = row.int64("seq")
             }
@@ -38,6 +38,7 @@ package struct Retention: Sendable, Equatable {
                 """, [.int(cutoff)])
             return rows.count == 32 && last == rows.last?.int64("seq")
         }) {}
+        try database.write { db in try DailyStats.foldActiveMembers(db, now: now) }
         try database.write { db in
             // The newest batches that hold `processedIDs` ids stay; older ones go.
             var kept = 0

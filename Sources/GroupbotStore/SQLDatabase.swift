@@ -2,19 +2,19 @@ import Foundation
 
 /// A value bound to or read from SQL: what SQLite and PostgreSQL share of their types.
 /// Booleans are integers (0 or 1) on both sides; blobs are `BLOB` in SQLite and `BYTEA`
-/// in PostgreSQL.
+/// in PostgreSQL, held as `Data` on the way in and out: a snapshot's tens of megabytes are
+/// bound as they were encoded (SQLite still copies them once), not copied to and fro.
 package enum SQLValue: Sendable, Equatable {
     case null
     case int(Int64)
     case text(String)
-    case blob([UInt8])
+    case blob(Data)
 
     /// `value`, or `.null` when it is nil.
     static func int(_ value: Int?) -> SQLValue { value.map { .int(Int64($0)) } ?? .null }
     static func int(_ value: Int64?) -> SQLValue { value.map { .int($0) } ?? .null }
     static func text(_ value: String?) -> SQLValue { value.map { .text($0) } ?? .null }
     static func bool(_ value: Bool) -> SQLValue { .int(value ? 1 : 0) }
-    static func blob(_ data: Data) -> SQLValue { .blob([UInt8](data)) }
 }
 
 /// One row of a result, read by column name.
@@ -48,7 +48,7 @@ package struct SQLRow: Sendable {
     func bool(_ column: String) -> Bool { int(column) != 0 }
 
     func blob(_ column: String) -> Data? {
-        if case .blob(let bytes) = self[column] { return Data(bytes) }
+        if case .blob(let data) = self[column] { return data }
         return nil
     }
 }

@@ -27,7 +27,7 @@ package final class SQLDeliveryLedger: DeliveryLedger {
                 INSERT INTO deliveries (id, target, endpoint, body, attempts, next_attempt_ms, dead, last_error, created_ms,
                     pace_priority, pace_group, pace_posts, utc_offset)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING
-                """, [.text(delivery.id), .text(delivery.target), .text(delivery.endpoint), .blob(delivery.body),
+                """, [.text(delivery.id), .text(delivery.target), .text(delivery.endpoint), .blob(Data(delivery.body)),
                       .int(delivery.attempts), .int(delivery.nextAttempt.milliseconds), .bool(delivery.dead),
                       .text(delivery.lastError), .int(delivery.created.milliseconds), .int(delivery.pacing.priority.rawValue),
                       .text(delivery.pacing.group), .bool(delivery.pacing.postsInGroup), .int(delivery.utcOffsetSeconds)])

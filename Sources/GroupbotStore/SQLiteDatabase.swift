@@ -37,7 +37,7 @@ extension SQLValue {
         case .null: .null
         case .int(let value): value.databaseValue
         case .text(let value): value.databaseValue
-        case .blob(let bytes): Data(bytes).databaseValue
+        case .blob(let data): data.databaseValue
         }
     }
 
@@ -47,7 +47,7 @@ extension SQLValue {
         case .int64(let value): self = .int(value)
         case .double(let value): self = .int(Int64(value))
         case .string(let value): self = .text(value)
-        case .blob(let data): self = .blob([UInt8](data))
+        case .blob(let data): self = .blob(data)
         }
     }
 }

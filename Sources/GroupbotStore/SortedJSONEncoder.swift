@@ -40,6 +40,30 @@ private final class ContainerBuffer {
         members.append((key, .bytes(start..<bytes.count)))
     }
 
+    /// Appends a member's value. A large array or object (a snapshot's list of members, its
+    /// texts) stays the container it was encoded into and is written once, into the final
+    /// output: copied into each parent on the way up, it lived twice or three times at once.
+    func append<Value: Encodable>(key: String, value: Value, codingPath: [any CodingKey]) throws {
+        let start = bytes.count
+        if let large = try JSONWriter.write(value, codingPath: codingPath, into: &bytes, keepingLargerThan: Self.large) {
+            members.append((key, .nested(large)))
+        } else {
+            members.append((key, .bytes(start..<bytes.count)))
+        }
+    }
+
+    /// How many bytes make a container large (see `append(key:value:codingPath:)`): few of them,
+    /// so keeping them costs nothing.
+    static let large = 1 << 16
+
+    /// The bytes this container holds, its nested containers' included.
+    var size: Int {
+        members.reduce(bytes.count) { total, member in
+            if case .nested(let nested) = member.member { return total + nested.size }
+            return total
+        }
+    }
+
     func appendNested(key: String, kind: Kind) -> ContainerBuffer {
         let nested = ContainerBuffer(kind: kind)
         members.append((key, .nested(nested)))
@@ -71,6 +95,13 @@ private final class ContainerBuffer {
 /// Writes values and strings as JSON.
 private enum JSONWriter {
     static func write<Value: Encodable>(_ value: Value, codingPath: [any CodingKey], into output: inout [UInt8]) throws {
+        _ = try write(value, codingPath: codingPath, into: &output, keepingLargerThan: nil)
+    }
+
+    /// Writes `value`, or, when it is an array or object of more than `limit` bytes, returns
+    /// its container instead (written nothing).
+    static func write<Value: Encodable>(_ value: Value, codingPath: [any CodingKey], into output: inout [UInt8],
+                                        keepingLargerThan limit: Int?) throws -> ContainerBuffer? {
         switch value {
         case let string as String: writeString(string, into: &output)
         case let data as Data: writeString(data.base64EncodedString(), into: &output)
@@ -81,8 +112,10 @@ private enum JSONWriter {
         default:
             let encoder = ValueEncoder(codingPath: codingPath)
             try value.encode(to: encoder)
+            if let limit, let container = encoder.container, container.size > limit { return container }
             try encoder.finish(into: &output)
         }
+        return nil
     }
 
     static func writeDouble(_ number: Double, codingPath: [any CodingKey], into output: inout [UInt8]) throws {
@@ -120,7 +153,7 @@ private final class ValueEncoder: Encoder {
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
     private var single: [UInt8]?
-    private var container: ContainerBuffer?
+    private(set) var container: ContainerBuffer?
 
     init(codingPath: [any CodingKey]) {
         self.codingPath = codingPath
@@ -191,8 +224,7 @@ private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        let path = codingPath + [key]
-        try buffer.append(key: key.stringValue) { try JSONWriter.write(value, codingPath: path, into: &$0) }
+        try buffer.append(key: key.stringValue, value: value, codingPath: codingPath + [key])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
@@ -223,8 +255,7 @@ private struct UnkeyedWriter: UnkeyedEncodingContainer {
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath + [IndexKey(count)]
-        try buffer.append(key: "") { try JSONWriter.write(value, codingPath: path, into: &$0) }
+        try buffer.append(key: "", value: value, codingPath: codingPath + [IndexKey(count)])
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -270,7 +301,6 @@ private struct NestedSingleWriter: SingleValueEncodingContainer {
 
     mutating func encodeNil() throws { buffer.append(key: key) { $0.append(contentsOf: "null".utf8) } }
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = codingPath
-        try buffer.append(key: key) { try JSONWriter.write(value, codingPath: path, into: &$0) }
+        try buffer.append(key: key, value: value, codingPath: codingPath)
     }
 }

@@ -44,7 +44,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     var checkpointer: WALCheckpointer?
     /// Where snapshots are encoded and written, once switched on; nil: in `save` itself.
     private var snapshotQueue: DispatchQueue?
-    private let backgroundFailure = FailureSlot()
+    private let background = BackgroundSnapshots()
     /// The journal's last row: what a snapshot taken now covers.
     private var journalSeq: Int64 = 0
     /// The engine's time of the newest work committed (what retention counts back from).
@@ -157,7 +157,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
                 .flatMap { try BatchCoding.unpack($0.blob("entries") ?? Data()).map(BatchCoding.decodeEntry) }
             let unemitted = try db.rows("""
                 SELECT actions FROM outbox WHERE seq > (SELECT value FROM meta WHERE key = 'emitted_seq') ORDER BY seq
-                """).flatMap { try BatchCoding.unpack($0.blob("actions") ?? Data()).map(RecordCoding.decodeAction) }
+                """).flatMap { try BatchCoding.unpack(actions: $0.blob("actions") ?? Data()).map(RecordCoding.decodeAction) }
             if snapshot == nil && tail.isEmpty && unemitted.isEmpty { return nil }
             return Recovery(snapshot: snapshot, tail: tail, unemitted: unemitted)
         }
@@ -179,11 +179,13 @@ package final class StateStore: EngineStore, SnapshotPolicy {
             for action in entry.actions { outbox.append(action: action) }
         }
         recount(entries)
+        // The outbox is also the audit log, kept for days: deflated (the journal goes with the next snapshot).
+        let actions = outbox.isEmpty ? nil : outbox.deflated
         let (journalRow, outboxRow) = try database.write { db -> (Int64, Int64?) in
             let journalRow = try db.int("INSERT INTO journal (entries) VALUES (?) RETURNING seq", [.blob(journal.data)]) ?? 0
             if !ids.isEmpty { try db.execute("INSERT INTO processed (hashes) VALUES (?)", [.blob(HashBlob.encode(ids))]) }
-            guard !outbox.isEmpty else { return (journalRow, nil) }
-            return (journalRow, try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.data)]))
+            guard let actions else { return (journalRow, nil) }
+            return (journalRow, try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(actions)]))
         }
         journalSeq = journalRow
         if let outboxRow { outboxSeq.withLock { $0 = outboxRow } }
@@ -220,27 +222,29 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     package func save(_ snapshot: EngineSnapshot) throws {
         // A background write that failed is reported before anything is reset, so the figures
         // counted since then go with the next snapshot instead of being dropped.
-        if let failure = backgroundFailure.take() { throw failure }
+        if let failure = background.take() { throw failure }
         // Everything committed so far is covered: the journal up to its last row, the figures counted.
         let captured = CapturedSnapshot(snapshot: snapshot, journalSeq: journalSeq, figures: pendingFigures,
                                         retention: retention, newestWork: newestWork)
         entriesSinceSnapshot = 0
         lastSnapshot = Date()
         pendingFigures = WorkFigures()
-        guard let background = snapshotQueue else {
+        guard let queue = snapshotQueue else {
             try Self.write(captured, to: database)
             try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: nil)
             try captured.retention.prune(database, now: captured.newestWork)
             return
         }
-        background.async { [database, path, backgroundFailure] in
+        background.started()
+        queue.async { [database, path, background] in
+            defer { background.finished() }
             do {
                 try Self.write(captured, to: database)
                 // In short transactions, so the commits waiting for the writer slip in between.
                 try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: 32)
                 try captured.retention.prune(database, now: captured.newestWork)
             } catch {
-                backgroundFailure.set(StoreError(path: path, reason: "snapshot: \(error)"))
+                background.set(StoreError(path: path, reason: "snapshot: \(error)"))
             }
         }
     }
@@ -253,11 +257,11 @@ package final class StateStore: EngineStore, SnapshotPolicy {
             // Daily figures and the group registry go with the snapshot: after a crash, the
             // journal since this snapshot is run again and counted again, never twice.
             try captured.figures.write(to: db)
-            try db.execute("""
-                INSERT INTO snapshots (journal_seq, version, data, texts) VALUES (?, ?, ?, ?)
-                ON CONFLICT (journal_seq) DO UPDATE SET version = excluded.version, data = excluded.data, texts = excluded.texts
-                """, [.int(captured.journalSeq), .int(snapshot.version), .blob(data), .blob(texts)])
-            try db.execute("DELETE FROM snapshots WHERE journal_seq < ?", [.int(captured.journalSeq)])
+            // The old snapshot goes first, in the same transaction: its pages are free for the new
+            // one, so the file holds one snapshot's worth, not two (a crash keeps the old one).
+            try db.execute("DELETE FROM snapshots")
+            try db.execute("INSERT INTO snapshots (journal_seq, version, data, texts) VALUES (?, ?, ?, ?)",
+                           [.int(captured.journalSeq), .int(snapshot.version), .blob(data), .blob(texts)])
         }
     }
 
@@ -291,7 +295,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     /// Waits until the snapshots handed to the background are written; throws the last failure.
     package func waitForSnapshots() throws {
         snapshotQueue?.sync {}
-        if let failure = backgroundFailure.take() { throw failure }
+        if let failure = background.take() { throw failure }
     }
 
     /// The processed-id hashes of the newest batches first, up to `limit` of them.
@@ -306,7 +310,10 @@ package final class StateStore: EngineStore, SnapshotPolicy {
 
     /// Whether enough has been committed since the last snapshot to take another.
     package var wantsSnapshot: Bool {
-        entriesSinceSnapshot >= snapshotInterval
+        // One at a time: each snapshot under way holds its own copy of the engine's state (the
+        // engine changes it meanwhile), so a fast run queueing them would hold several at once.
+        guard !background.isBusy else { return false }
+        return entriesSinceSnapshot >= snapshotInterval
             || (entriesSinceSnapshot > 0 && Date().timeIntervalSince(lastSnapshot) >= snapshotSeconds)
     }
 }
@@ -329,9 +336,17 @@ private struct CapturedSnapshot: @unchecked Sendable {
     let newestWork: Int64
 }
 
-/// The last failure of background work, kept until someone asks.
-private final class FailureSlot: Sendable {
+/// What the snapshot queue reports back: how many snapshots are under way, and the last failure.
+private final class BackgroundSnapshots: Sendable {
     private let failure = Mutex<StoreError?>(nil)
+    private let underWay = Atomic<Int>(0)
+
+    func started() { underWay.add(1, ordering: .relaxed) }
+
+    func finished() { underWay.subtract(1, ordering: .relaxed) }
+
+    /// Whether a snapshot is being encoded or written.
+    var isBusy: Bool { underWay.load(ordering: .relaxed) > 0 }
 
     func set(_ error: StoreError) {
         failure.withLock { $0 = error }

@@ -92,6 +92,10 @@ enum StoreMigrations {
                 ALTER TABLE daily_stats ADD COLUMN replies INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v11-active-counts") { db in
+            // A past day's active members as a count: its hashes go (``DailyStats/foldActiveMembers(_:now:)``).
+            try db.execute(sql: "ALTER TABLE daily_stats ADD COLUMN active INTEGER NOT NULL DEFAULT 0")
+        }
         return migrator
     }
 }

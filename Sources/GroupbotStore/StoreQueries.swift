@@ -74,8 +74,10 @@ package struct StoreReader: Sendable {
                         ORDER BY p.day DESC LIMIT 1), (SELECT p.members FROM daily_stats p
                         WHERE p.group_id = s.group_id AND p.day > s.day AND p.members IS NOT NULL
                         ORDER BY p.day ASC LIMIT 1), g.members) AS members_known,
-                    CAST(COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
-                        WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS BIGINT) AS active
+                    -- A past day's count was folded into its figures (DailyStats.foldActiveMembers); a day
+                    -- still open has its members' hashes (and a late event may add a few to a past one).
+                    CAST(s.active + COALESCE((SELECT length(a.hashes) / 8 FROM daily_active_members a
+                        WHERE a.group_id = s.group_id AND a.day = s.day), 0) AS BIGINT) AS active_total
                 FROM daily_stats s LEFT JOIN groups g ON g.group_id = s.group_id
                 \(filter) ORDER BY s.day, s.group_id
                 """, arguments)
@@ -85,7 +87,7 @@ package struct StoreReader: Sendable {
                                        [.text(group), .text(day)])
                 return DailyFigures(
                     group: group, type: row.optionalText("type"), day: day, members: row.optionalInt("members_known"),
-                    joins: row.int("joins"), leaves: row.int("leaves"), active: row.int("active"), messages: row.int("messages"),
+                    joins: row.int("joins"), leaves: row.int("leaves"), active: row.int("active_total"), messages: row.int("messages"),
                     guided: row.int("guided"), deleted: row.int("deleted"), muted: row.int("muted"), kicks: row.int("kicks"),
                     strikes: row.int("strikes"),
                     hits: Dictionary(hits.filter { $0.int("hits") > 0 }.map { ($0.text("rule"), $0.int("hits")) }, uniquingKeysWith: +),
@@ -102,7 +104,7 @@ package struct StoreReader: Sendable {
             var entries: [AuditEntry] = []
             for row in try db.rows("SELECT seq, actions FROM outbox ORDER BY seq") {
                 let emitted = row.int64("seq") <= emittedUpTo
-                for data in try BatchCoding.unpack(row.blob("actions") ?? Data()) {
+                for data in try BatchCoding.unpack(actions: row.blob("actions") ?? Data()) {
                     let action = try RecordCoding.decodeAction(data)
                     if let group, action.group != group { continue }
                     if let user, action.user != user { continue }

@@ -1,5 +1,6 @@
 import Foundation
 import GroupbotCore
+import GroupbotRuntime
 @testable import GroupbotStore
 import Testing
 
@@ -45,5 +46,48 @@ import Testing
         let at = try #require((0...(bytes.count - word.count)).first { Array(bytes[$0..<$0 + word.count]) == word })
         bytes.replaceSubrange(at..<at + word.count, with: Array("mute".utf8))
         #expect(throws: RecordCoding.Corrupt.self) { try RecordCoding.decodeAction(Data(bytes)) }
+    }
+}
+
+/// The audit log's rows are deflated; rows written before that read as before.
+@Suite struct DeflatedOutboxTests {
+    static func actions(_ count: Int) -> [Action] {
+        (0..<count).map { index in
+            Action(id: "m\(index):ad:0", group: "g-fans-\(index % 7)", body: .dm(user: "u\(index)", text: "您好，群里不能发广告哦，有需要请联系群主报名广告位"),
+                   rule: "ad", cause: "m\(index)", due: Instant(seconds: 1_800_000_000 + Int64(index)), utcOffsetSeconds: 28_800)
+        }
+    }
+
+    @Test func aBatchOfActionsRoundTripsDeflatedAndTakesLessRoom() throws {
+        var packer = BatchCoding.Packer()
+        for action in Self.actions(200) { packer.append(action: action) }
+        let deflated = packer.deflated
+        #expect(deflated.first == Deflate.marker)
+        #expect(deflated.count * 3 < packer.data.count)
+        #expect(try BatchCoding.unpack(actions: deflated).map(RecordCoding.decodeAction) == Self.actions(200))
+        // A row written before deflating reads the same.
+        #expect(try BatchCoding.unpack(actions: packer.data).map(RecordCoding.decodeAction) == Self.actions(200))
+    }
+
+    @Test func damagedDeflatedRowsThrow() throws {
+        var packer = BatchCoding.Packer()
+        for action in Self.actions(20) { packer.append(action: action) }
+        var bytes = [UInt8](packer.deflated)
+        bytes.removeLast(4)
+        #expect(throws: RecordCoding.Corrupt.self) { try BatchCoding.unpack(actions: Data(bytes)) }
+        // A length far beyond what the rest could inflate to is refused before any memory is asked for.
+        #expect(throws: RecordCoding.Corrupt.self) { try BatchCoding.unpack(actions: Data([0, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2])) }
+    }
+
+    /// The state file keeps its outbox deflated, and `log` and recovery read it.
+    @Test func theStateFilesAuditLogIsDeflated() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("deflate-\(UUID().uuidString).sqlite").path
+        let store = try StateStore(path: path)
+        let entries = Self.actions(50).map { JournalEntry(event: nil, time: $0.due, actions: [$0]) }
+        try store.commit(entries)
+        let first = try store.database.read { db in try db.rows("SELECT actions FROM outbox").first?.blob("actions") }
+        #expect(first?.first == Deflate.marker)
+        #expect(try store.auditLog().map(\.action) == Self.actions(50))
+        #expect(try StateStore(path: path).recover()?.unemitted == Self.actions(50))
     }
 }

@@ -68,6 +68,28 @@ import Testing
         #expect(positions == positions.sorted())
     }
 
+    /// Arrays and objects too large to copy into their parents are written once at the end:
+    /// the output is the same as if they had been, keys sorted around them.
+    @Test func largeMembersAreWrittenInPlaceAndSorted() throws {
+        var random = SplitMix(seed: 11)
+        let big = (0..<3_000).map { index in
+            Sample(name: "member-\(random.next() % 100_000)", nick: index % 3 == 0 ? nil : "小美\(index)", count: index,
+                   small: 1, unsigned: 2, ratio: 0.5, whole: 2, share: 0.5, flag: index % 2 == 0, blob: Data([UInt8(index % 256)]),
+                   list: ["加微信"], byName: ["b": [index], "a": []], byNumber: [index: "x"], shapes: [.dot], nested: [])
+        }
+        var outer = Self.sample
+        outer.nested = big
+        outer.byName = ["zz": Array(0..<20_000), "aa": [1]]
+        let value: [String: [Sample]] = ["z-last": [outer], "a-first": big, "m-small": [Self.sample]]
+        let ours = Data(try SortedJSONEncoder.encode(value))
+        #expect(ours.count > 4 * (1 << 16))
+        #expect(try JSONDecoder().decode([String: [Sample]].self, from: ours) == value)
+        #expect(try Self.meaning(ours) == Self.meaning(JSONEncoder().encode(value)))
+        let text = String(decoding: ours, as: UTF8.self)
+        let positions = ["\"a-first\"", "\"m-small\"", "\"z-last\"", "\"aa\"", "\"zz\""].map { text.range(of: $0)!.lowerBound }
+        #expect(positions == positions.sorted())
+    }
+
     @Test func aValueJSONCannotHoldIsAnError() {
         #expect(throws: EncodingError.self) { try SortedJSONEncoder.encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try SortedJSONEncoder.encode(["x": Double.infinity]) }

@@ -136,8 +136,8 @@ import Testing
         #expect(try store.contains(eventID: "old-1"))
         #expect(try store.dailyFigures().isEmpty)
         let applied = try #require(store.pool).read { try StoreMigrations.migrator.appliedIdentifiers($0) }
-        #expect(applied.count == 10)
-        #expect(applied.contains("v9-delivery-pacing") && applied.contains("v10-console-figures"))
+        #expect(applied.count == 11)
+        #expect(applied.contains("v9-delivery-pacing") && applied.contains("v10-console-figures") && applied.contains("v11-active-counts"))
         #expect(applied.contains("v6-deliveries"))
     }
 
@@ -181,6 +181,62 @@ import Testing
         }
         let day = try #require(try StateStore.open(path).dailyFigures().first)
         #expect(day.active == 4 && day.messages == 5)
+    }
+
+    /// Once a day is over everywhere (two UTC days on), its active members are kept as a count
+    /// and their hashes go; the count reads the same, and a late event for the day adds to it.
+    @Test(arguments: StoreBackend.all) func aPastDaysActiveMembersAreFoldedIntoACount(backend: StoreBackend) throws {
+        let path = try backend.newLocation()
+        let store = try StateStore.open(path)
+        let run = try pipeline(store, sink: CollectingSink())
+        func post(_ id: String, by user: String, at minute: Int) {
+            var message = event(id, "你好", at: minute)
+            message.user = user
+            run.handle(message)
+        }
+        for (index, user) in ["u1", "u2", "u1"].enumerated() { post("d1-\(index)", by: user, at: index) }
+        post("d2", by: "u1", at: 24 * 60)                               // the next day: still open
+        run.snapshotNow()
+        let hashRows = { try store.database.read { db in try db.int("SELECT COUNT(*) FROM daily_active_members") ?? 0 } }
+        #expect(try hashRows() == 2)
+        post("d4", by: "u3", at: 3 * 24 * 60)                           // the 23rd: the 20th and 21st are past
+        run.snapshotNow()
+        #expect(try hashRows() == 1)
+        #expect(try store.dailyFigures().map(\.active) == [2, 1, 1])
+        post("late", by: "u4", at: 5)                                   // a late event for the 20th
+        run.finish()
+        #expect(try StateStore.open(path).dailyFigures().map(\.active) == [3, 1, 1])
+    }
+
+    /// A new snapshot takes the old one's pages: the file does not keep room for two.
+    @Test func aSnapshotReplacesTheLastInPlace() throws {
+        let store = try StateStore(path: temporaryPath())
+        // A rule that remembers every member's recent texts: a snapshot of some size.
+        let book = try RuleBookLoader.load(files: [("rules/general.yaml", Self.rules + """
+
+              - id: flood
+                on: message
+                when: { repeated: { count: 3, within: 1d } }
+                actions: [delete]
+            """)])
+        let run = EventPipeline(book: book, clock: .events, sink: CollectingSink(), store: store, report: { Issue.record("\($0)") })
+        // Ten snapshots as members keep coming: each a little larger than the last, the
+        // journal between them small.
+        for index in 0..<3_000 {
+            var message = event("m\(index)", "大家好，我是新来的第\(index)位", at: index / 100)
+            message.user = "u\(index)"
+            message.nick = "会员\(index)号"
+            run.handle(message)
+            if index % 300 == 299 { run.snapshotNow() }
+        }
+        let snapshotBytes = try store.database.read { db in
+            try db.int("SELECT CAST(SUM(length(data) + COALESCE(length(texts), 0)) AS BIGINT) FROM snapshots") ?? 0
+        }
+        #expect(snapshotBytes > 200_000)
+        let free = try #require(store.pool).read { db in
+            try Int.fetchOne(db, sql: "SELECT freelist_count * page_size FROM pragma_freelist_count, pragma_page_size") ?? 0
+        }
+        #expect(free < snapshotBytes / 2)
     }
 
     /// The test rules less the advert rule: what an operator's edit might leave.
