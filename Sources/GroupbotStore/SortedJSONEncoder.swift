@@ -12,7 +12,12 @@ import Foundation
 package enum SortedJSONEncoder {
     package static func encode<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         var output: [UInt8] = []
-        try JSONWriter.write(value, codingPath: [], into: &output)
+        // A large value is written once, into an output sized for it: grown by doubling, the
+        // output's last copy was a snapshot's peak.
+        if let root = try JSONWriter.write(value, codingPath: [], into: &output, keepingLargerThan: ContainerBuffer.large) {
+            output.reserveCapacity(root.size)
+            root.write(into: &output)
+        }
         return output
     }
 }
@@ -56,11 +61,13 @@ private final class ContainerBuffer {
     /// so keeping them costs nothing.
     static let large = 1 << 16
 
-    /// The bytes this container holds, its nested containers' included.
+    /// The bytes this container writes: its members', its nested containers' and the keys
+    /// and punctuation between them (escapes in keys aside).
     var size: Int {
-        members.reduce(bytes.count) { total, member in
-            if case .nested(let nested) = member.member { return total + nested.size }
-            return total
+        members.reduce(bytes.count + 2) { total, member in
+            let punctuation = kind == .object ? member.key.utf8.count + 4 : 1
+            if case .nested(let nested) = member.member { return total + punctuation + nested.size }
+            return total + punctuation
         }
     }
 

@@ -42,7 +42,8 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String = "info"
 
     func run() async throws {
-        MallocArenas.limit(to: 2, environment: ProcessInfo.processInfo.environment)
+        MallocSettings.limitArenas(to: 2, environment: ProcessInfo.processInfo.environment)
+        MallocSettings.mapBlocks(above: 256 << 10, environment: ProcessInfo.processInfo.environment)
         let errors = FileOutput.standardError()
         var settings = ServerConfiguration()
         if let config {
