@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // The system PCRE2 library (8-bit code units), found through pkg-config.
@@ -31,12 +32,6 @@ let package = Package(
             name: "CPCRE2",
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"])]
-        ),
-        // The system zlib: the audit log's batches are kept deflated (GroupbotStore's Deflate).
-        .systemLibrary(
-            name: "CZlib",
-            pkgConfig: "zlib",
-            providers: [.apt(["zlib1g-dev"])]
         ),
         // A small, safe Swift wrapper over PCRE2: no C pointer leaves it.
         .target(name: "PCRE2", dependencies: ["CPCRE2"]),
@@ -70,7 +65,9 @@ let package = Package(
         .target(
             name: "GroupbotStore",
             dependencies: [
-                "GroupbotCore", "GroupbotRuntime", "GroupbotWire", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                "GroupbotCore", "GroupbotRuntime", "GroupbotWire", .product(name: "GRDB", package: "GRDB.swift"),
+                // The audit log's batches are kept deflated (Deflate); it links the system zlib.
+                .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

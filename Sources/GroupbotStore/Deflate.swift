@@ -1,43 +1,31 @@
-import CZlib
+import CompressNIO
 import Foundation
+import NIOCore
 
-/// The audit log's batches, deflated (zlib, fastest level): a batch of actions repeats its
-/// rule names, reply texts and ids, and takes about a third of the room deflated — the part
-/// of a state file that grows with the days kept (`--keep-days`).
+/// The audit log's batches, deflated (CompressNIO's raw deflate, fastest level): a batch of
+/// actions repeats its rule names, reply texts and ids, and takes about a quarter of the room
+/// deflated — the part of a state file that grows with the days kept (`--keep-days`).
 ///
-/// A deflated batch is marked by a first byte 0, which never starts a plain batch of actions
-/// (that starts with the length of its first record, and an action's record is never empty),
-/// so rows written before deflating, or by a store that does not deflate, read as they always did.
+/// A deflated batch is the marker byte 0, the plain length as a varint, then the deflated
+/// bytes. A plain batch of actions never starts with 0 (it starts with the length of its first
+/// record, and an action's record is never empty), so rows written before deflating, or by a
+/// store that does not deflate, read as they always did.
 enum Deflate {
     static let marker: UInt8 = 0
+    private static let algorithm = CompressionAlgorithm.deflate(configuration: .init(compressionLevel: 1))
 
-    /// `bytes` deflated behind the marker and their length.
+    /// `bytes` deflated behind the marker and their length (plain if zlib fails: it reads the same).
     static func pack(_ bytes: [UInt8]) -> Data {
-        var stream = z_stream()
-        guard deflateInit_(&stream, Z_BEST_SPEED, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            return Data(bytes)  // zlib out of memory: kept plain, which reads the same
-        }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: 1 + 10 + Int(deflateBound(&stream, uLong(bytes.count))))
-        output[0] = marker
-        var header = 1
+        var input = ByteBuffer(bytes: bytes)
+        guard let deflated = try? input.compress(with: algorithm) else { return Data(bytes) }
+        var output = [marker]
         var length = UInt64(bytes.count)
         repeat {
-            output[header] = UInt8(length & 0x7F) | (length > 0x7F ? 0x80 : 0)
+            output.append(UInt8(length & 0x7F) | (length > 0x7F ? 0x80 : 0))
             length >>= 7
-            header += 1
         } while length != 0
-        let status = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                stream.avail_in = uInt(input.count)
-                stream.next_out = out.baseAddress! + header
-                stream.avail_out = uInt(out.count - header)
-                return deflate(&stream, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return Data(bytes) }
-        return Data(output[0..<(header + Int(stream.total_out))])
+        output.append(contentsOf: deflated.readableBytesView)
+        return Data(output)
     }
 
     /// The bytes of a row: inflated when deflated, as they are otherwise.
@@ -54,21 +42,14 @@ enum Deflate {
         }
         // A damaged length must not ask for more memory than the row could ever inflate to.
         guard length <= (bytes.count - index) * 1032 + 64 else { throw RecordCoding.Corrupt() }
-        guard length > 0 else { return [] }
-        var stream = z_stream()
-        guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { throw RecordCoding.Corrupt() }
-        defer { inflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: length)
-        let status = bytes.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress! + index)
-                stream.avail_in = uInt(input.count - index)
-                stream.next_out = out.baseAddress
-                stream.avail_out = uInt(out.count)
-                return inflate(&stream, Z_FINISH)
-            }
+        var input = ByteBuffer(bytes: bytes[index...])
+        var output = ByteBufferAllocator().buffer(capacity: length)
+        do {
+            try input.decompress(to: &output, with: algorithm)
+        } catch {
+            throw RecordCoding.Corrupt()
         }
-        guard status == Z_STREAM_END, Int(stream.total_out) == length else { throw RecordCoding.Corrupt() }
-        return output
+        guard output.readableBytes == length else { throw RecordCoding.Corrupt() }
+        return Array(output.readableBytesView)
     }
 }
