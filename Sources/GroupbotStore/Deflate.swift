@@ -2,14 +2,15 @@ import CompressNIO
 import Foundation
 import NIOCore
 
-/// The audit log's batches, deflated (CompressNIO's raw deflate, fastest level): a batch of
-/// actions repeats its rule names, reply texts and ids, and takes about a quarter of the room
-/// deflated — the part of a state file that grows with the days kept (`--keep-days`).
+/// Rows kept deflated (CompressNIO's raw deflate, fastest level): the audit log's batches (a
+/// batch of actions repeats its rule names, reply texts and ids, and takes about a quarter of
+/// the room deflated — the part of a state file that grows with the days kept, `--keep-days`)
+/// and a snapshot's JSON (``SnapshotCoding``).
 ///
-/// A deflated batch is the marker byte 0, the plain length as a varint, then the deflated
-/// bytes. A plain batch of actions never starts with 0 (it starts with the length of its first
-/// record, and an action's record is never empty), so rows written before deflating, or by a
-/// store that does not deflate, read as they always did.
+/// Deflated bytes are the marker byte 0, the plain length as a varint, then the deflated
+/// bytes. Neither a plain batch of actions (it starts with the length of its first record, and
+/// an action's record is never empty) nor JSON starts with 0, so rows written before
+/// deflating, or by a store that does not deflate, read as they always did.
 enum Deflate {
     static let marker: UInt8 = 0
     private static let algorithm = CompressionAlgorithm.deflate(configuration: .init(compressionLevel: 1))

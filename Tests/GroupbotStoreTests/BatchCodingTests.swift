@@ -1,7 +1,10 @@
 import Foundation
 import GroupbotCore
+import GroupbotRules
 import GroupbotRuntime
 @testable import GroupbotStore
+import GroupbotTestSupport
+import GroupbotWire
 import Testing
 
 /// The binary forms of journal and outbox rows: round trips, and damage reported instead of trusted.
@@ -89,5 +92,24 @@ import Testing
         #expect(first?.first == Deflate.marker)
         #expect(try store.auditLog().map(\.action) == Self.actions(50))
         #expect(try StateStore(path: path).recover()?.unemitted == Self.actions(50))
+    }
+
+    /// A snapshot's JSON is kept deflated too; one written plain (before) reads the same.
+    @Test func snapshotsAreDeflatedAndPlainOnesStillRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("deflate-\(UUID().uuidString).sqlite").path
+        let book = try RuleBookLoader.load(directory: Repository.root + "/rules")
+        let clock = VirtualClock()
+        let engine = Engine(book: book, clock: clock)
+        let log = try String(contentsOfFile: Repository.root + "/examples/demo.jsonl", encoding: .utf8)
+        for line in log.split(separator: "\n") { _ = engine.replay(try EventDecoder.decode(line: String(line)), on: clock) }
+        let store = try StateStore(path: path)
+        try store.save(engine.snapshot())
+        let row = try #require(try store.database.read { db in try db.rows("SELECT data FROM snapshots").first?.blob("data") })
+        #expect(row.first == Deflate.marker)
+        let plain = try SortedJSONEncoder.encode(try #require(try StateStore(path: path).recover()?.snapshot))
+        #expect(row.count * 3 < plain.count)
+        #expect(plain == (try SortedJSONEncoder.encode(engine.snapshot())))
+        try store.database.write { db in try db.execute("UPDATE snapshots SET data = ?", [.blob(Data(plain))]) }
+        #expect(try SortedJSONEncoder.encode(try #require(try StateStore(path: path).recover()?.snapshot)) == plain)
     }
 }
