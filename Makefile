@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN := .build/debug/groupbot
 
-.PHONY: deps build demo test bench bench-serve bench-console bench-community bench-scale clean fuzz sanitize chaos chaos-quick live
+.PHONY: deps build demo test bench bench-serve bench-console bench-community bench-growth bench-scale clean fuzz sanitize chaos chaos-quick live
 
 # Installs the system libraries when missing (Debian/Ubuntu; needs root, as on CI).
 deps:
@@ -103,6 +103,12 @@ bench-serve: deps
 bench-community: deps
 	$(SWIFT) build -c release --product groupbot
 	bash Benchmarks/community.sh
+
+# Four weeks of the same brand on one state file, week by week: the file's size after each
+# (Benchmarks/state-growth.sh; KEEP_DAYS=7 for a week of audit log).
+bench-growth: deps
+	$(SWIFT) build -c release --product groupbot
+	bash Benchmarks/state-growth.sh
 
 # One, two and three serve instances on one PostgreSQL: requests/s, p99 and the database's
 # share (Benchmarks/scale.sh, docs/scaling.md).
