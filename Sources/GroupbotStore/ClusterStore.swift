@@ -239,7 +239,7 @@ package final class ClusterStore: Sendable {
                     for action in entry.actions { outbox.append(action: action) }
                 }
             }
-            if !outbox.isEmpty, let seq = try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.data)]) {
+            if !outbox.isEmpty, let seq = try db.int("INSERT INTO outbox (actions) VALUES (?) RETURNING seq", [.blob(outbox.deflated)]) {
                 try db.execute("UPDATE meta SET value = ? WHERE key = 'emitted_seq' AND value < ?", [.int(seq), .int(seq)])
             }
             try figures.write(to: db)
@@ -309,9 +309,13 @@ package final class ClusterStore: Sendable {
     }
 
     /// Deletes the snapshots and log rows no instance can need any more: everything before
-    /// the newest snapshot at or before the lowest `emitted_seq`.
+    /// the newest snapshot at or before the lowest `emitted_seq`; folds past days' active
+    /// members into their counts, as a state's retention does.
     package func prune() throws {
         try database.write { db in
+            if let newest = try db.int("SELECT MAX(time_ms) FROM cluster_log") {
+                try DailyStats.foldActiveMembers(db, now: Int64(newest))
+            }
             // Not past what a live instance has still to run (one that stopped heartbeating a
             // minute ago no longer holds it back: it will start from a snapshot).
             let emitted = try Self.lowestEmittedSeq(db)

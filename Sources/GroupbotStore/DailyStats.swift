@@ -124,8 +124,7 @@ struct DailyStats {
         try db.execute("""
             UPDATE daily_stats SET active = active + (SELECT length(a.hashes) / 8 FROM daily_active_members a
                 WHERE a.group_id = daily_stats.group_id AND a.day = daily_stats.day)
-            WHERE day < ? AND EXISTS (SELECT 1 FROM daily_active_members a
-                WHERE a.group_id = daily_stats.group_id AND a.day = daily_stats.day)
+            WHERE (group_id, day) IN (SELECT group_id, day FROM daily_active_members WHERE day < ?)
             """, [before])
         try db.execute("DELETE FROM daily_active_members WHERE day < ?", [before])
     }

@@ -79,6 +79,27 @@ struct ClusterStoreTests {
         #expect(try store.snapshot(atOrBefore: 5) == nil)
     }
 
+    /// Pruning folds a past day's active members into its count, as a state's retention does.
+    @Test func pruningFoldsPastDaysActiveMembers() throws {
+        let store = try cluster(partitions: 1)
+        let lease = try #require(try store.heartbeat(instance: "a", processedSeq: 0, leaseMilliseconds: 60_000, releasable: [])
+            .owned(by: "a").first)
+        func message(_ id: String, user: String, day: Int) -> Event {
+            var message = event(id)
+            message.user = user
+            message.time = Instant(seconds: 1_764_000_000 + Int64(day) * 86_400)
+            return message
+        }
+        let events = [message("d0-1", user: "u1", day: 0), message("d0-2", user: "u2", day: 0), message("d3", user: "u1", day: 3)]
+        _ = try store.append(events)
+        let entries = events.map { JournalEntry(event: $0, time: $0.time, actions: [], groupType: "general") }
+        #expect(try store.handOn([ClusterStore.HandOn(partition: lease.id, epoch: lease.epoch, upTo: 3, entries: entries, deliveries: [])],
+                                 owner: "a") == [lease.id])
+        try store.prune()
+        #expect(try store.database.read { db in try db.int("SELECT COUNT(*) FROM daily_active_members") } == 1)
+        #expect(try StoreReader(database: store.database).dailyFigures().map(\.active) == [2, 1])
+    }
+
     @Test func instancesRunningOtherRulesAreNamed() throws {
         let store = try cluster()
         _ = try store.heartbeat(instance: "a", processedSeq: 0, leaseMilliseconds: 60_000, releasable: [], rulesVersion: "r1")

@@ -15,6 +15,7 @@ receiver drops repeats by id, as Standard Webhooks receivers do, and the test re
 The audit log of the database must hold each action exactly once.
 """
 import argparse
+import http.client
 import http.server
 import json
 import os
@@ -155,7 +156,9 @@ pacing: {{ account_per_second: 10000, account_burst: 10000, group_per_minute: 10
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:
                     return json.loads(response.read())
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            # A reply cut off by the kill (IncompleteRead) is retried like a refused connection:
+            # the event may be logged already, and the cluster's log takes each id once.
+            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException):
                 time.sleep(0.05 * (attempt + 1))
         raise SystemExit(f"event {event['id']} could not be sent")
 
