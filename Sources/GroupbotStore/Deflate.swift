@@ -19,31 +19,21 @@ enum Deflate {
     static func pack(_ bytes: [UInt8]) -> Data {
         var input = ByteBuffer(bytes: bytes)
         guard let deflated = try? input.compress(with: algorithm) else { return Data(bytes) }
-        var output = [marker]
-        var length = UInt64(bytes.count)
-        repeat {
-            output.append(UInt8(length & 0x7F) | (length > 0x7F ? 0x80 : 0))
-            length >>= 7
-        } while length != 0
-        output.append(contentsOf: deflated.readableBytesView)
-        return Data(output)
+        var output = RecordCoding.Writer(bytes: [marker])
+        output.integer(UInt64(bytes.count))
+        output.bytes.append(contentsOf: deflated.readableBytesView)
+        return Data(output.bytes)
     }
 
     /// The bytes of a row: inflated when deflated, as they are otherwise.
     static func unpack(_ data: Data) throws -> [UInt8] {
         guard data.first == marker else { return [UInt8](data) }
-        let bytes = [UInt8](data)
-        var index = 1, length = 0, shift = 0
-        while true {
-            guard index < bytes.count, shift < 63 else { throw RecordCoding.Corrupt() }
-            length |= Int(bytes[index] & 0x7F) << shift
-            index += 1
-            if bytes[index - 1] & 0x80 == 0 { break }
-            shift += 7
-        }
+        var reader = RecordCoding.Reader(bytes: [UInt8](data), index: 1)
         // A damaged length must not ask for more memory than the row could ever inflate to.
-        guard length <= (bytes.count - index) * 1032 + 64 else { throw RecordCoding.Corrupt() }
-        var input = ByteBuffer(bytes: bytes[index...])
+        guard let length = Int(exactly: try reader.integer()), length <= (data.count - reader.index) * 1032 + 64 else {
+            throw RecordCoding.Corrupt()
+        }
+        var input = ByteBuffer(bytes: reader.bytes[reader.index...])
         var output = ByteBufferAllocator().buffer(capacity: length)
         do {
             try input.decompress(to: &output, with: algorithm)

@@ -9,7 +9,8 @@ import GroupbotWire
 enum RecordCoding {
     // MARK: Writing
 
-    fileprivate struct Writer {
+    /// Bytes with tags and varints (LEB128); also the frame of deflated rows (``Deflate``).
+    struct Writer {
         var bytes: [UInt8] = []
 
         mutating func string(_ tag: UInt8, _ value: String?) {
@@ -91,7 +92,7 @@ enum RecordCoding {
         var description: String { "a journal or outbox row is damaged" }
     }
 
-    fileprivate struct Reader {
+    struct Reader {
         let bytes: [UInt8]
         var index = 0
 
