@@ -57,6 +57,9 @@ package final class PostgreSQLDatabase: SQLDatabase {
         try transaction("BEGIN", body)
     }
 
+    /// Nothing to do: PostgreSQL's autovacuum makes deleted rows' room reusable on its own.
+    package func releaseFreePages() throws {}
+
     /// A connection of its own, outside the pool, for the caller to keep and close (a
     /// session-level advisory lock lives as long as it).
     package func dedicatedConnection() throws -> PostgresConnection {

@@ -94,4 +94,7 @@ package protocol SQLDatabase: Sendable {
     /// Runs `body` in a write transaction, committed when it returns, rolled back when it throws.
     @discardableResult
     func write<T>(_ body: (any SQLRunner) throws -> T) throws -> T
+    /// Gives the pages that deleted rows left free back to the file system, after retention
+    /// pruned (SQLite; PostgreSQL's autovacuum does its own).
+    func releaseFreePages() throws
 }

@@ -13,6 +13,35 @@ struct SQLiteDatabase: SQLDatabase {
     func write<T>(_ body: (any SQLRunner) throws -> T) throws -> T {
         try pool.write { db in try body(db) }
     }
+
+    /// Pages a run frees (the journal after each snapshot, the audit log past its days) are
+    /// otherwise kept in the file for reuse, and a busy stretch's high mark stays for good: a file
+    /// made with `auto_vacuum = INCREMENTAL` (every new state file, see `enableIncrementalVacuum`)
+    /// truncates them away here, `pagesPerTransaction` at a time so the writer's commits slip in
+    /// between. A file made before that keeps its free pages (`auto_vacuum` is then 0); running
+    /// `PRAGMA auto_vacuum = INCREMENTAL; VACUUM` on it once, groupbot stopped, converts it.
+    func releaseFreePages() throws {
+        guard try pool.read({ db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") }) == 2 else { return }
+        while try pool.write({ db -> Bool in
+            try db.execute(sql: "PRAGMA incremental_vacuum(\(Self.pagesPerTransaction))")
+            return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 > 0
+        }) {}
+    }
+
+    /// 2,048 pages: 8 MB moved or dropped per transaction.
+    static let pagesPerTransaction = 2_048
+
+    /// Makes a new, empty file one whose free pages can be given back (`releaseFreePages`). The
+    /// setting only takes on a file without tables, and WAL mode has written the header
+    /// already, so it goes with a `VACUUM` (instant on an empty file). A file with tables is left
+    /// as it is.
+    static func enableIncrementalVacuum(_ pool: DatabasePool) throws {
+        try pool.writeWithoutTransaction { db in
+            guard try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") == 0,
+                  try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") == 0 else { return }
+            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL; VACUUM")
+        }
+    }
 }
 
 extension Database: SQLRunner {

@@ -89,6 +89,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 10000; PRAGMA cache_size = -32000")
             }
             pool = try DatabasePool(path: path, configuration: configuration)
+            try SQLiteDatabase.enableIncrementalVacuum(pool)
             try StoreMigrations.migrator.migrate(pool)
         } catch {
             throw StoreError(path: path, reason: "\(error)")
@@ -233,6 +234,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
             try Self.write(captured, to: database)
             try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: nil)
             try captured.retention.prune(database, now: captured.newestWork)
+            try database.releaseFreePages()
             return
         }
         background.started()
@@ -243,6 +245,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
                 // In short transactions, so the commits waiting for the writer slip in between.
                 try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: 32)
                 try captured.retention.prune(database, now: captured.newestWork)
+                try database.releaseFreePages()
             } catch {
                 background.set(StoreError(path: path, reason: "snapshot: \(error)"))
             }

@@ -239,6 +239,31 @@ import Testing
         #expect(free < snapshotBytes / 2)
     }
 
+    @Test func aNewStateFileGivesThePagesASnapshotFreesBack() throws {
+        let store = try StateStore(path: temporaryPath())
+        let pool = try #require(store.pool)
+        #expect(try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") } == 2)
+        func pages() throws -> (total: Int, free: Int) {
+            try pool.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0, try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0)
+            }
+        }
+        // A busy stretch: the journal of 3,000 events in 60 commits, then the snapshot that makes
+        // it unnecessary (and deletes it).
+        let run = try pipeline(store, sink: CollectingSink())
+        for index in 0..<3_000 {
+            var message = event("m\(index)", "第\(index)条：今天的活动几点开始？门店地址在哪里？", at: index / 100)
+            message.user = "u\(index % 500)"
+            run.handle(message)
+            if index % 50 == 49 { run.flush() }
+        }
+        let busy = try pages()
+        run.snapshotNow()
+        let after = try pages()
+        #expect(after.free == 0)
+        #expect(after.total < busy.total)
+    }
+
     /// The test rules less the advert rule: what an operator's edit might leave.
     static func withoutTheAdRule() throws -> RuleBook {
         try RuleBookLoader.load(files: [("rules/general.yaml", """
