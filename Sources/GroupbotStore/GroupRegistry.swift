@@ -15,7 +15,9 @@ struct GroupRegistry {
 
     mutating func add(event: Event, type: String?) {
         guard !event.group.isEmpty else { return }
-        Self.note(event, type: type, in: &entries[event.group, default: Entry(firstSeen: event.time)])
+        // The default's closure captures the time alone: capturing `event` copied the whole event.
+        let time = event.time
+        Self.note(event, type: type, in: &entries[event.group, default: Entry(firstSeen: time)])
     }
 
     /// Changed in place: one lookup per event, no copy of the entry's strings.

@@ -17,7 +17,10 @@ enum RecordCoding {
             guard let value else { return }
             bytes.append(tag)
             integer(UInt64(value.utf8.count))
-            bytes.append(contentsOf: value.utf8)
+            // A native string's bytes are copied at once; the generic append goes byte by byte.
+            if value.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+                bytes.append(contentsOf: value.utf8)
+            }
         }
 
         mutating func number(_ tag: UInt8, _ value: Int64?) {

@@ -34,6 +34,11 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     /// A snapshot is taken after this many journal entries (and at shutdown). Recovery runs
     /// at most this many entries again, which the engine does in a second or two.
     package var snapshotInterval = 250_000
+    /// ... but not sooner than this many seconds after the last: a snapshot encodes the whole
+    /// state and writes the figures of every group and day touched since the last (on a fast
+    /// `run` through a log, a few hundred thousand rows each time), so a fast run spaces them
+    /// out; recovery then runs at most this long a stretch of work again.
+    package var snapshotSpacing: TimeInterval = 10
     private(set) var entriesSinceSnapshot = 0
     /// A snapshot is also taken when this many seconds passed since the last one (and work was done),
     /// so the daily figures, written with each snapshot, stay current.
@@ -173,11 +178,15 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         var ids: [UInt64] = []
         ids.reserveCapacity(entries.count)
         var journal = BatchCoding.Packer(), outbox = BatchCoding.Packer()
-        for entry in entries {
-            newestWork = max(newestWork, entry.time.milliseconds)
-            journal.append(entry: entry)
-            if let event = entry.event { ids.append(StableHash.of(id: event.id)) }
-            for action in entry.actions { outbox.append(action: action) }
+        // Through a buffer pointer, whose elements are read in place: the array's own iteration
+        // copied each entry (its event's strings retained and released again).
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices {
+                newestWork = max(newestWork, entries[index].time.milliseconds)
+                journal.append(entry: entries[index])
+                if let id = entries[index].event?.id { ids.append(StableHash.of(id: id)) }
+                for action in entries[index].actions { outbox.append(action: action) }
+            }
         }
         recount(entries)
         // The outbox is also the audit log, kept for days: deflated (the journal goes with the next snapshot).
@@ -217,7 +226,10 @@ package final class StateStore: EngineStore, SnapshotPolicy {
 
     /// Adds work to the figures written with the next snapshot.
     package func recount(_ entries: [JournalEntry]) {
-        for entry in entries { pendingFigures.add(entry) }
+        // Read in place, not copied out one by one (see `commit`).
+        entries.withUnsafeBufferPointer { entries in
+            for index in entries.indices { pendingFigures.add(entries[index]) }
+        }
     }
 
     package func save(_ snapshot: EngineSnapshot) throws {
@@ -316,8 +328,9 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         // One at a time: each snapshot under way holds its own copy of the engine's state (the
         // engine changes it meanwhile), so a fast run queueing them would hold several at once.
         guard !background.isBusy else { return false }
-        return entriesSinceSnapshot >= snapshotInterval
-            || (entriesSinceSnapshot > 0 && Date().timeIntervalSince(lastSnapshot) >= snapshotSeconds)
+        let sinceLast = Date().timeIntervalSince(lastSnapshot)
+        return (entriesSinceSnapshot >= snapshotInterval && sinceLast >= snapshotSpacing)
+            || (entriesSinceSnapshot > 0 && sinceLast >= snapshotSeconds)
     }
 }
 

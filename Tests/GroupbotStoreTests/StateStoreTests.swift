@@ -371,6 +371,17 @@ import Testing
         #expect(try store.dailyFigures().first?.messages == 1)
     }
 
+    @Test func aFastRunSpacesItsSnapshotsOut() throws {
+        let store = try StateStore(path: temporaryPath())
+        store.snapshotInterval = 10
+        let entries = (0..<20).map { JournalEntry(event: event("s\($0)", "你好", at: $0), time: Instant(milliseconds: 0), actions: []) }
+        try store.commit(entries)
+        // Twice the interval's entries, but within seconds of the last snapshot (the store's opening).
+        #expect(!store.wantsSnapshot)
+        store.snapshotSpacing = 0
+        #expect(store.wantsSnapshot)
+    }
+
     @Test(arguments: StoreBackend.all) func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight(backend: StoreBackend) throws {
         // 2,500 events: batches of 1,000 go to the writer while the engine goes on.
         func events() -> [Event] {
