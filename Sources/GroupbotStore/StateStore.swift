@@ -178,15 +178,11 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         var ids: [UInt64] = []
         ids.reserveCapacity(entries.count)
         var journal = BatchCoding.Packer(), outbox = BatchCoding.Packer()
-        // Through a buffer pointer, whose elements are read in place: the array's own iteration
-        // copied each entry (its event's strings retained and released again).
-        entries.withUnsafeBufferPointer { entries in
-            for index in entries.indices {
-                newestWork = max(newestWork, entries[index].time.milliseconds)
-                journal.append(entry: entries[index])
-                if let id = entries[index].event?.id { ids.append(StableHash.of(id: id)) }
-                for action in entries[index].actions { outbox.append(action: action) }
-            }
+        for entry in entries {
+            newestWork = max(newestWork, entry.time.milliseconds)
+            journal.append(entry: entry)
+            if let id = entry.event?.id { ids.append(StableHash.of(id: id)) }
+            for action in entry.actions { outbox.append(action: action) }
         }
         recount(entries)
         // The outbox is also the audit log, kept for days: deflated (the journal goes with the next snapshot).
@@ -226,10 +222,7 @@ package final class StateStore: EngineStore, SnapshotPolicy {
 
     /// Adds work to the figures written with the next snapshot.
     package func recount(_ entries: [JournalEntry]) {
-        // Read in place, not copied out one by one (see `commit`).
-        entries.withUnsafeBufferPointer { entries in
-            for index in entries.indices { pendingFigures.add(entries[index]) }
-        }
+        for entry in entries { pendingFigures.add(entry) }
     }
 
     package func save(_ snapshot: EngineSnapshot) throws {

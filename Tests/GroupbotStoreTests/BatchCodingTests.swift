@@ -107,7 +107,7 @@ import Testing
         let row = try #require(try store.database.read { db in try db.rows("SELECT data FROM snapshots").first?.blob("data") })
         #expect(row.first == Deflate.marker)
         let plain = try SortedJSONEncoder.encode(try #require(try StateStore(path: path).recover()?.snapshot))
-        #expect(row.count * 3 < plain.count)
+        #expect(row.count * 2 < plain.count)
         #expect(plain == (try SortedJSONEncoder.encode(engine.snapshot())))
         try store.database.write { db in try db.execute("UPDATE snapshots SET data = ?", [.blob(Data(plain))]) }
         #expect(try SortedJSONEncoder.encode(try #require(try StateStore(path: path).recover()?.snapshot)) == plain)

@@ -232,7 +232,7 @@ import Testing
         let snapshotBytes = try store.database.read { db in
             try db.int("SELECT CAST(SUM(length(data) + COALESCE(length(texts), 0)) AS BIGINT) FROM snapshots") ?? 0
         }
-        #expect(snapshotBytes > 200_000)
+        #expect(snapshotBytes > 100_000)
         let free = try #require(store.pool).read { db in
             try Int.fetchOne(db, sql: "SELECT freelist_count * page_size FROM pragma_freelist_count, pragma_page_size") ?? 0
         }

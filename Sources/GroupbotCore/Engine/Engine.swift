@@ -209,8 +209,9 @@ package final class Engine {
             state.adSlots.recordRedPacket(event)
             if type.usesRepeatCondition {
                 state.recentTexts.horizonSeconds = max(state.recentTexts.horizonSeconds, type.repeatHorizonSeconds)
-                let fingerprint = ahead?.fingerprint.map { state.recentTexts.record(event, fingerprint: $0) }
-                    ?? state.recentTexts.record(event)
+                let scopes = (inGroup: book.repeatsInGroup, acrossGroups: book.repeatsAcrossGroups)
+                let fingerprint = state.recentTexts.record(event, fingerprint: ahead?.fingerprint ?? RecentTexts.fingerprint(event.text),
+                                                           scopes: scopes)
                 flowFingerprint = (event.id, fingerprint)
             }
             if let alert = type.community.quietAlert {
@@ -273,6 +274,9 @@ package final class Engine {
         let now = clock.now
         guard now.milliseconds - lastPrune.milliseconds >= 3_600_000 else { return }
         lastPrune = now
+        // Lists of recent texts are forgotten once older than any window of the rules in force
+        // (those of types not seen yet included), so they cannot count again.
+        state.recentTexts.horizonSeconds = max(state.recentTexts.horizonSeconds, book.repeatHorizonSeconds)
         state.prune(now: now)
     }
 

@@ -74,6 +74,13 @@ package struct RuleBook: Sendable {
     /// Whether any rule reads the classifier (`spam_score`): only then are groups' latest
     /// messages remembered, so that admins can mark them by replying (``SpamLearning``).
     package let learnsSpam: Bool
+    /// The longest `repeated` window of any type, in seconds: how long a sighting of a text can
+    /// still count under these rules (``RecentTexts`` forgets lists older than that).
+    package let repeatHorizonSeconds: Int64
+    /// Whether any `repeated` condition reads a member's texts in one group, or a user's across
+    /// groups: only those lists are kept (most rules count within a group, and a list per user
+    /// beside each member's doubled the memory for nothing).
+    package let repeatsInGroup: Bool, repeatsAcrossGroups: Bool
 
     /// Creates a rule book. Every type the mapping names must be in `types`, and not abstract.
     package init(types: [String: GroupType], mapping: GroupMapping, abstractTypes: Set<String> = []) {
@@ -83,6 +90,9 @@ package struct RuleBook: Sendable {
         countsMemberships = types.values.contains { $0.usesMembershipCondition }
         watchesNewcomers = types.values.contains { $0.usesNewcomerCondition }
         learnsSpam = types.values.contains { $0.usesSpamScore }
+        repeatHorizonSeconds = types.values.map(\.repeatHorizonSeconds).max() ?? 0
+        repeatsInGroup = types.values.contains { $0.repeatsInGroup }
+        repeatsAcrossGroups = types.values.contains { $0.repeatsAcrossGroups }
     }
 
     /// The group types groups can be of, by name.

@@ -39,6 +39,9 @@ package final class GroupType: Sendable {
     let namesInviters: Bool
     /// The longest repeat window of the rules, in seconds.
     let repeatHorizonSeconds: Int64
+    /// Which lists of recent texts its `repeated` conditions read: a member's in one group,
+    /// and a user's across groups.
+    let repeatsInGroup: Bool, repeatsAcrossGroups: Bool
     /// Per trigger (in `EventType.allCases` order), which rules can fire.
     let plans: [CandidatePlan]
     /// Indices into `rules` of schedule rules.
@@ -87,6 +90,11 @@ package final class GroupType: Sendable {
         })
         namesInviters = rules.contains { $0.steps.contains { $0.texts.contains(where: \.usesInviterNick) } }
         repeatHorizonSeconds = windows.max() ?? 0
+        let scopes = rules.flatMap { rule in
+            Self.collect(rule.conditions) { if case .repeated(_, _, let across, _) = $0 { across } else { nil } }
+        }
+        repeatsInGroup = scopes.contains(false)
+        repeatsAcrossGroups = scopes.contains(true)
         self.timeZone = timeZone
         let ordered = rules.enumerated()
             .sorted { ($0.element.priority, -$0.offset) > ($1.element.priority, -$1.offset) }

@@ -54,14 +54,29 @@ struct RecentTexts: FlowState {
         record(event, fingerprint: Self.fingerprint(event.text))
     }
 
-    /// ``record(_:)`` with the text's fingerprint worked out already (``PreparedText``).
-    mutating func record(_ event: Event, fingerprint: UInt64?) -> UInt64? {
+    /// ``record(_:)`` with the text's fingerprint worked out already (``PreparedText``), in the
+    /// lists `scopes` says the rules read (``RuleBook/repeatsInGroup``, ``RuleBook/repeatsAcrossGroups``).
+    mutating func record(_ event: Event, fingerprint: UInt64?,
+                         scopes: (inGroup: Bool, acrossGroups: Bool) = (true, true)) -> UInt64? {
         guard let fingerprint else { return nil }
         let oldest = event.time.milliseconds - horizonSeconds * 1000
         let sighting = TextSighting(time: event.time, fingerprint: fingerprint, group: TextSighting.groupHash(event.group))
-        Self.add(sighting, after: oldest, to: &lists[.inGroup(MemberKey(event)), default: []])
-        Self.add(sighting, after: oldest, to: &lists[.acrossGroups(user: event.user), default: []])
+        if scopes.inGroup { Self.add(sighting, after: oldest, to: &lists[.inGroup(MemberKey(event)), default: []]) }
+        if scopes.acrossGroups { Self.add(sighting, after: oldest, to: &lists[.acrossGroups(user: event.user), default: []]) }
         return fingerprint
+    }
+
+    /// Forgets the lists whose newest sighting is past the horizon: none of it can count
+    /// again (each window is at most the horizon), and a member who posts again starts a new
+    /// list that counts the same. Without it the lists of everyone who ever posted stayed: on a
+    /// brand's week, most of the engine's memory.
+    mutating func prune(_ context: PruneContext) {
+        guard horizonSeconds > 0 else { return }
+        let oldest = context.now.milliseconds - horizonSeconds * 1000
+        // Removed in place: a filtered copy would hold a second table of this size for a moment
+        // (tens of MB on a brand's week, the run's peak).
+        let past = lists.compactMap { ($0.value.last?.time.milliseconds ?? .min) < oldest ? $0.key : nil }
+        for scope in past { lists.removeValue(forKey: scope) }
     }
 
     /// Changed in place (one look-up, no copy of the list).
