@@ -22,10 +22,16 @@ struct SQLiteDatabase: SQLDatabase {
     /// `PRAGMA auto_vacuum = INCREMENTAL; VACUUM` on it once, groupbot stopped, converts it.
     func releaseFreePages() throws {
         guard try pool.read({ db in try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") }) == 2 else { return }
-        while try pool.write({ db -> Bool in
-            try db.execute(sql: "PRAGMA incremental_vacuum(\(Self.pagesPerTransaction))")
-            return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0 > 0
-        }) {}
+        var free = Int.max
+        // Until none is left, or a round frees nothing more (then the next snapshot tries again).
+        while free > 0 {
+            let left = try pool.write { db in
+                try db.execute(sql: "PRAGMA incremental_vacuum(\(Self.pagesPerTransaction))")
+                return try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+            }
+            guard left < free else { return }
+            free = left
+        }
     }
 
     /// 2,048 pages: 8 MB moved or dropped per transaction.
