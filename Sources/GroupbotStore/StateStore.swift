@@ -39,6 +39,10 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     /// `run` through a log, a few hundred thousand rows each time), so a fast run spaces them
     /// out; recovery then runs at most this long a stretch of work again.
     package var snapshotSpacing: TimeInterval = 10
+    /// ... and not sooner than this many times what the last one took to encode and write, so
+    /// snapshots take at most about a tenth of a run however large the state grows (a brand's
+    /// 1,000 groups: two to three seconds each, every four seconds at 250,000 entries).
+    static let snapshotCostFactor: TimeInterval = 10
     private(set) var entriesSinceSnapshot = 0
     /// A snapshot is also taken when this many seconds passed since the last one (and work was done),
     /// so the daily figures, written with each snapshot, stay current.
@@ -236,7 +240,9 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         lastSnapshot = Date()
         pendingFigures = WorkFigures()
         guard let queue = snapshotQueue else {
+            let began = Date()
             try Self.write(captured, to: database)
+            background.cost = Date().timeIntervalSince(began)
             try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: nil)
             try captured.retention.prune(database, now: captured.newestWork)
             try database.releaseFreePages()
@@ -246,7 +252,9 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         queue.async { [database, path, background] in
             defer { background.finished() }
             do {
+                let began = Date()
                 try Self.write(captured, to: database)
+                background.cost = Date().timeIntervalSince(began)
                 // In short transactions, so the commits waiting for the writer slip in between.
                 try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: 32)
                 try captured.retention.prune(database, now: captured.newestWork)
@@ -317,12 +325,19 @@ package final class StateStore: EngineStore, SnapshotPolicy {
     }
 
     /// Whether enough has been committed since the last snapshot to take another.
+    /// Seconds the last snapshot took to encode and write (0 before the first).
+    var lastSnapshotCost: TimeInterval {
+        get { background.cost }
+        set { background.cost = newValue }
+    }
+
     package var wantsSnapshot: Bool {
         // One at a time: each snapshot under way holds its own copy of the engine's state (the
         // engine changes it meanwhile), so a fast run queueing them would hold several at once.
         guard !background.isBusy else { return false }
         let sinceLast = Date().timeIntervalSince(lastSnapshot)
-        return (entriesSinceSnapshot >= snapshotInterval && sinceLast >= snapshotSpacing)
+        let spacing = max(snapshotSpacing, Self.snapshotCostFactor * lastSnapshotCost)
+        return (entriesSinceSnapshot >= snapshotInterval && sinceLast >= spacing)
             || (entriesSinceSnapshot > 0 && sinceLast >= snapshotSeconds)
     }
 }
@@ -349,6 +364,13 @@ private struct CapturedSnapshot: @unchecked Sendable {
 private final class BackgroundSnapshots: Sendable {
     private let failure = Mutex<StoreError?>(nil)
     private let underWay = Atomic<Int>(0)
+    private let lastCost = Mutex<TimeInterval>(0)
+
+    /// Seconds the last snapshot took to encode and write (its figures included).
+    var cost: TimeInterval {
+        get { lastCost.withLock { $0 } }
+        set { lastCost.withLock { $0 = newValue } }
+    }
 
     func started() { underWay.add(1, ordering: .relaxed) }
 

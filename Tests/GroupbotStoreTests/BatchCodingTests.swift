@@ -72,6 +72,19 @@ import Testing
         #expect(try BatchCoding.unpack(actions: packer.data).map(RecordCoding.decodeAction) == Self.actions(200))
     }
 
+    /// Deflated in slices of a megabyte: inputs of several slices, one, and none come back whole.
+    @Test func inputsOfManySlicesRoundTrip() throws {
+        var generator = SystemRandomNumberGenerator()
+        let text = Array("群公告：本周六晚八点直播，欢迎大家准时参加！".utf8)
+        for size in [0, 1, 4_096, 1 << 20, (1 << 20) + 1, 3 * (1 << 20) + 12_345] {
+            // Half repeated text, half noise: deflate both shrinks and has to carry bytes as they are.
+            let bytes = (0..<size).map { index in index % 2 == 0 ? text[index % text.count] : UInt8.random(in: 0...255, using: &generator) }
+            let packed = Deflate.pack(bytes)
+            #expect(packed.first == Deflate.marker)
+            #expect(try Deflate.unpack(packed) == bytes)
+        }
+    }
+
     @Test func damagedDeflatedRowsThrow() throws {
         var packer = BatchCoding.Packer()
         for action in Self.actions(20) { packer.append(action: action) }

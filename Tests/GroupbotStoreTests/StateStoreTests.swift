@@ -380,6 +380,14 @@ import Testing
         #expect(!store.wantsSnapshot)
         store.snapshotSpacing = 0
         #expect(store.wantsSnapshot)
+        // A snapshot that took a second waits ten before the next.
+        store.lastSnapshotCost = 1
+        #expect(!store.wantsSnapshot)
+        store.lastSnapshotCost = 0
+        // The cost is measured: after a snapshot, what it took.
+        let engine = Engine(book: try RuleBookLoader.load(files: [("rules/general.yaml", Self.rules)]), clock: VirtualClock())
+        try store.save(engine.snapshot())
+        #expect(store.lastSnapshotCost > 0)
     }
 
     @Test(arguments: StoreBackend.all) func committingInTheBackgroundGivesTheSameActionsAndDropsRepeatsInFlight(backend: StoreBackend) throws {
