@@ -324,13 +324,13 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         return result
     }
 
-    /// Whether enough has been committed since the last snapshot to take another.
     /// Seconds the last snapshot took to encode and write (0 before the first).
     var lastSnapshotCost: TimeInterval {
         get { background.cost }
         set { background.cost = newValue }
     }
 
+    /// Whether enough has been committed since the last snapshot to take another.
     package var wantsSnapshot: Bool {
         // One at a time: each snapshot under way holds its own copy of the engine's state (the
         // engine changes it meanwhile), so a fast run queueing them would hold several at once.
