@@ -47,17 +47,11 @@ struct RecentTexts: FlowState {
         try stored.put(horizonSeconds, "repeatHorizonSeconds")
     }
 
-    /// Notes a message's fingerprint in the member's and the user's lists.
-    /// Returns the message's fingerprint (nil: nothing to count), for the rules to reuse.
-    @discardableResult
-    mutating func record(_ event: Event) -> UInt64? {
-        record(event, fingerprint: Self.fingerprint(event.text))
-    }
-
-    /// ``record(_:)`` with the text's fingerprint worked out already (``PreparedText``), in the
-    /// lists `scopes` says the rules read (``RuleBook/repeatsInGroup``, ``RuleBook/repeatsAcrossGroups``).
-    mutating func record(_ event: Event, fingerprint: UInt64?,
-                         scopes: (inGroup: Bool, acrossGroups: Bool) = (true, true)) -> UInt64? {
+    /// Notes a message's fingerprint (``fingerprint(_:)``, or ``PreparedText``'s) in the lists
+    /// `scopes` says the rules read: the member's in the group, the user's across groups
+    /// (``RuleBook/repeatsInGroup``, ``RuleBook/repeatsAcrossGroups``).
+    /// Returns the fingerprint (nil: nothing to count), for the rules to reuse.
+    mutating func record(_ event: Event, fingerprint: UInt64?, scopes: (inGroup: Bool, acrossGroups: Bool)) -> UInt64? {
         guard let fingerprint else { return nil }
         let oldest = event.time.milliseconds - horizonSeconds * 1000
         let sighting = TextSighting(time: event.time, fingerprint: fingerprint, group: TextSighting.groupHash(event.group))
