@@ -21,14 +21,14 @@ enum MallocSettings {
         set(parameter: -8, to: count, unless: "MALLOC_ARENA_MAX", in: environment)  // M_ARENA_MAX
     }
 
-    /// Blocks of `bytes` or more are mapped on their own and given back when freed.
+    /// Blocks of 256 KB or more are mapped on their own and given back when freed.
     ///
     /// glibc raises this threshold as large blocks are freed (up to 32 MB), after which a
     /// snapshot's buffers (tens of megabytes, encoded on a thread of their own) come from the
     /// arenas and leave holes there that RSS keeps: on the community week's day 1 with a state
     /// file, the peak was 577 MB with the moving threshold and 475 MB with 256 KB, in the same time.
-    static func mapBlocks(above bytes: Int32, environment: [String: String]) {
-        set(parameter: -3, to: bytes, unless: "MALLOC_MMAP_THRESHOLD_", in: environment)  // M_MMAP_THRESHOLD
+    static func mapLargeBlocks(environment: [String: String]) {
+        set(parameter: -3, to: 256 << 10, unless: "MALLOC_MMAP_THRESHOLD_", in: environment)  // M_MMAP_THRESHOLD
     }
 
     private static func set(parameter: Int32, to value: Int32, unless variable: String, in environment: [String: String]) {

@@ -72,7 +72,7 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
-        MallocSettings.mapBlocks(above: 256 << 10, environment: ProcessInfo.processInfo.environment)
+        MallocSettings.mapLargeBlocks(environment: ProcessInfo.processInfo.environment)
         let logPath = logPath
         guard let input = logPath == "-" ? FileInput.standardInput() : FileInput(path: logPath) else {
             throw ValidationError("cannot open the log '\(logPath)'")

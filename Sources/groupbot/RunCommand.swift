@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        MallocSettings.mapBlocks(above: 256 << 10, environment: ProcessInfo.processInfo.environment)
+        MallocSettings.mapLargeBlocks(environment: ProcessInfo.processInfo.environment)
         let book = try rules.loadBook()
         let errors = FileOutput.standardError()
         let store = try StateOption.openOwned(state)

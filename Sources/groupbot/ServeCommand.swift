@@ -43,7 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         MallocSettings.limitArenas(to: 2, environment: ProcessInfo.processInfo.environment)
-        MallocSettings.mapBlocks(above: 256 << 10, environment: ProcessInfo.processInfo.environment)
+        MallocSettings.mapLargeBlocks(environment: ProcessInfo.processInfo.environment)
         let errors = FileOutput.standardError()
         var settings = ServerConfiguration()
         if let config {
