@@ -240,29 +240,31 @@ package final class StateStore: EngineStore, SnapshotPolicy {
         lastSnapshot = Date()
         pendingFigures = WorkFigures()
         guard let queue = snapshotQueue else {
-            let began = Date()
-            try Self.write(captured, to: database)
-            background.cost = Date().timeIntervalSince(began)
-            try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: nil)
-            try captured.retention.prune(database, now: captured.newestWork)
-            try database.releaseFreePages()
+            try Self.store(captured, in: database, timedBy: background, rowsPerTransaction: nil)
             return
         }
         background.started()
         queue.async { [database, path, background] in
             defer { background.finished() }
             do {
-                let began = Date()
-                try Self.write(captured, to: database)
-                background.cost = Date().timeIntervalSince(began)
                 // In short transactions, so the commits waiting for the writer slip in between.
-                try Self.pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: 32)
-                try captured.retention.prune(database, now: captured.newestWork)
-                try database.releaseFreePages()
+                try Self.store(captured, in: database, timedBy: background, rowsPerTransaction: 32)
             } catch {
                 background.set(StoreError(path: path, reason: "snapshot: \(error)"))
             }
         }
+    }
+
+    /// Writes the snapshot (noting what it took, for the spacing of the next), then drops what
+    /// it made unnecessary and what is past keeping, and gives the freed pages back.
+    private static func store(_ captured: CapturedSnapshot, in database: any SQLDatabase, timedBy background: BackgroundSnapshots,
+                              rowsPerTransaction: Int?) throws {
+        let began = Date()
+        try write(captured, to: database)
+        background.cost = Date().timeIntervalSince(began)
+        try pruneJournal(upTo: captured.journalSeq, in: database, rowsPerTransaction: rowsPerTransaction)
+        try captured.retention.prune(database, now: captured.newestWork)
+        try database.releaseFreePages()
     }
 
     /// Encodes and writes a snapshot with the figures counted up to it.
